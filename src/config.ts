@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { isValidTimeZone } from "./clock.js";
+
+const optional = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: "required: the bot token from OAuth & Permissions (xoxb-...)" })
+      .regex(/^xoxb-/, "expected a bot token starting with xoxb-"),
+    SLACK_SIGNING_SECRET: optional,
+    SLACK_APP_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xapp-"), {
+      message: "expected an app-level token starting with xapp- (or leave it unset for HTTP mode)",
+    }),
+    SLACK_API_URL: optional.pipe(
+      z.url({ message: "expected a URL such as https://slack.com/api/" }).optional(),
+    ),
+    PORT: optional.pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, "expected a port number from 0 to 65535")
+        .refine((v) => Number(v) <= 65535, "expected a port number from 0 to 65535")
+        .optional(),
+    ),
+    DATABASE_URL: optional.pipe(
+      z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\//,
+          "expected a postgres:// or postgresql:// URL (or leave it unset for the embedded database)",
+        )
+        .optional(),
+    ),
+    DATA_DIR: optional.pipe(z.string().default("./data")),
+    ANTHROPIC_API_KEY: optional,
+    ANTHROPIC_BASE_URL: optional.pipe(
+      z.url({ message: "expected a URL such as https://api.anthropic.com" }).optional(),
+    ),
+    COO_MODEL: optional.pipe(z.string().default("claude-haiku-5-5")),
+    COO_TIMEZONE: optional.pipe(
+      z.string().default("UTC").refine(isValidTimeZone, {
+        message: "expected an IANA time zone such as Europe/Berlin or America/New_York",
+      }),
+    ),
+    COO_LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message:
+          "required in HTTP mode: the Signing Secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+      });
+    }
+  });
+
+export type Env = z.input<typeof schema>;
+
+export type Config = {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    mode: "http" | "socket";
+  };
+  port: number;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  anthropic: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
+  defaultTimeZone: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `coo cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the configuration once. Nothing else in the project reads process.env. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      mode: e.SLACK_APP_TOKEN ? "socket" : "http",
+    },
+    port: e.PORT === undefined ? 3000 : Number(e.PORT),
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: e.DATA_DIR },
+    anthropic: e.ANTHROPIC_API_KEY
+      ? { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.COO_MODEL }
+      : undefined,
+    defaultTimeZone: e.COO_TIMEZONE,
+    logLevel: e.COO_LOG_LEVEL,
+  };
+}

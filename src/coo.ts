@@ -1,0 +1,115 @@
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { type Database, openDatabase } from "./db/open.js";
+import type { Deps } from "./deps.js";
+import { register as registerHelp } from "./help/register.js";
+import { healthz } from "./http/health.js";
+import { close, listen, routedServer } from "./http/server.js";
+import { createLlm } from "./llm/client.js";
+import { createLog, type Log } from "./log.js";
+import { loadPersona, systemPrompt } from "./persona/load.js";
+import { createSlack, type Slack } from "./slack/app.js";
+import { forgetOldEvents } from "./slack/dedupe.js";
+
+export type CooOptions = {
+  clock?: Clock;
+  log?: Log;
+  rolesDir?: string;
+  /** Web API retries (default: the client's own policy). */
+  slackRetries?: number;
+  llmTimeoutMs?: number;
+};
+
+export type RunningCoo = {
+  /** The HTTP port actually bound (useful with PORT=0). */
+  port: number;
+  database: Database;
+  slack: Slack;
+  deps: Deps;
+  stop(): Promise<void>;
+};
+
+/** Secrets the logger must never print, whatever field they end up in. */
+function secretsOf(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.anthropic?.apiKey,
+  ].filter((s): s is string => typeof s === "string");
+}
+
+/** The composition root: config in, a running bot out. Nothing else wires things together. */
+export async function startCoo(config: Config, options: CooOptions = {}): Promise<RunningCoo> {
+  const log = options.log ?? createLog({ level: config.logLevel, secrets: secretsOf(config) });
+  const clock = options.clock ?? systemClock;
+  const persona = await loadPersona(options.rolesDir);
+  const database = await openDatabase(config.database, log);
+  try {
+    const applied = await database.migrate();
+    if (applied.length > 0) log.info("migrations applied", { applied });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const llm = createLlm({
+    config: config.anthropic,
+    systemPrompt: systemPrompt(persona),
+    log,
+    ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
+  });
+  const deps: Deps = { config, db: database.prisma, log, clock, persona, llm };
+
+  const routes = { "GET /healthz": healthz(database) };
+  const slack = createSlack(deps, {
+    routes,
+    ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
+  });
+  registerHelp(slack, deps);
+
+  let port: number;
+  let stopHttp: () => Promise<void>;
+  if (slack.receiver) {
+    const receiver = slack.receiver;
+    port = await receiver.start(config.port);
+    stopHttp = () => receiver.stop();
+  } else {
+    // Socket Mode needs no public endpoint, but health checks still want a port.
+    await slack.app.start();
+    const server = routedServer(routes, (error) => log.error("http handler failed", { error }));
+    port = await listen(server, config.port);
+    stopHttp = async () => {
+      await slack.app.stop();
+      await close(server);
+    };
+  }
+
+  const housekeeping = setInterval(
+    () =>
+      void forgetOldEvents(deps.db, clock.now()).catch((error) =>
+        log.warn("event cleanup failed", { error }),
+      ),
+    60 * 60 * 1000,
+  );
+  housekeeping.unref();
+
+  log.info("coo is running", {
+    mode: config.slack.mode,
+    port,
+    database: database.kind,
+    llm: llm ? llm.model : "off (rules only)",
+  });
+
+  return {
+    port,
+    database,
+    slack,
+    deps,
+    async stop() {
+      clearInterval(housekeeping);
+      await stopHttp();
+      await database.close();
+      log.info("coo stopped");
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { Db } from "./db/open.js";
+import type { Llm } from "./llm/client.js";
+import type { Log } from "./log.js";
+import type { Persona } from "./persona/load.js";
+
+/** What every feature gets from the composition root. */
+export type Deps = {
+  config: Config;
+  db: Db;
+  log: Log;
+  clock: Clock;
+  persona: Persona;
+  /** Undefined when no ANTHROPIC_API_KEY is set: features use their rules. */
+  llm: Llm | undefined;
+};

@@ -1,0 +1,46 @@
+import type { Persona } from "../persona/load.js";
+import { seats } from "../persona/load.js";
+import type { Block, Reply, Subcommand } from "../slack/commands.js";
+
+/** "What I do / what I don't" straight from roles/*.md, then the command list. */
+export function helpReply(persona: Persona, commands: Subcommand[]): Reply {
+  const coo = persona.coo;
+  const does = coo.mandate.map((m) => `• ${m}`).join("\n");
+  const doesnt = seats
+    .map((s) => `• ${persona[s].summary.replace(/\.$/, "")}: ask the *${s.toUpperCase()}*`)
+    .join("\n");
+  const list = commands
+    .slice()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((c) => `\`/coo ${c.usage}\` ${c.summary}`)
+    .join("\n");
+  const blocks: Block[] = [
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: `*coo, your team's ${coo.title.toLowerCase()}.* ${coo.summary}` },
+    },
+    { type: "section", text: { type: "mrkdwn", text: `*What I do*\n${does}` } },
+    { type: "section", text: { type: "mrkdwn", text: `*What I don't do*\n${doesnt}` } },
+    { type: "divider" },
+    { type: "section", text: { type: "mrkdwn", text: `*Commands*\n${list}` } },
+  ];
+  const text = [
+    `coo: ${coo.summary}`,
+    "What I do:",
+    does,
+    "What I don't do:",
+    doesnt,
+    "Commands:",
+    list,
+  ].join("\n");
+  return { text, blocks, response_type: "ephemeral" };
+}
+
+/** The short answer to an @mention until routing gives mentions more to say. */
+export function mentionReply(persona: Persona): string {
+  return [
+    `Hi, I'm coo. ${persona.coo.summary}`,
+    "I keep track of who committed to what and by when, run standups and reviews, and chase blockers and stuck handoffs.",
+    "Type `/coo help` to see what I can do. Questions about the mission go to the CEO, money to the CFO, architecture to the CTO.",
+  ].join(" ");
+}

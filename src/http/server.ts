@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** Keyed by "METHOD /path". */
+export type Routes = Record<string, Handler>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function routedServer(routes: Routes, onError: (error: unknown) => void): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const handler = routes[`${req.method} ${path}`];
+    if (!handler) {
+      sendJson(res, 404, { error: "not_found" });
+      return;
+    }
+    handler(req, res).catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) sendJson(res, 500, { error: "internal_error" });
+      else res.end();
+    });
+  });
+}
+
+export async function listen(server: Server, port: number, host?: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+export class BodyTooLargeError extends Error {}
+
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limitBytes) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,83 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
+import type { z } from "zod";
+import type { Config } from "../config.js";
+import type { Log } from "../log.js";
+
+export type LlmFailure = "error" | "timeout" | "unparseable";
+export type LlmResult<T> = { ok: true; value: T } | { ok: false; reason: LlmFailure };
+
+export type Llm = {
+  model: string;
+  /**
+   * One structured answer. The result is validated against `schema`; anything
+   * else (API error, timeout, a shape that does not parse) comes back as a
+   * failure for the caller to answer with its deterministic rules.
+   */
+  structured<S extends z.ZodType>(request: {
+    task: string;
+    schema: S;
+    instruction: string;
+    input: string;
+    maxTokens?: number;
+  }): Promise<LlmResult<z.infer<S>>>;
+};
+
+/** Returns undefined when no API key is configured: every feature then runs on rules alone. */
+export function createLlm(options: {
+  config: Config["anthropic"];
+  systemPrompt: string;
+  log: Log;
+  timeoutMs?: number;
+}): Llm | undefined {
+  const { config, systemPrompt, log } = options;
+  if (!config) return undefined;
+  const timeoutMs = options.timeoutMs ?? 8000;
+  const client = new Anthropic({
+    apiKey: config.apiKey,
+    ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
+    maxRetries: 1,
+    timeout: timeoutMs,
+  });
+  return {
+    model: config.model,
+    async structured({ task, schema, instruction, input, maxTokens = 512 }) {
+      const started = Date.now();
+      try {
+        const message = await client.messages.parse({
+          model: config.model,
+          max_tokens: maxTokens,
+          // The persona is the same on every call: cache it.
+          system: [{ type: "text", text: systemPrompt, cache_control: { type: "ephemeral" } }],
+          messages: [{ role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` }],
+          output_config: { format: zodOutputFormat(schema) },
+        });
+        const checked = schema.safeParse(message.parsed_output);
+        if (!checked.success) {
+          log.warn("llm answer did not match the schema", { task, ms: Date.now() - started });
+          return { ok: false, reason: "unparseable" };
+        }
+        log.debug("llm answered", {
+          task,
+          ms: Date.now() - started,
+          cacheRead: message.usage.cache_read_input_tokens ?? 0,
+        });
+        return { ok: true, value: checked.data };
+      } catch (error) {
+        const reason: LlmFailure =
+          error instanceof Anthropic.APIConnectionTimeoutError
+            ? "timeout"
+            : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
+              ? "error"
+              : "unparseable";
+        log.warn("llm call failed; using rules", {
+          task,
+          reason,
+          ms: Date.now() - started,
+          error: String(error),
+        });
+        return { ok: false, reason };
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { startCoo } from "./coo.js";
+import { MigrationError } from "./db/migrate.js";
+import { redact } from "./log.js";
+import { PersonaError } from "./persona/load.js";
+
+// The process entry: read the environment once, start, stop cleanly on a signal.
+async function main(): Promise<void> {
+  let coo: Awaited<ReturnType<typeof startCoo>>;
+  try {
+    coo = await startCoo(loadConfig(process.env));
+  } catch (error) {
+    const known =
+      error instanceof ConfigError || error instanceof PersonaError || error instanceof MigrationError;
+    const text = known
+      ? (error as Error).message
+      : `coo failed to start: ${(error as Error)?.stack ?? String(error)}`;
+    process.stderr.write(`${redact(text, [])}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`coo: ${signal} received, shutting down\n`);
+    await coo.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+void main();

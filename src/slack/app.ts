@@ -1,0 +1,133 @@
+import { App } from "@slack/bolt";
+import type { Deps } from "../deps.js";
+import type { Routes } from "../http/server.js";
+import { boltLogger } from "../log.js";
+import { CommandRouter } from "./commands.js";
+import { claimEvent } from "./dedupe.js";
+import { replyWithError, userFacingMessage } from "./errors.js";
+import { SignedHttpReceiver } from "./receiver.js";
+import { workspaceRegistry } from "./workspaces.js";
+
+export type SlackApp = InstanceType<typeof App>;
+// The last overload of App.error is the extended handler (Bolt does not export its type).
+type ExtendedErrorHandler = Parameters<SlackApp["error"]>[0];
+
+export type Slack = {
+  app: SlackApp;
+  commands: CommandRouter;
+  /** HTTP mode only: the receiver that owns the port. */
+  receiver: SignedHttpReceiver | undefined;
+};
+
+export type SlackOptions = {
+  /** Extra HTTP routes served beside /slack/events (health, later metrics). */
+  routes: Routes;
+  /** Web API client retries; tests set 0 so a dead fake fails fast. */
+  retries?: number;
+};
+
+/** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
+export function createSlack(deps: Deps, options: SlackOptions): Slack {
+  const { config, log } = deps;
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
+    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+  };
+  const logger = boltLogger(log, config.logLevel);
+  let receiver: SignedHttpReceiver | undefined;
+  let app: SlackApp;
+  if (config.slack.mode === "socket") {
+    app = new App({
+      token: config.slack.botToken,
+      appToken: config.slack.appToken,
+      socketMode: true,
+      clientOptions,
+      logger,
+      extendedErrorHandler: true,
+    });
+  } else {
+    receiver = new SignedHttpReceiver({
+      signingSecret: config.slack.signingSecret ?? "",
+      log,
+      clock: deps.clock,
+      routes: options.routes,
+    });
+    app = new App({
+      token: config.slack.botToken,
+      receiver,
+      clientOptions,
+      logger,
+      extendedErrorHandler: true,
+    });
+  }
+
+  const onError: ExtendedErrorHandler = async ({ error, body: anyBody, context }) => {
+    const body = (anyBody ?? {}) as Record<string, unknown>;
+    const text = userFacingMessage(error, log, {
+      team: context?.teamId,
+      user: context?.userId,
+      kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
+    });
+    try {
+      await replyWithError(app.client, body, text);
+    } catch (deliveryError) {
+      log.error("could not tell the user about a failure", { error: deliveryError });
+    }
+  };
+  app.error(onError);
+
+  const ensureWorkspace = workspaceRegistry(deps.db);
+  app.use(async ({ context, body, next }) => {
+    const workspaceId = context.teamId ?? context.enterpriseId;
+    if (workspaceId) await ensureWorkspace(workspaceId);
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === "string" && workspaceId) {
+      if (!(await claimEvent(deps.db, workspaceId, eventId))) {
+        log.info("duplicate event ignored", { eventId, retryNum: context.retryNum });
+        return;
+      }
+    }
+    await next();
+  });
+
+  const commands = new CommandRouter();
+  app.command("/coo", async ({ command, ack }) => {
+    const { subcommand, word, args } = commands.resolve(command.text ?? "");
+    const help = commands.list().find((s) => s.name === "help");
+    const input = {
+      workspaceId: command.team_id,
+      userId: command.user_id,
+      channelId: command.channel_id,
+      command,
+    };
+    if (!subcommand) {
+      if (!help) throw new Error("the help subcommand is not registered");
+      const reply = await help.run({ ...input, args: "" });
+      await ack({
+        ...reply,
+        text: `I don't know \`/coo ${word}\`. ${reply.text}`,
+        blocks: unknownNote(word, reply),
+      });
+      return;
+    }
+    await ack({ response_type: "ephemeral", ...(await subcommand.run({ ...input, args })) });
+  });
+
+  return { app, commands, receiver };
+}
+
+function unknownNote(word: string, reply: { blocks?: unknown[] }) {
+  return [
+    {
+      type: "context",
+      elements: [
+        { type: "mrkdwn", text: `:grey_question: I don't know \`/coo ${word}\`. Here is what I do know:` },
+      ],
+    },
+    ...((reply.blocks ?? []) as never[]),
+  ];
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}

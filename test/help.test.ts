@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { startTestCoo, type TestCoo } from "./kit/coo.js";
+import { anyDatabase, type TestDatabase } from "./kit/database.js";
+import { FakeSlack } from "./kit/fake-slack.js";
+
+let fakeSlack: FakeSlack;
+let db: TestDatabase;
+let bot: TestCoo;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  db = await anyDatabase();
+  bot = await startTestCoo({ database: db.config, fakeSlack });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await db?.drop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(() => fakeSlack.reset());
+
+type Reply = { text: string; response_type: string; blocks: Array<{ text?: { text: string } }> };
+const allText = (reply: Reply) => [reply.text, ...reply.blocks.map((b) => b.text?.text ?? "")].join("\n");
+
+test("/coo help answers privately with what coo does, what it leaves to the CEO, CFO and CTO, and the commands", async () => {
+  const res = await bot.slack.command("help");
+  expect(res.status).toBe(200);
+  const reply = res.json as Reply;
+  expect(reply.response_type).toBe("ephemeral");
+  const text = allText(reply);
+  expect(text).toContain("What I do");
+  expect(text).toContain("Run the rhythm of the week");
+  expect(text).toMatch(/ask the \*CEO\*/);
+  expect(text).toMatch(/ask the \*CFO\*/);
+  expect(text).toMatch(/ask the \*CTO\*/);
+  expect(text).toContain("`/coo help`");
+});
+
+test("/coo with no text shows the help", async () => {
+  const reply = (await bot.slack.command("")).json as Reply;
+  expect(allText(reply)).toContain("What I do");
+});
+
+test("an unknown subcommand gets the help with a one-line note", async () => {
+  const reply = (await bot.slack.command("frobnicate the roadmap")).json as Reply;
+  expect(reply.response_type).toBe("ephemeral");
+  expect(reply.text).toMatch(/^I don't know `\/coo frobnicate`\./);
+  expect(allText(reply)).toContain("What I do");
+});
+
+test("text over 2,000 characters is refused with what to type instead", async () => {
+  const res = await bot.slack.command(`help ${"x".repeat(2001)}`);
+  expect(res.status).toBe(200);
+  const posted = await fakeSlack.waitFor("response_url");
+  expect(posted.args.response_type).toBe("ephemeral");
+  expect(String(posted.args.text)).toMatch(/at most 2000/);
+  expect(String(posted.args.text)).toContain("/coo help");
+});
+
+test("an @mention gets a short reply in its thread", async () => {
+  const res = await bot.slack.mention("what do you do?", { ts: "1764100000.000100" });
+  expect(res.status).toBe(200);
+  const call = await fakeSlack.waitFor("chat.postMessage");
+  expect(call.args.channel).toBe("C1");
+  expect(call.args.thread_ts).toBe("1764100000.000100");
+  expect(String(call.args.text)).toContain("/coo help");
+  expect(call.token).toBe("xoxb-test-0000-secret-token");
+});
+
+test("an @mention inside a thread replies in that same thread", async () => {
+  await bot.slack.mention("hello", { ts: "1764100001.000200", threadTs: "1764100000.000100" });
+  const call = await fakeSlack.waitFor("chat.postMessage");
+  expect(call.args.thread_ts).toBe("1764100000.000100");
+});

@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type SlackCall = {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+};
+export type Failure =
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 }
+  | { ok: false; error: string };
+type Answer = (args: Record<string, unknown>) => Record<string, unknown>;
+
+export type FakeUser = { id: string; name?: string; tz?: string; is_admin?: boolean; is_owner?: boolean };
+
+const jsonFields = new Set(["blocks", "attachments", "view", "metadata"]);
+
+async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (raw === "") return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw);
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = jsonFields.has(key) ? JSON.parse(value) : value;
+  }
+  return args;
+}
+
+/**
+ * A Slack Web API at the network edge: answers the methods coo uses, records
+ * every call (and every response_url post, as method "response_url"), and can
+ * be told to fail.
+ */
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly users = new Map<string, FakeUser>();
+  private readonly answers = new Map<string, Answer>();
+  private readonly failures = new Map<string, Failure[]>();
+  private nextTs = 1_700_000_000;
+  private waiters: Array<() => void> = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => {
+      void fake?.handle(req).then(({ status, headers, body }) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    fake = new FakeSlack(server, (server.address() as AddressInfo).port);
+    return fake;
+  }
+
+  /** Base URL for SLACK_API_URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  responseUrl(id = "r1"): string {
+    return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  /** Override the answer of one method. */
+  on(method: string, answer: Answer): void {
+    this.answers.set(method, answer);
+  }
+
+  /** The next call(s) to `method` fail this way, then it answers normally again. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array(times).fill(failure)]);
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first matching call, waiting for it if needed. */
+  async waitFor(
+    method: string,
+    match: (call: SlackCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.calls.find((c) => c.method === method && match(c));
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const seen = this.calls.map((c) => c.method).join(", ") || "none";
+        throw new Error(`no ${method} call within ${timeoutMs} ms (calls seen: ${seen})`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private record(call: SlackCall): void {
+    this.calls.push(call);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    const args = await readArgs(req);
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || undefined;
+    if (path.startsWith("/respond/")) {
+      this.record({ method: "response_url", args: { ...args, id: path.slice(9) }, token, at: Date.now() });
+      return { status: 200, body: { ok: true } };
+    }
+    const method = path.replace(/^\/api\//, "");
+    this.record({ method, args, token, at: Date.now() });
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      if ("status" in failure && failure.status === 429) {
+        return {
+          status: 429,
+          headers: { "retry-after": String(failure.retryAfter) },
+          body: { ok: false, error: "ratelimited" },
+        };
+      }
+      if ("status" in failure)
+        return { status: failure.status, body: { ok: false, error: "internal_error" } };
+      return { status: 200, body: failure };
+    }
+    const custom = this.answers.get(method);
+    if (custom) return { status: 200, body: custom(args) };
+    return { status: 200, body: this.defaultAnswer(method, args) };
+  }
+
+  private defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const ts = () => `${this.nextTs++}.000100`;
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://acme.slack.com/",
+          team: "Acme",
+          user: "coo",
+          team_id: "T1",
+          user_id: "UCOO",
+          bot_id: "BCOO",
+        };
+      case "chat.postMessage": {
+        const messageTs = ts();
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: messageTs,
+          message: { text: args.text, ts: messageTs },
+        };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: ts() };
+      case "chat.update":
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case "chat.getPermalink":
+        return {
+          ok: true,
+          permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace(".", "")}`,
+        };
+      case "conversations.open":
+        return { ok: true, channel: { id: `D${String(args.users).split(",")[0]}` } };
+      case "conversations.members":
+        return { ok: true, members: [...this.users.keys()], response_metadata: { next_cursor: "" } };
+      case "users.info": {
+        const id = String(args.user);
+        const user = this.users.get(id) ?? { id };
+        return {
+          ok: true,
+          user: {
+            id,
+            name: user.name ?? id.toLowerCase(),
+            real_name: user.name ?? id,
+            tz: user.tz ?? "UTC",
+            is_admin: user.is_admin ?? false,
+            is_owner: user.is_owner ?? false,
+          },
+        };
+      }
+      case "views.publish":
+      case "views.open":
+      case "views.update":
+        return { ok: true, view: { id: `V${this.nextTs++}` } };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+}

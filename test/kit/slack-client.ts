@@ -1,0 +1,138 @@
+import { createHmac } from "node:crypto";
+
+export type SlackResponse = { status: number; text: string; json: unknown };
+
+export type Who = { team: string; user: string; channel: string };
+
+let counter = 0;
+export const uniqueId = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase();
+
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+/**
+ * Sends what Slack sends: signed slash commands, events and interactions,
+ * to the running app's /slack/events.
+ */
+export class SlackClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly signingSecret: string,
+    readonly who: Who = { team: "T1", user: "U1", channel: "C1" },
+    private readonly responseUrl: (id: string) => string = (id) => `http://127.0.0.1:9/${id}`,
+  ) {}
+
+  async post(
+    body: string,
+    contentType: string,
+    options: {
+      timestamp?: number;
+      secret?: string;
+      signature?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<SlackResponse> {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const res = await fetch(`${this.baseUrl}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": contentType,
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": options.signature ?? sign(options.secret ?? this.signingSecret, timestamp, body),
+        ...options.headers,
+      },
+      body,
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, text, json };
+  }
+
+  commandBody(text: string, who: Partial<Who> = {}, responseId = uniqueId("R")): string {
+    const w = { ...this.who, ...who };
+    return new URLSearchParams({
+      token: "legacy",
+      team_id: w.team,
+      team_domain: "acme",
+      channel_id: w.channel,
+      channel_name: "general",
+      user_id: w.user,
+      user_name: w.user.toLowerCase(),
+      command: "/coo",
+      text,
+      api_app_id: "A1",
+      response_url: this.responseUrl(responseId),
+      trigger_id: uniqueId("TR"),
+    }).toString();
+  }
+
+  /** `/coo <text>` as Slack sends it (mentions arrive escaped, as `<@U123|name>`). */
+  command(
+    text: string,
+    who: Partial<Who> = {},
+    options: Parameters<SlackClient["post"]>[2] = {},
+  ): Promise<SlackResponse> {
+    return this.post(this.commandBody(text, who), "application/x-www-form-urlencoded", options);
+  }
+
+  eventBody(event: Record<string, unknown>, eventId = uniqueId("Ev"), team = this.who.team): string {
+    return JSON.stringify({
+      token: "legacy",
+      team_id: team,
+      api_app_id: "A1",
+      event: { event_ts: event.ts, ...event },
+      type: "event_callback",
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: team, user_id: "UCOO", is_bot: true }],
+    });
+  }
+
+  event(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number; team?: string } = {},
+  ): Promise<SlackResponse> {
+    const headers: Record<string, string> = options.retryNum
+      ? { "x-slack-retry-num": String(options.retryNum), "x-slack-retry-reason": "http_timeout" }
+      : {};
+    return this.post(this.eventBody(event, options.eventId, options.team), "application/json", { headers });
+  }
+
+  /** An `app_mention` in a channel. */
+  mention(text: string, options: { ts?: string; threadTs?: string; eventId?: string; user?: string } = {}) {
+    return this.event(
+      {
+        type: "app_mention",
+        user: options.user ?? this.who.user,
+        text: `<@UCOO> ${text}`,
+        ts: options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(counter++).padStart(6, "0")}`,
+        channel: this.who.channel,
+        ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      },
+      options.eventId ? { eventId: options.eventId } : {},
+    );
+  }
+
+  /** A `block_actions` interaction (button press). */
+  interaction(payload: Record<string, unknown>): Promise<SlackResponse> {
+    const body = new URLSearchParams({
+      payload: JSON.stringify({
+        team: { id: this.who.team, domain: "acme" },
+        user: { id: this.who.user, team_id: this.who.team },
+        api_app_id: "A1",
+        token: "legacy",
+        trigger_id: uniqueId("TR"),
+        response_url: this.responseUrl(uniqueId("R")),
+        ...payload,
+      }),
+    }).toString();
+    return this.post(body, "application/x-www-form-urlencoded");
+  }
+}
