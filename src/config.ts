@@ -7,57 +7,45 @@ const optional = z
   .optional()
   .transform((value) => (value === "" ? undefined : value));
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: "required: the bot token from OAuth & Permissions (xoxb-...)" })
-      .regex(/^xoxb-/, "expected a bot token starting with xoxb-"),
-    SLACK_SIGNING_SECRET: optional,
-    SLACK_APP_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xapp-"), {
-      message: "expected an app-level token starting with xapp- (or leave it unset for HTTP mode)",
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: "required: the bot token from OAuth & Permissions (xoxb-...)" })
+    .regex(/^xoxb-/, "expected a bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xapp-"), {
+    message: "expected an app-level token starting with xapp- (or leave it unset for HTTP mode)",
+  }),
+  SLACK_API_URL: optional.pipe(
+    z.url({ message: "expected a URL such as https://slack.com/api/" }).optional(),
+  ),
+  PORT: optional.pipe(
+    z
+      .string()
+      .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, "expected a port number from 0 to 65535")
+      .optional(),
+  ),
+  DATABASE_URL: optional.pipe(
+    z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        "expected a postgres:// or postgresql:// URL (or leave it unset for the embedded database)",
+      )
+      .optional(),
+  ),
+  DATA_DIR: optional.pipe(z.string().default("./data")),
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_BASE_URL: optional.pipe(
+    z.url({ message: "expected a URL such as https://api.anthropic.com" }).optional(),
+  ),
+  COO_MODEL: optional.pipe(z.string().default("claude-haiku-5-5")),
+  COO_TIMEZONE: optional.pipe(
+    z.string().default("UTC").refine(isValidTimeZone, {
+      message: "expected an IANA time zone such as Europe/Berlin or America/New_York",
     }),
-    SLACK_API_URL: optional.pipe(
-      z.url({ message: "expected a URL such as https://slack.com/api/" }).optional(),
-    ),
-    PORT: optional.pipe(
-      z
-        .string()
-        .regex(/^\d{1,5}$/, "expected a port number from 0 to 65535")
-        .refine((v) => Number(v) <= 65535, "expected a port number from 0 to 65535")
-        .optional(),
-    ),
-    DATABASE_URL: optional.pipe(
-      z
-        .string()
-        .regex(
-          /^postgres(ql)?:\/\//,
-          "expected a postgres:// or postgresql:// URL (or leave it unset for the embedded database)",
-        )
-        .optional(),
-    ),
-    DATA_DIR: optional.pipe(z.string().default("./data")),
-    ANTHROPIC_API_KEY: optional,
-    ANTHROPIC_BASE_URL: optional.pipe(
-      z.url({ message: "expected a URL such as https://api.anthropic.com" }).optional(),
-    ),
-    COO_MODEL: optional.pipe(z.string().default("claude-haiku-5-5")),
-    COO_TIMEZONE: optional.pipe(
-      z.string().default("UTC").refine(isValidTimeZone, {
-        message: "expected an IANA time zone such as Europe/Berlin or America/New_York",
-      }),
-    ),
-    COO_LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SLACK_SIGNING_SECRET"],
-        message:
-          "required in HTTP mode: the Signing Secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
-      });
-    }
-  });
+  ),
+  COO_LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
 
 export type Env = z.input<typeof schema>;
 
@@ -85,14 +73,31 @@ export class ConfigError extends Error {
   }
 }
 
+/** Just the database settings, for `npm run db:migrate` (which needs no Slack credentials). */
+export function loadDatabaseConfig(env: Record<string, string | undefined>): Config["database"] {
+  const parsed = z
+    .object({ DATABASE_URL: schema.shape.DATABASE_URL, DATA_DIR: schema.shape.DATA_DIR })
+    .safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const { DATABASE_URL, DATA_DIR } = parsed.data;
+  return DATABASE_URL ? { kind: "postgres", url: DATABASE_URL } : { kind: "pglite", dataDir: DATA_DIR };
+}
+
 /** Reads the configuration once. Nothing else in the project reads process.env. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+  // Checked outside the schema so it is reported together with every other problem.
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push(
+      "SLACK_SIGNING_SECRET: required in HTTP mode: the Signing Secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
     );
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     slack: {

@@ -12,11 +12,12 @@ export type Log = {
 };
 
 /** Token shapes that must never reach a log line, whatever field they hide in. */
-const secretPatterns = [
-  /xox[abprsoe]-[A-Za-z0-9-]+/g,
-  /xapp-[A-Za-z0-9-]+/g,
-  /sk-ant-[A-Za-z0-9_-]+/g,
-  /(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/g,
+const secretPatterns: Array<[RegExp, string]> = [
+  [/xox[abprsoe]-[A-Za-z0-9-]+/g, "[redacted]"],
+  [/xapp-[A-Za-z0-9-]+/g, "[redacted]"],
+  [/sk-ant-[A-Za-z0-9_-]+/g, "[redacted]"],
+  // The password in a connection string: keep the user and host, drop the secret.
+  [/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/g, "$1[redacted]@"],
 ];
 
 export function redact(text: string, secrets: readonly string[]): string {
@@ -24,9 +25,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (secret.length >= 6) out = out.split(secret).join("[redacted]");
   }
-  for (const pattern of secretPatterns) {
-    out = out.replace(pattern, (_match, keep?: string) => (keep ? `${keep}[redacted]@` : "[redacted]"));
-  }
+  for (const [pattern, replacement] of secretPatterns) out = out.replace(pattern, replacement);
   return out;
 }
 

@@ -1,18 +1,15 @@
 import type { Persona } from "../persona/load.js";
-import { seats } from "../persona/load.js";
 import type { Block, Reply, Subcommand } from "../slack/commands.js";
 
 /** "What I do / what I don't" straight from roles/*.md, then the command list. */
 export function helpReply(persona: Persona, commands: Subcommand[]): Reply {
   const coo = persona.coo;
   const does = coo.mandate.map((m) => `• ${m}`).join("\n");
-  const doesnt = seats
-    .map((s) => `• ${persona[s].summary.replace(/\.$/, "")}: ask the *${s.toUpperCase()}*`)
-    .join("\n");
+  const doesnt = coo.boundaries.map((b) => `• ${b}`).join("\n");
   const list = commands
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => `\`/coo ${c.usage}\` ${c.summary}`)
+    .map((c) => `\`/coo ${c.usage}\`: ${c.summary}`)
     .join("\n");
   const blocks: Block[] = [
     {
@@ -20,7 +17,10 @@ export function helpReply(persona: Persona, commands: Subcommand[]): Reply {
       text: { type: "mrkdwn", text: `*coo, your team's ${coo.title.toLowerCase()}.* ${coo.summary}` },
     },
     { type: "section", text: { type: "mrkdwn", text: `*What I do*\n${does}` } },
-    { type: "section", text: { type: "mrkdwn", text: `*What I don't do*\n${doesnt}` } },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: `*What I don't do: ask the CEO, CFO or CTO*\n${doesnt}` },
+    },
     { type: "divider" },
     { type: "section", text: { type: "mrkdwn", text: `*Commands*\n${list}` } },
   ];
@@ -28,7 +28,7 @@ export function helpReply(persona: Persona, commands: Subcommand[]): Reply {
     `coo: ${coo.summary}`,
     "What I do:",
     does,
-    "What I don't do:",
+    "What I don't do: ask the CEO, CFO or CTO",
     doesnt,
     "Commands:",
     list,

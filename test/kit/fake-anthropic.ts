@@ -6,7 +6,7 @@ export type Behaviour =
   | { json: unknown }
   | { text: string }
   | { status: number; errorType?: string }
-  | { delayMs: number; then: Behaviour };
+  | { delayMs: number; after: Behaviour };
 
 export type AnthropicRequest = {
   headers: Record<string, string | string[] | undefined>;
@@ -69,7 +69,7 @@ async function respond(
 ): Promise<void> {
   if ("delayMs" in behaviour) {
     await new Promise((r) => setTimeout(r, behaviour.delayMs));
-    return respond(behaviour.then, request, send);
+    return respond(behaviour.after, request, send);
   }
   if ("status" in behaviour) {
     send(behaviour.status, {

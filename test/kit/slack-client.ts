@@ -120,6 +120,18 @@ export class SlackClient {
     );
   }
 
+  /** A signed app_mention with a chosen timestamp header, for signature tests. */
+  mentionBodyPost(timestamp: number): Promise<SlackResponse> {
+    const body = this.eventBody({
+      type: "app_mention",
+      user: this.who.user,
+      text: "<@UCOO> hi",
+      ts: "1.000001",
+      channel: this.who.channel,
+    });
+    return this.post(body, "application/json", { timestamp });
+  }
+
   /** A `block_actions` interaction (button press). */
   interaction(payload: Record<string, unknown>): Promise<SlackResponse> {
     const body = new URLSearchParams({

@@ -1,0 +1,98 @@
+import { expect, test } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const http = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s3cret" };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+test("the minimal HTTP configuration gets the documented defaults", () => {
+  const config = loadConfig(http);
+  expect(config.slack.mode).toBe("http");
+  expect(config.port).toBe(3000);
+  expect(config.database).toEqual({ kind: "pglite", dataDir: "./data" });
+  expect(config.anthropic).toBeUndefined();
+  expect(config.defaultTimeZone).toBe("UTC");
+});
+
+test("an app token switches to Socket Mode and makes the signing secret optional", () => {
+  const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1-abc" });
+  expect(config.slack.mode).toBe("socket");
+});
+
+test("DATABASE_URL selects Postgres, an API key turns the LLM on", () => {
+  const config = loadConfig({
+    ...http,
+    DATABASE_URL: "postgresql://coo@db:5432/coo",
+    ANTHROPIC_API_KEY: "sk-ant-x",
+    COO_MODEL: "claude-sonnet-5-5",
+  });
+  expect(config.database).toEqual({ kind: "postgres", url: "postgresql://coo@db:5432/coo" });
+  expect(config.anthropic).toEqual({ apiKey: "sk-ant-x", baseUrl: undefined, model: "claude-sonnet-5-5" });
+});
+
+test("empty strings count as unset", () => {
+  const config = loadConfig({ ...http, DATABASE_URL: "", PORT: " ", ANTHROPIC_API_KEY: "" });
+  expect(config.database.kind).toBe("pglite");
+  expect(config.port).toBe(3000);
+  expect(config.anthropic).toBeUndefined();
+});
+
+test("with nothing set, both missing Slack credentials are named", () => {
+  const problems = problemsOf({});
+  expect(problems).toHaveLength(2);
+  expect(problems[0]).toMatch(/^SLACK_BOT_TOKEN: required/);
+  expect(problems[1]).toMatch(/^SLACK_SIGNING_SECRET: required in HTTP mode/);
+});
+
+test("every malformed value is named with what it expects, all at once", () => {
+  const problems = problemsOf({
+    SLACK_BOT_TOKEN: "xoxp-user-token",
+    SLACK_SIGNING_SECRET: "s",
+    SLACK_APP_TOKEN: "xoxb-wrong",
+    SLACK_API_URL: "not a url",
+    PORT: "70000",
+    DATABASE_URL: "mysql://localhost/coo",
+    ANTHROPIC_BASE_URL: "nope",
+    COO_TIMEZONE: "Mars/Olympus_Mons",
+    COO_LOG_LEVEL: "loud",
+  });
+  const byField = Object.fromEntries(problems.map((p) => [p.split(":")[0], p]));
+  expect(Object.keys(byField).sort()).toEqual(
+    [
+      "ANTHROPIC_BASE_URL",
+      "COO_LOG_LEVEL",
+      "COO_TIMEZONE",
+      "DATABASE_URL",
+      "PORT",
+      "SLACK_API_URL",
+      "SLACK_APP_TOKEN",
+      "SLACK_BOT_TOKEN",
+    ].sort(),
+  );
+  expect(byField.SLACK_BOT_TOKEN).toContain("xoxb-");
+  expect(byField.PORT).toContain("0 to 65535");
+  expect(byField.COO_TIMEZONE).toContain("Europe/Berlin");
+  expect(byField.DATABASE_URL).toContain("postgres://");
+});
+
+test("the error message lists each problem on its own line and no secret values", () => {
+  try {
+    loadConfig({ SLACK_BOT_TOKEN: "xoxb-real-secret", SLACK_SIGNING_SECRET: "sssh-secret", PORT: "x" });
+  } catch (error) {
+    const message = (error as Error).message;
+    expect(message).toMatch(/^coo cannot start: the configuration has 1 problem\(s\):/);
+    expect(message).toContain("\n  - PORT: expected a port number");
+    expect(message).not.toContain("xoxb-real-secret");
+    expect(message).not.toContain("sssh-secret");
+    return;
+  }
+  throw new Error("expected a ConfigError");
+});
