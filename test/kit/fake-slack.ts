@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
 
 export type SlackCall = {
   method: string;
@@ -42,6 +43,10 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private nextTs = 1_700_000_000;
   private waiters: Array<() => void> = [];
+  private socketServer: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  private readonly pendingAcks = new Map<string, (payload: unknown) => void>();
+  private envelopes = 0;
 
   private constructor(
     private readonly server: Server,
@@ -109,12 +114,63 @@ export class FakeSlack {
     }
   }
 
+  /**
+   * Socket Mode: `apps.connections.open` hands out a ws:// URL on which this
+   * fake says hello and then delivers envelopes.
+   */
+  async startSocketMode(): Promise<void> {
+    const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    this.socketServer = server;
+    server.on("connection", (ws) => {
+      this.socket = ws;
+      ws.on("message", (data) => {
+        const ack = JSON.parse(String(data)) as { envelope_id: string; payload?: unknown };
+        this.pendingAcks.get(ack.envelope_id)?.(ack.payload);
+        this.pendingAcks.delete(ack.envelope_id);
+      });
+      ws.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: 1,
+          connection_info: { app_id: "A1" },
+          debug_info: {},
+        }),
+      );
+    });
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    this.on("apps.connections.open", () => ({ ok: true, url }));
+  }
+
+  /** Sends one envelope over the socket; resolves with the app's ack payload. */
+  async sendEnvelope(
+    type: "slash_commands" | "events_api" | "interactive",
+    payload: unknown,
+  ): Promise<unknown> {
+    const deadline = Date.now() + 10_000;
+    while (!this.socket && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (!this.socket) throw new Error("the app never opened a Socket Mode connection");
+    const envelopeId = `env-${++this.envelopes}`;
+    const acked = new Promise<unknown>((resolve) => this.pendingAcks.set(envelopeId, resolve));
+    this.socket.send(
+      JSON.stringify({
+        envelope_id: envelopeId,
+        type,
+        payload,
+        accepts_response_payload: type !== "events_api",
+      }),
+    );
+    return acked;
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.failures.clear();
   }
 
   async stop(): Promise<void> {
+    this.socket?.terminate();
+    this.socketServer?.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startTestCoo, type TestCoo } from "./kit/coo.js";
+import { pgliteDatabase, type TestDatabase } from "./kit/database.js";
+import { FakeSlack } from "./kit/fake-slack.js";
+
+let fakeSlack: FakeSlack;
+let db: TestDatabase;
+let bot: TestCoo;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  await fakeSlack.startSocketMode();
+  db = await pgliteDatabase();
+  bot = await startTestCoo({
+    database: db.config,
+    fakeSlack,
+    env: { SLACK_APP_TOKEN: "xapp-1-test", SLACK_SIGNING_SECRET: "" },
+  });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await db?.drop();
+  await fakeSlack?.stop();
+});
+
+test("with SLACK_APP_TOKEN the bot connects over Socket Mode and answers /coo help on the socket", async () => {
+  const ack = (await fakeSlack.sendEnvelope("slash_commands", {
+    token: "legacy",
+    team_id: "T1",
+    channel_id: "C1",
+    user_id: "U1",
+    command: "/coo",
+    text: "help",
+    api_app_id: "A1",
+    response_url: fakeSlack.responseUrl(),
+    trigger_id: "TR1",
+  })) as { text: string; response_type: string };
+  expect(fakeSlack.callsTo("apps.connections.open")[0]?.token).toBe("xapp-1-test");
+  expect(ack.response_type).toBe("ephemeral");
+  expect(ack.text).toContain("What I do");
+});
+
+test("Socket Mode events are deduplicated like HTTP ones, and /healthz is still served on PORT", async () => {
+  const envelope = {
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: "EvSOCKET1",
+    event_time: 1,
+    event: { type: "app_mention", user: "U1", text: "<@UCOO> hi", ts: "1764100000.000500", channel: "C1" },
+  };
+  await fakeSlack.sendEnvelope("events_api", envelope);
+  await fakeSlack.waitFor("chat.postMessage", (c) => c.args.thread_ts === "1764100000.000500");
+  await fakeSlack.sendEnvelope("events_api", envelope);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(fakeSlack.callsTo("chat.postMessage")).toHaveLength(1);
+  const health = await fetch(`${bot.baseUrl}/healthz`);
+  expect(health.status).toBe(200);
+});
