@@ -9,7 +9,8 @@ import { createLog } from "../src/log.js";
 import { FakeSlack, type SlackCall } from "../test/kit/fake-slack.js";
 import { SlackClient } from "../test/kit/slack-client.js";
 
-const people: Record<string, string> = { U_ALICE: "alice", U_BOB: "bob", U_CARA: "cara" };
+const people: Record<string, string> = { U0ALICE: "alice", U0BOB: "bob", U0CARA: "cara" };
+const zones: Record<string, string> = { U0ALICE: "America/New_York", U0BOB: "Europe/Berlin", U0CARA: "UTC" };
 const signingSecret = "demo-signing-secret";
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -19,18 +20,30 @@ const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 function plain(text: string): string {
   return text
     .replace(/<@(\w+)(\|[^>]+)?>/g, (_m, id: string) => `@${people[id] ?? id}`)
+    .replace(/<!date\^\d+\^[^|]*\|([^>]+)>/g, "$1")
     .replace(/\*([^*\n]+)\*/g, "$1");
 }
 
+type DemoBlock = {
+  type: string;
+  text?: { text: string };
+  elements?: Array<{ text?: string | { text: string } }>;
+  accessory?: { text?: { text: string } };
+};
+
+/** Blocks as a terminal shows them: text, context lines, and buttons as [Label]. */
 function blocksText(args: Record<string, unknown>): string {
-  const blocks = args.blocks as
-    | Array<{ type: string; text?: { text: string }; elements?: Array<{ text?: string }> }>
-    | undefined;
+  const blocks = args.blocks as DemoBlock[] | undefined;
   if (!blocks?.length) return String(args.text ?? "");
+  const label = (e: { text?: string | { text: string } }) =>
+    typeof e.text === "string" ? e.text : `[${e.text?.text ?? ""}]`;
   return blocks
-    .map((b) =>
-      b.type === "divider" ? "" : (b.text?.text ?? b.elements?.map((e) => e.text ?? "").join(" ") ?? ""),
-    )
+    .map((b) => {
+      if (b.type === "divider") return "";
+      if (b.type === "actions") return (b.elements ?? []).map(label).join(" ");
+      const accessory = b.accessory?.text ? `   [${b.accessory.text.text}]` : "";
+      return (b.text?.text ?? (b.elements ?? []).map(label).join(" ")) + accessory;
+    })
     .join("\n");
 }
 
@@ -44,6 +57,7 @@ function indent(text: string): string {
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), "coo-demo-"));
   const slack = await FakeSlack.start();
+  for (const [id, name] of Object.entries(people)) slack.users.set(id, { id, name, tz: zones[id] ?? "UTC" });
   const problems: string[] = [];
   const log = createLog({
     level: "error",
@@ -67,7 +81,7 @@ async function main() {
   const client = new SlackClient(
     `http://127.0.0.1:${coo.port}`,
     signingSecret,
-    { team: "T_DEMO", user: "U_ALICE", channel: "C_GENERAL" },
+    { team: "T0DEMO", user: "U0ALICE", channel: "C0GENERAL" },
     (id) => slack.responseUrl(id),
   );
 
@@ -79,17 +93,28 @@ async function main() {
     return calls;
   };
   const show = (calls: SlackCall[]) => {
+    const homes = new Set<string>();
     for (const call of calls) {
+      if (call.method === "views.publish")
+        homes.add(people[String(call.args.user_id)] ?? String(call.args.user_id));
+      const channel = String(call.args.channel ?? "");
       const where =
         call.method === "chat.postMessage"
           ? call.args.thread_ts
             ? "in the thread"
-            : `in #${call.args.channel}`
+            : channel.startsWith("D")
+              ? `DM to ${people[channel.slice(1)] ?? channel}`
+              : `in #${channel}`
           : call.method === "chat.postEphemeral" || call.method === "response_url"
-            ? "only you can see this"
-            : call.method;
-      console.log(`  ${bold("coo")} ${dim(`(${where})`)}\n${indent(blocksText(call.args))}\n`);
+            ? call.args.replace_original
+              ? "the list updates in place"
+              : "only you can see this"
+            : call.method === "views.open"
+              ? "opens a form"
+              : undefined;
+      if (where) console.log(`  ${bold("coo")} ${dim(`(${where})`)}\n${indent(blocksText(call.args))}\n`);
     }
+    if (homes.size > 0) console.log(`  ${dim(`(Home tab refreshed for ${[...homes].join(", ")})`)}\n`);
   };
 
   const command = async (user: string, text: string) => {
@@ -103,15 +128,26 @@ async function main() {
     show(await newCalls());
   };
   const mention = async (user: string, text: string) => {
-    console.log(`${bold(people[user] ?? user)} in #C_GENERAL: @coo ${text}`);
+    console.log(`${bold(people[user] ?? user)} in #C0GENERAL: @coo ${text}`);
     await client.mention(text, { user });
     show(await newCalls());
   };
 
   try {
-    await command("U_ALICE", "help");
-    await mention("U_BOB", "what do you do here?");
-    await command("U_CARA", "fix the roadmap");
+    await command("U0ALICE", "help");
+    await mention("U0BOB", "what do you do here?");
+    await command("U0CARA", "fix the roadmap");
+
+    await command("U0ALICE", "commit ship the pricing page by Friday");
+    await command("U0ALICE", "commit review the vendor contract by tomorrow 5pm for <@U0BOB|bob>");
+    await command("U0BOB", "blocker can't sign the contract waiting on <@U0ALICE|alice>");
+    await command("U0CARA", "blocker staging is down waiting on the platform team");
+    await command("U0CARA", "blockers");
+    console.log(`${bold("alice")}: presses [Resolve] next to B1`);
+    await client.press("blocker_resolve", { all: false, p: 0, n: 1 }, { user: "U0ALICE" });
+    show(await newCalls());
+    await command("U0ALICE", "commitments all");
+    await command("U0BOB", "commit something by someday");
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });
@@ -123,20 +159,20 @@ async function main() {
     await client.event(
       {
         type: "app_mention",
-        user: "U_BOB",
+        user: "U0BOB",
         text: "<@UCOO> hi",
         ts: "1764100000.000100",
-        channel: "C_GENERAL",
+        channel: "C0GENERAL",
       },
       { eventId },
     );
     await client.event(
       {
         type: "app_mention",
-        user: "U_BOB",
+        user: "U0BOB",
         text: "<@UCOO> hi",
         ts: "1764100000.000100",
-        channel: "C_GENERAL",
+        channel: "C0GENERAL",
       },
       { eventId, retryNum: 1 },
     );

@@ -1,8 +1,12 @@
+import { register as registerBlockers } from "./blockers/register.js";
+import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
+import { register as registerCommitments } from "./commitments/register.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
 import { register as registerHelp } from "./help/register.js";
+import { register as registerHome } from "./home/register.js";
 import { healthz } from "./http/health.js";
 import { close, listen, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
@@ -58,14 +62,15 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     log,
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
-  const deps: Deps = { config, db: database.prisma, log, clock, persona, llm };
+  const deps: Deps = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed() };
 
   const routes = { "GET /healthz": healthz(database) };
   const slack = createSlack(deps, {
     routes,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
-  registerHelp(slack, deps);
+  for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
+    register(slack, deps);
 
   let port: number;
   let stopHttp: () => Promise<void>;

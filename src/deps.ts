@@ -1,3 +1,4 @@
+import type { ChangeFeed } from "./changes.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/open.js";
@@ -14,4 +15,6 @@ export type Deps = {
   persona: Persona;
   /** Undefined when no ANTHROPIC_API_KEY is set: features use their rules. */
   llm: Llm | undefined;
+  /** Who was touched by a change to the ledger; views subscribe to refresh. */
+  changes: ChangeFeed;
 };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { startTestCoo, type TestCoo } from "./kit/coo.js";
 import { anyDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
+import { textOf } from "./kit/messages.js";
 
 let fakeSlack: FakeSlack;
 let db: TestDatabase;
@@ -21,8 +22,8 @@ afterAll(async () => {
 
 beforeEach(() => fakeSlack.reset());
 
-type Reply = { text: string; response_type: string; blocks: Array<{ text?: { text: string } }> };
-const allText = (reply: Reply) => [reply.text, ...reply.blocks.map((b) => b.text?.text ?? "")].join("\n");
+type Reply = { text: string; response_type: string };
+const allText = textOf;
 
 test("/coo help answers privately with what coo does, what it leaves to the CEO, CFO and CTO, and the commands", async () => {
   const res = await bot.slack.command("help");

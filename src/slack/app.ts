@@ -1,4 +1,5 @@
 import { App } from "@slack/bolt";
+import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
@@ -49,7 +50,8 @@ export function createSlack(deps: Deps, options: SlackOptions): Slack {
     receiver = new SignedHttpReceiver({
       signingSecret: config.slack.signingSecret ?? "",
       log,
-      clock: deps.clock,
+      // Request freshness is about the real clock Slack signs with, never a test or demo clock.
+      clock: systemClock,
       routes: options.routes,
     });
     app = new App({
@@ -91,7 +93,7 @@ export function createSlack(deps: Deps, options: SlackOptions): Slack {
   });
 
   const commands = new CommandRouter();
-  app.command("/coo", async ({ command, ack }) => {
+  app.command("/coo", async ({ command, ack, client }) => {
     const { subcommand, word, args } = commands.resolve(command.text ?? "");
     const help = commands.list().find((s) => s.name === "help");
     const input = {
@@ -99,6 +101,7 @@ export function createSlack(deps: Deps, options: SlackOptions): Slack {
       userId: command.user_id,
       channelId: command.channel_id,
       command,
+      client,
     };
     if (!subcommand) {
       if (!help) throw new Error("the help subcommand is not registered");

@@ -1,4 +1,4 @@
-import type { SlashCommand, types } from "@slack/bolt";
+import type { SlashCommand, types, webApi } from "@slack/bolt";
 
 export type Block = types.KnownBlock;
 
@@ -17,6 +17,7 @@ export type CommandInput = {
   /** The text after the subcommand word, trimmed. */
   args: string;
   command: SlashCommand;
+  client: webApi.WebClient;
 };
 
 export type Subcommand = {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import { CooError } from "../errors.js";
 import type { Log } from "../log.js";
+import { respondTo } from "./respond.js";
 
 type Body = Record<string, unknown>;
 
@@ -36,11 +37,7 @@ export async function replyWithError(
 ): Promise<void> {
   const responseUrl = pick(body, ["response_url"]);
   if (responseUrl) {
-    await fetchFn(responseUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text }),
-    });
+    await respondTo(responseUrl, { text, replace_original: false }, fetchFn);
     return;
   }
   const channel = pick(body, ["event", "channel"]) ?? pick(body, ["channel", "id"]);

@@ -8,6 +8,21 @@ import { SlackClient } from "./slack-client.js";
 export const signingSecret = "test-signing-secret-0123456789";
 export const botToken = "xoxb-test-0000-secret-token";
 
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(private current: Date) {}
+  now = () => new Date(this.current);
+  set(at: Date | string) {
+    this.current = new Date(at);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export const hours = (n: number) => n * 3600_000;
+export const days = (n: number) => n * 24 * 3600_000;
+
 export type LogLine = { level: Level; msg: string; [key: string]: unknown };
 
 export type TestCoo = {

@@ -74,12 +74,18 @@ export class SlackClient {
   }
 
   /** `/coo <text>` as Slack sends it (mentions arrive escaped, as `<@U123|name>`). */
-  command(
+  async command(
     text: string,
     who: Partial<Who> = {},
     options: Parameters<SlackClient["post"]>[2] = {},
-  ): Promise<SlackResponse> {
-    return this.post(this.commandBody(text, who), "application/x-www-form-urlencoded", options);
+  ): Promise<SlackResponse & { responseId: string }> {
+    const responseId = uniqueId("R");
+    const res = await this.post(
+      this.commandBody(text, who, responseId),
+      "application/x-www-form-urlencoded",
+      options,
+    );
+    return { ...res, responseId };
   }
 
   eventBody(event: Record<string, unknown>, eventId = uniqueId("Ev"), team = this.who.team): string {
@@ -132,19 +138,80 @@ export class SlackClient {
     return this.post(body, "application/json", { timestamp });
   }
 
+  /** A button press in a message (or, with `home`, in the App Home). */
+  press(
+    actionId: string,
+    value: unknown,
+    options: { user?: string; home?: boolean; rawValue?: string } = {},
+  ) {
+    const user = options.user ?? this.who.user;
+    return this.interaction({
+      type: "block_actions",
+      user: { id: user, team_id: this.who.team },
+      ...(options.home
+        ? {
+            container: { type: "view", view_id: "VHOME" },
+            view: { id: "VHOME", type: "home" },
+            response_url: undefined,
+          }
+        : {
+            container: {
+              type: "message",
+              message_ts: "1.1",
+              channel_id: this.who.channel,
+              is_ephemeral: true,
+            },
+            channel: { id: this.who.channel, name: "general" },
+          }),
+      actions: [
+        {
+          type: "button",
+          action_id: actionId,
+          block_id: "b1",
+          value: options.rawValue ?? JSON.stringify(value),
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    });
+  }
+
+  /** A modal submitted: `values` is block_id -> action "value" -> element state. */
+  submitView(
+    callbackId: string,
+    privateMetadata: string,
+    values: Record<string, Record<string, unknown>>,
+    user?: string,
+  ) {
+    return this.interaction({
+      type: "view_submission",
+      user: { id: user ?? this.who.user, team_id: this.who.team },
+      response_url: undefined,
+      view: {
+        id: "VMODAL",
+        type: "modal",
+        callback_id: callbackId,
+        private_metadata: privateMetadata,
+        state: {
+          values: Object.fromEntries(Object.entries(values).map(([block, v]) => [block, { value: v }])),
+        },
+        hash: "h",
+      },
+    });
+  }
+
   /** A `block_actions` interaction (button press). */
   interaction(payload: Record<string, unknown>): Promise<SlackResponse> {
-    const body = new URLSearchParams({
-      payload: JSON.stringify({
-        team: { id: this.who.team, domain: "acme" },
-        user: { id: this.who.user, team_id: this.who.team },
-        api_app_id: "A1",
-        token: "legacy",
-        trigger_id: uniqueId("TR"),
-        response_url: this.responseUrl(uniqueId("R")),
-        ...payload,
-      }),
-    }).toString();
+    const full: Record<string, unknown> = {
+      team: { id: this.who.team, domain: "acme" },
+      user: { id: this.who.user, team_id: this.who.team },
+      api_app_id: "A1",
+      token: "legacy",
+      trigger_id: uniqueId("TR"),
+      response_url: this.responseUrl(uniqueId("R")),
+      ...payload,
+    };
+    if (full.response_url === undefined) delete full.response_url;
+    const body = new URLSearchParams({ payload: JSON.stringify(full) }).toString();
     return this.post(body, "application/x-www-form-urlencoded");
   }
 }

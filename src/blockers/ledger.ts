@@ -1,0 +1,114 @@
+import type { Deps } from "../deps.js";
+import { CooError, forbidden, notFound } from "../errors.js";
+import type { Blocker, Person, Prisma } from "../generated/prisma/client.js";
+import { formatId, nextNumber } from "../ledger/ids.js";
+import { isPrivileged } from "../people/people.js";
+import { mention } from "../slack/mentions.js";
+
+type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
+
+export const recentlyResolvedDays = 7;
+
+export async function findBlocker(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  number: number,
+): Promise<Blocker> {
+  const found = await deps.db.blocker.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
+  if (!found)
+    throw notFound(
+      `There is no blocker ${formatId("blocker", number)} here. \`/coo blockers\` lists the open ones.`,
+    );
+  return found;
+}
+
+export async function createBlocker(
+  deps: LedgerDeps,
+  input: {
+    workspaceId: string;
+    reporterId: string;
+    text: string;
+    waitingOnId?: string | undefined;
+    waitingOnText?: string | undefined;
+    channelId?: string | undefined;
+    sourcePermalink?: string | undefined;
+  },
+): Promise<Blocker> {
+  const blocker = await deps.db.$transaction(async (tx) => {
+    const number = await nextNumber(tx, input.workspaceId, "blocker");
+    return tx.blocker.create({
+      data: {
+        workspaceId: input.workspaceId,
+        number,
+        text: input.text,
+        reporterId: input.reporterId,
+        waitingOnId: input.waitingOnId ?? null,
+        waitingOnText: input.waitingOnText ?? null,
+        channelId: input.channelId ?? null,
+        sourcePermalink: input.sourcePermalink ?? null,
+        openedAt: deps.clock.now(),
+      },
+    });
+  });
+  deps.changes.publish({
+    workspaceId: input.workspaceId,
+    userIds: [input.reporterId, input.waitingOnId ?? ""],
+  });
+  return blocker;
+}
+
+/** The reporter, the person it waits on, a seated human or an admin may resolve a blocker. */
+export async function resolveBlocker(
+  deps: LedgerDeps,
+  input: { workspaceId: string; number: number; actor: Person },
+): Promise<Blocker> {
+  const blocker = await findBlocker(deps, input.workspaceId, input.number);
+  const id = formatId("blocker", blocker.number);
+  const actorId = input.actor.slackUserId;
+  if (actorId !== blocker.reporterId && actorId !== blocker.waitingOnId && !isPrivileged(input.actor)) {
+    throw forbidden(
+      `Only ${mention(blocker.reporterId)} (who raised it)${blocker.waitingOnId ? `, ${mention(blocker.waitingOnId)}` : ""}, a workspace admin or the CEO, CFO or CTO can resolve ${id}.`,
+    );
+  }
+  const now = deps.clock.now();
+  const { count } = await deps.db.blocker.updateMany({
+    where: { id: blocker.id, status: "open" },
+    data: { status: "resolved", resolvedAt: now, resolvedById: actorId },
+  });
+  if (count === 0) throw new CooError("conflict", `${id} is already resolved.`);
+  deps.changes.publish({
+    workspaceId: input.workspaceId,
+    userIds: [blocker.reporterId, blocker.waitingOnId ?? "", actorId],
+  });
+  return { ...blocker, status: "resolved", resolvedAt: now, resolvedById: actorId };
+}
+
+/**
+ * The queue, oldest first. With `includeRecent`, blockers resolved in the
+ * last seven days follow the open ones.
+ */
+export async function listBlockers(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  options: { includeRecent: boolean; now: Date; offset: number; limit: number; userId?: string },
+): Promise<{ items: Blocker[]; total: number; open: number }> {
+  const recent = new Date(options.now.getTime() - recentlyResolvedDays * 24 * 3600 * 1000);
+  const person: Prisma.BlockerWhereInput = options.userId
+    ? { OR: [{ reporterId: options.userId }, { waitingOnId: options.userId }] }
+    : {};
+  const state: Prisma.BlockerWhereInput = options.includeRecent
+    ? { OR: [{ status: "open" }, { status: "resolved", resolvedAt: { gte: recent } }] }
+    : { status: "open" };
+  const where: Prisma.BlockerWhereInput = { AND: [{ workspaceId }, person, state] };
+  const [items, total, open] = await Promise.all([
+    deps.db.blocker.findMany({
+      where,
+      orderBy: [{ status: "asc" }, { openedAt: "asc" }, { number: "asc" }],
+      skip: options.offset,
+      take: options.limit,
+    }),
+    deps.db.blocker.count({ where }),
+    deps.db.blocker.count({ where: { workspaceId, ...person, status: "open" } }),
+  ]);
+  return { items, total, open };
+}

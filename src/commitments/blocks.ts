@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { formatId } from "../ledger/ids.js";
+import { actions, button, context, pager, section } from "../slack/blocks.js";
+import type { Block, Reply } from "../slack/commands.js";
+import { mention, quote } from "../slack/mentions.js";
+import { slackDate } from "../time/when.js";
+import type { DeliveryRecord } from "./ledger.js";
+import { type CommitmentRow, isOverdue } from "./ledger.js";
+
+export const pageSize = 10;
+
+/** What a list shows, as carried in its buttons: mine, u:<user>, w:<workstream>, all. */
+export const listTarget = z.string().regex(/^(mine|all|u:[UW][A-Z0-9]+|w:[a-z0-9][\w-]*)$/);
+export const listValue = z.object({ t: listTarget, p: z.number().int().min(0).max(1_000_000) });
+export const itemValue = listValue.extend({ n: z.number().int().positive() });
+export type ListValue = z.infer<typeof listValue>;
+
+export const actionIds = {
+  done: "commitment_done",
+  slip: "commitment_slip",
+  page: "commitments_page",
+  slipModal: "commitment_slip_modal",
+} as const;
+
+export function commitmentLine(c: CommitmentRow, now: Date, timeZone: string): string {
+  const due = isOverdue(c, now)
+    ? `:warning: *overdue*, was due ${slackDate(c.dueAt, timeZone)}`
+    : `due ${slackDate(c.dueAt, timeZone)}`;
+  const stream = c.workstream ? ` · #${c.workstream.name}` : "";
+  return `*${formatId("commitment", c.number)}* ${quote(c.title)}\n${mention(c.ownerId)} · ${due}${stream}`;
+}
+
+function heading(target: string, total: number): string {
+  if (target === "mine") return `*Your open commitments* (${total})`;
+  if (target === "all") return `*All open commitments* (${total})`;
+  if (target.startsWith("u:")) return `*Open commitments of ${mention(target.slice(2))}* (${total})`;
+  return `*Open commitments in #${target.slice(2)}* (${total})`;
+}
+
+export function commitmentList(
+  items: CommitmentRow[],
+  page: { offset: number; total: number },
+  value: { target: string; now: Date; timeZone: string },
+): Reply {
+  const { target, now, timeZone } = value;
+  const blocks: Block[] = [section(heading(target, page.total))];
+  if (items.length === 0) {
+    blocks.push(context("Nothing open. Record one with `/coo commit <what> by <when> [for @owner]`."));
+  }
+  for (const c of items) {
+    const v = { t: target, p: page.offset, n: c.number };
+    blocks.push(section(commitmentLine(c, now, timeZone)));
+    blocks.push(actions(button("Done", actionIds.done, v, "primary"), button("Slip…", actionIds.slip, v)));
+  }
+  blocks.push(...pager({ ...page, limit: pageSize }, actionIds.page, (offset) => ({ t: target, p: offset })));
+  const overdue = items.filter((c) => isOverdue(c, now)).length;
+  const text = `${page.total} open commitment(s)${overdue ? `, ${overdue} overdue on this page` : ""}`;
+  return { text, blocks, response_type: "ephemeral" };
+}
+
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? "n/a" : `${Math.round((100 * part) / whole)}%`;
+}
+
+export function deliverySummary(userId: string, record: DeliveryRecord): string {
+  return [
+    `*${mention(userId)}*: ${record.open} open${record.overdue ? ` (:warning: ${record.overdue} overdue)` : ""}`,
+    `on time ${percent(record.doneOnTime, record.done)} (${record.doneOnTime} of ${record.done} done in the last 90 days by the first date promised)`,
+    `${record.slipped} slipped`,
+  ].join(" · ");
+}
+
+/** The modal behind "Slip…": a new date and time, and a reason for the history. */
+export function slipModal(c: CommitmentRow, privateMetadata: string, timeZone: string, initialDate: string) {
+  return {
+    type: "modal" as const,
+    callback_id: actionIds.slipModal,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text" as const, text: `Slip ${formatId("commitment", c.number)}` },
+    submit: { type: "plain_text" as const, text: "Re-date" },
+    close: { type: "plain_text" as const, text: "Cancel" },
+    blocks: [
+      section(
+        `*${formatId("commitment", c.number)}* ${quote(c.title)}\nNow due ${slackDate(c.dueAt, timeZone)}`,
+      ),
+      {
+        type: "input",
+        block_id: "date",
+        label: { type: "plain_text", text: "New date" },
+        element: { type: "datepicker", action_id: "value", initial_date: initialDate },
+      },
+      {
+        type: "input",
+        block_id: "time",
+        label: { type: "plain_text", text: `Time (${timeZone})` },
+        element: { type: "timepicker", action_id: "value", initial_time: "17:00" },
+      },
+      {
+        type: "input",
+        block_id: "reason",
+        optional: true,
+        label: { type: "plain_text", text: "Why is it moving?" },
+        element: { type: "plain_text_input", action_id: "value", max_length: 500 },
+      },
+    ] as Block[],
+  };
+}

@@ -1,0 +1,285 @@
+import type { Deps } from "../deps.js";
+import { CooError, forbidden, notFound } from "../errors.js";
+import type { Commitment, Person, Prisma } from "../generated/prisma/client.js";
+import { formatId, nextNumber } from "../ledger/ids.js";
+import { isPrivileged } from "../people/people.js";
+import { mention } from "../slack/mentions.js";
+
+type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
+
+export type CommitmentRow = Commitment & { workstream: { name: string } | null };
+
+const withWorkstream = { workstream: { select: { name: true } } } satisfies Prisma.CommitmentInclude;
+
+export const isOverdue = (c: Pick<Commitment, "status" | "dueAt">, now: Date) =>
+  c.status === "open" && c.dueAt < now;
+
+export async function findCommitment(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  number: number,
+): Promise<CommitmentRow> {
+  const found = await deps.db.commitment.findUnique({
+    where: { workspaceId_number: { workspaceId, number } },
+    include: withWorkstream,
+  });
+  if (!found) {
+    throw notFound(
+      `There is no commitment ${formatId("commitment", number)} here. \`/coo commitments all\` lists the open ones.`,
+    );
+  }
+  return found;
+}
+
+/** The owner or the creator may change a commitment; seated humans and admins may change any. */
+export function ensureMayChange(
+  actor: Person,
+  commitment: Pick<Commitment, "ownerId" | "creatorId" | "number">,
+) {
+  if (
+    actor.slackUserId === commitment.ownerId ||
+    actor.slackUserId === commitment.creatorId ||
+    isPrivileged(actor)
+  )
+    return;
+  throw forbidden(
+    `Only ${mention(commitment.ownerId)} (the owner), ${mention(commitment.creatorId)} (who recorded it), a workspace admin or the CEO, CFO or CTO can change ${formatId("commitment", commitment.number)}. Ask one of them.`,
+  );
+}
+
+function ensureOpen(c: Commitment) {
+  const id = formatId("commitment", c.number);
+  if (c.status === "done") throw new CooError("conflict", `${id} is already done. Nothing to change.`);
+  if (c.status === "dropped") {
+    throw new CooError(
+      "conflict",
+      `${id} was dropped. Record a new commitment with \`/coo commit\` if it is back on.`,
+    );
+  }
+}
+
+export async function findWorkstream(deps: Pick<Deps, "db">, workspaceId: string, name: string) {
+  const found = await deps.db.workstream.findUnique({
+    where: { workspaceId_name: { workspaceId, name: name.toLowerCase() } },
+  });
+  if (!found) {
+    const known = await deps.db.workstream.findMany({
+      where: { workspaceId },
+      select: { name: true },
+      orderBy: { name: "asc" },
+      take: 10,
+    });
+    const list = known.length
+      ? `Workstreams: ${known.map((w) => `#${w.name}`).join(", ")}.`
+      : "There are no workstreams yet.";
+    throw notFound(`There is no workstream #${name}. ${list} Create one with \`/coo workstream ${name}\`.`);
+  }
+  return found;
+}
+
+export async function createCommitment(
+  deps: LedgerDeps,
+  input: {
+    workspaceId: string;
+    actorId: string;
+    ownerId: string;
+    title: string;
+    dueAt: Date;
+    workstreamId?: number | undefined;
+    channelId?: string | undefined;
+    sourcePermalink?: string | undefined;
+  },
+): Promise<CommitmentRow> {
+  const created = await deps.db.$transaction(async (tx) => {
+    const number = await nextNumber(tx, input.workspaceId, "commitment");
+    const commitment = await tx.commitment.create({
+      data: {
+        workspaceId: input.workspaceId,
+        number,
+        title: input.title,
+        ownerId: input.ownerId,
+        creatorId: input.actorId,
+        dueAt: input.dueAt,
+        originalDueAt: input.dueAt,
+        workstreamId: input.workstreamId ?? null,
+        channelId: input.channelId ?? null,
+        sourcePermalink: input.sourcePermalink ?? null,
+      },
+      include: withWorkstream,
+    });
+    await tx.commitmentChange.create({
+      data: {
+        workspaceId: input.workspaceId,
+        commitmentId: commitment.id,
+        actorId: input.actorId,
+        kind: "created",
+        toDueAt: input.dueAt,
+        toOwnerId: input.ownerId,
+      },
+    });
+    return commitment;
+  });
+  deps.changes.publish({ workspaceId: input.workspaceId, userIds: [input.ownerId, input.actorId] });
+  return created;
+}
+
+type Change = { workspaceId: string; number: number; actor: Person; reason?: string | undefined };
+
+/**
+ * Applies one change to an open commitment and records it. The update is
+ * conditional on the row still being open, so two people pressing Done at
+ * once produce one change and one clear refusal.
+ */
+async function change(
+  deps: LedgerDeps,
+  input: Change,
+  build: (c: CommitmentRow) => {
+    data: Prisma.CommitmentUpdateManyMutationInput;
+    history: Omit<Prisma.CommitmentChangeUncheckedCreateInput, "workspaceId" | "commitmentId" | "actorId">;
+  },
+): Promise<CommitmentRow> {
+  const current = await findCommitment(deps, input.workspaceId, input.number);
+  ensureMayChange(input.actor, current);
+  ensureOpen(current);
+  const { data, history } = build(current);
+  const updated = await deps.db.$transaction(async (tx) => {
+    const { count } = await tx.commitment.updateMany({ where: { id: current.id, status: "open" }, data });
+    if (count === 0) return undefined;
+    await tx.commitmentChange.create({
+      data: {
+        workspaceId: input.workspaceId,
+        commitmentId: current.id,
+        actorId: input.actor.slackUserId,
+        reason: input.reason ?? null,
+        ...history,
+      },
+    });
+    return tx.commitment.findUniqueOrThrow({ where: { id: current.id }, include: withWorkstream });
+  });
+  if (!updated) {
+    ensureOpen(await findCommitment(deps, input.workspaceId, input.number));
+    throw new CooError(
+      "conflict",
+      `${formatId("commitment", input.number)} changed while you were looking. Try again.`,
+    );
+  }
+  deps.changes.publish({
+    workspaceId: input.workspaceId,
+    userIds: [current.ownerId, current.creatorId, updated.ownerId, input.actor.slackUserId],
+  });
+  return updated;
+}
+
+export function completeCommitment(deps: LedgerDeps, input: Change) {
+  const now = deps.clock.now();
+  return change(deps, input, () => ({
+    data: { status: "done", doneAt: now },
+    history: { kind: "done", at: now },
+  }));
+}
+
+export function dropCommitment(deps: LedgerDeps, input: Change) {
+  const now = deps.clock.now();
+  return change(deps, input, () => ({ data: { status: "dropped" }, history: { kind: "dropped", at: now } }));
+}
+
+export function slipCommitment(deps: LedgerDeps, input: Change & { to: Date }) {
+  const now = deps.clock.now();
+  return change(deps, input, (c) => {
+    if (input.to.getTime() === c.dueAt.getTime()) {
+      throw new CooError(
+        "bad_input",
+        `${formatId("commitment", c.number)} is already due then. Give a different date.`,
+      );
+    }
+    return {
+      data: { dueAt: input.to },
+      history: { kind: "redated", fromDueAt: c.dueAt, toDueAt: input.to, at: now },
+    };
+  });
+}
+
+export function reassignCommitment(deps: LedgerDeps, input: Change & { to: string }) {
+  const now = deps.clock.now();
+  return change(deps, input, (c) => {
+    if (input.to === c.ownerId) {
+      throw new CooError(
+        "bad_input",
+        `${mention(c.ownerId)} already owns ${formatId("commitment", c.number)}.`,
+      );
+    }
+    return {
+      data: { ownerId: input.to },
+      history: { kind: "reassigned", fromOwnerId: c.ownerId, toOwnerId: input.to, at: now },
+    };
+  });
+}
+
+export type CommitmentFilter =
+  | { kind: "owner"; userId: string }
+  | { kind: "workstream"; workstreamId: number; name: string }
+  | { kind: "all" };
+
+export async function listOpenCommitments(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  filter: CommitmentFilter,
+  page: { offset: number; limit: number },
+): Promise<{ items: CommitmentRow[]; total: number }> {
+  const where: Prisma.CommitmentWhereInput = {
+    workspaceId,
+    status: "open",
+    ...(filter.kind === "owner" ? { ownerId: filter.userId } : {}),
+    ...(filter.kind === "workstream" ? { workstreamId: filter.workstreamId } : {}),
+  };
+  const [items, total] = await Promise.all([
+    deps.db.commitment.findMany({
+      where,
+      include: withWorkstream,
+      orderBy: [{ dueAt: "asc" }, { number: "asc" }],
+      skip: page.offset,
+      take: page.limit,
+    }),
+    deps.db.commitment.count({ where }),
+  ]);
+  return { items, total };
+}
+
+export type DeliveryRecord = {
+  open: number;
+  overdue: number;
+  done: number;
+  doneOnTime: number;
+  slipped: number;
+};
+
+/**
+ * A person's record over the last 90 days. On time means done by the first
+ * date promised: a commitment that slipped and then landed is not on time.
+ */
+export async function deliveryRecord(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  userId: string,
+  now: Date,
+): Promise<DeliveryRecord> {
+  const since = new Date(now.getTime() - 90 * 24 * 3600 * 1000);
+  const [open, overdue, doneRows, slipped] = await Promise.all([
+    deps.db.commitment.count({ where: { workspaceId, ownerId: userId, status: "open" } }),
+    deps.db.commitment.count({ where: { workspaceId, ownerId: userId, status: "open", dueAt: { lt: now } } }),
+    deps.db.commitment.findMany({
+      where: { workspaceId, ownerId: userId, status: "done", doneAt: { gte: since } },
+      select: { doneAt: true, originalDueAt: true },
+    }),
+    deps.db.commitment.count({
+      where: {
+        workspaceId,
+        ownerId: userId,
+        createdAt: { gte: since },
+        history: { some: { kind: "redated" } },
+      },
+    }),
+  ]);
+  const doneOnTime = doneRows.filter((r) => r.doneAt && r.doneAt <= r.originalDueAt).length;
+  return { open, overdue, done: doneRows.length, doneOnTime, slipped };
+}

@@ -1,0 +1,437 @@
+import type { webApi } from "@slack/bolt";
+import { z } from "zod";
+import { listBlockers } from "../blockers/ledger.js";
+import type { Deps } from "../deps.js";
+import { badInput, CooError } from "../errors.js";
+import { formatId } from "../ledger/ids.js";
+import { isPrivileged, profileOf } from "../people/people.js";
+import type { Slack } from "../slack/app.js";
+import { readValue } from "../slack/blocks.js";
+import type { Reply } from "../slack/commands.js";
+import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { respondTo } from "../slack/respond.js";
+import { describeInstant, slackDate } from "../time/when.js";
+import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
+import {
+  actionIds,
+  commitmentList,
+  deliverySummary,
+  itemValue,
+  type ListValue,
+  listValue,
+  pageSize,
+  slipModal,
+} from "./blocks.js";
+import {
+  type CommitmentFilter,
+  completeCommitment,
+  createCommitment,
+  deliveryRecord,
+  dropCommitment,
+  findCommitment,
+  findWorkstream,
+  listOpenCommitments,
+  reassignCommitment,
+  slipCommitment,
+} from "./ledger.js";
+import {
+  parseCommit,
+  parseCommitmentId,
+  parseDate,
+  parseIdAndReason,
+  parseListTarget,
+  parseReassign,
+  parseSlip,
+  readCommitDue,
+} from "./parse.js";
+
+const usage = {
+  commit: "commit <what> by <when> [for @owner] [#workstream]",
+  done: "done <id>",
+  drop: "drop <id> [because ...]",
+  slip: "slip <id> to <when> [because ...]",
+  reassign: "reassign <id> to @owner [because ...]",
+  commitments: "commitments [@user | #workstream | all]",
+  status: "status [@user]",
+  workstream: "workstream <name> [owner @user]",
+};
+const example = (u: string) => `\`/coo ${u}\``;
+
+/** Resolves a list target as carried in buttons ("mine", "u:U1", "w:name", "all") to a query filter. */
+async function filterFor(
+  deps: Deps,
+  workspaceId: string,
+  viewerId: string,
+  target: string,
+): Promise<CommitmentFilter> {
+  if (target === "all") return { kind: "all" };
+  if (target === "mine") return { kind: "owner", userId: viewerId };
+  if (target.startsWith("u:")) return { kind: "owner", userId: target.slice(2) };
+  const stream = await findWorkstream(deps, workspaceId, target.slice(2));
+  return { kind: "workstream", workstreamId: stream.id, name: stream.name };
+}
+
+async function renderList(
+  deps: Deps,
+  client: webApi.WebClient,
+  workspaceId: string,
+  viewerId: string,
+  value: ListValue,
+): Promise<Reply> {
+  const viewer = await profileOf(deps, client, workspaceId, viewerId);
+  const filter = await filterFor(deps, workspaceId, viewerId, value.t);
+  const { items, total } = await listOpenCommitments(deps, workspaceId, filter, {
+    offset: value.p,
+    limit: pageSize,
+  });
+  return commitmentList(
+    items,
+    { offset: value.p, total },
+    { target: value.t, now: deps.clock.now(), timeZone: viewer.timeZone },
+  );
+}
+
+export function register({ app, commands }: Slack, deps: Deps): void {
+  commands.add({
+    name: "commit",
+    usage: usage.commit,
+    summary: "record who will deliver what, by when",
+    async run({ workspaceId, userId, channelId, args, client }) {
+      const draft = parseCommit(args);
+      const ownerId = draft.ownerId ?? userId;
+      const owner = await profileOf(deps, client, workspaceId, ownerId);
+      const { title, due } = readCommitDue(draft, { now: deps.clock.now(), timeZone: owner.timeZone });
+      const stream = draft.workstream ? await findWorkstream(deps, workspaceId, draft.workstream) : undefined;
+      const c = await createCommitment(deps, {
+        workspaceId,
+        actorId: userId,
+        ownerId,
+        title,
+        dueAt: due.at,
+        workstreamId: stream?.id,
+        channelId,
+      });
+      const id = formatId("commitment", c.number);
+      if (ownerId !== userId) {
+        await notifyOwner(
+          client,
+          ownerId,
+          `${mention(userId)} recorded *${id}* for you: ${quote(title)}, due ${slackDate(due.at, owner.timeZone)}. If the date does not work, \`/coo slip ${id} to <when> because ...\`.`,
+          deps,
+        );
+      }
+      return {
+        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone)}${stream ? ` in #${stream.name}` : ""}. \`/coo done ${id}\` when it lands.`,
+      };
+    },
+  });
+
+  commands.add({
+    name: "done",
+    usage: usage.done,
+    summary: "mark a commitment delivered",
+    async run({ workspaceId, userId, args, client }) {
+      const number = parseCommitmentId(args, example(usage.done));
+      const actor = await profileOf(deps, client, workspaceId, userId);
+      const c = await completeCommitment(deps, { workspaceId, number, actor });
+      const onTime = c.doneAt && c.doneAt <= c.originalDueAt;
+      return {
+        text: `*${formatId("commitment", c.number)}* ${quote(c.title)} is done${onTime ? ", on time" : ""}. :white_check_mark:`,
+      };
+    },
+  });
+
+  commands.add({
+    name: "drop",
+    usage: usage.drop,
+    summary: "drop a commitment that is no longer wanted",
+    async run({ workspaceId, userId, args, client }) {
+      const { number, reason } = parseIdAndReason(args, example(usage.drop));
+      const actor = await profileOf(deps, client, workspaceId, userId);
+      const c = await dropCommitment(deps, { workspaceId, number, actor, reason });
+      return {
+        text: `Dropped *${formatId("commitment", c.number)}* ${quote(c.title)}${reason ? ` because ${quote(reason)}` : ""}.`,
+      };
+    },
+  });
+
+  commands.add({
+    name: "slip",
+    usage: usage.slip,
+    summary: "move a commitment to a new date; the history keeps the old one and why",
+    async run({ workspaceId, userId, args, client }) {
+      const parsed = parseSlip(args, example(usage.slip));
+      const current = await findCommitment(deps, workspaceId, parsed.number);
+      const owner = await profileOf(deps, client, workspaceId, current.ownerId);
+      const to = parseDate(
+        parsed.when,
+        { now: deps.clock.now(), timeZone: owner.timeZone },
+        example(usage.slip),
+      );
+      const actor = userId === owner.slackUserId ? owner : await profileOf(deps, client, workspaceId, userId);
+      const c = await slipCommitment(deps, {
+        workspaceId,
+        number: parsed.number,
+        actor,
+        reason: parsed.reason,
+        to: to.at,
+      });
+      return {
+        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone)} to ${describeInstant(c.dueAt, owner.timeZone)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.`,
+      };
+    },
+  });
+
+  commands.add({
+    name: "reassign",
+    usage: usage.reassign,
+    summary: "hand a commitment to someone else",
+    async run({ workspaceId, userId, args, client }) {
+      const parsed = parseReassign(args, example(usage.reassign));
+      const actor = await profileOf(deps, client, workspaceId, userId);
+      const c = await reassignCommitment(deps, {
+        workspaceId,
+        number: parsed.number,
+        actor,
+        reason: parsed.reason,
+        to: parsed.to,
+      });
+      const id = formatId("commitment", c.number);
+      await notifyOwner(
+        client,
+        parsed.to,
+        `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, actor.timeZone)}.`,
+        deps,
+      );
+      return { text: `*${id}* now belongs to ${mention(parsed.to)}.` };
+    },
+  });
+
+  commands.add({
+    name: "commitments",
+    usage: usage.commitments,
+    summary: "open commitments, soonest due first, overdue marked",
+    async run({ workspaceId, userId, args, client }) {
+      const target = parseListTarget(args, example(usage.commitments));
+      const t =
+        target.kind === "user"
+          ? `u:${target.userId}`
+          : target.kind === "workstream"
+            ? `w:${target.name}`
+            : target.kind;
+      return renderList(deps, client, workspaceId, userId, { t, p: 0 });
+    },
+  });
+
+  commands.add({
+    name: "status",
+    usage: usage.status,
+    summary: "a person's open commitments, on-time rate and open blockers",
+    async run({ workspaceId, userId, args, client }) {
+      const word = args.trim();
+      const who = word === "" ? userId : new RegExp(`^${userMentionPattern.source}$`).exec(word)?.[1];
+      if (!who) throw badInput(`Whose status? ${example(usage.status)}, e.g. \`/coo status @dana\`.`);
+      const now = deps.clock.now();
+      const viewer = await profileOf(deps, client, workspaceId, userId);
+      const [record, open, blockers] = await Promise.all([
+        deliveryRecord(deps, workspaceId, who, now),
+        listOpenCommitments(deps, workspaceId, { kind: "owner", userId: who }, { offset: 0, limit: 5 }),
+        listBlockers(deps, workspaceId, { includeRecent: false, now, offset: 0, limit: 5, userId: who }),
+      ]);
+      const lines = open.items.map(
+        (c) =>
+          `• *${formatId("commitment", c.number)}* ${quote(c.title)}, due ${slackDate(c.dueAt, viewer.timeZone)}${c.dueAt < now ? " :warning:" : ""}`,
+      );
+      const blockerLines = blockers.items.map(
+        (b) =>
+          `• *${formatId("blocker", b.number)}* ${quote(b.text)}${b.reporterId === who ? "" : ` (raised by ${mention(b.reporterId)}, waiting on them)`}`,
+      );
+      const text = [
+        deliverySummary(who, record),
+        lines.length
+          ? `*Open commitments*${open.total > lines.length ? ` (first ${lines.length} of ${open.total})` : ""}\n${lines.join("\n")}`
+          : "No open commitments.",
+        blockerLines.length
+          ? `*Open blockers* (${blockers.open})\n${blockerLines.join("\n")}`
+          : "No open blockers.",
+      ].join("\n");
+      return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+    },
+  });
+
+  commands.add({
+    name: "workstream",
+    usage: usage.workstream,
+    summary: "create a workstream with an owner (or change its owner)",
+    async run({ workspaceId, userId, args, client }) {
+      const match = new RegExp(
+        `^#?([a-z][\\w-]{0,39})(?:\\s+(?:owner\\s+)?${userMentionPattern.source})?$`,
+        "i",
+      ).exec(args.trim());
+      if (!match)
+        throw badInput(
+          `Name it in one word (letters, digits, - or _): ${example(usage.workstream)}, e.g. \`/coo workstream payments owner @dana\`.`,
+        );
+      const name = (match[1] ?? "").toLowerCase();
+      const ownerId = match[2] ?? userId;
+      const existing = await deps.db.workstream.findUnique({
+        where: { workspaceId_name: { workspaceId, name } },
+      });
+      if (!existing) {
+        await deps.db.workstream.create({ data: { workspaceId, name, ownerId } });
+        return {
+          text: `Created #${name}, owned by ${mention(ownerId)}. Add work to it with \`/coo commit <what> by <when> #${name}\`.`,
+        };
+      }
+      const actor = await profileOf(deps, client, workspaceId, userId);
+      if (actor.slackUserId !== existing.ownerId && !isPrivileged(actor)) {
+        throw new CooError(
+          "forbidden",
+          `#${name} belongs to ${mention(existing.ownerId)}; only they, an admin or the CEO, CFO or CTO can hand it over.`,
+        );
+      }
+      if (existing.ownerId === ownerId) return { text: `#${name} is already owned by ${mention(ownerId)}.` };
+      await deps.db.workstream.update({ where: { id: existing.id }, data: { ownerId } });
+      return { text: `#${name} is now owned by ${mention(ownerId)} (was ${mention(existing.ownerId)}).` };
+    },
+  });
+
+  commands.add({
+    name: "workstreams",
+    usage: "workstreams",
+    summary: "every workstream, its owner and open commitments",
+    async run({ workspaceId }) {
+      const streams = await deps.db.workstream.findMany({
+        where: { workspaceId },
+        orderBy: { name: "asc" },
+        include: { _count: { select: { commitments: { where: { status: "open" } } } } },
+      });
+      if (streams.length === 0)
+        return { text: `No workstreams yet. ${example("workstream payments owner @dana")} creates one.` };
+      return {
+        text: streams
+          .map((s) => `• *#${s.name}* owned by ${mention(s.ownerId)}: ${s._count.commitments} open`)
+          .join("\n"),
+      };
+    },
+  });
+
+  registerButtons({ app, deps });
+}
+
+async function notifyOwner(
+  client: webApi.WebClient,
+  userId: string,
+  text: string,
+  deps: Deps,
+): Promise<void> {
+  try {
+    const dm = await client.conversations.open({ users: userId });
+    if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
+  } catch (error) {
+    deps.log.warn("could not tell the owner", { user: userId, error: String(error) });
+  }
+}
+
+const slipMetadata = z.object({
+  n: z.number().int().positive(),
+  t: z.string(),
+  p: z.number().int().min(0),
+  r: z.string().url().optional(),
+});
+
+const hasResponseUrl = (body: object) => "response_url" in body && Boolean(body.response_url);
+
+function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void {
+  const refused = () => badInput("That button is out of date. Run the command again.");
+
+  app.action(actionIds.done, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
+    if (!value) throw refused();
+    const workspaceId = body.team?.id ?? "";
+    const actor = await profileOf(deps, client, workspaceId, body.user.id);
+    await completeCommitment(deps, { workspaceId, number: value.n, actor });
+    // From a list message: redraw it in place. From the App Home there is
+    // nothing to redraw here; the change feed republishes the Home.
+    if (hasResponseUrl(body)) {
+      await respond({
+        replace_original: true,
+        ...(await renderList(deps, client, workspaceId, body.user.id, value)),
+      });
+    }
+  });
+
+  app.action(
+    new RegExp(`^${actionIds.page}:(prev|next)$`),
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const value = readValue(listValue, "value" in action ? (action.value as string) : undefined);
+      if (!value) throw refused();
+      await respond({
+        replace_original: true,
+        ...(await renderList(deps, client, body.team?.id ?? "", body.user.id, value)),
+      });
+    },
+  );
+
+  app.action(actionIds.slip, async ({ ack, body, action, client }) => {
+    await ack();
+    const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
+    if (!value || !("trigger_id" in body)) throw refused();
+    const workspaceId = body.team?.id ?? "";
+    const c = await findCommitment(deps, workspaceId, value.n);
+    const owner = await profileOf(deps, client, workspaceId, c.ownerId);
+    const now = deps.clock.now();
+    const from = new Date(Math.max(c.dueAt.getTime(), now.getTime()));
+    const initial = isoDate(
+      zonedToUtc(addDays(wallClock(from, owner.timeZone), 1), owner.timeZone),
+      owner.timeZone,
+    );
+    const responseUrl = "response_url" in body ? (body.response_url as string) : undefined;
+    const metadata = JSON.stringify({ ...value, ...(responseUrl ? { r: responseUrl } : {}) });
+    await client.views.open({
+      trigger_id: body.trigger_id as string,
+      view: slipModal(c, metadata, owner.timeZone, initial),
+    });
+  });
+
+  app.view(actionIds.slipModal, async ({ ack, body, view, client }) => {
+    const meta = readValue(slipMetadata, view.private_metadata);
+    const workspaceId = body.team?.id ?? "";
+    const state = view.state.values;
+    const date = state.date?.value?.selected_date ?? "";
+    const time = state.time?.value?.selected_time ?? "17:00";
+    const reason = state.reason?.value?.value?.trim() || undefined;
+    if (!meta) {
+      await ack({
+        response_action: "errors",
+        errors: { date: "This form is out of date; close it and press Slip again." },
+      });
+      return;
+    }
+    try {
+      const c = await findCommitment(deps, workspaceId, meta.n);
+      const owner = await profileOf(deps, client, workspaceId, c.ownerId);
+      const [y, m, d] = date.split("-").map(Number);
+      const [hh, mm] = time.split(":").map(Number);
+      if (!y || !m || !d || hh === undefined || mm === undefined) throw badInput("Pick a date.");
+      const to = zonedToUtc({ year: y, month: m, day: d, hour: hh, minute: mm }, owner.timeZone);
+      if (to <= deps.clock.now()) throw badInput("That is in the past. Pick a date ahead.");
+      const actor =
+        body.user.id === owner.slackUserId ? owner : await profileOf(deps, client, workspaceId, body.user.id);
+      await slipCommitment(deps, { workspaceId, number: meta.n, actor, reason, to });
+    } catch (error) {
+      if (error instanceof CooError) {
+        await ack({ response_action: "errors", errors: { date: error.userMessage.slice(0, 150) } });
+        return;
+      }
+      throw error;
+    }
+    await ack();
+    if (meta.r) {
+      const list = await renderList(deps, client, workspaceId, body.user.id, { t: meta.t, p: meta.p });
+      await respondTo(meta.r, { replace_original: true, ...list });
+    }
+  });
+}

@@ -1,0 +1,61 @@
+import type { z } from "zod";
+import type { Block } from "./commands.js";
+
+/** Small Block Kit helpers shared by the features. */
+
+export const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text } });
+export const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
+export const divider = (): Block => ({ type: "divider" });
+
+export type ButtonStyle = "primary" | "danger" | undefined;
+
+export function button(text: string, actionId: string, value: unknown, style?: ButtonStyle) {
+  return {
+    type: "button" as const,
+    text: { type: "plain_text" as const, text, emoji: true },
+    action_id: actionId,
+    value: JSON.stringify(value),
+    ...(style ? { style } : {}),
+  };
+}
+
+export function actions(...elements: ReturnType<typeof button>[]): Block {
+  return { type: "actions", elements };
+}
+
+/** Reads a button's value with its schema; a forged or stale value is refused, not trusted. */
+export function readValue<S extends z.ZodType>(schema: S, raw: string | undefined): z.infer<S> | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw ?? ""));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "3d", "5h", "12m": how long something has been open. */
+export function age(since: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h`;
+  return `${Math.floor(hours / 24)}d`;
+}
+
+export type Page = { offset: number; limit: number; total: number };
+
+/** "Showing 11–20 of 37" with Previous / Next buttons carrying `value(offset)`. */
+export function pager(page: Page, actionId: string, value: (offset: number) => unknown): Block[] {
+  if (page.total <= page.limit && page.offset === 0) return [];
+  const last = Math.min(page.offset + page.limit, page.total);
+  const buttons = [
+    ...(page.offset > 0
+      ? [button("Previous", `${actionId}:prev`, value(Math.max(0, page.offset - page.limit)))]
+      : []),
+    ...(last < page.total ? [button("Next", `${actionId}:next`, value(page.offset + page.limit))] : []),
+  ];
+  return [
+    context(`Showing ${page.offset + 1}–${last} of ${page.total}`),
+    ...(buttons.length ? [actions(...buttons)] : []),
+  ];
+}

@@ -1,0 +1,70 @@
+import * as chrono from "chrono-node";
+import { wallClock, zonedToUtc } from "./zoned.js";
+
+/** When a date is given without a time, work is due at the end of that working day. */
+export const defaultDueHour = 17;
+
+export type When = { at: Date; hadTime: boolean };
+
+/**
+ * Reads "Friday", "tomorrow 5pm", "2026-12-03", "in 3 days" as a wall-clock
+ * time in `timeZone`. chrono-node does the language; it is handed "now" as a
+ * wall clock in UTC clothing and its answer is put back into the zone, so DST
+ * and zones chrono does not know by name both come out right. Undefined when
+ * the text is not wholly a date.
+ */
+export function parseWhen(text: string, options: { now: Date; timeZone: string }): When | undefined {
+  const cleaned = text
+    .trim()
+    .replace(/^(by|on|until|till|at)\s+/i, "")
+    .replace(/[.!]+$/, "")
+    .trim();
+  if (cleaned === "") return undefined;
+  const local = wallClock(options.now, options.timeZone);
+  const reference = new Date(
+    Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second),
+  );
+  const [result] = chrono.parse(cleaned, { instant: reference, timezone: 0 }, { forwardDate: true });
+  if (result?.index !== 0 || result.text.length < cleaned.length) return undefined;
+  const start = result.start;
+  const hadTime = start.isCertain("hour");
+  const wall = {
+    year: start.get("year") ?? local.year,
+    month: start.get("month") ?? local.month,
+    day: start.get("day") ?? local.day,
+    hour: hadTime ? (start.get("hour") ?? 0) : defaultDueHour,
+    minute: hadTime ? (start.get("minute") ?? 0) : 0,
+  };
+  let at = zonedToUtc(wall, options.timeZone);
+  // "today" after five: the end of today rather than a time already gone.
+  if (
+    !hadTime &&
+    at <= options.now &&
+    wall.year === local.year &&
+    wall.month === local.month &&
+    wall.day === local.day
+  ) {
+    at = zonedToUtc({ ...wall, hour: 23, minute: 59 }, options.timeZone);
+  }
+  return { at, hadTime };
+}
+
+/** For messages: "Fri 27 Nov 17:00 (America/New_York)". */
+export function describeInstant(at: Date, timeZone: string): string {
+  const text = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(at);
+  return `${text.replace(",", "")} (${timeZone})`;
+}
+
+/** Slack renders this in each reader's own time zone; the fallback is for clients that cannot. */
+export function slackDate(at: Date, fallbackZone: string): string {
+  const unix = Math.floor(at.getTime() / 1000);
+  return `<!date^${unix}^{date_short_pretty} {time}|${describeInstant(at, fallbackZone)}>`;
+}

@@ -1,0 +1,86 @@
+/** Wall-clock arithmetic in IANA time zones, without a date library. */
+
+export type WallTime = { year: number; month: number; day: number; hour: number; minute: number };
+export type ZonedParts = WallTime & { second: number; weekday: number };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const weekdays: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      weekday: "short",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall clock in `timeZone` at `instant`; weekday 0 is Sunday. */
+export function wallClock(instant: Date, timeZone: string): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    weekday: weekdays[parts.weekday ?? "Sun"] ?? 0,
+  };
+}
+
+/** Offset of `timeZone` from UTC at `instant`, in milliseconds (east positive). */
+export function offsetMs(instant: Date, timeZone: string): number {
+  const w = wallClock(instant, timeZone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `wall`. A time that
+ * does not exist (the hour skipped when clocks go forward) moves forward by the
+ * gap; a time that exists twice (clocks go back) takes the first.
+ */
+export function zonedToUtc(wall: WallTime, timeZone: string): Date {
+  const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const day = 24 * 3600_000;
+  const before = naive - offsetMs(new Date(naive - day), timeZone);
+  const after = naive - offsetMs(new Date(naive + day), timeZone);
+  const shows = (t: number) => {
+    const w = wallClock(new Date(t), timeZone);
+    return (
+      w.year === wall.year &&
+      w.month === wall.month &&
+      w.day === wall.day &&
+      w.hour === wall.hour &&
+      w.minute === wall.minute
+    );
+  };
+  const valid = [before, after].filter(shows);
+  // Twice (clocks went back): the first. Never (clocks went forward): the
+  // pre-change offset, which lands just after the gap.
+  return new Date(valid.length > 0 ? Math.min(...valid) : before);
+}
+
+/** Adds whole days to a wall date (calendar arithmetic, not 24-hour steps). */
+export function addDays(wall: WallTime, days: number): WallTime {
+  const d = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days));
+  return { ...wall, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** "2026-12-03" for the wall date of `instant` in `timeZone`. */
+export function isoDate(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
+}

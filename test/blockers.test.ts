@@ -1,0 +1,109 @@
+import { expect, test } from "vitest";
+import { days, hours } from "./kit/coo.js";
+import { mentionOf, replyTo, useLedgerHarness } from "./kit/ledger.js";
+import { textOf } from "./kit/messages.js";
+
+const h = useLedgerHarness();
+const db = () => h.bot.coo.deps.db;
+const as = (user: string, text: string, team = "T1") => h.bot.slack.command(text, { user, team });
+const say = async (user: string, text: string, team = "T1") => replyTo(h, await as(user, text, team));
+const blocker = (number: number, workspaceId = "T1") =>
+  db().blocker.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
+const idIn = (text: string) => Number(/B(\d+)/.exec(text)?.[1]);
+
+type Reply = {
+  text: string;
+  blocks: Array<{ type: string; text?: { text: string }; accessory?: { action_id: string; value: string } }>;
+};
+
+test("/coo blocker records what is blocked and who or what it waits on", async () => {
+  const a = idIn(await say("U1", `blocker can't deploy payments waiting on ${mentionOf("U2", "bob")}`));
+  expect(await blocker(a)).toMatchObject({
+    text: "can't deploy payments",
+    reporterId: "U1",
+    waitingOnId: "U2",
+    status: "open",
+  });
+  const b = idIn(await say("U1", "blocker no design for checkout waiting on the design team"));
+  expect(await blocker(b)).toMatchObject({ waitingOnId: null, waitingOnText: "the design team" });
+  const c = idIn(await say("U3", "blocker laptop died"));
+  expect(await blocker(c)).toMatchObject({ waitingOnId: null, waitingOnText: null });
+});
+
+test("bad blocker input is refused and writes nothing", async () => {
+  const before = await db().blocker.count();
+  for (const [typed, expected] of [
+    ["blocker", /What is blocked\?/],
+    [`blocker waiting on ${mentionOf("U2")}`, /Say what is blocked, then who it waits on/],
+    [`blocker ${"z".repeat(501)}`, /under 500 characters/],
+    ["unblock", /Which blocker\?/],
+    ["unblock C4", /"C4" is not a blocker id/],
+    ["unblock B99999", /There is no blocker B99999 here/],
+    ["blockers please", /nothing, or `all`/],
+  ] as const) {
+    h.fakeSlack.reset();
+    expect(await say("U1", typed)).toMatch(expected);
+  }
+  expect(await db().blocker.count()).toBe(before);
+});
+
+test("/coo blockers is the live queue, oldest first, with id, reporter, age, who it waits on and a Resolve button", async () => {
+  await db().blocker.updateMany({
+    where: { workspaceId: "T1", status: "open" },
+    data: { status: "resolved", resolvedAt: h.clock.now() },
+  });
+  const old = idIn(await say("U1", `blocker waiting on legal review waiting on ${mentionOf("U2")}`));
+  h.clock.advance(hours(5));
+  const fresh = idIn(await say("U3", "blocker flaky CI"));
+  h.clock.advance(days(2));
+  const res = await as("U1", "blockers");
+  const reply = res.json as Reply;
+  expect(reply.text).toBe("2 open blocker(s)");
+  const items = reply.blocks.filter((b) => b.accessory?.action_id === "blocker_resolve");
+  expect(items.map((b) => b.text?.text.split("*")[1])).toEqual([`B${old}`, `B${fresh}`]);
+  expect(items[0]?.text?.text).toBe(
+    `*B${old}* waiting on legal review\nraised by <@U1> · open 2d · waiting on <@U2>`,
+  );
+  expect(items[1]?.text?.text).toBe(`*B${fresh}* flaky CI\nraised by <@U3> · open 2d`);
+  expect(JSON.parse(items[0]?.accessory?.value ?? "{}")).toEqual({ all: false, p: 0, n: old });
+});
+
+test("/coo unblock: the reporter or the person it waits on may resolve it, others may not, and only once", async () => {
+  const b = idIn(await say("U1", `blocker need prod access waiting on ${mentionOf("U2")}`));
+  expect(await say("U3", `unblock B${b}`)).toMatch(
+    /Only <@U1> \(who raised it\), <@U2>, a workspace admin or the CEO, CFO or CTO can resolve/,
+  );
+  expect((await blocker(b))?.status).toBe("open");
+  h.clock.advance(hours(3));
+  expect(await say("U2", `unblock b${b}`)).toMatch(
+    new RegExp(`Resolved \\*B${b}\\* need prod access after 3h`),
+  );
+  expect(await blocker(b)).toMatchObject({ status: "resolved", resolvedById: "U2" });
+  h.fakeSlack.reset();
+  expect(await say("U1", `unblock B${b}`)).toMatch(/already resolved/);
+});
+
+test("/coo blockers all adds those resolved in the last 7 days, not older ones", async () => {
+  const recent = idIn(await say("U1", "blocker recent thing"));
+  const stale = idIn(await say("U1", "blocker stale thing"));
+  await say("U1", `unblock B${stale}`);
+  h.clock.advance(days(8));
+  await say("U1", `unblock B${recent}`);
+  const text = (await as("U1", "blockers all")).json as Reply;
+  const all = textOf(text);
+  expect(all).toContain(`*B${recent}* recent thing\nraised by <@U1> · resolved by <@U1> after 8d`);
+  expect(all).not.toContain(`*B${stale}*`);
+  const open = textOf((await as("U1", "blockers")).json);
+  expect(open).not.toContain(`*B${recent}*`);
+});
+
+test("blockers from another workspace are neither listed nor resolvable", async () => {
+  const theirs = idIn(await say("U7", "blocker their secret thing", "T2"));
+  const list = ((await as("U1", "blockers all")).json as Reply).blocks
+    .map((b) => b.text?.text ?? "")
+    .join("\n");
+  expect(list).not.toContain("their secret thing");
+  const mine = await db().blocker.count({ where: { workspaceId: "T1" } });
+  if (theirs > mine) expect(await say("U9", `unblock B${theirs}`)).toMatch(/There is no blocker/);
+  expect((await blocker(theirs, "T2"))?.status).toBe("open");
+});

@@ -1,0 +1,66 @@
+import { expect, test } from "vitest";
+import { describeInstant, parseWhen } from "../src/time/when.js";
+import { wallClock, zonedToUtc } from "../src/time/zoned.js";
+
+// Wednesday 2 December 2026, 15:00 UTC.
+const now = new Date("2026-12-02T15:00:00Z");
+const at = (text: string, timeZone: string) => parseWhen(text, { now, timeZone })?.at.toISOString();
+
+test("a weekday without a time means the end of that working day in the owner's zone", () => {
+  expect(at("Friday", "America/New_York")).toBe("2026-12-04T22:00:00.000Z");
+  expect(at("by Friday", "Europe/Berlin")).toBe("2026-12-04T16:00:00.000Z");
+  expect(at("friday", "Asia/Kolkata")).toBe("2026-12-04T11:30:00.000Z");
+});
+
+test("explicit dates, times and relative phrases", () => {
+  expect(at("tomorrow 5pm", "America/New_York")).toBe("2026-12-03T22:00:00.000Z");
+  expect(at("2026-12-03", "Europe/Berlin")).toBe("2026-12-03T16:00:00.000Z");
+  expect(at("in 3 days", "UTC")).toBe("2026-12-05T17:00:00.000Z");
+  expect(at("Dec 24 9:30", "UTC")).toBe("2026-12-24T09:30:00.000Z");
+});
+
+test("'today' after the working day ends means the end of today, not a time already gone", () => {
+  const late = new Date("2026-12-02T18:30:00Z");
+  expect(parseWhen("today", { now: late, timeZone: "UTC" })?.at.toISOString()).toBe(
+    "2026-12-02T23:59:00.000Z",
+  );
+});
+
+test("text that is not wholly a date is not a date", () => {
+  expect(parseWhen("soon", { now, timeZone: "UTC" })).toBeUndefined();
+  expect(parseWhen("friday fish", { now, timeZone: "UTC" })).toBeUndefined();
+  expect(parseWhen("", { now, timeZone: "UTC" })).toBeUndefined();
+});
+
+test("dates across a daylight-saving change keep their wall time", () => {
+  // New York enters DST on 14 Mar 2027: 10:00 is 15:00Z before and 14:00Z after.
+  const winter = new Date("2027-03-05T15:00:00Z");
+  expect(parseWhen("2027-03-12 10:00", { now: winter, timeZone: "America/New_York" })?.at.toISOString()).toBe(
+    "2027-03-12T15:00:00.000Z",
+  );
+  expect(parseWhen("2027-03-15 10:00", { now: winter, timeZone: "America/New_York" })?.at.toISOString()).toBe(
+    "2027-03-15T14:00:00.000Z",
+  );
+  expect(parseWhen("2027-03-05 23:00", { now: winter, timeZone: "America/New_York" })?.at.toISOString()).toBe(
+    "2027-03-06T04:00:00.000Z",
+  );
+});
+
+test("a wall time skipped by the spring-forward gap moves to the first real instant after it", () => {
+  // Berlin jumps from 02:00 to 03:00 on 28 Mar 2027.
+  const instant = zonedToUtc({ year: 2027, month: 3, day: 28, hour: 2, minute: 30 }, "Europe/Berlin");
+  expect(wallClock(instant, "Europe/Berlin").hour).toBe(3);
+});
+
+test("a wall time that happens twice when clocks go back resolves to the first", () => {
+  // New York repeats 01:00-02:00 on 1 Nov 2026: first at 05:30Z (EDT), again at 06:30Z (EST).
+  expect(
+    zonedToUtc({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, "America/New_York").toISOString(),
+  ).toBe("2026-11-01T05:30:00.000Z");
+});
+
+test("instants are described in the zone they belong to", () => {
+  expect(describeInstant(new Date("2026-12-04T22:00:00Z"), "America/New_York")).toBe(
+    "Fri 4 Dec 17:00 (America/New_York)",
+  );
+});
