@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
-import { mentionOf, replyTo, useLedgerHarness } from "./kit/ledger.js";
+import { mentionOf, replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
 
-const h = useLedgerHarness();
+const h = useBot();
 const db = () => h.bot.coo.deps.db;
 const say = async (user: string, text: string) => replyTo(h, await h.bot.slack.command(text, { user }));
 const commit = async (user: string, text: string) =>

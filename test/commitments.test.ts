@@ -1,9 +1,9 @@
 import { expect, test } from "vitest";
 import { days } from "./kit/coo.js";
-import { mentionOf, replyTo, useLedgerHarness } from "./kit/ledger.js";
+import { mentionOf, replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
 
-const h = useLedgerHarness();
+const h = useBot();
 const db = () => h.bot.coo.deps.db;
 const as = (user: string, text: string, team = "T1") => h.bot.slack.command(text, { user, team });
 const say = async (user: string, text: string, team = "T1") => replyTo(h, await as(user, text, team));

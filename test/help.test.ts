@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { startTestCoo, type TestCoo } from "./kit/coo.js";
-import { anyDatabase, type TestDatabase } from "./kit/database.js";
-import { FakeSlack } from "./kit/fake-slack.js";
+import { expect, test } from "vitest";
+import { useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
 
-let fakeSlack: FakeSlack;
-let db: TestDatabase;
-let bot: TestCoo;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  db = await anyDatabase();
-  bot = await startTestCoo({ database: db.config, fakeSlack });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await db?.drop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(() => fakeSlack.reset());
+const h = useBot();
 
 type Reply = { text: string; response_type: string };
 const allText = textOf;
 
 test("/coo help answers privately with what coo does, what it leaves to the CEO, CFO and CTO, and the commands", async () => {
-  const res = await bot.slack.command("help");
+  const res = await h.bot.slack.command("help");
   expect(res.status).toBe(200);
   const reply = res.json as Reply;
   expect(reply.response_type).toBe("ephemeral");
@@ -41,30 +23,30 @@ test("/coo help answers privately with what coo does, what it leaves to the CEO,
 });
 
 test("/coo with no text shows the help", async () => {
-  const reply = (await bot.slack.command("")).json as Reply;
+  const reply = (await h.bot.slack.command("")).json as Reply;
   expect(allText(reply)).toContain("What I do");
 });
 
 test("an unknown subcommand gets the help with a one-line note", async () => {
-  const reply = (await bot.slack.command("frobnicate the roadmap")).json as Reply;
+  const reply = (await h.bot.slack.command("frobnicate the roadmap")).json as Reply;
   expect(reply.response_type).toBe("ephemeral");
   expect(reply.text).toMatch(/^I don't know `\/coo frobnicate`\./);
   expect(allText(reply)).toContain("What I do");
 });
 
 test("text over 2,000 characters is refused with what to type instead", async () => {
-  const res = await bot.slack.command(`help ${"x".repeat(2001)}`);
+  const res = await h.bot.slack.command(`help ${"x".repeat(2001)}`);
   expect(res.status).toBe(200);
-  const posted = await fakeSlack.waitFor("response_url");
+  const posted = await h.fakeSlack.waitFor("response_url");
   expect(posted.args.response_type).toBe("ephemeral");
   expect(String(posted.args.text)).toMatch(/at most 2000/);
   expect(String(posted.args.text)).toContain("/coo help");
 });
 
 test("an @mention gets a short reply in its thread", async () => {
-  const res = await bot.slack.mention("what do you do?", { ts: "1764100000.000100" });
+  const res = await h.bot.slack.mention("what do you do?", { ts: "1764100000.000100" });
   expect(res.status).toBe(200);
-  const call = await fakeSlack.waitFor("chat.postMessage");
+  const call = await h.fakeSlack.waitFor("chat.postMessage");
   expect(call.args.channel).toBe("C1");
   expect(call.args.thread_ts).toBe("1764100000.000100");
   expect(String(call.args.text)).toContain("/coo help");
@@ -72,7 +54,7 @@ test("an @mention gets a short reply in its thread", async () => {
 });
 
 test("an @mention inside a thread replies in that same thread", async () => {
-  await bot.slack.mention("hello", { ts: "1764100001.000200", threadTs: "1764100000.000100" });
-  const call = await fakeSlack.waitFor("chat.postMessage");
+  await h.bot.slack.mention("hello", { ts: "1764100001.000200", threadTs: "1764100000.000100" });
+  const call = await h.fakeSlack.waitFor("chat.postMessage");
   expect(call.args.thread_ts).toBe("1764100000.000100");
 });

@@ -1,9 +1,9 @@
 import { expect, test } from "vitest";
 import { days } from "./kit/coo.js";
-import { mentionOf, replyTo, useLedgerHarness } from "./kit/ledger.js";
+import { mentionOf, replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
 
-const h = useLedgerHarness();
+const h = useBot();
 const say = async (user: string, text: string) => replyTo(h, await h.bot.slack.command(text, { user }));
 
 type View = {

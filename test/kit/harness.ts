@@ -15,7 +15,7 @@ export type Harness = { fakeSlack: FakeSlack; bot: TestCoo; clock: TestClock; db
  * small cast: U1 (New York), U2 and U4 (Berlin), U3 (New York), U9 (an admin).
  * The clock goes back to Wednesday before every test.
  */
-export function useLedgerHarness(): Harness {
+export function useBot(): Harness {
   const h = { clock: new TestClock(wednesday) } as Harness;
   beforeAll(async () => {
     h.fakeSlack = await FakeSlack.start();
