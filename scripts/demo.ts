@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nextSlot } from "../src/cadence/slots.js";
 import { loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
 import { createLog } from "../src/log.js";
@@ -56,6 +57,9 @@ function indent(text: string): string {
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), "coo-demo-"));
+  // The demo moves time by hand so a day's standup fits in a few seconds.
+  let now = new Date();
+  const clock = { now: () => new Date(now) };
   const slack = await FakeSlack.start();
   for (const [id, name] of Object.entries(people)) slack.users.set(id, { id, name, tz: zones[id] ?? "UTC" });
   const problems: string[] = [];
@@ -76,7 +80,7 @@ async function main() {
       PORT: "0",
       DATA_DIR: dataDir,
     }),
-    { log, slackRetries: 0 },
+    { log, slackRetries: 0, clock, timers: false },
   );
   const client = new SlackClient(
     `http://127.0.0.1:${coo.port}`,
@@ -148,6 +152,57 @@ async function main() {
     show(await newCalls());
     await command("U0ALICE", "commitments all");
     await command("U0BOB", "commit something by someday");
+
+    console.log(dim("── a standup in #team ──\n"));
+    slack.on("conversations.members", () => ({
+      ok: true,
+      members: Object.keys(people),
+      response_metadata: { next_cursor: "" },
+    }));
+    const team = async (user: string, text: string) => {
+      console.log(`${bold(people[user] ?? user)} in #C0TEAM: /coo ${text}`);
+      const res = await client.command(text, { user, channel: "C0TEAM" });
+      const body = res.json as Record<string, unknown> | undefined;
+      if (body?.text)
+        console.log(`  ${bold("coo")} ${dim("(only you can see this)")}\n${indent(blocksText(body))}\n`);
+      show(await newCalls());
+    };
+    await team("U0ALICE", "standup 09:30 weekdays tz America/New_York");
+    const cadence = await coo.deps.db.cadence.findFirstOrThrow({ where: { channelId: "C0TEAM" } });
+    const slot = nextSlot(cadence, now);
+    if (!slot) throw new Error("no next slot");
+    now = slot;
+    console.log(dim(`(the clock moves to ${slot.toISOString()}: 09:30 in New York)\n`));
+    await coo.cadence.taskFor(cadence.id)?.execute();
+    show(await newCalls());
+    const run = await coo.deps.db.cadenceRun.findFirstOrThrow({ where: { cadenceId: cadence.id } });
+    const answers: Array<[string, string]> = [
+      ["U0ALICE", "Yesterday: pricing copy\nToday: ship the pricing page by Friday\nBlockers: none"],
+      [
+        "U0BOB",
+        "Today: vendor contract review by tomorrow 5pm\nBlockers: waiting on <@U0CARA> for the signed NDA",
+      ],
+      ["U0CARA", "Today: fix the staging deploy. No blockers."],
+    ];
+    let n = 0;
+    for (const [user, text] of answers) {
+      console.log(`${bold(people[user] ?? user)} in the thread:\n${indent(text)}\n`);
+      await client.event({
+        type: "message",
+        channel: "C0TEAM",
+        channel_type: "channel",
+        user,
+        text,
+        ts: `${Math.floor(slot.getTime() / 1000) + 60 * ++n}.000100`,
+        thread_ts: run.rootTs,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      show(await newCalls());
+    }
+    now = new Date(slot.getTime() + 4 * 3600_000);
+    console.log(dim("(four hours later the standup closes)\n"));
+    await coo.cadence.tick();
+    show(await newCalls());
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });

@@ -44,6 +44,12 @@ const schema = z.object({
       message: "expected an IANA time zone such as Europe/Berlin or America/New_York",
     }),
   ),
+  COO_CATCHUP_MINUTES: optional.pipe(
+    z
+      .string()
+      .refine((v) => /^\d{1,4}$/.test(v), "expected a number of minutes, e.g. 120")
+      .optional(),
+  ),
   COO_LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
 });
 
@@ -61,6 +67,8 @@ export type Config = {
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   anthropic: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   defaultTimeZone: string;
+  /** A cadence slot missed while the bot was down runs at start if it is at most this old. */
+  catchUpMinutes: number;
   logLevel: "debug" | "info" | "warn" | "error";
 };
 
@@ -115,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.COO_MODEL }
       : undefined,
     defaultTimeZone: e.COO_TIMEZONE,
+    catchUpMinutes: e.COO_CATCHUP_MINUTES === undefined ? 120 : Number(e.COO_CATCHUP_MINUTES),
     logLevel: e.COO_LOG_LEVEL,
   };
 }

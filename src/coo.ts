@@ -1,4 +1,6 @@
 import { register as registerBlockers } from "./blockers/register.js";
+import { CadenceEngine } from "./cadence/engine.js";
+import { register as registerCadence } from "./cadence/register.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
 import { register as registerCommitments } from "./commitments/register.js";
@@ -14,6 +16,7 @@ import { createLog, type Log } from "./log.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldEvents } from "./slack/dedupe.js";
+import { register as registerStandups } from "./standups/register.js";
 
 export type CooOptions = {
   clock?: Clock;
@@ -22,6 +25,8 @@ export type CooOptions = {
   /** Web API retries (default: the client's own policy). */
   slackRetries?: number;
   llmTimeoutMs?: number;
+  /** false: build cadence timers but never start them (tests and the demo fire them by hand). */
+  timers?: boolean;
 };
 
 export type RunningCoo = {
@@ -30,6 +35,7 @@ export type RunningCoo = {
   database: Database;
   slack: Slack;
   deps: Deps;
+  cadence: CadenceEngine;
   stop(): Promise<void>;
 };
 
@@ -71,6 +77,12 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
+  const cadence = new CadenceEngine(deps, slack.app.client, {
+    catchUpMinutes: config.catchUpMinutes,
+    timers: options.timers ?? true,
+  });
+  registerCadence(slack, deps, cadence);
+  registerStandups(slack, deps, cadence);
 
   let port: number;
   let stopHttp: () => Promise<void>;
@@ -88,6 +100,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       await close(server);
     };
   }
+
+  await cadence.start();
 
   const housekeeping = setInterval(
     () =>
@@ -110,8 +124,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     database,
     slack,
     deps,
+    cadence,
     async stop() {
       clearInterval(housekeeping);
+      await cadence.stop();
       await stopHttp();
       await database.close();
       log.info("coo stopped");

@@ -215,6 +215,15 @@ export function reassignCommitment(deps: LedgerDeps, input: Change & { to: strin
   });
 }
 
+/** The owner says the date still holds (weekly planning). */
+export function confirmCommitment(deps: LedgerDeps, input: Change) {
+  const now = deps.clock.now();
+  return change(deps, input, (c) => ({
+    data: { updatedAt: now },
+    history: { kind: "confirmed", fromDueAt: c.dueAt, toDueAt: c.dueAt, at: now },
+  }));
+}
+
 export type CommitmentFilter =
   | { kind: "owner"; userId: string }
   | { kind: "workstream"; workstreamId: number; name: string }

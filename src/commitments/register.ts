@@ -25,6 +25,7 @@ import {
 import {
   type CommitmentFilter,
   completeCommitment,
+  confirmCommitment,
   createCommitment,
   deliveryRecord,
   dropCommitment,
@@ -374,6 +375,21 @@ function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void
       });
     },
   );
+
+  app.action("commitment_confirm", async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
+    if (!value) throw refused();
+    const workspaceId = body.team?.id ?? "";
+    const actor = await profileOf(deps, client, workspaceId, body.user.id);
+    const c = await confirmCommitment(deps, { workspaceId, number: value.n, actor });
+    if (hasResponseUrl(body)) {
+      await respond({
+        replace_original: false,
+        text: `Confirmed *${formatId("commitment", c.number)}* ${quote(c.title)} for ${slackDate(c.dueAt, actor.timeZone)}.`,
+      });
+    }
+  });
 
   app.action(actionIds.slip, async ({ ack, body, action, client }) => {
     await ack();

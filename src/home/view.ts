@@ -1,9 +1,11 @@
 import { blockerLine } from "../blockers/register.js";
+import { nextSlot } from "../cadence/slots.js";
 import { commitmentLine } from "../commitments/blocks.js";
 import { listOpenCommitments } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import { actions, button, context, divider, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import { slackDate } from "../time/when.js";
 
 const shown = 15;
 
@@ -58,7 +60,25 @@ export async function homeView(deps: Deps, workspaceId: string, userId: string, 
   return { type: "home" as const, blocks };
 }
 
-/** Filled in by the cadence engine once cadences exist. */
-async function nextCadenceLine(_deps: Deps, _workspaceId: string, _userId: string): Promise<string> {
-  return "No standups or reviews are scheduled yet.";
+/** The soonest next run among the cadences this person took part in (or, failing that, any in the workspace). */
+async function nextCadenceLine(deps: Deps, workspaceId: string, userId: string): Promise<string> {
+  const now = deps.clock.now();
+  const joined = await deps.db.cadenceRun.findMany({
+    where: { workspaceId, participants: { has: userId } },
+    select: { cadenceId: true },
+    distinct: ["cadenceId"],
+  });
+  const mine = await deps.db.cadence.findMany({
+    where: {
+      workspaceId,
+      paused: false,
+      ...(joined.length ? { id: { in: joined.map((r) => r.cadenceId) } } : {}),
+    },
+  });
+  const next = mine
+    .map((c) => ({ c, at: nextSlot(c, now) }))
+    .filter((x): x is { c: (typeof mine)[number]; at: Date } => x.at !== undefined)
+    .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  if (!next) return "No standups or reviews are scheduled yet. In a channel: `/coo standup 09:30 weekdays`.";
+  return `${next.c.kind} in <#${next.c.channelId}>, ${slackDate(next.at, next.c.timezone)}`;
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from "../generated/prisma/client.js";
 
-export type IdKind = "commitment" | "blocker";
-const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B" };
+export type IdKind = "commitment" | "blocker" | "cadence";
+const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B", cadence: "K" };
 
 export const formatId = (kind: IdKind, number: number) => `${prefixes[kind]}${number}`;
 

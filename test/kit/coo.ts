@@ -72,7 +72,8 @@ export async function startTestCoo(options: {
       logs.push(JSON.parse(line) as LogLine);
     },
   });
-  const coo = await startCoo(config, { log, slackRetries: 0, ...options.coo });
+  // Cadence timers stay off: tests fire them by hand with the test clock.
+  const coo = await startCoo(config, { log, slackRetries: 0, timers: false, ...options.coo });
   const baseUrl = `http://127.0.0.1:${coo.port}`;
   const slack = new SlackClient(baseUrl, signingSecret, undefined, (id) => options.fakeSlack.responseUrl(id));
   return { coo, slack, baseUrl, logs, stop: () => coo.stop() };

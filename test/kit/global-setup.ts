@@ -51,6 +51,13 @@ export default async function setup(project: TestProject) {
   const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   await admin.query("SELECT pg_advisory_lock(424242)");
   try {
+    // Templates of older migration sets are of no use any more.
+    const stale = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'coo_tpl_%' AND datname <> $1",
+      [template],
+    );
+    for (const { datname } of stale.rows)
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => {});
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE "${template}"`);

@@ -1,0 +1,58 @@
+import type { KindHandler } from "../cadence/engine.js";
+import { commitmentLine } from "../commitments/blocks.js";
+import type { Deps } from "../deps.js";
+import { actions, button, section } from "../slack/blocks.js";
+import type { Block } from "../slack/commands.js";
+import { participantsOf } from "./standup.js";
+
+const week = 7 * 24 * 3600_000;
+
+/** Weekly planning: each owner is asked, by DM, to confirm or re-date next week's commitments. */
+export function planningHandler(deps: Deps): KindHandler {
+  return {
+    async open(ctx) {
+      const { run, cadence, client, now } = ctx;
+      const participants = await participantsOf(deps, client, ctx);
+      const due = await deps.db.commitment.findMany({
+        where: {
+          workspaceId: cadence.workspaceId,
+          ownerId: { in: participants },
+          status: "open",
+          dueAt: { gt: run.slot, lte: new Date(run.slot.getTime() + week) },
+        },
+        include: { workstream: { select: { name: true } } },
+        orderBy: { dueAt: "asc" },
+      });
+      const asked: string[] = [];
+      for (const owner of participants) {
+        const mine = due.filter((c) => c.ownerId === owner).slice(0, 20);
+        if (mine.length === 0) continue;
+        const blocks: Block[] = [
+          section(`*Planning for the week ahead* (<#${cadence.channelId}>): do these dates still hold?`),
+        ];
+        for (const c of mine) {
+          blocks.push(section(commitmentLine(c, now, cadence.timezone)));
+          blocks.push(
+            actions(
+              button("Confirm", "commitment_confirm", { t: "mine", p: 0, n: c.number }, "primary"),
+              button("Re-date…", "commitment_slip", { t: "mine", p: 0, n: c.number }),
+            ),
+          );
+        }
+        const dm = await client.conversations.open({ users: owner });
+        if (!dm.channel?.id) continue;
+        await client.chat.postMessage({
+          channel: dm.channel.id,
+          text: `Planning: ${mine.length} commitment(s) due next week`,
+          blocks,
+        });
+        asked.push(owner);
+      }
+      const posted = await client.chat.postMessage({
+        channel: cadence.channelId,
+        text: `Planning: I asked ${asked.length} owner(s) by DM to confirm or re-date ${due.length} commitment(s) due in the next 7 days.`,
+      });
+      return { rootTs: posted.ts as string, participants, closed: true };
+    },
+  };
+}

@@ -1,0 +1,238 @@
+import type { webApi } from "@slack/bolt";
+import { createBlocker } from "../blockers/ledger.js";
+import type { KindHandler, RunContext } from "../cadence/engine.js";
+import { createCommitment } from "../commitments/ledger.js";
+import type { Deps } from "../deps.js";
+import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import { formatId } from "../ledger/ids.js";
+import { profileOf } from "../people/people.js";
+import { context, section } from "../slack/blocks.js";
+import { mention, quote } from "../slack/mentions.js";
+import { parseWhen } from "../time/when.js";
+import { extractItems } from "./extract.js";
+
+export const defaultQuestions = [
+  "What did you finish since the last standup?",
+  "What will you get done today, and by when?",
+  "Anything blocking you? (who or what are you waiting on)",
+];
+
+function dayTitle(slot: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short" })
+    .format(slot)
+    .replace(",", "");
+}
+
+/** Channel members minus bots and minus people out of office at the slot. */
+export async function participantsOf(
+  deps: Deps,
+  client: webApi.WebClient,
+  ctx: Pick<RunContext, "cadence" | "run">,
+): Promise<string[]> {
+  const { cadence, run } = ctx;
+  let members = cadence.participants;
+  if (members.length === 0) {
+    members = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.members({
+        channel: cadence.channelId,
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      members.push(...(page.members ?? []));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    const self = await client.auth.test();
+    members = members.filter((m) => m !== self.user_id);
+  }
+  const away = await deps.db.person.findMany({
+    where: { workspaceId: cadence.workspaceId, slackUserId: { in: members }, oooUntil: { gt: run.slot } },
+    select: { slackUserId: true },
+  });
+  const out = new Set(away.map((p) => p.slackUserId));
+  return members.filter((m) => !out.has(m));
+}
+
+async function dm(client: webApi.WebClient, userId: string, text: string): Promise<void> {
+  const opened = await client.conversations.open({ users: userId });
+  if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text });
+}
+
+async function permalink(client: webApi.WebClient, channel: string, ts: string): Promise<string | undefined> {
+  try {
+    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
+  } catch {
+    return undefined;
+  }
+}
+
+export function standupHandler(deps: Deps): KindHandler {
+  return {
+    async open(ctx) {
+      const { cadence, run, client } = ctx;
+      const participants = await participantsOf(deps, client, ctx);
+      const title = `Standup for ${dayTitle(run.slot, cadence.timezone)}`;
+      const questions = (cadence.questions.length ? cadence.questions : defaultQuestions)
+        .map((q, i) => `${i + 1}. ${q}`)
+        .join("\n");
+      const people = participants.map(mention).join(" ");
+      const posted = await client.chat.postMessage({
+        channel: cadence.channelId,
+        text: `${title}\n${questions}`,
+        blocks: [
+          section(`*${title}*\n${questions}`),
+          context(
+            `${people || "Everyone here"}: reply in this thread. Dated promises become commitments, blockers go to the queue.`,
+          ),
+        ],
+      });
+      const viaDm = await deps.db.person.findMany({
+        where: { workspaceId: cadence.workspaceId, slackUserId: { in: participants }, standupViaDm: true },
+        select: { slackUserId: true },
+      });
+      for (const { slackUserId } of viaDm) {
+        await dm(
+          client,
+          slackUserId,
+          `*${title}* in <#${cadence.channelId}>\n${questions}\nReply here; I'll post your answer's summary in the thread.`,
+        );
+      }
+      return { rootTs: posted.ts as string, participants };
+    },
+
+    async remind({ run, cadence, client, now }) {
+      const answered = await answeredBy(deps, run.id);
+      const away = await deps.db.person.findMany({
+        where: { workspaceId: run.workspaceId, slackUserId: { in: run.participants }, oooUntil: { gt: now } },
+        select: { slackUserId: true },
+      });
+      const skip = new Set([...answered, ...away.map((p) => p.slackUserId)]);
+      const link = run.rootTs ? await permalink(client, run.channelId, run.rootTs) : undefined;
+      for (const userId of run.participants.filter((p) => !skip.has(p))) {
+        await dm(
+          client,
+          userId,
+          `Reminder: today's standup in <#${cadence.channelId}> is still open.${link ? ` Reply in the thread: ${link}` : ""}`,
+        );
+      }
+    },
+
+    async close({ run, client }) {
+      if (!run.rootTs) return;
+      const answers = await deps.db.standupAnswer.findMany({
+        where: { runId: run.id },
+        orderBy: { createdAt: "asc" },
+      });
+      const text = summaryText(run, answers);
+      await client.chat.postMessage({
+        channel: run.channelId,
+        thread_ts: run.rootTs,
+        text,
+        blocks: [section(text)],
+      });
+    },
+  };
+}
+
+async function answeredBy(deps: Deps, runId: number): Promise<Set<string>> {
+  const rows = await deps.db.standupAnswer.findMany({
+    where: { runId },
+    select: { userId: true },
+    distinct: ["userId"],
+  });
+  return new Set(rows.map((r) => r.userId));
+}
+
+/** The first line that says what someone is doing today, or their first line. */
+function doingLine(text: string): string {
+  const lines = text
+    .split(/\n+/)
+    .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "").trim())
+    .filter(Boolean);
+  const today = lines.find((l) => /^(today|plan|next)\s*[:\-–]/i.test(l));
+  const line = (today ?? lines.find((l) => !/^(yesterday|done)\s*[:\-–]/i.test(l)) ?? lines[0] ?? "").replace(
+    /^[a-z]+\s*[:\-–]\s*/i,
+    "",
+  );
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+export function summaryText(run: Pick<CadenceRun, "participants">, answers: StandupAnswer[]): string {
+  const byUser = new Map<string, StandupAnswer[]>();
+  for (const a of answers) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
+  const doing = [...byUser.entries()].map(
+    ([user, list]) => `• ${mention(user)}: ${quote(doingLine(list.map((a) => a.text).join("\n")))}`,
+  );
+  const commitments = answers.flatMap((a) => a.commitmentNumbers.map((n) => formatId("commitment", n)));
+  const blockers = answers.flatMap((a) => a.blockerNumbers.map((n) => formatId("blocker", n)));
+  const missing = run.participants.filter((p) => !byUser.has(p));
+  return [
+    `*Standup summary*: ${byUser.size} of ${run.participants.length} answered.`,
+    doing.length ? doing.join("\n") : "Nobody answered.",
+    `*Blockers raised*: ${blockers.length ? blockers.join(", ") : "none"}`,
+    `*Commitments made*: ${commitments.length ? commitments.join(", ") : "none"}`,
+    `*No answer*: ${missing.length ? missing.map(mention).join(" ") : "nobody, thank you all"}`,
+  ].join("\n");
+}
+
+/**
+ * Records one reply to a standup and turns it into commitments and blockers,
+ * each linking back to the message. A redelivered message is recorded once.
+ */
+export async function recordAnswer(
+  deps: Deps,
+  client: webApi.WebClient,
+  input: { run: CadenceRun; userId: string; text: string; ts: string; channel: string; via: "thread" | "dm" },
+): Promise<StandupAnswer | undefined> {
+  const { run, userId, text, ts, channel, via } = input;
+  const created = await deps.db.standupAnswer.createMany({
+    data: [{ workspaceId: run.workspaceId, runId: run.id, userId, text, messageTs: ts, via }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) return undefined;
+  const link = await permalink(client, channel, ts);
+  const now = deps.clock.now();
+  const author = await profileOf(deps, client, run.workspaceId, userId);
+  const items = await extractItems(deps.llm, text, now);
+  const commitmentNumbers: number[] = [];
+  for (const c of items.commitments) {
+    const due = parseWhen(c.dueText, { now, timeZone: author.timeZone });
+    if (!due || due.at <= now) continue;
+    const row = await createCommitment(deps, {
+      workspaceId: run.workspaceId,
+      actorId: userId,
+      ownerId: userId,
+      title: c.title.slice(0, 300),
+      dueAt: due.at,
+      channelId: run.channelId,
+      sourcePermalink: link,
+    });
+    commitmentNumbers.push(row.number);
+  }
+  const blockerNumbers: number[] = [];
+  for (const b of items.blockers) {
+    const row = await createBlocker(deps, {
+      workspaceId: run.workspaceId,
+      reporterId: userId,
+      text: b.text.slice(0, 500),
+      waitingOnId: b.waitingOnId,
+      waitingOnText: b.waitingOnText?.slice(0, 100),
+      channelId: run.channelId,
+      sourcePermalink: link,
+    });
+    blockerNumbers.push(row.number);
+  }
+  deps.log.info("standup answer recorded", {
+    run: run.id,
+    user: userId,
+    via,
+    by: items.by,
+    commitments: commitmentNumbers.length,
+    blockers: blockerNumbers.length,
+  });
+  return deps.db.standupAnswer.update({
+    where: { runId_messageTs: { runId: run.id, messageTs: ts } },
+    data: { permalink: link ?? null, commitmentNumbers, blockerNumbers },
+  });
+}
