@@ -142,6 +142,76 @@ async function benchLedger(label: string, database: Config["database"], rows: Ro
   }
 }
 
+/** The slip sweep over 100,000 open commitments of 500 people in one workspace. */
+async function benchSweep(label: string, database: Config["database"]): Promise<string[]> {
+  const slack = await FakeSlack.start();
+  const base = {
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: slack.url,
+    PORT: "0",
+    COO_LOG_LEVEL: "error",
+  };
+  const env =
+    database.kind === "postgres"
+      ? { ...base, DATABASE_URL: database.url }
+      : { ...base, DATA_DIR: database.dataDir };
+  // Wednesday 15:00 UTC: inside everyone's working hours.
+  const now = new Date("2026-12-02T15:00:00Z");
+  const coo = await startCoo(loadConfig(env), {
+    log: createLog({ level: "error" }),
+    slackRetries: 0,
+    timers: false,
+    clock: { now: () => now },
+  });
+  try {
+    process.stdout.write(`  ${label}: loading 100,000 open commitments for the sweep...\n`);
+    const db = coo.deps.db;
+    await db.workspace.create({ data: { id: "TS" } });
+    await db.person.createMany({
+      data: Array.from({ length: 500 }, (_, i) => ({
+        workspaceId: "TS",
+        slackUserId: `U${i}`,
+        timezone: "UTC",
+      })),
+    });
+    for (let chunk = 0; chunk < 20; chunk++) {
+      await db.commitment.createMany({
+        data: Array.from({ length: 5000 }, (_, i) => {
+          const n = chunk * 5000 + i + 1;
+          // Spread over the next 60 days: about 1 in 60 is due by the end of the next working day.
+          const due = new Date(now.getTime() + ((n * 7919) % (60 * 24)) * 3600_000 + 60_000);
+          return {
+            workspaceId: "TS",
+            number: n,
+            title: `task ${n}`,
+            ownerId: `U${n % 500}`,
+            creatorId: "U0",
+            dueAt: due,
+            originalDueAt: due,
+            createdAt: now,
+            lastTouchedAt: now,
+            channelId: "CS",
+          };
+        }),
+      });
+    }
+    const first = performance.now();
+    const report = await coo.sweeper.sweep();
+    const firstMs = performance.now() - first;
+    const second = performance.now();
+    const again = await coo.sweeper.sweep();
+    const secondMs = performance.now() - second;
+    return [
+      `${label.padEnd(10)} first sweep  ${firstMs.toFixed(0).padStart(6)} ms  (${report.candidates} candidates, ${report.sent} pings in ${report.messages} DMs)`,
+      `${label.padEnd(10)} second sweep ${secondMs.toFixed(0).padStart(6)} ms  (${again.sent} pings: nothing repeats)`,
+    ];
+  } finally {
+    await coo.stop();
+    await slack.stop();
+  }
+}
+
 async function main() {
   const rows: Row[] = [];
   console.log("coo bench: sequential signed requests through HTTP, acked reply measured end to end\n");
@@ -160,6 +230,21 @@ async function main() {
     }
   } else {
     console.log(`  (no Postgres at ${adminUrl}: skipped)`);
+  }
+  const sweepLines: string[] = [];
+  const sweepDir = await mkdtemp(join(tmpdir(), "coo-bench-sweep-"));
+  try {
+    sweepLines.push(...(await benchSweep("pglite", { kind: "pglite", dataDir: sweepDir })));
+  } finally {
+    await rm(sweepDir, { recursive: true, force: true });
+  }
+  const sweepPostgres = await postgresDatabase();
+  if (sweepPostgres) {
+    try {
+      sweepLines.push(...(await benchSweep("postgres", sweepPostgres.config)));
+    } finally {
+      await sweepPostgres.drop();
+    }
   }
   console.log("");
   console.log(
@@ -186,6 +271,8 @@ async function main() {
   }
   const worst = Math.max(...rows.filter((r) => r.what.startsWith("/coo blockers")).map((r) => r.max));
   console.log(`\nSlack's limit is 3,000 ms; the slowest /coo blockers answer took ${worst.toFixed(1)} ms.`);
+  console.log("\nslip sweep over 100,000 open commitments (500 owners, fake Slack):");
+  for (const line of sweepLines) console.log(`  ${line}`);
 }
 
 main().catch((error) => {

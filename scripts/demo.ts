@@ -204,6 +204,46 @@ async function main() {
     await coo.cadence.tick();
     show(await newCalls());
 
+    console.log(dim("── chasing a commitment before it is late ──\n"));
+    await team("U0ALICE", "commit publish the launch post by tomorrow 5pm");
+    now = new Date(now.getTime() + 10 * 60_000);
+    console.log(
+      dim(
+        "(ten minutes later the slip sweep runs: due by the end of the next working day, no update since it was made)\n",
+      ),
+    );
+    await coo.sweeper.sweep();
+    show(await newCalls());
+    const post = await coo.deps.db.commitment.findFirstOrThrow({
+      where: { title: "publish the launch post" },
+    });
+    console.log(`${bold("alice")}: presses [Slip to…] in that DM`);
+    await client.press("commitment_slip", { t: "mine", p: 0, n: post.number }, { user: "U0ALICE" });
+    const form = (await newCalls()).find((c) => c.method === "views.open");
+    const view = form?.args.view as { callback_id: string; private_metadata: string };
+    const newDate = new Date(post.dueAt.getTime() + 3 * 24 * 3600_000).toISOString().slice(0, 10);
+    console.log(`  ${bold("coo")} ${dim("(opens a form: new date, time, why)")}\n`);
+    console.log(`${bold("alice")}: picks ${newDate} 17:00, "the legal review moved to Monday", and submits`);
+    await client.submitView(
+      view.callback_id,
+      view.private_metadata,
+      {
+        date: { type: "datepicker", selected_date: newDate },
+        time: { type: "timepicker", selected_time: "17:00" },
+        reason: { type: "plain_text_input", value: "the legal review moved to Monday" },
+      },
+      "U0ALICE",
+    );
+    show(await newCalls());
+    const slip = await coo.deps.db.commitmentChange.findFirstOrThrow({
+      where: { commitmentId: post.id, kind: "redated" },
+    });
+    console.log(
+      dim(
+        `(history: C${post.number} re-dated from ${slip.fromDueAt?.toISOString()} to ${slip.toDueAt?.toISOString()} because "${slip.reason}")\n`,
+      ),
+    );
+
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });
     console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);

@@ -2,7 +2,12 @@
  * A tiny in-process feed of "these people's work changed", so views that
  * depend on the ledger (the App Home) refresh without the ledger knowing them.
  */
-export type Change = { workspaceId: string; userIds: string[] };
+export type Change = {
+  workspaceId: string;
+  userIds: string[];
+  /** Set when a commitment moved to a new date: whoever depends on it is told. */
+  slipped?: { commitmentId: number; from: Date; to: Date; reason: string | null; actorId: string };
+};
 export type ChangeListener = (change: Change) => void | Promise<void>;
 
 export class ChangeFeed {

@@ -1,3 +1,4 @@
+import cron from "node-cron";
 import { z } from "zod";
 import { isValidTimeZone } from "./clock.js";
 
@@ -44,6 +45,15 @@ const schema = z.object({
       message: "expected an IANA time zone such as Europe/Berlin or America/New_York",
     }),
   ),
+  COO_SWEEP_CRON: optional.pipe(
+    z
+      .string()
+      .refine(
+        (v) => cron.validate(v),
+        "expected a cron expression (5 fields, or 6 with seconds), e.g. */15 * * * *",
+      )
+      .optional(),
+  ),
   COO_CATCHUP_MINUTES: optional.pipe(
     z
       .string()
@@ -69,6 +79,8 @@ export type Config = {
   defaultTimeZone: string;
   /** A cadence slot missed while the bot was down runs at start if it is at most this old. */
   catchUpMinutes: number;
+  /** When the slip sweep runs (node-cron, seconds allowed). */
+  sweepCron: string;
   logLevel: "debug" | "info" | "warn" | "error";
 };
 
@@ -124,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     defaultTimeZone: e.COO_TIMEZONE,
     catchUpMinutes: e.COO_CATCHUP_MINUTES === undefined ? 120 : Number(e.COO_CATCHUP_MINUTES),
+    sweepCron: e.COO_SWEEP_CRON ?? "*/15 * * * *",
     logLevel: e.COO_LOG_LEVEL,
   };
 }

@@ -16,6 +16,8 @@ import { createLog, type Log } from "./log.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldEvents } from "./slack/dedupe.js";
+import { register as registerSlips } from "./slips/register.js";
+import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
 
 export type CooOptions = {
@@ -36,6 +38,7 @@ export type RunningCoo = {
   slack: Slack;
   deps: Deps;
   cadence: CadenceEngine;
+  sweeper: SlipSweeper;
   stop(): Promise<void>;
 };
 
@@ -83,6 +86,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   registerCadence(slack, deps, cadence);
   registerStandups(slack, deps, cadence);
+  registerSlips(slack, deps);
+  const sweeper = new SlipSweeper(deps, slack.app.client, {
+    cron: config.sweepCron,
+    timers: options.timers ?? true,
+  });
 
   let port: number;
   let stopHttp: () => Promise<void>;
@@ -102,6 +110,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   }
 
   await cadence.start();
+  await sweeper.start();
 
   const housekeeping = setInterval(
     () =>
@@ -125,9 +134,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     slack,
     deps,
     cadence,
+    sweeper,
     async stop() {
       clearInterval(housekeeping);
       await cadence.stop();
+      await sweeper.stop();
       await stopHttp();
       await database.close();
       log.info("coo stopped");

@@ -30,6 +30,7 @@ export async function createBlocker(
     text: string;
     waitingOnId?: string | undefined;
     waitingOnText?: string | undefined;
+    waitingOnCommitmentId?: number | undefined;
     channelId?: string | undefined;
     sourcePermalink?: string | undefined;
   },
@@ -44,6 +45,7 @@ export async function createBlocker(
         reporterId: input.reporterId,
         waitingOnId: input.waitingOnId ?? null,
         waitingOnText: input.waitingOnText ?? null,
+        waitingOnCommitmentId: input.waitingOnCommitmentId ?? null,
         channelId: input.channelId ?? null,
         sourcePermalink: input.sourcePermalink ?? null,
         openedAt: deps.clock.now(),

@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { z } from "zod";
+import { findCommitment } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
 import type { Blocker } from "../generated/prisma/client.js";
@@ -28,7 +29,12 @@ const actionIds = { resolve: "blocker_resolve", page: "blockers_page" } as const
  * `<what> [waiting on @user | waiting on <team>]`. The last "waiting on/for"
  * splits; "waiting on @dana for the API keys" is read as the same thing.
  */
-export function parseBlocker(text: string): { text: string; waitingOnId?: string; waitingOnText?: string } {
+export function parseBlocker(text: string): {
+  text: string;
+  waitingOnId?: string;
+  waitingOnText?: string;
+  waitingOnCommitment?: number;
+} {
   const trimmed = text.trim();
   const example = "`/coo blocker can't deploy payments waiting on @dana`";
   if (trimmed === "") throw badInput(`What is blocked? \`/coo ${usage.blocker}\`, e.g. ${example}.`);
@@ -44,6 +50,8 @@ export function parseBlocker(text: string): { text: string; waitingOnId?: string
   if (what.length > maxText) throw badInput(`Keep a blocker under ${maxText} characters.`);
   if (!split) return { text: what };
   if (leadingMention?.[1]) return { text: what, waitingOnId: leadingMention[1] };
+  const commitment = /^c(\d{1,9})$/i.exec(on);
+  if (commitment) return { text: what, waitingOnCommitment: Number(commitment[1]) };
   if (on.length > 100) throw badInput("Say who it waits on in under 100 characters, or mention them.");
   return { text: what, waitingOnText: on };
 }
@@ -109,8 +117,22 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     usage: usage.blocker,
     summary: "raise a blocker, and who or what it waits on",
     async run({ workspaceId, userId, channelId, args }) {
-      const parsed = parseBlocker(args);
-      const b = await createBlocker(deps, { workspaceId, reporterId: userId, channelId, ...parsed });
+      const { waitingOnCommitment, ...parsed } = parseBlocker(args);
+      const on = waitingOnCommitment
+        ? await findCommitment(deps, workspaceId, waitingOnCommitment)
+        : undefined;
+      const b = await createBlocker(deps, {
+        workspaceId,
+        reporterId: userId,
+        channelId,
+        ...parsed,
+        ...(on
+          ? {
+              waitingOnText: `${formatId("commitment", on.number)} ${on.title}`.slice(0, 100),
+              waitingOnCommitmentId: on.id,
+            }
+          : {}),
+      });
       const id = formatId("blocker", b.number);
       return {
         text: `Raised *${id}* ${quote(b.text)}${waitingOn(b)}. \`/coo unblock ${id}\` when it clears.`,

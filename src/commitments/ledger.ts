@@ -88,8 +88,10 @@ export async function createCommitment(
     workstreamId?: number | undefined;
     channelId?: string | undefined;
     sourcePermalink?: string | undefined;
+    dependsOnId?: number | undefined;
   },
 ): Promise<CommitmentRow> {
+  const now = deps.clock.now();
   const created = await deps.db.$transaction(async (tx) => {
     const number = await nextNumber(tx, input.workspaceId, "commitment");
     const commitment = await tx.commitment.create({
@@ -104,6 +106,10 @@ export async function createCommitment(
         workstreamId: input.workstreamId ?? null,
         channelId: input.channelId ?? null,
         sourcePermalink: input.sourcePermalink ?? null,
+        dependsOnId: input.dependsOnId ?? null,
+        // The ledger's clock, not the database's: tests and the demo move it.
+        createdAt: now,
+        lastTouchedAt: now,
       },
       include: withWorkstream,
     });
@@ -115,6 +121,7 @@ export async function createCommitment(
         kind: "created",
         toDueAt: input.dueAt,
         toOwnerId: input.ownerId,
+        at: now,
       },
     });
     return commitment;
@@ -166,6 +173,17 @@ async function change(
   deps.changes.publish({
     workspaceId: input.workspaceId,
     userIds: [current.ownerId, current.creatorId, updated.ownerId, input.actor.slackUserId],
+    ...(history.kind === "redated"
+      ? {
+          slipped: {
+            commitmentId: current.id,
+            from: current.dueAt,
+            to: updated.dueAt,
+            reason: input.reason ?? null,
+            actorId: input.actor.slackUserId,
+          },
+        }
+      : {}),
   });
   return updated;
 }
@@ -193,7 +211,7 @@ export function slipCommitment(deps: LedgerDeps, input: Change & { to: Date }) {
       );
     }
     return {
-      data: { dueAt: input.to },
+      data: { dueAt: input.to, lastTouchedAt: now, snoozedUntil: null },
       history: { kind: "redated", fromDueAt: c.dueAt, toDueAt: input.to, at: now },
     };
   });
@@ -209,7 +227,7 @@ export function reassignCommitment(deps: LedgerDeps, input: Change & { to: strin
       );
     }
     return {
-      data: { ownerId: input.to },
+      data: { ownerId: input.to, lastTouchedAt: now },
       history: { kind: "reassigned", fromOwnerId: c.ownerId, toOwnerId: input.to, at: now },
     };
   });
@@ -219,7 +237,7 @@ export function reassignCommitment(deps: LedgerDeps, input: Change & { to: strin
 export function confirmCommitment(deps: LedgerDeps, input: Change) {
   const now = deps.clock.now();
   return change(deps, input, (c) => ({
-    data: { updatedAt: now },
+    data: { lastTouchedAt: now },
     history: { kind: "confirmed", fromDueAt: c.dueAt, toDueAt: c.dueAt, at: now },
   }));
 }

@@ -20,6 +20,8 @@ const title = z
  */
 export type CommitDraft = {
   ownerId: string | undefined;
+  /** `after C12`: this waits on another commitment. */
+  after: number | undefined;
   workstream: string | undefined;
   /** Possible (title, date text) splits, the last "by" first. */
   splits: Array<{ title: string; when: string }>;
@@ -39,13 +41,20 @@ export function parseCommit(text: string): CommitDraft {
   rest = cut(rest, owner);
   const stream = workstreamPattern.exec(rest);
   rest = cut(rest, stream);
+  const after = /(?:^|\s)after\s+c(\d{1,9})(?=\s|$)/i.exec(rest);
+  rest = cut(rest, after);
   // "by" can appear in the title ("write it by hand by Friday"): the date is
   // the last "by ..." that reads wholly as a date.
   const splits = [...rest.matchAll(/(?:^|\s+)by\s+/gi)]
     .reverse()
     .map((m) => ({ title: rest.slice(0, m.index), when: rest.slice(m.index + m[0].length) }));
   if (splits.length === 0) throw badInput(`When is it due? Add \`by <when>\`, e.g. ${commitExample}`);
-  return { ownerId: owner?.[1], workstream: (stream?.[1] ?? stream?.[2])?.toLowerCase(), splits };
+  return {
+    ownerId: owner?.[1],
+    after: after ? Number(after[1]) : undefined,
+    workstream: (stream?.[1] ?? stream?.[2])?.toLowerCase(),
+    splits,
+  };
 }
 
 /** The title and due date of a draft, with the date read in `timeZone`. */

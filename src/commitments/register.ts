@@ -47,7 +47,7 @@ import {
 } from "./parse.js";
 
 const usage = {
-  commit: "commit <what> by <when> [for @owner] [#workstream]",
+  commit: "commit <what> by <when> [for @owner] [#workstream] [after C12]",
   done: "done <id>",
   drop: "drop <id> [because ...]",
   slip: "slip <id> to <when> [because ...]",
@@ -103,6 +103,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
       const owner = await profileOf(deps, client, workspaceId, ownerId);
       const { title, due } = readCommitDue(draft, { now: deps.clock.now(), timeZone: owner.timeZone });
       const stream = draft.workstream ? await findWorkstream(deps, workspaceId, draft.workstream) : undefined;
+      const dependsOn = draft.after ? await findCommitment(deps, workspaceId, draft.after) : undefined;
       const c = await createCommitment(deps, {
         workspaceId,
         actorId: userId,
@@ -111,6 +112,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
         dueAt: due.at,
         workstreamId: stream?.id,
         channelId,
+        dependsOnId: dependsOn?.id,
       });
       const id = formatId("commitment", c.number);
       if (ownerId !== userId) {

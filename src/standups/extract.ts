@@ -111,6 +111,20 @@ export function extractByRules(text: string, now: Date): Extracted {
   return out;
 }
 
+/** The answer without its "yesterday" part: what the author says they are on now. */
+export function todayPart(text: string): string {
+  const expanded = text.replace(/(?<=\S)\s+(?=(?:yesterday|today|blockers?|impediments?)\s*:)/gi, "\n");
+  let section: Section = "general";
+  const kept: string[] = [];
+  for (const raw of expanded.split(/\n+/)) {
+    const line = cleanLine(raw);
+    const heading = headingOf(line);
+    if (heading) section = heading.section;
+    if (section !== "yesterday") kept.push(heading ? heading.rest : line);
+  }
+  return kept.join("\n");
+}
+
 const llmAnswer = z.object({
   commitments: z
     .array(z.object({ title: z.string().min(1).max(300), due: z.string().min(1).max(60) }))

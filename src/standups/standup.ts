@@ -9,7 +9,7 @@ import { profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
 import { mention, quote } from "../slack/mentions.js";
 import { parseWhen } from "../time/when.js";
-import { extractItems } from "./extract.js";
+import { extractItems, todayPart } from "./extract.js";
 
 export const defaultQuestions = [
   "What did you finish since the last standup?",
@@ -196,9 +196,18 @@ export async function recordAnswer(
   const author = await profileOf(deps, client, run.workspaceId, userId);
   const items = await extractItems(deps.llm, text, now);
   const commitmentNumbers: number[] = [];
+  // A promise already on the ledger is a mention of it, not a new commitment.
+  const known = new Set(
+    (
+      await deps.db.commitment.findMany({
+        where: { workspaceId: run.workspaceId, ownerId: userId, status: "open" },
+        select: { title: true },
+      })
+    ).map((c) => c.title.trim().toLowerCase()),
+  );
   for (const c of items.commitments) {
     const due = parseWhen(c.dueText, { now, timeZone: author.timeZone });
-    if (!due || due.at <= now) continue;
+    if (!due || due.at <= now || known.has(c.title.trim().toLowerCase())) continue;
     const row = await createCommitment(deps, {
       workspaceId: run.workspaceId,
       actorId: userId,
@@ -223,6 +232,7 @@ export async function recordAnswer(
     });
     blockerNumbers.push(row.number);
   }
+  await recordMentions(deps, run, userId, text, commitmentNumbers, now);
   deps.log.info("standup answer recorded", {
     run: run.id,
     user: userId,
@@ -234,5 +244,43 @@ export async function recordAnswer(
   return deps.db.standupAnswer.update({
     where: { runId_messageTs: { runId: run.id, messageTs: ts } },
     data: { permalink: link ?? null, commitmentNumbers, blockerNumbers },
+  });
+}
+
+/**
+ * Open commitments of the author that this answer names as current work (by
+ * id, "C12", or by title): each gets a sign of life, and a mention for drift.
+ */
+async function recordMentions(
+  deps: Deps,
+  run: CadenceRun,
+  userId: string,
+  text: string,
+  justMade: number[],
+  now: Date,
+) {
+  const today = todayPart(text).toLowerCase();
+  const ids = new Set([...today.matchAll(/\bc(\d{1,9})\b/g)].map((m) => Number(m[1])));
+  const open = await deps.db.commitment.findMany({
+    where: { workspaceId: run.workspaceId, ownerId: userId, status: "open", number: { notIn: justMade } },
+    select: { id: true, number: true, title: true },
+  });
+  const named = open.filter(
+    (c) => ids.has(c.number) || (c.title.length >= 6 && today.includes(c.title.toLowerCase())),
+  );
+  if (named.length === 0) return;
+  await deps.db.commitmentMention.createMany({
+    data: named.map((c) => ({
+      workspaceId: run.workspaceId,
+      commitmentId: c.id,
+      runId: run.id,
+      cadenceId: run.cadenceId,
+      at: now,
+    })),
+    skipDuplicates: true,
+  });
+  await deps.db.commitment.updateMany({
+    where: { id: { in: named.map((c) => c.id) } },
+    data: { lastTouchedAt: now },
   });
 }

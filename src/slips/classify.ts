@@ -1,0 +1,84 @@
+import { addDays, wallClock, zonedToUtc } from "../time/zoned.js";
+
+export type Risk = "overdue" | "at_risk" | "drifting";
+export type Step = "dm_owner" | "remind_owner" | "tell_lead" | "tell_ceo";
+export const ladder: Step[] = ["dm_owner", "remind_owner", "tell_lead", "tell_ceo"];
+
+export type Policy = {
+  graceHours: number;
+  ceoAfterDays: number;
+  workdayStartHour: number;
+  workdayEndHour: number;
+};
+
+const isWeekend = (weekday: number) => weekday === 0 || weekday === 6;
+
+/** The end (23:59 local) of the next working day after today, in the owner's zone. */
+export function endOfNextWorkingDay(now: Date, timeZone: string): Date {
+  const today = wallClock(now, timeZone);
+  let day = addDays({ ...today, hour: 0, minute: 0 }, 1);
+  while (isWeekend(new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay())) day = addDays(day, 1);
+  return zonedToUtc({ ...day, hour: 23, minute: 59 }, timeZone);
+}
+
+/** True inside the person's working hours, Monday to Friday, in their own zone. */
+export function isWorkingHours(
+  now: Date,
+  timeZone: string,
+  policy: Pick<Policy, "workdayStartHour" | "workdayEndHour">,
+): boolean {
+  const local = wallClock(now, timeZone);
+  return (
+    !isWeekend(local.weekday) && local.hour >= policy.workdayStartHour && local.hour < policy.workdayEndHour
+  );
+}
+
+export type CommitmentState = {
+  dueAt: Date;
+  createdAt: Date;
+  lastTouchedAt: Date;
+  /** Standups in a row (the latest ones) that named it as today's work. */
+  todayStreak: number;
+};
+
+/**
+ * Overdue: past due and open. At risk: due by the end of the next working day
+ * with no sign of life since it was made (a slip, a confirmation or a standup
+ * mention counts). Drifting: named as today's work in three standups in a row.
+ */
+export function classify(c: CommitmentState, now: Date, timeZone: string): Risk | undefined {
+  if (c.dueAt <= now) return "overdue";
+  if (c.todayStreak >= 3) return "drifting";
+  if (c.dueAt <= endOfNextWorkingDay(now, timeZone) && c.lastTouchedAt.getTime() <= c.createdAt.getTime())
+    return "at_risk";
+  return undefined;
+}
+
+/**
+ * The next rung to take, given what was already sent about this due date:
+ * DM the owner; after the grace period remind them and offer to record a
+ * blocker; after another, tell the channel or the lead (overdue only); then
+ * the CEO, for work overdue beyond the threshold.
+ */
+export function nextStep(
+  risk: Risk,
+  sent: Partial<Record<Step, Date>>,
+  dueAt: Date,
+  now: Date,
+  policy: Policy,
+): Step | undefined {
+  const grace = policy.graceHours * 3600_000;
+  const after = (step: Step) => {
+    const at = sent[step];
+    return at !== undefined && now.getTime() - at.getTime() >= grace;
+  };
+  if (!sent.dm_owner) return "dm_owner";
+  if (!sent.remind_owner) return after("dm_owner") ? "remind_owner" : undefined;
+  if (risk !== "overdue") return undefined;
+  if (!sent.tell_lead) return after("remind_owner") ? "tell_lead" : undefined;
+  if (!sent.tell_ceo) {
+    const overdueFor = now.getTime() - dueAt.getTime();
+    return after("tell_lead") && overdueFor >= policy.ceoAfterDays * 24 * 3600_000 ? "tell_ceo" : undefined;
+  }
+  return undefined;
+}

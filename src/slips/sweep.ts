@@ -1,0 +1,280 @@
+import { randomBytes } from "node:crypto";
+import type { webApi } from "@slack/bolt";
+import cron, { type ScheduledTask } from "node-cron";
+import { commitmentLine } from "../commitments/blocks.js";
+import type { CommitmentRow } from "../commitments/ledger.js";
+import type { Deps } from "../deps.js";
+import type { Workspace } from "../generated/prisma/client.js";
+import { actions, button, section } from "../slack/blocks.js";
+import type { Block } from "../slack/commands.js";
+import { mention } from "../slack/mentions.js";
+import { classify, isWorkingHours, nextStep, type Policy, type Risk, type Step } from "./classify.js";
+import { driftStreaks } from "./drift.js";
+
+const leaseName = "slip-sweep";
+const leaseMs = 5 * 60_000;
+/** At-risk needs "by the end of the next working day": over a weekend that is up to four days out. */
+const horizonMs = 5 * 24 * 3600_000;
+
+export type SweepReport = {
+  skipped: boolean;
+  candidates: number;
+  flagged: number;
+  sent: number;
+  messages: number;
+};
+
+type Item = {
+  commitment: CommitmentRow;
+  risk: Risk;
+  step: Step;
+  to: { kind: "user" | "channel"; id: string };
+};
+
+export function policyOf(w: Workspace): Policy {
+  return {
+    graceHours: w.escalationGraceHours,
+    ceoAfterDays: w.escalateToCeoAfterDays,
+    workdayStartHour: w.workdayStartHour,
+    workdayEndHour: w.workdayEndHour,
+  };
+}
+
+const riskWords: Record<Risk, string> = {
+  overdue: ":red_circle: overdue",
+  at_risk: ":large_orange_circle: due soon, no update yet",
+  drifting: ":hourglass: on today's list three standups running",
+};
+
+/**
+ * Finds commitments that are overdue, at risk or drifting and takes each one
+ * step up the escalation ladder, once. A lease keeps two sweeps (timers,
+ * replicas) from running at once; an Escalation row per (commitment, step,
+ * due date), written before anything is sent, keeps any ping from repeating.
+ * People are only pinged in their working hours and not while out of office,
+ * with all their items in one DM.
+ */
+export class SlipSweeper {
+  private task: ScheduledTask | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly client: webApi.WebClient,
+    private readonly options: { cron: string; timers: boolean },
+  ) {}
+
+  async start(): Promise<void> {
+    this.task = cron.createTask(this.options.cron, () => this.sweep(), {
+      name: "coo-slip-sweep",
+      noOverlap: true,
+    });
+    if (this.options.timers) await this.task.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.destroy();
+  }
+
+  async sweep(): Promise<SweepReport> {
+    const { db, log } = this.deps;
+    const now = this.deps.clock.now();
+    const sweepId = randomBytes(6).toString("hex");
+    const report: SweepReport = { skipped: false, candidates: 0, flagged: 0, sent: 0, messages: 0 };
+    if (!(await this.acquire(sweepId, now))) return { ...report, skipped: true };
+    try {
+      const soon = await db.commitment.findMany({
+        where: {
+          status: "open",
+          dueAt: { lte: new Date(now.getTime() + horizonMs) },
+          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+        },
+        include: { workstream: { select: { name: true, ownerId: true } } },
+      });
+      const streaks = await driftStreaks(this.deps);
+      const drifting = await db.commitment.findMany({
+        where: {
+          id: { in: [...streaks.keys()].filter((id) => !soon.some((c) => c.id === id)) },
+          status: "open",
+          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+        },
+        include: { workstream: { select: { name: true, ownerId: true } } },
+      });
+      const candidates = [...soon, ...drifting];
+      report.candidates = candidates.length;
+      if (candidates.length === 0) return report;
+
+      const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
+      const workspaces = new Map(
+        (await db.workspace.findMany({ where: { id: { in: workspaceIds } } })).map((w) => [w.id, w]),
+      );
+      const people = await db.person.findMany({
+        where: { workspaceId: { in: workspaceIds } },
+        select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
+      });
+      const personOf = new Map(people.map((p) => [`${p.workspaceId}:${p.slackUserId}`, p]));
+      const ceoOf = new Map(
+        people.filter((p) => p.seat === "ceo").map((p) => [p.workspaceId, p.slackUserId]),
+      );
+      const sentRows = await db.escalation.findMany({
+        where: { commitmentId: { in: candidates.map((c) => c.id) } },
+        select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
+      });
+      const sent = new Map<number, Partial<Record<Step, Date>>>();
+      const dueOf = new Map(candidates.map((c) => [c.id, c.dueAt.getTime()]));
+      for (const row of sentRows) {
+        if (dueOf.get(row.commitmentId) !== row.dueAt.getTime()) continue; // about an earlier due date
+        sent.set(row.commitmentId, { ...sent.get(row.commitmentId), [row.step]: row.sentAt });
+      }
+
+      const zoneOf = (workspaceId: string, userId: string) =>
+        personOf.get(`${workspaceId}:${userId}`)?.timezone ??
+        workspaces.get(workspaceId)?.timezone ??
+        this.deps.config.defaultTimeZone;
+      const away = (workspaceId: string, userId: string) => {
+        const until = personOf.get(`${workspaceId}:${userId}`)?.oooUntil;
+        return until !== null && until !== undefined && until > now;
+      };
+
+      const items: Item[] = [];
+      for (const c of candidates) {
+        const workspace = workspaces.get(c.workspaceId);
+        if (!workspace) continue;
+        const policy = policyOf(workspace);
+        const ownerZone = zoneOf(c.workspaceId, c.ownerId);
+        const risk = classify({ ...c, todayStreak: streaks.get(c.id) ?? 0 }, now, ownerZone);
+        if (!risk) continue;
+        report.flagged++;
+        if (away(c.workspaceId, c.ownerId)) continue;
+        const step = nextStep(risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
+        if (!step) continue;
+        const to = this.recipient(c, step, workspace, ceoOf.get(c.workspaceId));
+        if (!to) continue;
+        // Nobody is pinged outside their working hours; a channel post waits for the owner's.
+        const hoursOf = to.kind === "user" ? to.id : c.ownerId;
+        if (!isWorkingHours(now, zoneOf(c.workspaceId, hoursOf), policy)) continue;
+        if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
+        items.push({ commitment: c, risk, step, to });
+      }
+      if (items.length === 0) return report;
+
+      await db.escalation.createMany({
+        data: items.map((i) => ({
+          workspaceId: i.commitment.workspaceId,
+          commitmentId: i.commitment.id,
+          step: i.step,
+          dueAt: i.commitment.dueAt,
+          reason: i.risk,
+          recipientId: i.to.id,
+          sweepId,
+          sentAt: now,
+        })),
+        skipDuplicates: true,
+      });
+      const claimed = new Set(
+        (
+          await db.escalation.findMany({ where: { sweepId }, select: { commitmentId: true, step: true } })
+        ).map((r) => `${r.commitmentId}:${r.step}`),
+      );
+      const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
+      report.sent = mine.length;
+      const groups = new Map<string, Item[]>();
+      for (const item of mine) {
+        const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
+        groups.set(key, [...(groups.get(key) ?? []), item]);
+      }
+      for (const group of groups.values()) {
+        try {
+          await this.deliver(group, now, zoneOf);
+          report.messages++;
+        } catch (error) {
+          log.error("could not deliver a slip ping", { to: group[0]?.to.id, error });
+        }
+      }
+      log.info("slip sweep", { ...report, sweepId });
+      return report;
+    } finally {
+      await this.release(sweepId, now);
+    }
+  }
+
+  private recipient(
+    c: Item["commitment"] & { workstream: { ownerId: string } | null },
+    step: Step,
+    workspace: Workspace,
+    ceo: string | undefined,
+  ): Item["to"] | undefined {
+    if (step === "dm_owner" || step === "remind_owner") return { kind: "user", id: c.ownerId };
+    if (step === "tell_ceo") return ceo ? { kind: "user", id: ceo } : undefined;
+    const lead = c.workstream?.ownerId;
+    if (workspace.escalateTo === "lead" && lead && lead !== c.ownerId) return { kind: "user", id: lead };
+    if (c.channelId && !c.channelId.startsWith("D")) return { kind: "channel", id: c.channelId };
+    return lead && lead !== c.ownerId ? { kind: "user", id: lead } : undefined;
+  }
+
+  private async deliver(group: Item[], now: Date, zoneOf: (w: string, u: string) => string): Promise<void> {
+    const first = group[0];
+    if (!first) return;
+    const { to } = first;
+    const ws = first.commitment.workspaceId;
+    const blocks: Block[] = [];
+    const toOwner = first.step === "dm_owner" || first.step === "remind_owner";
+    const zone = to.kind === "user" ? zoneOf(ws, to.id) : zoneOf(ws, first.commitment.ownerId);
+    if (toOwner) {
+      blocks.push(
+        section(
+          first.step === "dm_owner"
+            ? "*A few of your commitments need a look:*"
+            : "*Following up on these; can I help unblock them?*",
+        ),
+      );
+    } else if (to.kind === "channel") {
+      blocks.push(section("*Commitments in this channel that are overdue and still open:*"));
+    } else {
+      blocks.push(
+        section(
+          first.step === "tell_ceo"
+            ? "*Overdue well past the threshold; flagging to you as CEO:*"
+            : "*Overdue work you lead that has not moved after two reminders:*",
+        ),
+      );
+    }
+    for (const item of group) {
+      const c = item.commitment;
+      const value = { t: "mine", p: 0, n: c.number };
+      blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
+      if (toOwner) {
+        blocks.push(
+          actions(
+            button("Done", "commitment_done", value, "primary"),
+            button("Slip to…", "commitment_slip", value),
+            button(item.step === "remind_owner" ? "Record a blocker" : "Need help", "nudge_help", {
+              n: c.number,
+            }),
+            button("Snooze 1 day", "nudge_snooze", { n: c.number, d: 1 }),
+          ),
+        );
+      }
+    }
+    const text = `${group.length} commitment(s) ${toOwner ? "of yours need a look" : `need attention (${group.map((i) => mention(i.commitment.ownerId)).join(", ")})`}`;
+    let channel = to.id;
+    if (to.kind === "user") {
+      const dm = await this.client.conversations.open({ users: to.id });
+      channel = dm.channel?.id ?? "";
+    }
+    await this.client.chat.postMessage({ channel, text, blocks });
+  }
+
+  private async acquire(holder: string, now: Date): Promise<boolean> {
+    const until = new Date(now.getTime() + leaseMs);
+    const rows = await this.deps.db.$queryRaw<Array<{ holder: string }>>`
+      INSERT INTO "Lease" ("name", "holder", "until") VALUES (${leaseName}, ${holder}, ${until})
+      ON CONFLICT ("name") DO UPDATE SET "holder" = EXCLUDED."holder", "until" = EXCLUDED."until"
+      WHERE "Lease"."until" <= ${now}
+      RETURNING "holder"`;
+    return rows[0]?.holder === holder;
+  }
+
+  private async release(holder: string, now: Date): Promise<void> {
+    await this.deps.db.lease.updateMany({ where: { name: leaseName, holder }, data: { until: now } });
+  }
+}

@@ -1,0 +1,309 @@
+import { expect, test } from "vitest";
+import { days, hours, startTestCoo, TestClock } from "./kit/coo.js";
+import { postgresAvailable, postgresDatabase } from "./kit/database.js";
+import { mentionOf, replyTo, useBot } from "./kit/harness.js";
+import { textOf } from "./kit/messages.js";
+
+const h = useBot();
+const db = () => h.bot.coo.deps.db;
+const say = async (user: string, text: string, channel = "C1") =>
+  replyTo(h, await h.bot.slack.command(text, { user, channel }));
+const commit = async (user: string, text: string, channel = "C1") =>
+  Number(/C(\d+)/.exec(await say(user, `commit ${text}`, channel))?.[1]);
+const sweep = () => h.bot.coo.sweeper.sweep();
+const dmsTo = (user: string) =>
+  h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === `D${user}`);
+const at = (iso: string) => h.clock.set(new Date(iso));
+
+async function seat(user: string, seat: "ceo" | null) {
+  await say(user, "help"); // the workspace row exists once the bot has heard from it
+  await db().person.upsert({
+    where: { workspaceId_slackUserId: { workspaceId: "T1", slackUserId: user } },
+    create: { workspaceId: "T1", slackUserId: user, seat },
+    update: { seat },
+  });
+}
+
+test("a commitment's life: made, at risk, reminded, overdue, told to the channel, then the CEO; slipped; done", async () => {
+  await seat("U4", "ceo");
+  at("2026-12-02T15:00:00Z"); // Wed 10:00 in New York
+  const n = await commit("U1", "ship search by tomorrow 5pm");
+  const dependant = await commit("U2", `search docs by 2026-12-11 after C${n}`);
+  h.fakeSlack.reset();
+
+  // At risk: due by the end of the next working day, no update since made.
+  at("2026-12-02T15:05:00Z");
+  expect(await sweep()).toMatchObject({ sent: 1, messages: 1 });
+  const first = dmsTo("U1");
+  expect(first).toHaveLength(1);
+  expect(textOf(first[0]?.args)).toContain("due soon, no update yet");
+  expect(textOf(first[0]?.args)).toContain(`*C${n}* ship search`);
+  const buttons = (
+    (first[0]?.args.blocks ?? []) as Array<{ elements?: Array<{ action_id: string }> }>
+  ).flatMap((b) => b.elements ?? []);
+  expect(buttons.map((b) => b.action_id)).toEqual([
+    "commitment_done",
+    "commitment_slip",
+    "nudge_help",
+    "nudge_snooze",
+  ]);
+
+  // Already pinged: a second sweep, and a sweep inside the grace period, send nothing.
+  expect(await sweep()).toMatchObject({ sent: 0 });
+  at("2026-12-03T14:00:00Z");
+  expect(await sweep()).toMatchObject({ sent: 0 });
+  expect(dmsTo("U1")).toHaveLength(1);
+
+  // After the grace period: a reminder that offers to record a blocker.
+  at("2026-12-03T16:00:00Z");
+  await sweep();
+  expect(dmsTo("U1")).toHaveLength(2);
+  expect(textOf(dmsTo("U1")[1]?.args)).toContain("can I help unblock them?");
+  expect(JSON.stringify(dmsTo("U1")[1]?.args.blocks)).toContain("Record a blocker");
+
+  // Overdue, and a grace period after the reminder: the channel hears.
+  at("2026-12-04T16:30:00Z");
+  await sweep();
+  const channel = h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === "C1");
+  expect(channel).toHaveLength(1);
+  expect(textOf(channel[0]?.args)).toContain("overdue and still open");
+  expect(textOf(channel[0]?.args)).toContain(`*C${n}*`);
+
+  // Overdue beyond three days, a grace period after the channel: the seated CEO hears.
+  at("2026-12-07T15:00:00Z");
+  await sweep();
+  const ceo = dmsTo("U4");
+  expect(ceo).toHaveLength(1);
+  expect(textOf(ceo[0]?.args)).toContain("flagging to you as CEO");
+  expect(await sweep()).toMatchObject({ sent: 0 });
+
+  // Re-sequenced: a new date and a reason; the history keeps both; the dependant's owner is told.
+  expect(await say("U1", `slip C${n} to 2026-12-09 because the index rebuild failed`)).toContain(
+    "because the index rebuild failed",
+  );
+  const heads = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) => c.args.channel === "DU2" && String(c.args.text).startsWith("Heads up"),
+  );
+  expect(String(heads.args.text)).toContain(`*C${n}* ship search (<@U1>) moved from`);
+  expect(String(heads.args.text)).toContain(`your *C${dependant}* search docs`);
+  const history = await db().commitmentChange.findMany({
+    where: { commitment: { workspaceId: "T1", number: n } },
+    orderBy: { id: "asc" },
+  });
+  expect(history.at(-1)).toMatchObject({ kind: "redated", reason: "the index rebuild failed" });
+  expect(history.at(-1)?.fromDueAt?.toISOString()).toBe("2026-12-03T22:00:00.000Z");
+
+  // Done: nothing more is ever sent about it.
+  await say("U1", `done C${n}`);
+  h.fakeSlack.reset();
+  at("2026-12-10T15:00:00Z");
+  await sweep();
+  expect(h.fakeSlack.callsTo("chat.postMessage").filter((c) => textOf(c.args).includes(`*C${n}*`))).toEqual(
+    [],
+  );
+  await say("U2", `done C${dependant}`);
+  await seat("U4", null);
+});
+
+test("no pings outside the owner's working hours, nor while they are out of office", async () => {
+  at("2026-12-14T15:00:00Z"); // Mon 10:00 New York
+  const n = await commit("U3", "send the invoices by 2026-12-15");
+  h.fakeSlack.reset();
+  at("2026-12-15T08:00:00Z"); // 03:00 in New York
+  await sweep();
+  expect(dmsTo("U3")).toEqual([]);
+  await say("U3", "ooo until 2026-12-16");
+  at("2026-12-15T15:00:00Z"); // 10:00, but out of office
+  await sweep();
+  expect(dmsTo("U3")).toEqual([]);
+  await say("U3", "ooo off");
+  await sweep();
+  expect(dmsTo("U3")).toHaveLength(1);
+  expect(textOf(dmsTo("U3")[0]?.args)).toContain(`*C${n}*`);
+  await say("U3", `done C${n}`);
+});
+
+test("all of a person's items arrive in one DM per sweep", async () => {
+  at("2026-12-21T15:00:00Z"); // Mon
+  const ids = [
+    await commit("U2", "item one by tomorrow"),
+    await commit("U2", "item two by tomorrow"),
+    await commit("U2", "item three by tomorrow"),
+  ];
+  h.fakeSlack.reset();
+  at("2026-12-21T15:30:00Z"); // 16:30 Berlin
+  await sweep();
+  expect(dmsTo("U2")).toHaveLength(1);
+  for (const n of ids) expect(textOf(dmsTo("U2")[0]?.args)).toContain(`*C${n}*`);
+  for (const n of ids) await say("U2", `done C${n}`);
+});
+
+test("Snooze stops the chasing for a day; only the owner may press it; a snooze over 30 days is refused", async () => {
+  at("2026-12-28T15:00:00Z");
+  const n = await commit("U1", "renew the certificate by tomorrow");
+  h.fakeSlack.reset();
+  await h.bot.slack.press("nudge_snooze", { n, d: 1 }, { user: "U3" });
+  expect(String((await h.fakeSlack.waitFor("response_url")).args.text)).toMatch(/Only <@U1> can do that/);
+  expect(
+    (await db().commitment.findFirstOrThrow({ where: { workspaceId: "T1", number: n } })).snoozedUntil,
+  ).toBeNull();
+  h.fakeSlack.reset();
+  await h.bot.slack.press("nudge_snooze", { n, d: 1 }, { user: "U1" });
+  expect(String((await h.fakeSlack.waitFor("response_url")).args.text)).toMatch(
+    /Snoozed \*C\d+\* until Tue 29 Dec 10:00/,
+  );
+  await sweep();
+  expect(dmsTo("U1")).toEqual([]);
+  at("2026-12-29T15:30:00Z");
+  await sweep();
+  expect(dmsTo("U1")).toHaveLength(1);
+  h.fakeSlack.reset();
+  expect(await say("U1", `snooze C${n} for 31 days`)).toMatch(/at most 30 days/);
+  expect(await say("U1", `snooze C${n} for 2 days`)).toMatch(/No chasing on \*C\d+\* until/);
+  h.fakeSlack.reset();
+  expect(await say("U3", `snooze C${n} for 2 days`)).toMatch(/Only <@U1> can do that/);
+  await say("U1", `done C${n}`);
+});
+
+test("Need help opens a form; submitting it records a blocker and tells the person who can unblock it", async () => {
+  at("2027-01-04T15:00:00Z");
+  const n = await commit("U1", "migrate the queue by 2027-01-08");
+  h.fakeSlack.reset();
+  await h.bot.slack.press("nudge_help", { n }, { user: "U1" });
+  const view = (await h.fakeSlack.waitFor("views.open")).args.view as {
+    callback_id: string;
+    private_metadata: string;
+  };
+  expect(view.callback_id).toBe("nudge_help_modal");
+  const empty = await h.bot.slack.submitView(
+    view.callback_id,
+    view.private_metadata,
+    { what: { type: "plain_text_input", value: " " }, who: { type: "users_select", selected_user: null } },
+    "U1",
+  );
+  expect(empty.json).toEqual({ response_action: "errors", errors: { what: "Say what is in the way." } });
+  await h.bot.slack.submitView(
+    view.callback_id,
+    view.private_metadata,
+    {
+      what: { type: "plain_text_input", value: "need queue credentials" },
+      who: { type: "users_select", selected_user: "U2" },
+    },
+    "U1",
+  );
+  const told = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU2");
+  expect(String(told.args.text)).toContain("need queue credentials");
+  const blocker = await db().blocker.findFirstOrThrow({
+    where: { workspaceId: "T1", reporterId: "U1", waitingOnId: "U2" },
+    orderBy: { id: "desc" },
+  });
+  expect(blocker.text).toBe(`C${n} migrate the queue: need queue credentials`);
+  await say("U1", `done C${n}`);
+});
+
+test("drifting: named as today's work in three standups running", async () => {
+  at("2027-01-11T13:00:00Z"); // Mon 08:00 New York
+  h.fakeSlack.on("conversations.members", () => ({
+    ok: true,
+    members: ["U1"],
+    response_metadata: { next_cursor: "" },
+  }));
+  const n = await commit("U1", "refactor the billing module by 2027-01-29", "C90");
+  await replyTo(
+    h,
+    await h.bot.slack.command("standup 09:30 weekdays tz America/New_York", { user: "U1", channel: "C90" }),
+  );
+  const cadence = await db().cadence.findFirstOrThrow({ where: { channelId: "C90" } });
+  for (const [i, slot] of [
+    "2027-01-11T14:30:00Z",
+    "2027-01-12T14:30:00Z",
+    "2027-01-13T14:30:00Z",
+  ].entries()) {
+    at(slot);
+    await h.bot.coo.cadence.taskFor(cadence.id)?.execute();
+    const run = await db().cadenceRun.findFirstOrThrow({
+      where: { cadenceId: cadence.id, slot: new Date(slot) },
+    });
+    await h.bot.slack.event({
+      type: "message",
+      channel: "C90",
+      channel_type: "channel",
+      user: "U1",
+      text: `Today: still on C${n}`,
+      ts: `17900000${i}0.000100`,
+      thread_ts: run.rootTs,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  h.fakeSlack.reset();
+  at("2027-01-13T15:00:00Z");
+  await sweep();
+  expect(textOf(dmsTo("U1")[0]?.args)).toContain("on today's list three standups running");
+  const risks = await say("U1", "risks", "C90");
+  expect(risks).toMatch(
+    new RegExp(`\\*Drifting: on today's list three standups running\\* \\(1\\)\\n• \\*C${n}\\*`),
+  );
+  await say("U1", `done C${n}`);
+});
+
+test("/coo risks lists overdue and at-risk work for the channel's people", async () => {
+  at("2027-02-01T15:00:00Z");
+  h.fakeSlack.on("conversations.members", () => ({
+    ok: true,
+    members: ["U2"],
+    response_metadata: { next_cursor: "" },
+  }));
+  const soon = await commit("U2", "file the taxes by tomorrow");
+  const late = await commit("U2", "close the books by Wednesday");
+  at("2027-02-04T10:00:00Z");
+  const next = await commit("U2", "prepare the audit by tomorrow");
+  const text = await say("U1", "risks");
+  expect(text).toMatch(new RegExp(`\\*Overdue\\* \\(2\\)\\n• \\*C${soon}\\*[\\s\\S]*\\*C${late}\\*`));
+  expect(text).toMatch(new RegExp(`\\*At risk[^*]*\\* \\(1\\)\\n• \\*C${next}\\*`));
+  for (const n of [soon, late, next]) await say("U2", `done C${n}`);
+});
+
+test("the ladder is configurable by admins and seats only", async () => {
+  expect(await say("U3", "escalation grace 12")).toMatch(/Only a workspace admin or the CEO, CFO or CTO/);
+  expect(await say("U9", "escalation grace 12")).toContain("2. After 12h with no change");
+  expect(await say("U9", "escalation to lead")).toContain("the workstream lead hears of it");
+  h.fakeSlack.reset();
+  expect(await say("U9", "escalation grace 0")).toMatch(/Say what to change/);
+  expect(await say("U1", "escalation")).toContain("*How slipping work is chased here*");
+  await say("U9", "escalation grace 24");
+  await say("U9", "escalation to channel");
+});
+
+test.runIf(postgresAvailable())(
+  "two sweeps racing on one Postgres database send each ping once",
+  async () => {
+    const database = await postgresDatabase();
+    const clock = new TestClock(new Date("2026-12-02T15:00:00Z"));
+    const a = await startTestCoo({ database: database.config, fakeSlack: h.fakeSlack, coo: { clock } });
+    const b = await startTestCoo({ database: database.config, fakeSlack: h.fakeSlack, coo: { clock } });
+    try {
+      for (const title of ["alpha", "beta"])
+        await a.slack.command(`commit ${title} by tomorrow`, { user: "U1" });
+      await a.slack.command(`commit gamma by tomorrow for ${mentionOf("U2")}`, { user: "U1" });
+      h.fakeSlack.reset();
+      clock.advance(hours(0.2));
+      const reports = await Promise.all([
+        a.coo.sweeper.sweep(),
+        b.coo.sweeper.sweep(),
+        a.coo.sweeper.sweep(),
+        b.coo.sweeper.sweep(),
+      ]);
+      expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(3);
+      await Promise.all([a.coo.sweeper.sweep(), b.coo.sweeper.sweep()]);
+      expect(dmsTo("U1")).toHaveLength(1);
+      expect(dmsTo("U2")).toHaveLength(1);
+      expect(await a.coo.deps.db.escalation.count()).toBe(3);
+      clock.advance(days(0));
+    } finally {
+      await a.stop();
+      await b.stop();
+      await database.drop();
+    }
+  },
+);
