@@ -22,6 +22,7 @@ function plain(text: string): string {
   return text
     .replace(/<@(\w+)(\|[^>]+)?>/g, (_m, id: string) => `@${people[id] ?? id}`)
     .replace(/<!date\^\d+\^[^|]*\|([^>]+)>/g, "$1")
+    .replace(/<#(\w+)(\|[^>]*)?>/g, "#$1")
     .replace(/\*([^*\n]+)\*/g, "$1");
 }
 
@@ -243,6 +244,35 @@ async function main() {
         `(history: C${post.number} re-dated from ${slip.fromDueAt?.toISOString()} to ${slip.toDueAt?.toISOString()} because "${slip.reason}")\n`,
       ),
     );
+
+    console.log(dim("── questions that belong to someone else, and one that is mine ──\n"));
+    await command("U0ALICE", "seat cfo <@U0BOB|bob>");
+    await command("U0ALICE", "seat ceo <@U0CARA|cara>");
+    await mention("U0ALICE", "can we afford datadog at our current burn?");
+    await mention("U0BOB", "should we go after enterprise customers next year or stay with smb?");
+    await mention("U0CARA", "what's blocking the contract?");
+    console.log(
+      `${bold("bob")} (DM to coo): waiting on <@U0CARA> for the signed NDA since Monday, legal keeps asking me`,
+    );
+    await client.event({
+      type: "message",
+      channel: "DU0BOB",
+      channel_type: "im",
+      user: "U0BOB",
+      text: "waiting on <@U0CARA> for the signed NDA since Monday, legal keeps asking me",
+      ts: `${Math.floor(now.getTime() / 1000)}.000900`,
+    });
+    const offer = (await newCalls()).find((c) => c.args.channel === "DU0BOB");
+    if (offer) show([offer]);
+    const choice = (
+      offer?.args.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }> | undefined
+    )
+      ?.flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === "handoff_choice:nudge");
+    console.log(`${bold("bob")}: presses [Record and nudge them]`);
+    await client.press("handoff_choice:nudge", JSON.parse(choice?.value ?? "{}"), { user: "U0BOB" });
+    show(await newCalls());
+    await command("U0ALICE", "handoffs");
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });

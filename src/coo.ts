@@ -7,6 +7,7 @@ import { register as registerCommitments } from "./commitments/register.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
+import { register as registerHandoffs } from "./handoffs/register.js";
 import { register as registerHelp } from "./help/register.js";
 import { register as registerHome } from "./home/register.js";
 import { healthz } from "./http/health.js";
@@ -14,6 +15,7 @@ import { close, listen, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
+import { register as registerRouting } from "./routing/register.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldEvents } from "./slack/dedupe.js";
 import { register as registerSlips } from "./slips/register.js";
@@ -87,6 +89,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerCadence(slack, deps, cadence);
   registerStandups(slack, deps, cadence);
   registerSlips(slack, deps);
+  registerRouting(slack, deps);
+  registerHandoffs(slack, deps);
   const sweeper = new SlipSweeper(deps, slack.app.client, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

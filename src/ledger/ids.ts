@@ -1,7 +1,7 @@
 import type { Prisma } from "../generated/prisma/client.js";
 
-export type IdKind = "commitment" | "blocker" | "cadence";
-const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B", cadence: "K" };
+export type IdKind = "commitment" | "blocker" | "cadence" | "handoff";
+const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B", cadence: "K", handoff: "H" };
 
 export const formatId = (kind: IdKind, number: number) => `${prefixes[kind]}${number}`;
 

@@ -5,6 +5,7 @@ import { commitmentLine } from "../commitments/blocks.js";
 import type { CommitmentRow } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
+import { sweepHandoffs } from "../handoffs/escalate.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention } from "../slack/mentions.js";
@@ -101,6 +102,10 @@ export class SlipSweeper {
       });
       const candidates = [...soon, ...drifting];
       report.candidates = candidates.length;
+      report.sent += await sweepHandoffs(this.deps, this.client, now, sweepId, async (workspaceId) => {
+        const w = await db.workspace.findUnique({ where: { id: workspaceId } });
+        return w ? policyOf(w) : undefined;
+      });
       if (candidates.length === 0) return report;
 
       const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
@@ -176,7 +181,7 @@ export class SlipSweeper {
         ).map((r) => `${r.commitmentId}:${r.step}`),
       );
       const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
-      report.sent = mine.length;
+      report.sent += mine.length;
       const groups = new Map<string, Item[]>();
       for (const item of mine) {
         const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;

@@ -1,12 +1,12 @@
+import type { webApi } from "@slack/bolt";
 import type { CadenceEngine } from "../cadence/engine.js";
 import type { Deps } from "../deps.js";
-import { mentionReply } from "../help/text.js";
 import type { Slack } from "../slack/app.js";
 import { planningHandler } from "./planning.js";
 import { reviewHandler } from "./review.js";
 import { recordAnswer, standupHandler } from "./standup.js";
 
-type MessageLike = {
+export type MessageLike = {
   subtype?: string;
   bot_id?: string;
   user?: string;
@@ -43,41 +43,42 @@ export function register({ app }: Slack, deps: Deps, engine: CadenceEngine): voi
           via: "thread",
         });
       }
-      return;
     }
-
-    if (message.channel_type !== "im") return;
-    // A DM from someone who answers standups by DM, while their standup is open.
-    const person = await deps.db.person.findUnique({
-      where: { workspaceId_slackUserId: { workspaceId, slackUserId: message.user } },
-      select: { standupViaDm: true },
-    });
-    if (person?.standupViaDm) {
-      const run = await deps.db.cadenceRun.findFirst({
-        where: {
-          workspaceId,
-          status: "open",
-          participants: { has: message.user },
-          cadence: { kind: "standup" },
-        },
-        orderBy: { slot: "desc" },
-      });
-      if (run) {
-        await recordAnswer(deps, client, {
-          run,
-          userId: message.user,
-          text: message.text,
-          ts: message.ts,
-          channel: message.channel,
-          via: "dm",
-        });
-        await client.chat.postMessage({
-          channel: message.channel,
-          text: `Got it: recorded for the standup in <#${run.channelId}>.`,
-        });
-        return;
-      }
-    }
-    await client.chat.postMessage({ channel: message.channel, text: mentionReply(deps.persona) });
   });
+}
+
+/**
+ * A DM from someone who answers standups by DM, while their standup is open,
+ * is their answer. True when it was taken as one (routing handles the rest).
+ */
+export async function tryRecordDmAnswer(
+  deps: Deps,
+  client: webApi.WebClient,
+  workspaceId: string,
+  message: MessageLike,
+): Promise<boolean> {
+  if (!message.user || !message.text) return false;
+  const person = await deps.db.person.findUnique({
+    where: { workspaceId_slackUserId: { workspaceId, slackUserId: message.user } },
+    select: { standupViaDm: true },
+  });
+  if (!person?.standupViaDm) return false;
+  const run = await deps.db.cadenceRun.findFirst({
+    where: { workspaceId, status: "open", participants: { has: message.user }, cadence: { kind: "standup" } },
+    orderBy: { slot: "desc" },
+  });
+  if (!run) return false;
+  await recordAnswer(deps, client, {
+    run,
+    userId: message.user,
+    text: message.text,
+    ts: message.ts,
+    channel: message.channel,
+    via: "dm",
+  });
+  await client.chat.postMessage({
+    channel: message.channel,
+    text: `Got it: recorded for the standup in <#${run.channelId}>.`,
+  });
+  return true;
 }

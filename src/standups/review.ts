@@ -1,6 +1,7 @@
 import type { KindHandler } from "../cadence/engine.js";
 import { percent } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
+import { handoffLine } from "../handoffs/ledger.js";
 import { formatId } from "../ledger/ids.js";
 import { section } from "../slack/blocks.js";
 import { mention, quote } from "../slack/mentions.js";
@@ -114,7 +115,22 @@ export function reviewHandler(deps: Deps): KindHandler {
   };
 }
 
-/** Other sections of the review (open handoffs, once they are tracked). */
-async function extraLines(_deps: Deps, _workspaceId: string, _participants: string[]): Promise<string[]> {
-  return [];
+/** Open handoffs involving the channel's people, the longest waiting named. */
+async function extraLines(deps: Deps, workspaceId: string, participants: string[]): Promise<string[]> {
+  const open = await deps.db.handoff.findMany({
+    where: {
+      workspaceId,
+      status: "open",
+      OR: [
+        { fromId: { in: participants } },
+        { toId: { in: participants } },
+        { reporterId: { in: participants } },
+      ],
+    },
+    orderBy: { since: "asc" },
+  });
+  const oldest = open[0];
+  return [
+    `*Handoffs open*: ${open.length}${oldest ? `; the longest waiting: ${handoffLine(oldest, deps.clock.now())}` : ""}`,
+  ];
 }

@@ -22,7 +22,9 @@ export type Harness = {
  * small cast: U1 (New York), U2 and U4 (Berlin), U3 (New York), U9 (an admin).
  * The clock goes back to Wednesday before every test.
  */
-export function useBot(options: { env?: Record<string, string>; anthropic?: boolean } = {}): Harness {
+export function useBot(
+  options: { env?: Record<string, string>; anthropic?: boolean; llmTimeoutMs?: number } = {},
+): Harness {
   const h = { clock: new TestClock(wednesday) } as Harness;
   beforeAll(async () => {
     h.fakeSlack = await FakeSlack.start();
@@ -36,7 +38,7 @@ export function useBot(options: { env?: Record<string, string>; anthropic?: bool
     h.bot = await startTestCoo({
       database: h.db.config,
       fakeSlack: h.fakeSlack,
-      coo: { clock: h.clock },
+      coo: { clock: h.clock, ...(options.llmTimeoutMs ? { llmTimeoutMs: options.llmTimeoutMs } : {}) },
       ...(options.env ? { env: options.env } : {}),
       ...(h.fakeAnthropic ? { fakeAnthropic: h.fakeAnthropic } : {}),
     });

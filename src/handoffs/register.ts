@@ -1,0 +1,177 @@
+import type { webApi } from "@slack/bolt";
+import { z } from "zod";
+import type { Deps } from "../deps.js";
+import { badInput } from "../errors.js";
+import { formatId, parseId } from "../ledger/ids.js";
+import { profileOf } from "../people/people.js";
+import type { Slack } from "../slack/app.js";
+import { actions, button, readValue, section } from "../slack/blocks.js";
+import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { parseWhen } from "../time/when.js";
+import { wallClock, zonedToUtc } from "../time/zoned.js";
+import { closeHandoff, createHandoff, type HandoffDraft, handoffLine, side } from "./ledger.js";
+
+/** What rides in the consent buttons: the draft read from the DM (and, for "quote", the DM itself). */
+const draftValue = z.object({
+  mode: z.enum(["record", "nudge", "quote", "dismiss"]),
+  w: z.string().min(1).max(300),
+  f: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/)
+    .optional(),
+  ft: z.string().max(100).optional(),
+  t: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/)
+    .optional(),
+  tt: z.string().max(100).optional(),
+  s: z.string().datetime(),
+  q: z.string().max(600).optional(),
+  r: z.string().regex(/^[UW][A-Z0-9]+$/),
+});
+type DraftValue = z.infer<typeof draftValue>;
+
+/** The reply to a DM that reads as a stuck handoff: what coo understood, and the reporter's choice. */
+export function proposal(draft: HandoffDraft, reporterId: string, original: string) {
+  const base: Omit<DraftValue, "mode"> = {
+    w: draft.what.slice(0, 300),
+    ...(draft.fromId ? { f: draft.fromId } : draft.fromText ? { ft: draft.fromText.slice(0, 100) } : {}),
+    ...(draft.toId ? { t: draft.toId } : draft.toText ? { tt: draft.toText.slice(0, 100) } : {}),
+    s: draft.since.toISOString(),
+    r: reporterId,
+  };
+  const text = `Sounds like a stuck handoff: *${quote(draft.what)}*, owed by ${side(draft.fromId, draft.fromText)} to ${side(draft.toId, draft.toText)}. Shall I track it? Nothing is shared unless you pick a nudge.`;
+  const buttons = [
+    button("Record it", "handoff_choice", { ...base, mode: "record" }, "primary"),
+    ...(draft.fromId
+      ? [
+          button("Record and nudge them", "handoff_choice:nudge", { ...base, mode: "nudge" }),
+          button("Nudge with my words", "handoff_choice:quote", {
+            ...base,
+            mode: "quote",
+            q: original.slice(0, 600),
+          }),
+        ]
+      : []),
+    button("Not now", "handoff_choice:dismiss", { ...base, mode: "dismiss" }),
+  ];
+  return { text, blocks: [section(text), actions(...buttons)] };
+}
+
+async function nudge(client: webApi.WebClient, value: DraftValue, number: number) {
+  if (!value.f) return;
+  const people = [value.f, value.t ?? value.r].filter((u, i, all) => all.indexOf(u) === i).join(",");
+  const opened = await client.conversations.open({ users: people });
+  if (!opened.channel?.id) return;
+  const lines = [
+    `Hi ${mention(value.f)}: ${side(value.t ?? value.r, value.tt)} is waiting on *${quote(value.w)}* from you (tracked as ${formatId("handoff", number)}). What is the plan, and by when?`,
+    ...(value.mode === "quote" && value.q
+      ? [`In ${mention(value.r)}'s words:\n> ${quote(value.q).replace(/\n/g, "\n> ")}`]
+      : []),
+    `\`/coo handoff done ${formatId("handoff", number)}\` when it has landed.`,
+  ];
+  await client.chat.postMessage({ channel: opened.channel.id, text: lines.join("\n") });
+}
+
+export function register({ app, commands }: Slack, deps: Deps): void {
+  commands.add({
+    name: "handoff",
+    usage: "handoff <what> from @a to @b [since <when>] | handoff done <id>",
+    summary: "track work one person owes another, or close it",
+    async run({ workspaceId, userId, args, client }) {
+      const done = /^done\s+(\S+)$/i.exec(args.trim());
+      if (done) {
+        const number = parseId("handoff", done[1] ?? "");
+        if (number === undefined)
+          throw badInput(
+            `"${done[1]}" is not a handoff id. Ids look like \`H3\`; \`/coo handoffs\` shows them.`,
+          );
+        const actor = await profileOf(deps, client, workspaceId, userId);
+        const h = await closeHandoff(deps, workspaceId, number, actor);
+        return { text: `Closed *${formatId("handoff", h.number)}* ${quote(h.what)}.` };
+      }
+      const m = new RegExp(
+        `^(.+?)\\s+from\\s+${userMentionPattern.source}\\s+to\\s+${userMentionPattern.source}(?:\\s+since\\s+(.+))?$`,
+        "i",
+      ).exec(args.trim());
+      if (!m?.[1])
+        throw badInput(
+          "Say what, who owes it and who waits: `/coo handoff the API keys from @dana to @lee since Monday`.",
+        );
+      if (m[1].length > 300) throw badInput("Keep what is owed under 300 characters.");
+      const reporter = await profileOf(deps, client, workspaceId, userId);
+      const now = deps.clock.now();
+      let since = now;
+      if (m[4]) {
+        const when = parseWhen(m[4], {
+          now: new Date(now.getTime() - 14 * 24 * 3600_000),
+          timeZone: reporter.timeZone,
+        });
+        if (!when || when.at > now)
+          throw badInput(
+            `I can't read "${m[4]}" as a day in the past. Try \`since Monday\` or \`since 2026-12-01\`.`,
+          );
+        // "since Monday" means since Monday began, unless a time was given.
+        since = when.hadTime
+          ? when.at
+          : zonedToUtc({ ...wallClock(when.at, reporter.timeZone), hour: 0, minute: 0 }, reporter.timeZone);
+      }
+      const h = await createHandoff(deps, workspaceId, userId, {
+        what: m[1],
+        fromId: m[2],
+        toId: m[3],
+        since,
+      });
+      return {
+        text: `Tracking ${handoffLine(h, now)}. \`/coo handoffs\` lists them; I'll chase it if it goes stale.`,
+      };
+    },
+  });
+
+  commands.add({
+    name: "handoffs",
+    usage: "handoffs",
+    summary: "open handoffs, the longest waiting first",
+    async run({ workspaceId }) {
+      const now = deps.clock.now();
+      const open = await deps.db.handoff.findMany({
+        where: { workspaceId, status: "open" },
+        orderBy: { since: "asc" },
+        take: 30,
+      });
+      if (open.length === 0)
+        return { text: "No handoffs are open. `/coo handoff <what> from @a to @b` records one." };
+      return {
+        text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}`).join("\n")}`,
+      };
+    },
+  });
+
+  app.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const value = readValue(draftValue, "value" in action ? (action.value as string) : undefined);
+    if (!value) throw badInput("That button is out of date. Tell me about the handoff again.");
+    if (value.r !== body.user.id)
+      throw badInput("Only the person who told me about this handoff can choose what happens to it.");
+    if (value.mode === "dismiss") {
+      await respond({ replace_original: true, text: "OK, not tracking it. Tell me again any time." });
+      return;
+    }
+    const h = await createHandoff(deps, body.team?.id ?? "", body.user.id, {
+      what: value.w,
+      fromId: value.f,
+      fromText: value.ft,
+      toId: value.t,
+      toText: value.tt,
+      since: new Date(value.s),
+    });
+    if (value.mode !== "record") await nudge(client, value, h.number);
+    const done =
+      value.mode === "record"
+        ? ""
+        : value.mode === "quote"
+          ? " I nudged them with your words."
+          : " I nudged them, without quoting you.";
+    await respond({ replace_original: true, text: `Tracking ${handoffLine(h, deps.clock.now())}.${done}` });
+  });
+}

@@ -1,0 +1,151 @@
+import type { webApi } from "@slack/bolt";
+import type { Deps } from "../deps.js";
+import type { Seat } from "../generated/prisma/client.js";
+import { looksLikeHandoff, readHandoff } from "../handoffs/detect.js";
+import { proposal } from "../handoffs/register.js";
+import { mentionReply } from "../help/text.js";
+import { profileOf } from "../people/people.js";
+import type { Slack } from "../slack/app.js";
+import { mention, quote } from "../slack/mentions.js";
+import { type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
+import { answerFromLedger } from "./answer.js";
+import { classifyQuestion } from "./classify.js";
+import { plainText } from "./rules.js";
+import { registerSeats, seatHolder } from "./seats.js";
+
+const laneSeat: Record<"mission" | "budget" | "architecture", Seat> = {
+  mission: "ceo",
+  budget: "cfo",
+  architecture: "cto",
+};
+const laneWhy: Record<"mission" | "budget" | "architecture", string> = {
+  mission: "where we are going and which bets we make are the CEO's call",
+  budget: "money (spend, pricing, headcount, runway) is the CFO's",
+  architecture: "technical design and the stack are the CTO's call",
+};
+
+type Incoming = {
+  workspaceId: string;
+  userId: string;
+  channel: string;
+  ts: string;
+  text: string;
+  where: "channel" | "dm";
+  threadTs?: string;
+};
+
+/**
+ * One path for every @mention and every DM: classify into a fixed lane, then
+ * redirect to the seated human, answer from the ledger, or say what coo does.
+ */
+async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise<void> {
+  const reply = (text: string) =>
+    client.chat.postMessage({
+      channel: m.channel,
+      text,
+      ...(m.where === "channel" ? { thread_ts: m.threadTs ?? m.ts } : {}),
+    });
+  const question = plainText(m.text);
+  if (question.length < 2 || !/[\p{L}\p{N}]/u.test(question)) {
+    await reply(
+      `${mentionReply(deps.persona)}\nAsk me things like "what's blocking payments?" or "who owns the launch?".`,
+    );
+    return;
+  }
+  const decision = await classifyQuestion(deps.llm, m.text);
+  deps.log.info("routed", { category: decision.category, by: decision.by, where: m.where });
+  if (decision.category === "operations") {
+    const asker = await profileOf(deps, client, m.workspaceId, m.userId);
+    await reply(await answerFromLedger(deps, m.workspaceId, m.text, asker.timeZone));
+    return;
+  }
+  if (decision.category === "other") {
+    await reply(mentionReply(deps.persona));
+    return;
+  }
+  const seat = laneSeat[decision.category];
+  const holder = await seatHolder(deps, m.workspaceId, seat);
+  const title = seat.toUpperCase();
+  if (!holder) {
+    await reply(
+      `That one isn't mine: ${laneWhy[decision.category]}. Nobody holds the ${title} seat here yet, so I have no one to send it to. An admin can set it with \`/coo seat ${seat} @name\`.`,
+    );
+    return;
+  }
+  // Once per question: a redelivered event or a second replica does not DM the seat holder again.
+  const { count } = await deps.db.routedQuestion.createMany({
+    data: [
+      {
+        workspaceId: m.workspaceId,
+        channelId: m.channel,
+        messageTs: m.ts,
+        askerId: m.userId,
+        category: decision.category,
+        decidedBy: decision.by,
+        seatHolderId: holder,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (count === 0) return;
+  await reply(
+    `This one is for the ${title}, ${mention(holder)}: ${laneWhy[decision.category]}. I've passed it on.`,
+  );
+  if (holder === m.userId) return;
+  const link =
+    m.where === "channel"
+      ? await client.chat.getPermalink({ channel: m.channel, message_ts: m.ts }).then(
+          (r) => r.permalink,
+          () => undefined,
+        )
+      : undefined;
+  const dm = await client.conversations.open({ users: holder });
+  if (!dm.channel?.id) return;
+  const from = m.where === "channel" ? `in <#${m.channel}>` : "by DM";
+  const excerpt = quote(question.length > 500 ? `${question.slice(0, 497)}...` : question);
+  await client.chat.postMessage({
+    channel: dm.channel.id,
+    text: `A ${decision.category} question for you as ${title}, from ${mention(m.userId)} ${from}:\n> ${excerpt}${link ? `\n${link}` : ""}`,
+  });
+}
+
+export function register(slack: Slack, deps: Deps): void {
+  const { app } = slack;
+  registerSeats(slack, deps);
+
+  app.event("app_mention", async ({ event, client, context }) => {
+    await route(deps, client, {
+      workspaceId: context.teamId ?? "",
+      userId: event.user ?? "",
+      channel: event.channel,
+      ts: event.ts,
+      text: event.text,
+      where: "channel",
+      ...(event.thread_ts ? { threadTs: event.thread_ts } : {}),
+    });
+  });
+
+  app.event("message", async ({ event, client, context }) => {
+    const message = event as MessageLike;
+    if (message.channel_type !== "im" || message.bot_id || !message.user || !message.text || message.subtype)
+      return;
+    const workspaceId = context.teamId ?? "";
+    if (await tryRecordDmAnswer(deps, client, workspaceId, message)) return;
+    if (looksLikeHandoff(message.text)) {
+      const draft = await readHandoff(deps.llm, message.text, message.user, deps.clock.now());
+      await client.chat.postMessage({
+        channel: message.channel,
+        ...proposal(draft, message.user, message.text),
+      });
+      return;
+    }
+    await route(deps, client, {
+      workspaceId,
+      userId: message.user,
+      channel: message.channel,
+      ts: message.ts,
+      text: message.text,
+      where: "dm",
+    });
+  });
+}
