@@ -97,3 +97,19 @@ test("a handoff DM with a key: Claude names the parties, but only users the text
   expect(String(proposal.args.text)).toContain("*the vendor shortlist*, owed by procurement to <@U1>");
   expect(String(proposal.args.text)).not.toContain("U999");
 });
+
+test("by DM, Claude's lane is used the same way", async () => {
+  h.fakeAnthropic?.answer({
+    json: { category: "architecture", confidence: 0.9, reason: "asks about design" },
+  });
+  await h.bot.slack.event({
+    type: "message",
+    channel: "DU1",
+    channel_type: "im",
+    user: "U1",
+    text: "thoughts on the way we split the workers?",
+    ts: `${ts++}.000100`,
+  });
+  const reply = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU1");
+  expect(String(reply.args.text)).toMatch(/technical design and the stack are the CTO's call/);
+});

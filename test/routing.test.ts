@@ -244,3 +244,18 @@ test("/coo handoff records one directly; /coo handoffs ages them; stale ones are
   h.fakeSlack.reset();
   expect(await say("U4", `handoff done H${id}`)).toMatch(/already closed/);
 });
+
+test("every lane works by DM as well as by mention", async () => {
+  const cases: Array<[string, RegExp]> = [
+    ["should we kill the mobile app bet and double down on the api", /the CEO seat/],
+    ["is 180k too high for a senior backend hire in berlin?", /^This one is for the CFO/],
+    ["rest or graphql for the public api", /^This one is for the CTO/],
+    ["what is due this week?", /Due in the next 7 days|nothing open on the ledger/],
+    ["thanks!!", /I'm coo/],
+  ];
+  for (const [text, expected] of cases) {
+    h.fakeSlack.reset();
+    const reply = await dm(text, "U9");
+    expect(String(reply.args.text)).toMatch(expected);
+  }
+});
