@@ -54,6 +54,18 @@ const schema = z.object({
       )
       .optional(),
   ),
+  COO_LEASE_SECONDS: optional.pipe(
+    z
+      .string()
+      .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1, "expected a number of seconds, e.g. 60")
+      .optional(),
+  ),
+  COO_TICK_CRON: optional.pipe(
+    z
+      .string()
+      .refine((v) => cron.validate(v), "expected a cron expression, e.g. * * * * *")
+      .optional(),
+  ),
   COO_CATCHUP_MINUTES: optional.pipe(
     z
       .string()
@@ -79,6 +91,10 @@ export type Config = {
   defaultTimeZone: string;
   /** A cadence slot missed while the bot was down runs at start if it is at most this old. */
   catchUpMinutes: number;
+  /** How long a process's claim on a run or a message lasts before another may take it over. */
+  leaseSeconds: number;
+  /** The cadence ticker (reminders, closes, missed slots, taken-over runs). */
+  tickCron: string;
   /** When the slip sweep runs (node-cron, seconds allowed). */
   sweepCron: string;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -137,6 +153,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.COO_TIMEZONE,
     catchUpMinutes: e.COO_CATCHUP_MINUTES === undefined ? 120 : Number(e.COO_CATCHUP_MINUTES),
     sweepCron: e.COO_SWEEP_CRON ?? "*/15 * * * *",
+    leaseSeconds: e.COO_LEASE_SECONDS === undefined ? 60 : Number(e.COO_LEASE_SECONDS),
+    tickCron: e.COO_TICK_CRON ?? "* * * * *",
     logLevel: e.COO_LOG_LEVEL,
   };
 }

@@ -1,6 +1,7 @@
 import { register as registerBlockers } from "./blockers/register.js";
 import { CadenceEngine } from "./cadence/engine.js";
 import { register as registerCadence } from "./cadence/register.js";
+import { reportFailure } from "./cadence/report.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
 import { register as registerCommitments } from "./commitments/register.js";
@@ -18,6 +19,7 @@ import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldEvents } from "./slack/dedupe.js";
+import { Outbox } from "./slack/outbox.js";
 import { register as registerSlips } from "./slips/register.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
@@ -29,6 +31,9 @@ export type CooOptions = {
   /** Web API retries (default: the client's own policy). */
   slackRetries?: number;
   llmTimeoutMs?: number;
+  /** Gap between two messages to one channel (default 1000 ms; tests use 0). */
+  outboxPaceMs?: number;
+  outboxPollMs?: number;
   /** false: build cadence timers but never start them (tests and the demo fire them by hand). */
   timers?: boolean;
 };
@@ -73,25 +78,38 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     log,
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
-  const deps: Deps = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed() };
+  const base = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed() };
 
   const routes = { "GET /healthz": healthz(database) };
-  const slack = createSlack(deps, {
+  const slack = createSlack(base, {
     routes,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
+  const outbox = new Outbox(
+    base,
+    slack.app.client,
+    {
+      paceMs: options.outboxPaceMs ?? 1000,
+      leaseMs: config.leaseSeconds * 1000,
+      pollMs: options.outboxPollMs ?? 500,
+    },
+    { onFailed: (message, error) => reportFailure(deps, message, error) },
+  );
+  const deps: Deps = { ...base, outbox };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
   const cadence = new CadenceEngine(deps, slack.app.client, {
     catchUpMinutes: config.catchUpMinutes,
     timers: options.timers ?? true,
+    leaseSeconds: config.leaseSeconds,
+    tickCron: config.tickCron,
   });
   registerCadence(slack, deps, cadence);
   registerStandups(slack, deps, cadence);
   registerSlips(slack, deps);
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
-  const sweeper = new SlipSweeper(deps, slack.app.client, {
+  const sweeper = new SlipSweeper(deps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,
   });
@@ -113,6 +131,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     };
   }
 
+  outbox.start();
   await cadence.start();
   await sweeper.start();
 
@@ -143,6 +162,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       clearInterval(housekeeping);
       await cadence.stop();
       await sweeper.stop();
+      await outbox.stop();
       await stopHttp();
       await database.close();
       log.info("coo stopped");

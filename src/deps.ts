@@ -5,6 +5,7 @@ import type { Db } from "./db/open.js";
 import type { Llm } from "./llm/client.js";
 import type { Log } from "./log.js";
 import type { Persona } from "./persona/load.js";
+import type { Outbox } from "./slack/outbox.js";
 
 /** What every feature gets from the composition root. */
 export type Deps = {
@@ -17,4 +18,6 @@ export type Deps = {
   llm: Llm | undefined;
   /** Who was touched by a change to the ledger; views subscribe to refresh. */
   changes: ChangeFeed;
+  /** Every side effect in Slack that is not a direct reply goes through here. */
+  outbox: Outbox;
 };

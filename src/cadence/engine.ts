@@ -2,30 +2,43 @@ import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
-import type { Cadence, CadenceKind, CadenceRun } from "../generated/prisma/client.js";
+import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { isoDate } from "../time/zoned.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
 
 export type RunContext = { run: CadenceRun; cadence: Cadence; client: webApi.WebClient; now: Date };
 
-/** What a kind of cadence does at each step of a run. */
+/**
+ * What a kind of cadence says at each step of a run. Handlers only read and
+ * compose; the engine queues their messages in the outbox in the same
+ * transaction as the step, so a step and its messages happen together or not at all.
+ */
 export type KindHandler = {
-  /** Opens the run (posts the root message); `closed: true` for runs that are one message. */
-  open(ctx: RunContext): Promise<{ rootTs?: string; participants: string[]; closed?: boolean }>;
-  remind?(ctx: RunContext): Promise<void>;
-  close?(ctx: RunContext): Promise<void>;
+  /** Opens the run; `closed: true` for runs that are one message. */
+  open(ctx: RunContext): Promise<{ participants: string[]; messages: Outgoing[]; closed?: boolean }>;
+  remind?(ctx: RunContext): Promise<Outgoing[]>;
+  close?(ctx: RunContext): Promise<Outgoing[]>;
 };
 
 export type FireResult = "ran" | "taken" | "skipped" | "paused" | "none";
+
+export type EngineOptions = {
+  catchUpMinutes: number;
+  timers: boolean;
+  leaseSeconds: number;
+  tickCron: string;
+};
 
 const minute = 60_000;
 
 /**
  * Runs cadences on time, once. node-cron fires each cadence at its slot in its
- * own zone; a one-minute ticker sends reminders, closes runs and picks up any
- * slot a timer missed (a stall, a DST gap, a restart) while it is inside the
- * catch-up window. Every run first claims its unique (cadence, slot) row, so a
- * second timer, a restart or another replica does nothing.
+ * own zone; a ticker sends reminders, closes runs, picks up any slot a timer
+ * missed (a stall, a DST gap, a restart) inside the catch-up window, and takes
+ * over runs whose process died after claiming them. Every run first claims its
+ * unique (cadence, slot) row with a lease, so a second timer, a restart or
+ * another replica does nothing, and a crash loses nothing.
  */
 export class CadenceEngine {
   readonly replicaId = randomBytes(4).toString("hex");
@@ -33,11 +46,12 @@ export class CadenceEngine {
   private readonly tasks = new Map<number, ScheduledTask>();
   private ticker: ScheduledTask | undefined;
   private signature = "";
+  private stopped = false;
 
   constructor(
     private readonly deps: Deps,
     private readonly client: webApi.WebClient,
-    private readonly options: { catchUpMinutes: number; timers: boolean },
+    private readonly options: EngineOptions,
   ) {}
 
   handle(kind: CadenceKind, handler: KindHandler): void {
@@ -47,12 +61,17 @@ export class CadenceEngine {
   /** Builds the timers from the database and runs the start-up catch-up. */
   async start(): Promise<void> {
     await this.rebuild();
-    this.ticker = cron.createTask("* * * * *", () => this.tick(), { name: "coo-ticker", noOverlap: true });
+    this.ticker = cron.createTask(this.options.tickCron, () => this.tick(), {
+      name: "coo-ticker",
+      noOverlap: true,
+    });
     if (this.options.timers) await this.ticker.start();
     await this.catchUp();
   }
 
+  /** Stops taking work: no timer fires after this. Runs in progress finish. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     await this.ticker?.destroy();
@@ -65,6 +84,7 @@ export class CadenceEngine {
 
   /** Rebuilds the timers after a cadence changed (here or, seen by the ticker, on another replica). */
   async rebuild(): Promise<void> {
+    if (this.stopped) return;
     const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
@@ -82,6 +102,7 @@ export class CadenceEngine {
 
   /** A cadence's timer went off: run its latest slot if it is not too old. */
   async fire(cadenceId: number): Promise<FireResult> {
+    if (this.stopped) return "none";
     const now = this.deps.clock.now();
     const cadence = await this.deps.db.cadence.findUnique({ where: { id: cadenceId } });
     if (!cadence) return "none";
@@ -89,14 +110,15 @@ export class CadenceEngine {
     const slot = latestSlot(cadence, new Date(now.getTime() + minute / 2));
     if (!slot || slot < cadence.activeFrom) return "none";
     if (now.getTime() - slot.getTime() > this.options.catchUpMinutes * minute) {
-      await this.record(cadence, slot, "skipped", "the slot is older than the catch-up window");
+      await this.record(cadence, slot, "the slot is older than the catch-up window");
       return "skipped";
     }
     return this.runSlot(cadence, slot);
   }
 
-  /** Once a minute: pick up missed slots, send due reminders, close due runs. */
+  /** Picks up missed slots and orphaned runs, sends due reminders, closes due runs. */
   async tick(): Promise<void> {
+    if (this.stopped) return;
     const now = this.deps.clock.now();
     if ((await this.currentSignature()) !== this.signature) await this.rebuild();
     const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
@@ -113,28 +135,41 @@ export class CadenceEngine {
       });
       if (!exists) await this.runSlot(cadence, slot);
     }
+    // A process that claimed a run and died before opening it: take the run over once its lease ends.
+    const orphans = await this.deps.db.cadenceRun.findMany({
+      where: { status: "claimed", leaseUntil: { lt: new Date() } },
+      include: { cadence: true },
+    });
+    for (const { cadence, ...run } of orphans) {
+      const { count } = await this.deps.db.cadenceRun.updateMany({
+        where: { id: run.id, status: "claimed", claimedBy: run.claimedBy },
+        data: { claimedBy: this.replicaId, leaseUntil: this.leaseEnd() },
+      });
+      if (count === 1) {
+        this.deps.log.warn("taking over a run whose process stopped", { run: run.id, from: run.claimedBy });
+        await this.open(cadence, { ...run, claimedBy: this.replicaId });
+      }
+    }
     const open = await this.deps.db.cadenceRun.findMany({
       where: { status: "open" },
       include: { cadence: true },
     });
     for (const { cadence, ...run } of open) {
       const handler = this.handlers.get(cadence.kind);
-      const remindAt = run.slot.getTime() + cadence.remindAfterMinutes * minute;
-      const closeAt = run.slot.getTime() + cadence.closeAfterMinutes * minute;
-      if (now.getTime() >= closeAt) {
-        const { count } = await this.deps.db.cadenceRun.updateMany({
+      const ctx = { run, cadence, client: this.client, now };
+      if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
+        await this.step(run, () => handler?.close?.(ctx), {
           where: { id: run.id, status: "open" },
           data: { status: "closed", closedAt: now },
         });
-        if (count === 1)
-          await this.step("close", () => handler?.close?.({ run, cadence, client: this.client, now }), run);
-      } else if (now.getTime() >= remindAt && !run.remindedAt) {
-        const { count } = await this.deps.db.cadenceRun.updateMany({
+      } else if (
+        now.getTime() >= run.slot.getTime() + cadence.remindAfterMinutes * minute &&
+        !run.remindedAt
+      ) {
+        await this.step(run, () => handler?.remind?.(ctx), {
           where: { id: run.id, remindedAt: null },
           data: { remindedAt: now },
         });
-        if (count === 1)
-          await this.step("remind", () => handler?.remind?.({ run, cadence, client: this.client, now }), run);
       }
     }
   }
@@ -154,15 +189,14 @@ export class CadenceEngine {
         select: { slot: true },
       });
       const seen = new Set(taken.map((r) => r.slot.getTime()));
-      const missed = slots.filter((s) => !seen.has(s.getTime()));
-      const latest = missed.at(-1);
-      for (const slot of missed) {
+      const latest = slots.at(-1);
+      for (const slot of slots.filter((s) => !seen.has(s.getTime()))) {
         const inWindow = now.getTime() - slot.getTime() <= this.options.catchUpMinutes * minute;
-        if (slot === latest && inWindow && slot.getTime() === slots.at(-1)?.getTime()) {
+        if (slot === latest && inWindow) {
           this.deps.log.info("catching up a missed slot", { cadence: cadence.id, slot: slot.toISOString() });
           await this.runSlot(cadence, slot);
         } else {
-          await this.record(cadence, slot, "skipped", "missed while coo was not running");
+          await this.record(cadence, slot, "missed while coo was not running");
         }
       }
     }
@@ -180,7 +214,7 @@ export class CadenceEngine {
       },
     });
     if (holiday) {
-      await this.record(cadence, slot, "skipped", `${day} is a skip day in this channel`);
+      await this.record(cadence, slot, `${day} is a skip day in this channel`);
       return "skipped";
     }
     const claimed = await this.deps.db.cadenceRun.createMany({
@@ -190,7 +224,9 @@ export class CadenceEngine {
           cadenceId: cadence.id,
           slot,
           channelId: cadence.channelId,
+          status: "claimed",
           claimedBy: this.replicaId,
+          leaseUntil: this.leaseEnd(),
         },
       ],
       skipDuplicates: true,
@@ -199,37 +235,69 @@ export class CadenceEngine {
     const run = await this.deps.db.cadenceRun.findUniqueOrThrow({
       where: { cadenceId_slot: { cadenceId: cadence.id, slot } },
     });
+    await this.open(cadence, run);
+    return "ran";
+  }
+
+  /** Leases run on the real clock: they are about processes, not about the business day. */
+  private leaseEnd(): Date {
+    return new Date(Date.now() + this.options.leaseSeconds * 1000);
+  }
+
+  /** Opens a run this process holds: its messages are queued in the transaction that opens it. */
+  private async open(cadence: Cadence, run: CadenceRun): Promise<void> {
     const handler = this.handlers.get(cadence.kind);
     if (!handler) throw new Error(`no handler for ${cadence.kind} cadences`);
     const now = this.deps.clock.now();
     try {
       const opened = await handler.open({ run, cadence, client: this.client, now });
-      await this.deps.db.cadenceRun.update({
-        where: { id: run.id },
-        data: {
-          rootTs: opened.rootTs ?? null,
-          participants: opened.participants,
-          ...(opened.closed ? { status: "closed", closedAt: now } : {}),
-        },
+      const ids = await this.deps.db.$transaction(async (tx) => {
+        const { count } = await tx.cadenceRun.updateMany({
+          where: { id: run.id, status: "claimed", claimedBy: this.replicaId },
+          data: {
+            participants: opened.participants,
+            status: opened.closed ? "closed" : "open",
+            leaseUntil: null,
+            ...(opened.closed ? { closedAt: now } : {}),
+          },
+        });
+        return count === 1 ? enqueue(tx, opened.messages) : [];
       });
       this.deps.log.info("cadence ran", {
         cadence: cadence.id,
         kind: cadence.kind,
-        slot: slot.toISOString(),
+        slot: run.slot.toISOString(),
         replica: this.replicaId,
       });
-      return "ran";
+      await this.deps.outbox.deliver(ids);
     } catch (error) {
-      this.deps.log.error("cadence run failed", { cadence: cadence.id, slot: slot.toISOString(), error });
-      await this.deps.db.cadenceRun.update({
-        where: { id: run.id },
+      this.deps.log.error("cadence run failed", { cadence: cadence.id, slot: run.slot.toISOString(), error });
+      await this.deps.db.cadenceRun.updateMany({
+        where: { id: run.id, status: "claimed", claimedBy: this.replicaId },
         data: { status: "failed", note: String(error).slice(0, 500) },
       });
-      return "ran";
     }
   }
 
-  private async record(cadence: Cadence, slot: Date, status: "skipped", note: string): Promise<void> {
+  /** A reminder or a close: composed first, then claimed and queued in one transaction. */
+  private async step(
+    run: CadenceRun,
+    compose: () => Promise<Outgoing[]> | undefined,
+    claim: { where: Prisma.CadenceRunWhereInput; data: Prisma.CadenceRunUpdateManyMutationInput },
+  ): Promise<void> {
+    try {
+      const messages = (await compose()) ?? [];
+      const ids = await this.deps.db.$transaction(async (tx) => {
+        const { count } = await tx.cadenceRun.updateMany(claim);
+        return count === 1 ? enqueue(tx, messages) : [];
+      });
+      await this.deps.outbox.deliver(ids);
+    } catch (error) {
+      this.deps.log.error("cadence step failed", { run: run.id, error });
+    }
+  }
+
+  private async record(cadence: Cadence, slot: Date, note: string): Promise<void> {
     const { count } = await this.deps.db.cadenceRun.createMany({
       data: [
         {
@@ -237,7 +305,7 @@ export class CadenceEngine {
           cadenceId: cadence.id,
           slot,
           channelId: cadence.channelId,
-          status,
+          status: "skipped",
           note,
         },
       ],
@@ -245,14 +313,6 @@ export class CadenceEngine {
     });
     if (count === 1)
       this.deps.log.warn("cadence slot skipped", { cadence: cadence.id, slot: slot.toISOString(), note });
-  }
-
-  private async step(name: string, fn: () => Promise<void> | undefined, run: CadenceRun): Promise<void> {
-    try {
-      await fn();
-    } catch (error) {
-      this.deps.log.error(`cadence ${name} failed`, { run: run.id, error });
-    }
   }
 
   private async currentSignature(): Promise<string> {

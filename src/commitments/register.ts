@@ -9,6 +9,7 @@ import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
 import type { Reply } from "../slack/commands.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
 import { describeInstant, slackDate } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
@@ -117,7 +118,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
       const id = formatId("commitment", c.number);
       if (ownerId !== userId) {
         await notifyOwner(
-          client,
+          workspaceId,
           ownerId,
           `${mention(userId)} recorded *${id}* for you: ${quote(title)}, due ${slackDate(due.at, owner.timeZone)}. If the date does not work, \`/coo slip ${id} to <when> because ...\`.`,
           deps,
@@ -201,7 +202,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
       });
       const id = formatId("commitment", c.number);
       await notifyOwner(
-        client,
+        workspaceId,
         parsed.to,
         `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, actor.timeZone)}.`,
         deps,
@@ -322,18 +323,10 @@ export function register({ app, commands }: Slack, deps: Deps): void {
   registerButtons({ app, deps });
 }
 
-async function notifyOwner(
-  client: webApi.WebClient,
-  userId: string,
-  text: string,
-  deps: Deps,
-): Promise<void> {
-  try {
-    const dm = await client.conversations.open({ users: userId });
-    if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
-  } catch (error) {
-    deps.log.warn("could not tell the owner", { user: userId, error: String(error) });
-  }
+/** A DM to the owner when someone else records or hands them work: through the outbox, paced and retried. */
+async function notifyOwner(workspaceId: string, userId: string, text: string, deps: Deps): Promise<void> {
+  const ids = await deps.db.$transaction((tx) => enqueue(tx, [{ workspaceId, userId, text }]));
+  await deps.outbox.deliver(ids);
 }
 
 const slipMetadata = z.object({

@@ -1,7 +1,7 @@
-import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import { formatId } from "../ledger/ids.js";
-import { mention, quote } from "../slack/mentions.js";
+import { quote } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
 import { isWorkingHours, type Policy } from "../slips/classify.js";
 import { side } from "./ledger.js";
 
@@ -14,7 +14,6 @@ type Step = "nudge_from" | "remind_from" | "tell_ceo";
  */
 export async function sweepHandoffs(
   deps: Deps,
-  client: webApi.WebClient,
   now: Date,
   sweepId: string,
   policyOf: (workspaceId: string) => Promise<Policy | undefined>,
@@ -51,23 +50,21 @@ export async function sweepHandoffs(
     });
     if (person?.oooUntil && person.oooUntil > now) continue;
     if (!isWorkingHours(now, person?.timezone ?? deps.config.defaultTimeZone, policy)) continue;
-    const { count } = await deps.db.handoffNudge.createMany({
-      data: [{ handoffId: h.id, step, recipientId: recipient, sweepId, sentAt: now }],
-      skipDuplicates: true,
-    });
-    if (count === 0) continue;
     const days = Math.floor((now.getTime() - h.since.getTime()) / (24 * 3600_000));
     const text =
       step === "tell_ceo"
         ? `Flagging to you as CEO: *${formatId("handoff", h.number)}* ${quote(h.what)} has been stuck between ${side(h.fromId, h.fromText)} and ${side(h.toId, h.toText)} for ${days} day(s).`
         : `${step === "remind_from" ? "Still open: " : ""}${side(h.toId, h.toText)} has been waiting ${days >= 1 ? `${days} day(s)` : "a while"} on *${quote(h.what)}* from you (${formatId("handoff", h.number)}). When can it land? \`/coo handoff done ${formatId("handoff", h.number)}\` once it has.`;
-    try {
-      const dm = await client.conversations.open({ users: recipient });
-      if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text });
-      sent++;
-    } catch (error) {
-      deps.log.error("could not send a handoff nudge", { handoff: h.id, to: mention(recipient), error });
-    }
+    const ids = await deps.db.$transaction(async (tx) => {
+      const { count } = await tx.handoffNudge.createMany({
+        data: [{ handoffId: h.id, step, recipientId: recipient, sweepId, sentAt: now }],
+        skipDuplicates: true,
+      });
+      return count === 1 ? enqueue(tx, [{ workspaceId: h.workspaceId, userId: recipient, text }]) : [];
+    });
+    if (ids.length === 0) continue;
+    await deps.outbox.deliver(ids);
+    sent++;
   }
   return sent;
 }

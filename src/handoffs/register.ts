@@ -1,4 +1,3 @@
-import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
@@ -7,6 +6,7 @@ import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
 import { wallClock, zonedToUtc } from "../time/zoned.js";
 import { closeHandoff, createHandoff, type HandoffDraft, handoffLine, side } from "./ledger.js";
@@ -58,11 +58,10 @@ export function proposal(draft: HandoffDraft, reporterId: string, original: stri
   return { text, blocks: [section(text), actions(...buttons)] };
 }
 
-async function nudge(client: webApi.WebClient, value: DraftValue, number: number) {
+/** Opens a conversation with both sides (through the outbox); quotes the DM only when asked to. */
+async function nudge(deps: Deps, workspaceId: string, value: DraftValue, number: number) {
   if (!value.f) return;
   const people = [value.f, value.t ?? value.r].filter((u, i, all) => all.indexOf(u) === i).join(",");
-  const opened = await client.conversations.open({ users: people });
-  if (!opened.channel?.id) return;
   const lines = [
     `Hi ${mention(value.f)}: ${side(value.t ?? value.r, value.tt)} is waiting on *${quote(value.w)}* from you (tracked as ${formatId("handoff", number)}). What is the plan, and by when?`,
     ...(value.mode === "quote" && value.q
@@ -70,7 +69,10 @@ async function nudge(client: webApi.WebClient, value: DraftValue, number: number
       : []),
     `\`/coo handoff done ${formatId("handoff", number)}\` when it has landed.`,
   ];
-  await client.chat.postMessage({ channel: opened.channel.id, text: lines.join("\n") });
+  const ids = await deps.db.$transaction((tx) =>
+    enqueue(tx, [{ workspaceId, userId: people, text: lines.join("\n") }]),
+  );
+  await deps.outbox.deliver(ids);
 }
 
 export function register({ app, commands }: Slack, deps: Deps): void {
@@ -147,7 +149,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     },
   });
 
-  app.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond, client }) => {
+  app.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond }) => {
     await ack();
     const value = readValue(draftValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw badInput("That button is out of date. Tell me about the handoff again.");
@@ -165,7 +167,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
       toText: value.tt,
       since: new Date(value.s),
     });
-    if (value.mode !== "record") await nudge(client, value, h.number);
+    if (value.mode !== "record") await nudge(deps, body.team?.id ?? "", value, h.number);
     const done =
       value.mode === "record"
         ? ""

@@ -7,6 +7,7 @@ import { mentionReply } from "../help/text.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { mention, quote } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
 import { type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
 import { answerFromLedger } from "./answer.js";
 import { classifyQuestion } from "./classify.js";
@@ -72,26 +73,6 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     );
     return;
   }
-  // Once per question: a redelivered event or a second replica does not DM the seat holder again.
-  const { count } = await deps.db.routedQuestion.createMany({
-    data: [
-      {
-        workspaceId: m.workspaceId,
-        channelId: m.channel,
-        messageTs: m.ts,
-        askerId: m.userId,
-        category: decision.category,
-        decidedBy: decision.by,
-        seatHolderId: holder,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (count === 0) return;
-  await reply(
-    `This one is for the ${title}, ${mention(holder)}: ${laneWhy[decision.category]}. I've passed it on.`,
-  );
-  if (holder === m.userId) return;
   const link =
     m.where === "channel"
       ? await client.chat.getPermalink({ channel: m.channel, message_ts: m.ts }).then(
@@ -99,14 +80,40 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
           () => undefined,
         )
       : undefined;
-  const dm = await client.conversations.open({ users: holder });
-  if (!dm.channel?.id) return;
   const from = m.where === "channel" ? `in <#${m.channel}>` : "by DM";
   const excerpt = quote(question.length > 500 ? `${question.slice(0, 497)}...` : question);
-  await client.chat.postMessage({
-    channel: dm.channel.id,
-    text: `A ${decision.category} question for you as ${title}, from ${mention(m.userId)} ${from}:\n> ${excerpt}${link ? `\n${link}` : ""}`,
+  // Once per question: the record and the DM to the seat holder are written
+  // together; a redelivered event or a second replica finds the record and stops.
+  const ids = await deps.db.$transaction(async (tx) => {
+    const { count } = await tx.routedQuestion.createMany({
+      data: [
+        {
+          workspaceId: m.workspaceId,
+          channelId: m.channel,
+          messageTs: m.ts,
+          askerId: m.userId,
+          category: decision.category,
+          decidedBy: decision.by,
+          seatHolderId: holder,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (count === 0) return undefined;
+    if (holder === m.userId) return [];
+    return enqueue(tx, [
+      {
+        workspaceId: m.workspaceId,
+        userId: holder,
+        text: `A ${decision.category} question for you as ${title}, from ${mention(m.userId)} ${from}:\n> ${excerpt}${link ? `\n${link}` : ""}`,
+      },
+    ]);
   });
+  if (!ids) return;
+  await reply(
+    `This one is for the ${title}, ${mention(holder)}: ${laneWhy[decision.category]}. I've passed it on.`,
+  );
+  await deps.outbox.deliver(ids);
 }
 
 export function register(slack: Slack, deps: Deps): void {

@@ -28,7 +28,7 @@ export type SlackOptions = {
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
-export function createSlack(deps: Deps, options: SlackOptions): Slack {
+export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): Slack {
   const { config, log } = deps;
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),

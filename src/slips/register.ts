@@ -11,6 +11,7 @@ import type { Slack } from "../slack/app.js";
 import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention, quote } from "../slack/mentions.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { describeInstant, parseWhen, slackDate } from "../time/when.js";
 import { classify, type Risk } from "./classify.js";
 import { driftStreaks } from "./drift.js";
@@ -308,14 +309,16 @@ async function tellDependants(
       ...(byPerson.get(b.reporterId) ?? []),
       `your blocker *${formatId("blocker", b.number)}* ${quote(b.text)}`,
     ]);
+  const messages: Outgoing[] = [];
   for (const [userId, lines] of byPerson) {
     if (userId === slipped.actorId) continue;
     const person = await profileOf(deps, client, workspaceId, userId);
-    const dm = await client.conversations.open({ users: userId });
-    if (!dm.channel?.id) continue;
-    await client.chat.postMessage({
-      channel: dm.channel.id,
+    messages.push({
+      workspaceId,
+      userId,
       text: `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, person.timeZone)} to ${slackDate(slipped.to, person.timeZone)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${lines.join(" and ")}.`,
     });
   }
+  const ids = await deps.db.$transaction((tx) => enqueue(tx, messages));
+  await deps.outbox.deliver(ids);
 }

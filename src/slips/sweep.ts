@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { webApi } from "@slack/bolt";
 import cron, { type ScheduledTask } from "node-cron";
 import { commitmentLine } from "../commitments/blocks.js";
 import type { CommitmentRow } from "../commitments/ledger.js";
@@ -9,6 +8,7 @@ import { sweepHandoffs } from "../handoffs/escalate.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention } from "../slack/mentions.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { classify, isWorkingHours, nextStep, type Policy, type Risk, type Step } from "./classify.js";
 import { driftStreaks } from "./drift.js";
 
@@ -60,7 +60,6 @@ export class SlipSweeper {
 
   constructor(
     private readonly deps: Deps,
-    private readonly client: webApi.WebClient,
     private readonly options: { cron: string; timers: boolean },
   ) {}
 
@@ -102,7 +101,7 @@ export class SlipSweeper {
       });
       const candidates = [...soon, ...drifting];
       report.candidates = candidates.length;
-      report.sent += await sweepHandoffs(this.deps, this.client, now, sweepId, async (workspaceId) => {
+      report.sent += await sweepHandoffs(this.deps, now, sweepId, async (workspaceId) => {
         const w = await db.workspace.findUnique({ where: { id: workspaceId } });
         return w ? policyOf(w) : undefined;
       });
@@ -162,39 +161,41 @@ export class SlipSweeper {
       }
       if (items.length === 0) return report;
 
-      await db.escalation.createMany({
-        data: items.map((i) => ({
-          workspaceId: i.commitment.workspaceId,
-          commitmentId: i.commitment.id,
-          step: i.step,
-          dueAt: i.commitment.dueAt,
-          reason: i.risk,
-          recipientId: i.to.id,
-          sweepId,
-          sentAt: now,
-        })),
-        skipDuplicates: true,
-      });
-      const claimed = new Set(
-        (
-          await db.escalation.findMany({ where: { sweepId }, select: { commitmentId: true, step: true } })
-        ).map((r) => `${r.commitmentId}:${r.step}`),
-      );
-      const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
-      report.sent += mine.length;
-      const groups = new Map<string, Item[]>();
-      for (const item of mine) {
-        const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
-      }
-      for (const group of groups.values()) {
-        try {
-          await this.deliver(group, now, zoneOf);
-          report.messages++;
-        } catch (error) {
-          log.error("could not deliver a slip ping", { to: group[0]?.to.id, error });
+      // The steps and their messages are written together: a crash after this
+      // transaction loses nothing (the outbox sends), and before it sends nothing.
+      const ids = await db.$transaction(async (tx) => {
+        await tx.escalation.createMany({
+          data: items.map((i) => ({
+            workspaceId: i.commitment.workspaceId,
+            commitmentId: i.commitment.id,
+            step: i.step,
+            dueAt: i.commitment.dueAt,
+            reason: i.risk,
+            recipientId: i.to.id,
+            sweepId,
+            sentAt: now,
+          })),
+          skipDuplicates: true,
+        });
+        const claimed = new Set(
+          (
+            await tx.escalation.findMany({ where: { sweepId }, select: { commitmentId: true, step: true } })
+          ).map((r) => `${r.commitmentId}:${r.step}`),
+        );
+        const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
+        report.sent += mine.length;
+        const groups = new Map<string, Item[]>();
+        for (const item of mine) {
+          const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
+          groups.set(key, [...(groups.get(key) ?? []), item]);
         }
-      }
+        report.messages = groups.size;
+        return enqueue(
+          tx,
+          [...groups.values()].map((group) => this.compose(group, now, zoneOf)),
+        );
+      });
+      await this.deps.outbox.deliver(ids);
       log.info("slip sweep", { ...report, sweepId });
       return report;
     } finally {
@@ -216,9 +217,8 @@ export class SlipSweeper {
     return lead && lead !== c.ownerId ? { kind: "user", id: lead } : undefined;
   }
 
-  private async deliver(group: Item[], now: Date, zoneOf: (w: string, u: string) => string): Promise<void> {
-    const first = group[0];
-    if (!first) return;
+  private compose(group: Item[], now: Date, zoneOf: (w: string, u: string) => string): Outgoing {
+    const first = group[0] as Item;
     const { to } = first;
     const ws = first.commitment.workspaceId;
     const blocks: Block[] = [];
@@ -261,12 +261,12 @@ export class SlipSweeper {
       }
     }
     const text = `${group.length} commitment(s) ${toOwner ? "of yours need a look" : `need attention (${group.map((i) => mention(i.commitment.ownerId)).join(", ")})`}`;
-    let channel = to.id;
-    if (to.kind === "user") {
-      const dm = await this.client.conversations.open({ users: to.id });
-      channel = dm.channel?.id ?? "";
-    }
-    await this.client.chat.postMessage({ channel, text, blocks });
+    return {
+      workspaceId: ws,
+      text,
+      blocks,
+      ...(to.kind === "user" ? { userId: to.id } : { channel: to.id }),
+    };
   }
 
   private async acquire(holder: string, now: Date): Promise<boolean> {

@@ -3,6 +3,7 @@ import { commitmentLine } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import type { Outgoing } from "../slack/outbox.js";
 import { participantsOf } from "./standup.js";
 
 const week = 7 * 24 * 3600_000;
@@ -23,7 +24,7 @@ export function planningHandler(deps: Deps): KindHandler {
         include: { workstream: { select: { name: true } } },
         orderBy: { dueAt: "asc" },
       });
-      const asked: string[] = [];
+      const messages: Outgoing[] = [];
       for (const owner of participants) {
         const mine = due.filter((c) => c.ownerId === owner).slice(0, 20);
         if (mine.length === 0) continue;
@@ -39,20 +40,20 @@ export function planningHandler(deps: Deps): KindHandler {
             ),
           );
         }
-        const dm = await client.conversations.open({ users: owner });
-        if (!dm.channel?.id) continue;
-        await client.chat.postMessage({
-          channel: dm.channel.id,
+        messages.push({
+          workspaceId: cadence.workspaceId,
+          userId: owner,
           text: `Planning: ${mine.length} commitment(s) due next week`,
           blocks,
         });
-        asked.push(owner);
       }
-      const posted = await client.chat.postMessage({
+      messages.push({
+        workspaceId: cadence.workspaceId,
         channel: cadence.channelId,
-        text: `Planning: I asked ${asked.length} owner(s) by DM to confirm or re-date ${due.length} commitment(s) due in the next 7 days.`,
+        cadenceId: cadence.id,
+        text: `Planning: I asked ${messages.length} owner(s) by DM to confirm or re-date ${due.length} commitment(s) due in the next 7 days.`,
       });
-      return { rootTs: posted.ts as string, participants, closed: true };
+      return { participants, messages, closed: true };
     },
   };
 }

@@ -105,12 +105,19 @@ export function reviewHandler(deps: Deps): KindHandler {
         ...(await extraLines(deps, cadence.workspaceId, participants)),
         `*Top risks*\n${risks.map((r, i) => `${i + 1}. ${r.text}`).join("\n") || "None: nothing overdue, nothing blocked. :tada:"}`,
       ].join("\n");
-      const posted = await client.chat.postMessage({
-        channel: cadence.channelId,
-        text,
-        blocks: [section(text)],
-      });
-      return { rootTs: posted.ts as string, participants, closed: true };
+      return {
+        participants,
+        messages: [
+          {
+            workspaceId: cadence.workspaceId,
+            channel: cadence.channelId,
+            text,
+            blocks: [section(text)],
+            cadenceId: cadence.id,
+          },
+        ],
+        closed: true,
+      };
     },
   };
 }

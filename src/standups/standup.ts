@@ -8,6 +8,7 @@ import { formatId } from "../ledger/ids.js";
 import { profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
 import { mention, quote } from "../slack/mentions.js";
+import type { Outgoing } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
 import { extractItems, todayPart } from "./extract.js";
 
@@ -54,11 +55,6 @@ export async function participantsOf(
   return members.filter((m) => !out.has(m));
 }
 
-async function dm(client: webApi.WebClient, userId: string, text: string): Promise<void> {
-  const opened = await client.conversations.open({ users: userId });
-  if (opened.channel?.id) await client.chat.postMessage({ channel: opened.channel.id, text });
-}
-
 async function permalink(client: webApi.WebClient, channel: string, ts: string): Promise<string | undefined> {
   try {
     return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
@@ -77,28 +73,32 @@ export function standupHandler(deps: Deps): KindHandler {
         .map((q, i) => `${i + 1}. ${q}`)
         .join("\n");
       const people = participants.map(mention).join(" ");
-      const posted = await client.chat.postMessage({
-        channel: cadence.channelId,
-        text: `${title}\n${questions}`,
-        blocks: [
-          section(`*${title}*\n${questions}`),
-          context(
-            `${people || "Everyone here"}: reply in this thread. Dated promises become commitments, blockers go to the queue.`,
-          ),
-        ],
-      });
       const viaDm = await deps.db.person.findMany({
         where: { workspaceId: cadence.workspaceId, slackUserId: { in: participants }, standupViaDm: true },
         select: { slackUserId: true },
       });
-      for (const { slackUserId } of viaDm) {
-        await dm(
-          client,
-          slackUserId,
-          `*${title}* in <#${cadence.channelId}>\n${questions}\nReply here; I'll post your answer's summary in the thread.`,
-        );
-      }
-      return { rootTs: posted.ts as string, participants };
+      const messages: Outgoing[] = [
+        {
+          workspaceId: cadence.workspaceId,
+          channel: cadence.channelId,
+          text: `${title}\n${questions}`,
+          blocks: [
+            section(`*${title}*\n${questions}`),
+            context(
+              `${people || "Everyone here"}: reply in this thread. Dated promises become commitments, blockers go to the queue.`,
+            ),
+          ],
+          purpose: "standup_root",
+          runId: run.id,
+          cadenceId: cadence.id,
+        },
+        ...viaDm.map(({ slackUserId }) => ({
+          workspaceId: cadence.workspaceId,
+          userId: slackUserId,
+          text: `*${title}* in <#${cadence.channelId}>\n${questions}\nReply here; I'll post your answer's summary in the thread.`,
+        })),
+      ];
+      return { participants, messages };
     },
 
     async remind({ run, cadence, client, now }) {
@@ -109,28 +109,32 @@ export function standupHandler(deps: Deps): KindHandler {
       });
       const skip = new Set([...answered, ...away.map((p) => p.slackUserId)]);
       const link = run.rootTs ? await permalink(client, run.channelId, run.rootTs) : undefined;
-      for (const userId of run.participants.filter((p) => !skip.has(p))) {
-        await dm(
-          client,
+      return run.participants
+        .filter((p) => !skip.has(p))
+        .map((userId) => ({
+          workspaceId: run.workspaceId,
           userId,
-          `Reminder: today's standup in <#${cadence.channelId}> is still open.${link ? ` Reply in the thread: ${link}` : ""}`,
-        );
-      }
+          text: `Reminder: today's standup in <#${cadence.channelId}> is still open.${link ? ` Reply in the thread: ${link}` : ""}`,
+        }));
     },
 
-    async close({ run, client }) {
-      if (!run.rootTs) return;
+    async close({ run, cadence }) {
+      if (!run.rootTs) return [];
       const answers = await deps.db.standupAnswer.findMany({
         where: { runId: run.id },
         orderBy: { createdAt: "asc" },
       });
       const text = summaryText(run, answers);
-      await client.chat.postMessage({
-        channel: run.channelId,
-        thread_ts: run.rootTs,
-        text,
-        blocks: [section(text)],
-      });
+      return [
+        {
+          workspaceId: run.workspaceId,
+          channel: run.channelId,
+          threadTs: run.rootTs,
+          text,
+          blocks: [section(text)],
+          cadenceId: cadence.id,
+        },
+      ];
     },
   };
 }

@@ -73,7 +73,15 @@ export async function startTestCoo(options: {
     },
   });
   // Cadence timers stay off: tests fire them by hand with the test clock.
-  const coo = await startCoo(config, { log, slackRetries: 0, timers: false, ...options.coo });
+  // Messages to Slack go out at once: pacing has its own test and its bench.
+  const coo = await startCoo(config, {
+    log,
+    slackRetries: 0,
+    timers: false,
+    outboxPaceMs: 0,
+    outboxPollMs: 50,
+    ...options.coo,
+  });
   const baseUrl = `http://127.0.0.1:${coo.port}`;
   const slack = new SlackClient(baseUrl, signingSecret, undefined, (id) => options.fakeSlack.responseUrl(id));
   return { coo, slack, baseUrl, logs, stop: () => coo.stop() };

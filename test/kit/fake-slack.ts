@@ -42,6 +42,11 @@ export class FakeSlack {
   private readonly answers = new Map<string, Answer>();
   private readonly failures = new Map<string, Failure[]>();
   private nextTs = 1_700_000_000;
+  /** What was posted to each channel, for conversations.history. */
+  readonly history = new Map<
+    string,
+    Array<{ ts: string; text: unknown; metadata?: unknown; thread_ts?: unknown }>
+  >();
   private waiters: Array<() => void> = [];
   private socketServer: WebSocketServer | undefined;
   private socket: WebSocket | undefined;
@@ -227,6 +232,11 @@ export class FakeSlack {
         };
       case "chat.postMessage": {
         const messageTs = ts();
+        const channel = String(args.channel);
+        this.history.set(channel, [
+          { ts: messageTs, text: args.text, metadata: args.metadata, thread_ts: args.thread_ts },
+          ...(this.history.get(channel) ?? []),
+        ]);
         return {
           ok: true,
           channel: args.channel,
@@ -245,6 +255,8 @@ export class FakeSlack {
         };
       case "conversations.open":
         return { ok: true, channel: { id: `D${String(args.users).split(",")[0]}` } };
+      case "conversations.history":
+        return { ok: true, messages: this.history.get(String(args.channel)) ?? [], has_more: false };
       case "conversations.members":
         return { ok: true, members: [...this.users.keys()], response_metadata: { next_cursor: "" } };
       case "users.info": {

@@ -1,0 +1,300 @@
+import { randomBytes } from "node:crypto";
+import type { webApi } from "@slack/bolt";
+import type { Deps } from "../deps.js";
+import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
+import type { Block } from "./commands.js";
+
+/** A message to send: to a channel (optionally in a thread) or by DM to a user. */
+export type Outgoing = {
+  workspaceId: string;
+  text: string;
+  blocks?: Block[];
+  channel?: string;
+  userId?: string;
+  threadTs?: string;
+  purpose?: "standup_root";
+  runId?: number;
+  cadenceId?: number;
+};
+
+export type OutboxOptions = {
+  /** Minimum gap between two messages to one channel (Slack allows about one a second). */
+  paceMs: number;
+  /** How long a claimed message is ours before another process may take it over. */
+  leaseMs: number;
+  /** Background poll for messages no one is sending (a crash, a retry due). */
+  pollMs: number;
+};
+
+/** Errors that retrying will not fix: recorded, reported, not retried. */
+const permanent = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "account_inactive",
+  "user_not_found",
+  "invalid_blocks",
+  "msg_too_long",
+  "no_text",
+  "restricted_action",
+  "cannot_dm_bot",
+  "user_disabled",
+]);
+const maxAttempts = 8;
+
+type Tx = Prisma.TransactionClient;
+
+// The outbox runs on the real clock: pacing, leases and retries are about
+// Slack and other processes, never about the business clock tests move.
+const realNow = () => new Date();
+
+/** Adds messages inside the caller's transaction: they exist if and only if the change does. */
+export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
+  const now = realNow();
+  const ids: number[] = [];
+  for (const m of messages) {
+    const row = await tx.outboxMessage.create({
+      data: {
+        workspaceId: m.workspaceId,
+        channel: m.channel ?? null,
+        userId: m.userId ?? null,
+        threadTs: m.threadTs ?? null,
+        text: m.text,
+        blocks: (m.blocks as Prisma.InputJsonValue | undefined) ?? undefined,
+        purpose: m.purpose ?? null,
+        runId: m.runId ?? null,
+        cadenceId: m.cadenceId ?? null,
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+      select: { id: true },
+    });
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function errorCode(error: unknown): {
+  kind: "rate" | "server" | "permanent" | "other";
+  retryAfter?: number;
+  detail: string;
+} {
+  const e = error as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string };
+    message?: string;
+  };
+  if (e.code === "slack_webapi_rate_limited_error")
+    return { kind: "rate", retryAfter: e.retryAfter ?? 1, detail: "ratelimited" };
+  if (e.code === "slack_webapi_http_error" && (e.statusCode ?? 0) >= 500)
+    return { kind: "server", detail: `http ${e.statusCode}` };
+  if (e.code === "slack_webapi_platform_error") {
+    const slack = e.data?.error ?? "unknown";
+    return { kind: permanent.has(slack) ? "permanent" : "other", detail: slack };
+  }
+  return { kind: "other", detail: e.message ?? String(error) };
+}
+
+/**
+ * Sends what `enqueue` wrote. Each message is claimed with a lease (so a
+ * process that dies mid-send loses nothing: another takes it over when the
+ * lease ends), paced per channel across processes, retried on 429 (after
+ * Retry-After) and 5xx (with backoff), and marked sent with Slack's ts. A
+ * message whose earlier attempt may have reached Slack is looked up in the
+ * channel's history first, by the outbox id in its metadata, so it is never
+ * posted twice.
+ */
+export class Outbox {
+  readonly holder = randomBytes(4).toString("hex");
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: Pick<Deps, "db" | "log">,
+    private readonly client: webApi.WebClient,
+    private readonly options: OutboxOptions,
+    private readonly hooks: { onFailed?: (message: OutboxMessage, error: string) => Promise<void> } = {},
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.deliver();
+        } catch (error) {
+          this.deps.log.warn("outbox poll failed", { error: String(error) });
+        }
+        await sleep(this.options.pollMs);
+      }
+    })();
+  }
+
+  /** Stops polling and waits for the sends under way; unsent messages stay for the next process. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Messages waiting (pending or being sent): the outbox depth. */
+  depth(): Promise<number> {
+    return this.deps.db.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } });
+  }
+
+  /** Sends the given messages now (or every due one); resolves when they are done or rescheduled. */
+  async deliver(ids?: number[]): Promise<void> {
+    const claimed = await this.claim(realNow(), ids);
+    if (claimed.length === 0) return;
+    const byKey = new Map<string, OutboxMessage[]>();
+    for (const m of claimed) {
+      const key = `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), m]);
+    }
+    const work = Promise.all(
+      [...byKey.entries()].map(async ([key, list]) => {
+        for (const m of list) await this.sendOne(key, m);
+      }),
+    );
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async claim(now: Date, ids?: number[]): Promise<OutboxMessage[]> {
+    const until = new Date(now.getTime() + this.options.leaseMs);
+    const only = ids ? `AND "id" = ANY($4::int[])` : "";
+    const params: unknown[] = [this.holder, until, now, ...(ids ? [ids] : [])];
+    return this.deps.db.$queryRawUnsafe<OutboxMessage[]>(
+      `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1, "lockedUntil" = $2, "attempts" = "attempts" + 1
+       WHERE "id" IN (
+         SELECT "id" FROM "OutboxMessage"
+         WHERE (("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3)) ${only}
+         ORDER BY "id" LIMIT 200 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      ...params,
+    );
+  }
+
+  /** Reserves this channel's next send slot (shared by every process) and waits for it. */
+  private async pace(key: string): Promise<void> {
+    if (this.options.paceMs <= 0) return;
+    const now = realNow();
+    const rows = await this.deps.db.$queryRaw<Array<{ nextAt: Date }>>`
+      INSERT INTO "OutboxPace" ("key", "nextAt") VALUES (${key}, ${new Date(now.getTime() + this.options.paceMs)})
+      ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${now}) + ${`${this.options.paceMs} milliseconds`}::interval
+      RETURNING "nextAt"`;
+    const slot = (rows[0]?.nextAt.getTime() ?? now.getTime()) - this.options.paceMs;
+    const wait = slot - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+
+  private async holdChannel(key: string, ms: number): Promise<void> {
+    const until = new Date(realNow().getTime() + ms);
+    await this.deps.db.$executeRaw`
+      INSERT INTO "OutboxPace" ("key", "nextAt") VALUES (${key}, ${until})
+      ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${until})`;
+  }
+
+  private async sendOne(key: string, m: OutboxMessage): Promise<void> {
+    const { db, log } = this.deps;
+    try {
+      let channel = m.channel;
+      if (!channel && m.userId) {
+        const opened = await this.client.conversations.open({ users: m.userId });
+        channel = opened.channel?.id ?? null;
+      }
+      if (!channel) throw new Error("no channel to send to");
+      // An earlier attempt may have reached Slack before its process died.
+      const already = m.attempts > 1 ? await this.findPosted(channel, m) : undefined;
+      let ts = already;
+      if (!ts) {
+        await this.pace(key);
+        const posted = await this.client.chat.postMessage({
+          channel,
+          text: m.text,
+          ...(m.blocks ? { blocks: m.blocks as unknown as Block[] } : {}),
+          ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+          metadata: { event_type: "coo_outbox", event_payload: { id: m.id } },
+        });
+        ts = posted.ts as string;
+      }
+      const now = realNow();
+      await db.$transaction(async (tx) => {
+        await tx.outboxMessage.update({
+          where: { id: m.id },
+          data: {
+            status: "sent",
+            sentTs: ts,
+            sentChannel: channel,
+            sentAt: now,
+            lockedBy: null,
+            lockedUntil: null,
+            error: null,
+          },
+        });
+        if (m.purpose === "standup_root" && m.runId)
+          await tx.cadenceRun.update({ where: { id: m.runId }, data: { rootTs: ts } });
+      });
+    } catch (error) {
+      await this.failed(key, m, error);
+      if (errorCode(error).kind !== "rate")
+        log.warn("outbox send failed", { id: m.id, attempt: m.attempts, error: errorCode(error).detail });
+    }
+  }
+
+  private async failed(key: string, m: OutboxMessage, error: unknown): Promise<void> {
+    const { kind, retryAfter, detail } = errorCode(error);
+    const now = realNow();
+    if (kind === "permanent" || m.attempts >= maxAttempts) {
+      await this.deps.db.outboxMessage.update({
+        where: { id: m.id },
+        data: { status: "failed", error: detail, lockedBy: null, lockedUntil: null },
+      });
+      this.deps.log.error("outbox message failed for good", { id: m.id, error: detail });
+      await this.hooks
+        .onFailed?.(m, detail)
+        .catch((e) => this.deps.log.warn("could not report a failed message", { error: String(e) }));
+      return;
+    }
+    const delay = kind === "rate" ? (retryAfter ?? 1) * 1000 : Math.min(60_000, 500 * 2 ** (m.attempts - 1));
+    if (kind === "rate") await this.holdChannel(key, delay);
+    await this.deps.db.outboxMessage.update({
+      where: { id: m.id },
+      data: {
+        status: "pending",
+        error: detail,
+        nextAttemptAt: new Date(now.getTime() + delay),
+        lockedBy: null,
+        lockedUntil: null,
+      },
+    });
+    // The poll loop (here or in another process) sends it once it is due again.
+  }
+
+  private async findPosted(channel: string, m: OutboxMessage): Promise<string | undefined> {
+    try {
+      const history = await this.client.conversations.history({
+        channel,
+        oldest: String(Math.floor(m.createdAt.getTime() / 1000) - 60),
+        include_all_metadata: true,
+        limit: 200,
+      });
+      const found = history.messages?.find(
+        (msg) =>
+          (msg.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id === m.id,
+      );
+      return found?.ts;
+    } catch {
+      return undefined;
+    }
+  }
+}
