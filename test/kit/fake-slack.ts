@@ -41,6 +41,11 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   private readonly answers = new Map<string, Answer>();
   private readonly failures = new Map<string, Failure[]>();
+  private readonly delays: Array<{
+    method: string;
+    ms: number;
+    match: (args: Record<string, unknown>) => boolean;
+  }> = [];
   private nextTs = 1_700_000_000;
   /** What was posted to each channel, for conversations.history. */
   readonly history = new Map<
@@ -83,6 +88,11 @@ export class FakeSlack {
   /** Override the answer of one method. */
   on(method: string, answer: Answer): void {
     this.answers.set(method, answer);
+  }
+
+  /** Calls to `method` matching `match` are answered after `ms` (what they do happens at once). */
+  delay(method: string, ms: number, match: (args: Record<string, unknown>) => boolean = () => true): void {
+    this.delays.push({ method, ms, match });
   }
 
   /** The next call(s) to `method` fail this way, then it answers normally again. */
@@ -213,8 +223,10 @@ export class FakeSlack {
       return { status: 200, body: failure };
     }
     const custom = this.answers.get(method);
-    if (custom) return { status: 200, body: custom(args) };
-    return { status: 200, body: this.defaultAnswer(method, args) };
+    const body = custom ? custom(args) : this.defaultAnswer(method, args);
+    const slow = this.delays.find((d) => d.method === method && d.match(args));
+    if (slow) await new Promise((r) => setTimeout(r, slow.ms));
+    return { status: 200, body };
   }
 
   private defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {

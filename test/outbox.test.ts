@@ -1,0 +1,141 @@
+import { expect, test } from "vitest";
+import { enqueue } from "../src/slack/outbox.js";
+import { startTestCoo } from "./kit/coo.js";
+import { anyDatabase } from "./kit/database.js";
+import { useBot } from "./kit/harness.js";
+
+const h = useBot();
+const db = () => h.bot.coo.deps.db;
+const outbox = () => h.bot.coo.deps.outbox;
+const posts = (channel: string) =>
+  h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
+
+async function queue(channel: string, text: string, extra: { cadenceId?: number } = {}) {
+  await h.bot.slack.command("help");
+  return db().$transaction((tx) => enqueue(tx, [{ workspaceId: "T1", channel, text, ...extra }]));
+}
+
+async function until(check: () => Promise<boolean> | boolean, ms = 8000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out waiting");
+}
+
+test("a message is sent once, marked sent with Slack's ts, and carries its outbox id in metadata", async () => {
+  const [id] = await queue("C100", "hello channel");
+  await outbox().deliver([id as number]);
+  expect(posts("C100")).toHaveLength(1);
+  expect(posts("C100")[0]?.args.metadata).toEqual({ event_type: "coo_outbox", event_payload: { id } });
+  const row = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+  expect(row).toMatchObject({ status: "sent", sentChannel: "C100", attempts: 1 });
+  expect(row.sentTs).toMatch(/^\d+\.\d+$/);
+  await outbox().deliver([id as number]);
+  expect(posts("C100")).toHaveLength(1);
+});
+
+test("a 429 waits for Retry-After, then the message goes out once", async () => {
+  h.fakeSlack.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
+  const [id] = await queue("C101", "after the rate limit");
+  const started = Date.now();
+  await outbox().deliver([id as number]);
+  expect((await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status).toBe("pending");
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  expect(posts("C101").length).toBe(2); // the refused attempt and the one that landed
+  expect(h.fakeSlack.history.get("C101")).toHaveLength(1);
+});
+
+test("a 5xx is retried with backoff until it lands", async () => {
+  h.fakeSlack.failNext("chat.postMessage", { status: 500 }, 2);
+  const [id] = await queue("C102", "through the outage");
+  await outbox().deliver([id as number]);
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  const row = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+  expect(row.attempts).toBe(3);
+  expect(h.fakeSlack.history.get("C102")).toHaveLength(1);
+});
+
+test("channel_not_found is recorded, not retried, and reported to whoever set up the cadence", async () => {
+  await h.bot.slack.command("standup 09:00 tz UTC", { user: "U3", channel: "C103" });
+  const cadence = await db().cadence.findFirstOrThrow({ where: { channelId: "C103" } });
+  h.fakeSlack.failNext("chat.postMessage", { ok: false, error: "channel_not_found" });
+  const [id] = await queue("C103", "into the void", { cadenceId: cadence.id });
+  await outbox().deliver([id as number]);
+  const row = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+  expect(row).toMatchObject({ status: "failed", error: "channel_not_found", attempts: 1 });
+  const told = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU3");
+  expect(String(told.args.text)).toContain("Slack said `channel_not_found`");
+  await new Promise((r) => setTimeout(r, 300));
+  expect(posts("C103")).toHaveLength(1);
+});
+
+test("a message whose sender died after Slack got it is found in the channel's history, not posted again", async () => {
+  const [id] = await queue("C104", "sent just before a crash");
+  // Another process claimed it, posted it, and died before marking it sent.
+  await db().outboxMessage.update({
+    where: { id },
+    data: { status: "sending", attempts: 1, lockedBy: "dead", lockedUntil: new Date(Date.now() - 1000) },
+  });
+  h.fakeSlack.history.set("C104", [
+    {
+      ts: "1700000999.000100",
+      text: "sent just before a crash",
+      metadata: { event_type: "coo_outbox", event_payload: { id } },
+    },
+  ]);
+  await outbox().deliver();
+  expect(posts("C104")).toHaveLength(0);
+  expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+    status: "sent",
+    sentTs: "1700000999.000100",
+    attempts: 2,
+  });
+});
+
+test("a message whose sender died before Slack got it is sent by the next process, once", async () => {
+  const [id] = await queue("C105", "never reached slack");
+  await db().outboxMessage.update({
+    where: { id },
+    data: { status: "sending", attempts: 1, lockedBy: "dead", lockedUntil: new Date(Date.now() - 1000) },
+  });
+  await outbox().deliver();
+  await outbox().deliver();
+  expect(posts("C105")).toHaveLength(1);
+});
+
+test("messages to one channel are paced about a second apart, across processes", async () => {
+  const database = await anyDatabase();
+  const a = await startTestCoo({
+    database: database.config,
+    fakeSlack: h.fakeSlack,
+    coo: { outboxPaceMs: 400 },
+  });
+  const b = await startTestCoo({
+    database: database.config,
+    fakeSlack: h.fakeSlack,
+    coo: { outboxPaceMs: 400 },
+  });
+  try {
+    await a.slack.command("help");
+    const ids = await a.coo.deps.db.$transaction((tx) =>
+      enqueue(
+        tx,
+        [1, 2, 3, 4].map((n) => ({ workspaceId: "T1", channel: "C106", text: `paced ${n}` })),
+      ),
+    );
+    await Promise.all([a.coo.deps.outbox.deliver(ids.slice(0, 2)), b.coo.deps.outbox.deliver(ids.slice(2))]);
+    const times = posts("C106")
+      .map((c) => c.at)
+      .sort((x, y) => x - y);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++)
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(350);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await database.drop();
+  }
+});
