@@ -11,10 +11,11 @@ import type { Deps } from "./deps.js";
 import { register as registerHandoffs } from "./handoffs/register.js";
 import { register as registerHelp } from "./help/register.js";
 import { register as registerHome } from "./home/register.js";
-import { healthz } from "./http/health.js";
-import { close, listen, routedServer } from "./http/server.js";
+import { healthz, metricsRoute, readyz } from "./http/health.js";
+import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
+import { createMetrics } from "./metrics.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createSlack, type Slack } from "./slack/app.js";
@@ -46,6 +47,8 @@ export type RunningCoo = {
   deps: Deps;
   cadence: CadenceEngine;
   sweeper: SlipSweeper;
+  /** Resolves when the start-up catch-up of missed cadence slots is done. */
+  caughtUp: Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -72,20 +75,27 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     await database.close();
     throw error;
   }
+  let outbox: Outbox | undefined;
+  const metrics = createMetrics({ outboxDepth: async () => (outbox ? outbox.depth() : 0) });
   const llm = createLlm({
     config: config.anthropic,
     systemPrompt: systemPrompt(persona),
     log,
+    onCall: (task, result) => metrics.llmCalls.inc({ task, result }),
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
-  const base = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed() };
+  const base = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed(), metrics };
 
-  const routes = { "GET /healthz": healthz(database) };
+  const routes: Routes = {
+    "GET /healthz": healthz(database),
+    "GET /readyz": async (req, res) => readyz(database, () => slack.app.client)(req, res),
+    "GET /metrics": metricsRoute(metrics),
+  };
   const slack = createSlack(base, {
     routes,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
-  const outbox = new Outbox(
+  outbox = new Outbox(
     base,
     slack.app.client,
     {
@@ -93,7 +103,13 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       leaseMs: config.leaseSeconds * 1000,
       pollMs: options.outboxPollMs ?? 500,
     },
-    { onFailed: (message, error) => reportFailure(deps, message, error) },
+    {
+      onSent: () => metrics.outboxSent.inc(),
+      onFailed: async (message, error) => {
+        metrics.outboxFailed.inc({ error });
+        await reportFailure(deps, message, error);
+      },
+    },
   );
   const deps: Deps = { ...base, outbox };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
@@ -134,6 +150,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   outbox.start();
   await cadence.start();
   await sweeper.start();
+  // Catching up missed slots may wait on Slack; the bot serves requests meanwhile.
+  const caughtUp = cadence.catchUp().catch((error) => log.error("catch-up failed", { error }));
 
   const housekeeping = setInterval(
     () =>
@@ -158,8 +176,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     deps,
     cadence,
     sweeper,
+    caughtUp,
     async stop() {
       clearInterval(housekeeping);
+      await caughtUp;
       await cadence.stop();
       await sweeper.stop();
       await outbox.stop();

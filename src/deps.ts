@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import type { Db } from "./db/open.js";
 import type { Llm } from "./llm/client.js";
 import type { Log } from "./log.js";
+import type { Metrics } from "./metrics.js";
 import type { Persona } from "./persona/load.js";
 import type { Outbox } from "./slack/outbox.js";
 
@@ -20,4 +21,5 @@ export type Deps = {
   changes: ChangeFeed;
   /** Every side effect in Slack that is not a direct reply goes through here. */
   outbox: Outbox;
+  metrics: Metrics;
 };

@@ -16,6 +16,12 @@ test("opening the Home tab publishes the person's commitments (overdue first), t
   const overdue = Number(/C(\d+)/.exec(await say("U2", "commit send the report by Thursday"))?.[1]);
   await say("U2", "blocker cannot reach the vendor");
   await say("U1", `blocker need a code review waiting on ${mentionOf("U2")}`);
+  // Let the refreshes those changes set off land before looking at a fresh one.
+  await h.fakeSlack.waitFor(
+    "views.publish",
+    (c) => c.args.user_id === "U2" && textOf(c.args.view).includes("need a code review"),
+  );
+  await new Promise((r) => setTimeout(r, 200));
   h.clock.advance(days(2));
   h.fakeSlack.reset();
   await h.bot.slack.event({

@@ -79,7 +79,8 @@ describe.runIf(postgresAvailable())("replicas on one Postgres database (real pro
     DATABASE_URL: db.url ?? "",
     PORT: "0",
     COO_TICK_CRON: "* * * * * *",
-    COO_LEASE_SECONDS: "2",
+    // Longer than the slowest Slack answer below (4 s): a lease must outlast the work it covers.
+    COO_LEASE_SECONDS: "6",
     COO_SWEEP_CRON: "0 0 1 1 *",
   });
 

@@ -58,7 +58,7 @@ export class CadenceEngine {
     this.handlers.set(kind, handler);
   }
 
-  /** Builds the timers from the database and runs the start-up catch-up. */
+  /** Builds the timers from the database. The start-up catch-up is `catchUp()`, run by the caller. */
   async start(): Promise<void> {
     await this.rebuild();
     this.ticker = cron.createTask(this.options.tickCron, () => this.tick(), {
@@ -66,7 +66,6 @@ export class CadenceEngine {
       noOverlap: true,
     });
     if (this.options.timers) await this.ticker.start();
-    await this.catchUp();
   }
 
   /** Stops taking work: no timer fires after this. Runs in progress finish. */
@@ -181,23 +180,26 @@ export class CadenceEngine {
   async catchUp(): Promise<void> {
     const now = this.deps.clock.now();
     const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
-    for (const cadence of cadences) {
-      const since = Math.max(now.getTime() - 24 * 3600_000, cadence.activeFrom.getTime() - 1);
-      const slots = slotsBetween(cadence, new Date(since), now);
-      const taken = await this.deps.db.cadenceRun.findMany({
-        where: { cadenceId: cadence.id, slot: { in: slots } },
-        select: { slot: true },
-      });
-      const seen = new Set(taken.map((r) => r.slot.getTime()));
-      const latest = slots.at(-1);
-      for (const slot of slots.filter((s) => !seen.has(s.getTime()))) {
-        const inWindow = now.getTime() - slot.getTime() <= this.options.catchUpMinutes * minute;
-        if (slot === latest && inWindow) {
-          this.deps.log.info("catching up a missed slot", { cadence: cadence.id, slot: slot.toISOString() });
-          await this.runSlot(cadence, slot);
-        } else {
-          await this.record(cadence, slot, "missed while coo was not running");
-        }
+    // Independent cadences catch up side by side: one slow channel does not hold up the rest.
+    await Promise.all(cadences.map((cadence) => this.catchUpOne(cadence, now)));
+  }
+
+  private async catchUpOne(cadence: Cadence, now: Date): Promise<void> {
+    const since = Math.max(now.getTime() - 24 * 3600_000, cadence.activeFrom.getTime() - 1);
+    const slots = slotsBetween(cadence, new Date(since), now);
+    const taken = await this.deps.db.cadenceRun.findMany({
+      where: { cadenceId: cadence.id, slot: { in: slots } },
+      select: { slot: true },
+    });
+    const seen = new Set(taken.map((r) => r.slot.getTime()));
+    const latest = slots.at(-1);
+    for (const slot of slots.filter((s) => !seen.has(s.getTime()))) {
+      const inWindow = now.getTime() - slot.getTime() <= this.options.catchUpMinutes * minute;
+      if (slot === latest && inWindow) {
+        this.deps.log.info("catching up a missed slot", { cadence: cadence.id, slot: slot.toISOString() });
+        await this.runSlot(cadence, slot);
+      } else {
+        await this.record(cadence, slot, "missed while coo was not running");
       }
     }
   }
@@ -261,8 +263,14 @@ export class CadenceEngine {
             ...(opened.closed ? { closedAt: now } : {}),
           },
         });
-        return count === 1 ? enqueue(tx, opened.messages) : [];
+        if (count === 0) return undefined;
+        return enqueue(tx, opened.messages);
       });
+      if (!ids) {
+        this.deps.log.warn("another process took this run over first", { run: run.id });
+        return;
+      }
+      this.deps.metrics.scheduledRuns.inc({ kind: cadence.kind });
       this.deps.log.info("cadence ran", {
         cadence: cadence.id,
         kind: cadence.kind,

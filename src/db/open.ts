@@ -60,13 +60,23 @@ async function openPglite(dataDir: string, log: Log): Promise<Database> {
 }
 
 async function openPostgres(url: string, log: Log): Promise<Database> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // Our own pool so a server restart is survivable: an idle connection the
+  // server drops emits 'error' on the pool, which would otherwise end the process.
+  // Later queries open fresh connections.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  pool.on("error", (error) =>
+    log.warn("a database connection dropped; reconnecting on next use", { error: error.message }),
+  );
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     kind: "postgres",
     migrate: () => migratePostgres(url, log),
     ping: () => ping(prisma),
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
   };
 }
 

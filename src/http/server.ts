@@ -14,10 +14,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function routedServer(routes: Routes, onError: (error: unknown) => void): Server {
+export function routedServer(
+  routes: Routes,
+  onError: (error: unknown) => void,
+  onResponse?: (route: string, status: number) => void,
+): Server {
   return createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    const handler = routes[`${req.method} ${path}`];
+    const route = `${req.method} ${path}`;
+    const handler = routes[route];
+    if (onResponse) res.on("finish", () => onResponse(handler ? route : "unknown", res.statusCode));
     if (!handler) {
       sendJson(res, 404, { error: "not_found" });
       return;

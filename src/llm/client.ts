@@ -29,6 +29,8 @@ export function createLlm(options: {
   systemPrompt: string;
   log: Log;
   timeoutMs?: number;
+  /** Counts calls by task and result. */
+  onCall?: (task: string, result: "ok" | LlmFailure) => void;
 }): Llm | undefined {
   const { config, systemPrompt, log } = options;
   if (!config) return undefined;
@@ -54,6 +56,7 @@ export function createLlm(options: {
         });
         const checked = schema.safeParse(message.parsed_output);
         if (!checked.success) {
+          options.onCall?.(task, "unparseable");
           log.warn("llm answer did not match the schema", { task, ms: Date.now() - started });
           return { ok: false, reason: "unparseable" };
         }
@@ -62,6 +65,7 @@ export function createLlm(options: {
           ms: Date.now() - started,
           cacheRead: message.usage.cache_read_input_tokens ?? 0,
         });
+        options.onCall?.(task, "ok");
         return { ok: true, value: checked.data };
       } catch (error) {
         const reason: LlmFailure =
@@ -70,6 +74,7 @@ export function createLlm(options: {
             : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
               ? "error"
               : "unparseable";
+        options.onCall?.(task, reason);
         log.warn("llm call failed; using rules", {
           task,
           reason,

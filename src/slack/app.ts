@@ -53,6 +53,7 @@ export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): 
       // Request freshness is about the real clock Slack signs with, never a test or demo clock.
       clock: systemClock,
       routes: options.routes,
+      metrics: deps.metrics,
     });
     app = new App({
       token: config.slack.botToken,

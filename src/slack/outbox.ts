@@ -118,7 +118,10 @@ export class Outbox {
     private readonly deps: Pick<Deps, "db" | "log">,
     private readonly client: webApi.WebClient,
     private readonly options: OutboxOptions,
-    private readonly hooks: { onFailed?: (message: OutboxMessage, error: string) => Promise<void> } = {},
+    private readonly hooks: {
+      onSent?: () => void;
+      onFailed?: (message: OutboxMessage, error: string) => Promise<void>;
+    } = {},
   ) {}
 
   start(): void {
@@ -149,24 +152,31 @@ export class Outbox {
 
   /** Sends the given messages now (or every due one); resolves when they are done or rescheduled. */
   async deliver(ids?: number[]): Promise<void> {
-    const claimed = await this.claim(realNow(), ids);
-    if (claimed.length === 0) return;
-    const byKey = new Map<string, OutboxMessage[]>();
-    for (const m of claimed) {
-      const key = `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`;
-      byKey.set(key, [...(byKey.get(key) ?? []), m]);
-    }
-    const work = Promise.all(
-      [...byKey.entries()].map(async ([key, list]) => {
-        for (const m of list) await this.sendOne(key, m);
-      }),
-    );
+    if (ids?.length === 0) return;
+    let claimed = 0;
+    const work = (async () => {
+      const rows = await this.claim(new Date(), ids);
+      claimed = rows.length;
+      const byKey = new Map<string, OutboxMessage[]>();
+      for (const m of rows) {
+        const key = `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), m]);
+      }
+      await Promise.all(
+        [...byKey.entries()].map(async ([key, list]) => {
+          for (const m of list) await this.sendOne(key, m);
+        }),
+      );
+    })();
     this.inFlight.add(work);
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
     }
+    // Some were taken by this process's poll loop a moment earlier: wait for it, so
+    // "deliver these" still means they are done when this resolves.
+    if (ids && claimed < ids.length) await Promise.allSettled([...this.inFlight]);
   }
 
   private async claim(now: Date, ids?: number[]): Promise<OutboxMessage[]> {
@@ -243,6 +253,7 @@ export class Outbox {
         });
         if (m.purpose === "standup_root" && m.runId)
           await tx.cadenceRun.update({ where: { id: m.runId }, data: { rootTs: ts } });
+        this.hooks.onSent?.();
       });
     } catch (error) {
       await this.failed(key, m, error);

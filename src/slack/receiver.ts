@@ -12,6 +12,7 @@ import {
   sendJson,
 } from "../http/server.js";
 import type { Log } from "../log.js";
+import type { Metrics } from "../metrics.js";
 
 /** Slack's own guidance: refuse requests whose timestamp is more than five minutes off, either way. */
 const maxSkewSeconds = 5 * 60;
@@ -61,11 +62,13 @@ export class SignedHttpReceiver implements Receiver {
       clock: Clock;
       routes: Routes;
       bodyLimitBytes?: number;
+      metrics?: Pick<Metrics, "requests" | "ackSeconds">;
     },
   ) {
     this.server = routedServer(
       { ...options.routes, "POST /slack/events": (req, res) => this.handleSlack(req, res) },
       (error) => options.log.error("http handler failed", { error }),
+      (route, status) => options.metrics?.requests.inc({ route, status: String(status) }),
     );
   }
 
@@ -133,9 +136,12 @@ export class SignedHttpReceiver implements Receiver {
     const app = this.app;
     if (!app) throw new Error("receiver used before App.init");
     let acked = false;
+    const started = performance.now();
+    const kind = typeof body.command === "string" ? "command" : String(body.type ?? "unknown");
     const ack = async (response?: unknown) => {
       if (acked) return;
       acked = true;
+      this.options.metrics?.ackSeconds.observe({ kind }, (performance.now() - started) / 1000);
       if (response === undefined || response === "") res.writeHead(200).end();
       else if (typeof response === "string")
         res.writeHead(200, { "content-type": "text/plain" }).end(response);

@@ -196,6 +196,7 @@ export class SlipSweeper {
         );
       });
       await this.deps.outbox.deliver(ids);
+      this.deps.metrics.pings.inc(report.sent);
       log.info("slip sweep", { ...report, sweepId });
       return report;
     } finally {

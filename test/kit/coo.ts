@@ -82,6 +82,7 @@ export async function startTestCoo(options: {
     outboxPollMs: 50,
     ...options.coo,
   });
+  await coo.caughtUp;
   const baseUrl = `http://127.0.0.1:${coo.port}`;
   const slack = new SlackClient(baseUrl, signingSecret, undefined, (id) => options.fakeSlack.responseUrl(id));
   return { coo, slack, baseUrl, logs, stop: () => coo.stop() };

@@ -1,0 +1,43 @@
+import { expect, test } from "vitest";
+import { useBot } from "./kit/harness.js";
+
+const h = useBot();
+
+test("/metrics reports requests, ack latency, outbox depth, runs, pings and LLM calls in Prometheus format", async () => {
+  await h.bot.slack.command("help");
+  await h.bot.slack.command("blockers");
+  const res = await fetch(`${h.bot.baseUrl}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/plain");
+  const text = await res.text();
+  expect(text).toMatch(/coo_http_requests_total\{route="POST \/slack\/events",status="200"\} [1-9]/);
+  expect(text).toMatch(/coo_slack_ack_seconds_count\{kind="command"\} [1-9]/);
+  expect(text).toMatch(/coo_slack_ack_seconds_bucket\{le="0.1",kind="command"\}/);
+  expect(text).toContain("coo_outbox_depth 0");
+  for (const name of [
+    "coo_scheduled_runs_total",
+    "coo_pings_sent_total",
+    "coo_llm_calls_total",
+    "coo_outbox_sent_total",
+  ]) {
+    expect(text).toContain(`# TYPE ${name}`);
+  }
+  expect(text).toContain("coo_process_resident_memory_bytes");
+});
+
+test("/readyz is 200 when the database and Slack answer, 503 when Slack does not", async () => {
+  h.fakeSlack.failNext("auth.test", { ok: false, error: "invalid_auth" });
+  const down = await fetch(`${h.bot.baseUrl}/readyz`);
+  expect(down.status).toBe(503);
+  expect(await down.json()).toEqual({ status: "not_ready", database: "up", slack: "down" });
+  const ok = await fetch(`${h.bot.baseUrl}/readyz`);
+  expect(ok.status).toBe(200);
+  expect(await ok.json()).toEqual({ status: "ready", database: "up", slack: "up" });
+});
+
+test("a 5 MB request body is refused with 413 before anything reads it", async () => {
+  const body = "x".repeat(5 * 1024 * 1024);
+  const res = await h.bot.slack.post(body, "application/x-www-form-urlencoded");
+  expect(res.status).toBe(413);
+  expect(h.fakeSlack.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
+});
