@@ -99,7 +99,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     base,
     slack.app.client,
     {
-      paceMs: options.outboxPaceMs ?? 1000,
+      // Slack allows about one message a second per channel; a little margin avoids 429s.
+      paceMs: options.outboxPaceMs ?? 1050,
       leaseMs: config.leaseSeconds * 1000,
       pollMs: options.outboxPollMs ?? 500,
     },

@@ -17,12 +17,21 @@ export function register({ app }: Slack, deps: Deps): void {
     await publish(context.teamId ?? "", event.user);
   });
 
-  // Anything that touches someone's commitments or blockers refreshes their Home.
-  deps.changes.subscribe(async ({ workspaceId, userIds }) => {
+  // Anything that touches someone's commitments or blockers refreshes their
+  // Home; a burst of changes to one person makes one refresh, half a second later.
+  const pending = new Map<string, NodeJS.Timeout>();
+  deps.changes.subscribe(({ workspaceId, userIds }) => {
     for (const userId of userIds) {
-      await publish(workspaceId, userId).catch((error) =>
-        deps.log.warn("could not refresh the App Home", { user: userId, error: String(error) }),
-      );
+      const key = `${workspaceId}:${userId}`;
+      clearTimeout(pending.get(key));
+      const timer = setTimeout(() => {
+        pending.delete(key);
+        publish(workspaceId, userId).catch((error) =>
+          deps.log.warn("could not refresh the App Home", { user: userId, error: String(error) }),
+        );
+      }, 500);
+      timer.unref();
+      pending.set(key, timer);
     }
   });
 }

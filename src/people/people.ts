@@ -14,6 +14,19 @@ export type Profile = Person & { timeZone: string };
  * stored profile (or the workspace default zone) is used rather than failing
  * the user's request.
  */
+/** Workspace time zones change rarely: read once a minute per database, not on every request. */
+const zones = new WeakMap<object, Map<string, { at: number; zone: string | null }>>();
+
+async function workspaceZone(db: Deps["db"], workspaceId: string): Promise<string | null> {
+  const byWorkspace = zones.get(db) ?? new Map<string, { at: number; zone: string | null }>();
+  zones.set(db, byWorkspace);
+  const hit = byWorkspace.get(workspaceId);
+  if (hit && Date.now() - hit.at < 60_000) return hit.zone;
+  const workspace = await db.workspace.findUnique({ where: { id: workspaceId }, select: { timezone: true } });
+  byWorkspace.set(workspaceId, { at: Date.now(), zone: workspace?.timezone ?? null });
+  return workspace?.timezone ?? null;
+}
+
 export async function profileOf(
   deps: Pick<Deps, "db" | "clock" | "config" | "log">,
   client: webApi.WebClient,
@@ -50,8 +63,10 @@ export async function profileOf(
       });
     }
   }
-  const workspace = await db.workspace.findUnique({ where: { id: workspaceId }, select: { timezone: true } });
-  return { ...person, timeZone: person.timezone ?? workspace?.timezone ?? deps.config.defaultTimeZone };
+  return {
+    ...person,
+    timeZone: person.timezone ?? (await workspaceZone(db, workspaceId)) ?? deps.config.defaultTimeZone,
+  };
 }
 
 /** Seated humans (CEO, CFO, CTO) and workspace admins may change anyone's items. */

@@ -226,16 +226,23 @@ export class Outbox {
       // An earlier attempt may have reached Slack before its process died.
       const already = m.attempts > 1 ? await this.findPosted(channel, m) : undefined;
       let ts = already;
-      if (!ts) {
+      // A 429 is retried here, after Retry-After, so the channel keeps its order.
+      for (let rateLimited = 0; !ts; rateLimited++) {
         await this.pace(key);
-        const posted = await this.client.chat.postMessage({
-          channel,
-          text: m.text,
-          ...(m.blocks ? { blocks: m.blocks as unknown as Block[] } : {}),
-          ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
-          metadata: { event_type: "coo_outbox", event_payload: { id: m.id } },
-        });
-        ts = posted.ts as string;
+        try {
+          const posted = await this.client.chat.postMessage({
+            channel,
+            text: m.text,
+            ...(m.blocks ? { blocks: m.blocks as unknown as Block[] } : {}),
+            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+            metadata: { event_type: "coo_outbox", event_payload: { id: m.id } },
+          });
+          ts = posted.ts as string;
+        } catch (error) {
+          const { kind, retryAfter } = errorCode(error);
+          if (kind !== "rate" || rateLimited >= 4) throw error;
+          await this.holdChannel(key, (retryAfter ?? 1) * 1000);
+        }
       }
       const now = realNow();
       await db.$transaction(async (tx) => {

@@ -41,6 +41,11 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   private readonly answers = new Map<string, Answer>();
   private readonly failures = new Map<string, Failure[]>();
+  /** Slack's own pacing, when asked for: at most one message per `ms` per channel, else 429. */
+  channelRateMs = 0;
+  /** The chance that any chat.postMessage is answered 429 anyway. */
+  randomRateLimit = 0;
+  private readonly lastPost = new Map<string, number>();
   private readonly delays: Array<{
     method: string;
     ms: number;
@@ -209,6 +214,14 @@ export class FakeSlack {
     }
     const method = path.replace(/^\/api\//, "");
     this.record({ method, args, token, at: Date.now() });
+    if (method === "chat.postMessage" && (this.channelRateMs > 0 || this.randomRateLimit > 0)) {
+      const channel = String(args.channel);
+      const last = this.lastPost.get(channel) ?? 0;
+      if (Date.now() - last < this.channelRateMs || Math.random() < this.randomRateLimit) {
+        return { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } };
+      }
+      this.lastPost.set(channel, Date.now());
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       if ("status" in failure && failure.status === 429) {
