@@ -9,9 +9,14 @@ const optional = z
   .transform((value) => (value === "" ? undefined : value));
 
 const schema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: "required: the bot token from OAuth & Permissions (xoxb-...)" })
-    .regex(/^xoxb-/, "expected a bot token starting with xoxb-"),
+  SLACK_BOT_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xoxb-"), {
+    message: "expected a bot token starting with xoxb-",
+  }),
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional.refine((value) => value === undefined || value.length >= 16, {
+    message: "expected a random secret of at least 16 characters",
+  }),
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xapp-"), {
     message: "expected an app-level token starting with xapp- (or leave it unset for HTTP mode)",
@@ -79,7 +84,9 @@ export type Env = z.input<typeof schema>;
 
 export type Config = {
   slack: {
-    botToken: string;
+    /** The single workspace's bot token; unset when workspaces install through OAuth. */
+    botToken: string | undefined;
+    oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string | undefined;
@@ -127,7 +134,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
-  // Checked outside the schema so it is reported together with every other problem.
+  // Checked outside the schema so they are reported together with every other problem.
+  const oauthKeys = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+  const oauthSet = oauthKeys.filter((k) => env[k]?.trim());
+  if (oauthSet.length > 0 && oauthSet.length < 3) {
+    for (const k of oauthKeys.filter((k) => !env[k]?.trim())) {
+      problems.push(
+        `${k}: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)`,
+      );
+    }
+  }
+  if (oauthSet.length === 0 && !env.SLACK_BOT_TOKEN?.trim()) {
+    problems.push(
+      "SLACK_BOT_TOKEN: required: the bot token from OAuth & Permissions (xoxb-...), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through OAuth",
+    );
+  }
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push(
       "SLACK_SIGNING_SECRET: required in HTTP mode: the Signing Secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
@@ -138,6 +159,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
+      oauth:
+        e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+          ? {
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+            }
+          : undefined,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,

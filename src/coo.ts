@@ -1,3 +1,4 @@
+import { WebClient } from "@slack/web-api";
 import { register as registerBlockers } from "./blockers/register.js";
 import { CadenceEngine } from "./cadence/engine.js";
 import { register as registerCadence } from "./cadence/register.js";
@@ -20,10 +21,12 @@ import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldEvents } from "./slack/dedupe.js";
+import { workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
 import { register as registerSlips } from "./slips/register.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
+import { register as registerWorkspaces } from "./workspaces/register.js";
 
 export type CooOptions = {
   clock?: Clock;
@@ -59,6 +62,8 @@ function secretsOf(config: Config): string[] {
     config.slack.signingSecret,
     config.slack.appToken,
     config.anthropic?.apiKey,
+    config.slack.oauth?.clientSecret,
+    config.slack.oauth?.stateSecret,
   ].filter((s): s is string => typeof s === "string");
 }
 
@@ -86,18 +91,36 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   const base = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed(), metrics };
 
+  // Slack is reachable: our token works (one workspace), or the API answers (OAuth installs).
+  const slackReachable = async () =>
+    config.slack.oauth
+      ? (await new WebClient(undefined, clientOptions).api.test()).ok === true
+      : (await slack.app.client.auth.test()).ok === true;
   const routes: Routes = {
     "GET /healthz": healthz(database),
-    "GET /readyz": async (req, res) => readyz(database, () => slack.app.client)(req, res),
+    "GET /readyz": readyz(database, slackReachable),
     "GET /metrics": metricsRoute(metrics),
   };
   const slack = createSlack(base, {
     routes,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
+  const clientOptions = {
+    ...(config.slack.apiUrl
+      ? { slackApiUrl: config.slack.apiUrl.endsWith("/") ? config.slack.apiUrl : `${config.slack.apiUrl}/` }
+      : {}),
+    ...(options.slackRetries !== undefined ? { retryConfig: { retries: options.slackRetries } } : {}),
+  };
+  const slackFor = workspaceClients({
+    config,
+    db: database.prisma,
+    log,
+    single: slack.app.client,
+    clientOptions,
+  });
   outbox = new Outbox(
     base,
-    slack.app.client,
+    (workspaceId) => slackFor(workspaceId),
     {
       // Slack allows about one message a second per channel; a little margin avoids 429s.
       paceMs: options.outboxPaceMs ?? 1050,
@@ -112,10 +135,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       },
     },
   );
-  const deps: Deps = { ...base, outbox };
+  const deps: Deps = { ...base, outbox, slackFor };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
-  const cadence = new CadenceEngine(deps, slack.app.client, {
+  const cadence = new CadenceEngine(deps, {
     catchUpMinutes: config.catchUpMinutes,
     timers: options.timers ?? true,
     leaseSeconds: config.leaseSeconds,
@@ -123,6 +146,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   registerCadence(slack, deps, cadence);
   registerStandups(slack, deps, cadence);
+  registerWorkspaces(slack, deps, cadence);
   registerSlips(slack, deps);
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);

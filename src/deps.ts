@@ -1,3 +1,4 @@
+import type { webApi } from "@slack/bolt";
 import type { ChangeFeed } from "./changes.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -22,4 +23,6 @@ export type Deps = {
   /** Every side effect in Slack that is not a direct reply goes through here. */
   outbox: Outbox;
   metrics: Metrics;
+  /** The Web API client for a workspace, for work no request started. */
+  slackFor: (workspaceId: string) => Promise<webApi.WebClient>;
 };

@@ -96,3 +96,23 @@ test("the error message lists each problem on its own line and no secret values"
   }
   throw new Error("expected a ConfigError");
 });
+
+test("OAuth takes all three settings instead of a bot token; a partial set names what is missing", () => {
+  const config = loadConfig({
+    SLACK_SIGNING_SECRET: "s",
+    SLACK_CLIENT_ID: "1.2",
+    SLACK_CLIENT_SECRET: "cs",
+    SLACK_STATE_SECRET: "a-long-state-secret",
+  });
+  expect(config.slack.oauth).toEqual({
+    clientId: "1.2",
+    clientSecret: "cs",
+    stateSecret: "a-long-state-secret",
+  });
+  expect(config.slack.botToken).toBeUndefined();
+  const problems = problemsOf({ SLACK_SIGNING_SECRET: "s", SLACK_CLIENT_ID: "1.2" });
+  expect(problems).toEqual([
+    "SLACK_CLIENT_SECRET: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)",
+    "SLACK_STATE_SECRET: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)",
+  ]);
+});

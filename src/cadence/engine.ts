@@ -50,7 +50,6 @@ export class CadenceEngine {
 
   constructor(
     private readonly deps: Deps,
-    private readonly client: webApi.WebClient,
     private readonly options: EngineOptions,
   ) {}
 
@@ -155,7 +154,7 @@ export class CadenceEngine {
     });
     for (const { cadence, ...run } of open) {
       const handler = this.handlers.get(cadence.kind);
-      const ctx = { run, cadence, client: this.client, now };
+      const ctx = { run, cadence, client: await this.deps.slackFor(cadence.workspaceId), now };
       if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
         await this.step(run, () => handler?.close?.(ctx), {
           where: { id: run.id, status: "open" },
@@ -252,7 +251,8 @@ export class CadenceEngine {
     if (!handler) throw new Error(`no handler for ${cadence.kind} cadences`);
     const now = this.deps.clock.now();
     try {
-      const opened = await handler.open({ run, cadence, client: this.client, now });
+      const client = await this.deps.slackFor(cadence.workspaceId);
+      const opened = await handler.open({ run, cadence, client, now });
       const ids = await this.deps.db.$transaction(async (tx) => {
         const { count } = await tx.cadenceRun.updateMany({
           where: { id: run.id, status: "claimed", claimedBy: this.replicaId },

@@ -5,8 +5,9 @@ import { homeView } from "./view.js";
 
 export function register({ app }: Slack, deps: Deps): void {
   const publish = async (workspaceId: string, userId: string) => {
-    const person = await profileOf(deps, app.client, workspaceId, userId);
-    await app.client.views.publish({
+    const client = await deps.slackFor(workspaceId);
+    const person = await profileOf(deps, client, workspaceId, userId);
+    await client.views.publish({
       user_id: userId,
       view: await homeView(deps, workspaceId, userId, person.timeZone),
     });

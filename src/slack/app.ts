@@ -6,6 +6,7 @@ import { boltLogger } from "../log.js";
 import { CommandRouter } from "./commands.js";
 import { claimEvent } from "./dedupe.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
+import { botScopes, installer } from "./installations.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
 
@@ -28,18 +29,32 @@ export type SlackOptions = {
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
-export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): Slack {
+export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: SlackOptions): Slack {
   const { config, log } = deps;
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
     ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
   };
   const logger = boltLogger(log, config.logLevel);
+  // With OAuth each workspace's token comes from its installation; without it, one bot token.
+  const install = config.slack.oauth
+    ? installer(config.slack.oauth, deps.db, clientOptions.slackApiUrl, logger)
+    : undefined;
+  const credentials = install
+    ? { authorize: (source: Parameters<typeof install.authorize>[0]) => install.authorize(source) }
+    : { token: config.slack.botToken };
+  const routes: Routes = install
+    ? {
+        ...options.routes,
+        "GET /slack/install": (req, res) => install.handleInstallPath(req, res, {}, { scopes: botScopes }),
+        "GET /slack/oauth_redirect": (req, res) => install.handleCallback(req, res),
+      }
+    : options.routes;
   let receiver: SignedHttpReceiver | undefined;
   let app: SlackApp;
   if (config.slack.mode === "socket") {
     app = new App({
-      token: config.slack.botToken,
+      ...credentials,
       appToken: config.slack.appToken,
       socketMode: true,
       clientOptions,
@@ -52,11 +67,11 @@ export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): 
       log,
       // Request freshness is about the real clock Slack signs with, never a test or demo clock.
       clock: systemClock,
-      routes: options.routes,
+      routes,
       metrics: deps.metrics,
     });
     app = new App({
-      token: config.slack.botToken,
+      ...credentials,
       receiver,
       clientOptions,
       logger,
@@ -72,7 +87,7 @@ export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): 
       kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
     });
     try {
-      await replyWithError(app.client, body, text);
+      await replyWithError(app.client, body, text, context?.botToken);
     } catch (deliveryError) {
       log.error("could not tell the user about a failure", { error: deliveryError });
     }
@@ -80,8 +95,23 @@ export function createSlack(deps: Omit<Deps, "outbox">, options: SlackOptions): 
   app.error(onError);
 
   const ensureWorkspace = workspaceRegistry(deps.db);
+  // With one bot token, only that token's workspace is served: a payload naming
+  // another team is refused. (With OAuth, authorize already refuses teams
+  // without an installation.)
+  let ownTeam: Promise<string | undefined> | undefined;
   app.use(async ({ context, body, next }) => {
     const workspaceId = context.teamId ?? context.enterpriseId;
+    if (!install) {
+      ownTeam ??= app.client.auth.test().then(
+        (r) => r.team_id,
+        () => undefined,
+      );
+      const team = await ownTeam;
+      if (team && workspaceId && workspaceId !== team) {
+        log.warn("request for another workspace refused", { team: workspaceId });
+        return;
+      }
+    }
     if (workspaceId) await ensureWorkspace(workspaceId);
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === "string" && workspaceId) {

@@ -33,6 +33,7 @@ export async function replyWithError(
   client: webApi.WebClient,
   body: Body,
   text: string,
+  token?: string,
   fetchFn: typeof fetch = fetch,
 ): Promise<void> {
   const responseUrl = pick(body, ["response_url"]);
@@ -44,6 +45,12 @@ export async function replyWithError(
   const user = pick(body, ["event", "user"]) ?? pick(body, ["user", "id"]);
   if (channel && user) {
     const threadTs = pick(body, ["event", "thread_ts"]);
-    await client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      text,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(token ? { token } : {}),
+    });
   }
 }

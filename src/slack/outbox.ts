@@ -116,7 +116,7 @@ export class Outbox {
 
   constructor(
     private readonly deps: Pick<Deps, "db" | "log">,
-    private readonly client: webApi.WebClient,
+    private readonly slackFor: (workspaceId: string) => Promise<webApi.WebClient>,
     private readonly options: OutboxOptions,
     private readonly hooks: {
       onSent?: () => void;
@@ -217,20 +217,21 @@ export class Outbox {
   private async sendOne(key: string, m: OutboxMessage): Promise<void> {
     const { db, log } = this.deps;
     try {
+      const client = await this.slackFor(m.workspaceId);
       let channel = m.channel;
       if (!channel && m.userId) {
-        const opened = await this.client.conversations.open({ users: m.userId });
+        const opened = await client.conversations.open({ users: m.userId });
         channel = opened.channel?.id ?? null;
       }
       if (!channel) throw new Error("no channel to send to");
       // An earlier attempt may have reached Slack before its process died.
-      const already = m.attempts > 1 ? await this.findPosted(channel, m) : undefined;
+      const already = m.attempts > 1 ? await this.findPosted(client, channel, m) : undefined;
       let ts = already;
       // A 429 is retried here, after Retry-After, so the channel keeps its order.
       for (let rateLimited = 0; !ts; rateLimited++) {
         await this.pace(key);
         try {
-          const posted = await this.client.chat.postMessage({
+          const posted = await client.chat.postMessage({
             channel,
             text: m.text,
             ...(m.blocks ? { blocks: m.blocks as unknown as Block[] } : {}),
@@ -241,7 +242,8 @@ export class Outbox {
         } catch (error) {
           const { kind, retryAfter } = errorCode(error);
           if (kind !== "rate" || rateLimited >= 4) throw error;
-          await this.holdChannel(key, (retryAfter ?? 1) * 1000);
+          // The next pace() adds one gap on top: hold the channel for the rest of Retry-After.
+          await this.holdChannel(key, (retryAfter ?? 1) * 1000 - this.options.paceMs);
         }
       }
       const now = realNow();
@@ -298,9 +300,13 @@ export class Outbox {
     // The poll loop (here or in another process) sends it once it is due again.
   }
 
-  private async findPosted(channel: string, m: OutboxMessage): Promise<string | undefined> {
+  private async findPosted(
+    client: webApi.WebClient,
+    channel: string,
+    m: OutboxMessage,
+  ): Promise<string | undefined> {
     try {
-      const history = await this.client.conversations.history({
+      const history = await client.conversations.history({
         channel,
         oldest: String(Math.floor(m.createdAt.getTime() / 1000) - 60),
         include_all_metadata: true,

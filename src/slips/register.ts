@@ -227,7 +227,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
   deps.changes.subscribe(async ({ workspaceId, slipped }) => {
     if (!slipped) return;
     try {
-      await tellDependants(deps, app.client, workspaceId, slipped);
+      await tellDependants(deps, await deps.slackFor(workspaceId), workspaceId, slipped);
     } catch (error) {
       deps.log.warn("could not tell dependants about a slip", { error: String(error) });
     }

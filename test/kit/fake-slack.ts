@@ -280,6 +280,24 @@ export class FakeSlack {
         };
       case "conversations.open":
         return { ok: true, channel: { id: `D${String(args.users).split(",")[0]}` } };
+      case "api.test":
+        return { ok: true };
+      case "oauth.v2.access": {
+        // The test's "code" names the team that is installing.
+        const team = String(args.code);
+        return {
+          ok: true,
+          access_token: `xoxb-${team}-token`,
+          token_type: "bot",
+          scope: "commands,chat:write",
+          bot_user_id: "UCOO",
+          app_id: "A1",
+          team: { id: team, name: `Team ${team}` },
+          enterprise: null,
+          is_enterprise_install: false,
+          authed_user: { id: `UADMIN${team}` },
+        };
+      }
       case "conversations.history":
         return { ok: true, messages: this.history.get(String(args.channel)) ?? [], has_more: false };
       case "conversations.members":
