@@ -86,7 +86,7 @@ async function load(client: SlackClient, text: string, seconds: number, concurre
   };
 }
 
-async function startCooFor(database: Config["database"], slack: FakeSlack) {
+async function startCooFor(database: Config["database"], slack: FakeSlack, clock?: { now: () => Date }) {
   const base = {
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: secret,
@@ -98,7 +98,12 @@ async function startCooFor(database: Config["database"], slack: FakeSlack) {
     database.kind === "postgres"
       ? { ...base, DATABASE_URL: database.url }
       : { ...base, DATA_DIR: database.dataDir };
-  return startCoo(loadConfig(env), { log: createLog({ level: "error" }), slackRetries: 0, timers: false });
+  return startCoo(loadConfig(env), {
+    log: createLog({ level: "error" }),
+    slackRetries: 0,
+    timers: false,
+    ...(clock ? { clock } : {}),
+  });
 }
 
 /** The real bot with 10,000 commitments and 1,000 blockers, under 50 concurrent signed requests. */
@@ -108,7 +113,7 @@ async function benchLedger(label: string, database: Config["database"], rows: Ro
   const client = new SlackClient(
     `http://127.0.0.1:${coo.port}`,
     secret,
-    { team: "TB", user: "UB1", channel: "CB" },
+    { team: "T1", user: "UB1", channel: "CB" },
     (id) => slack.responseUrl(id),
   );
   try {
@@ -118,7 +123,7 @@ async function benchLedger(label: string, database: Config["database"], rows: Ro
     const now = Date.now();
     await db.blocker.createMany({
       data: Array.from({ length: 1000 }, (_, i) => ({
-        workspaceId: "TB",
+        workspaceId: "T1",
         number: i + 1,
         text: `blocker ${i}`,
         reporterId: `U${i % 50}`,
@@ -132,7 +137,7 @@ async function benchLedger(label: string, database: Config["database"], rows: Ro
           const n = chunk * 1000 + i + 1;
           const due = new Date(now + (n % 300) * 3600_000 - 50 * 3600_000);
           return {
-            workspaceId: "TB",
+            workspaceId: "T1",
             number: n,
             title: `task ${n}`,
             ownerId: `U${n % 50}`,
@@ -143,7 +148,7 @@ async function benchLedger(label: string, database: Config["database"], rows: Ro
         }),
       });
     }
-    await db.$executeRaw`INSERT INTO "Counter" ("workspaceId","kind","value") VALUES ('TB','commitment',10000),('TB','blocker',1000)`;
+    await db.$executeRaw`INSERT INTO "Counter" ("workspaceId","kind","value") VALUES ('T1','commitment',10000),('T1','blocker',1000)`;
     const first = JSON.stringify((await client.command("blockers")).json ?? {});
     if (!first.includes("*B1*"))
       throw new Error("the first page does not start with the oldest blocker (B1)");
@@ -245,25 +250,9 @@ async function idleRss(database: Config["database"]): Promise<string> {
 /** The slip sweep over 100,000 open commitments of 500 people in one workspace. */
 async function benchSweep(label: string, database: Config["database"]): Promise<string[]> {
   const slack = await FakeSlack.start();
-  const base = {
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: slack.url,
-    PORT: "0",
-    COO_LOG_LEVEL: "error",
-  };
-  const env =
-    database.kind === "postgres"
-      ? { ...base, DATABASE_URL: database.url }
-      : { ...base, DATA_DIR: database.dataDir };
   // Wednesday 15:00 UTC: inside everyone's working hours.
   const now = new Date("2026-12-02T15:00:00Z");
-  const coo = await startCoo(loadConfig(env), {
-    log: createLog({ level: "error" }),
-    slackRetries: 0,
-    timers: false,
-    clock: { now: () => now },
-  });
+  const coo = await startCooFor(database, slack, { now: () => now });
   try {
     process.stdout.write(`  ${label}: loading 100,000 open commitments for the sweep...\n`);
     const db = coo.deps.db;

@@ -62,6 +62,7 @@ async function main() {
   let now = new Date();
   const clock = { now: () => new Date(now) };
   const slack = await FakeSlack.start();
+  slack.teamId = "T0DEMO";
   for (const [id, name] of Object.entries(people)) slack.users.set(id, { id, name, tz: zones[id] ?? "UTC" });
   const problems: string[] = [];
   const log = createLog({

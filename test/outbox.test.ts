@@ -3,6 +3,7 @@ import { enqueue } from "../src/slack/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
 import { anyDatabase } from "./kit/database.js";
 import { useBot } from "./kit/harness.js";
+import { until } from "./kit/wait.js";
 
 const h = useBot();
 const db = () => h.bot.coo.deps.db;
@@ -13,15 +14,6 @@ const posts = (channel: string) =>
 async function queue(channel: string, text: string, extra: { cadenceId?: number } = {}) {
   await h.bot.slack.command("help");
   return db().$transaction((tx) => enqueue(tx, [{ workspaceId: "T1", channel, text, ...extra }]));
-}
-
-async function until(check: () => Promise<boolean> | boolean, ms = 8000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("timed out waiting");
 }
 
 test("a message is sent once, marked sent with Slack's ts, and carries its outbox id in metadata", async () => {

@@ -7,6 +7,7 @@ import { botToken, signingSecret } from "./kit/coo.js";
 import { postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { SlackClient } from "./kit/slack-client.js";
+import { until } from "./kit/wait.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -32,15 +33,6 @@ function startReplica(env: Record<string, string>): Replica {
     child.on("exit", (code) => reject(new Error(`replica exited (${code}): ${out.join("")}`)));
   });
   return { child, out, port };
-}
-
-async function until(check: () => Promise<boolean> | boolean, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("timed out waiting");
 }
 
 const hhmm = (d: Date) =>
@@ -111,7 +103,7 @@ describe.runIf(postgresAvailable())("replicas on one Postgres database (real pro
       const res = await new SlackClient(`http://127.0.0.1:${port}`, signingSecret).command("help");
       expect(res.status).toBe(200);
     }
-    await until(() => roots("C1").length >= 1);
+    await until(() => roots("C1").length >= 1, 20_000);
     await new Promise((r) => setTimeout(r, 3000));
     expect(roots("C1")).toHaveLength(1);
     expect(await prisma.cadenceRun.count({ where: { cadence: { channelId: "C1" } } })).toBe(1);
@@ -132,8 +124,8 @@ describe.runIf(postgresAvailable())("replicas on one Postgres database (real pro
     const doomed = startReplica(env());
     replicas.push(doomed);
     await doomed.port;
-    await until(() => fake.callsTo("chat.postMessage").some((c) => c.args.channel === "C3"));
-    await until(() => fake.callsTo("conversations.members").some((c) => c.args.channel === "C4"));
+    await until(() => fake.callsTo("chat.postMessage").some((c) => c.args.channel === "C3"), 20_000);
+    await until(() => fake.callsTo("conversations.members").some((c) => c.args.channel === "C4"), 20_000);
     doomed.child.kill("SIGKILL");
     await new Promise((resolve) => doomed.child.on("exit", resolve));
     const orphan = await prisma.cadenceRun.findFirstOrThrow({ where: { cadence: { channelId: "C4" } } });

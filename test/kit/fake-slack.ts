@@ -39,6 +39,8 @@ async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, FakeUser>();
+  /** The workspace the bot token belongs to (auth.test's team_id). */
+  teamId = "T1";
   private readonly answers = new Map<string, Answer>();
   private readonly failures = new Map<string, Failure[]>();
   /** Slack's own pacing, when asked for: at most one message per `ms` per channel, else 429. */
@@ -251,7 +253,7 @@ export class FakeSlack {
           url: "https://acme.slack.com/",
           team: "Acme",
           user: "coo",
-          team_id: "T1",
+          team_id: this.teamId,
           user_id: "UCOO",
           bot_id: "BCOO",
         };
