@@ -102,6 +102,7 @@ export async function listBlockers(
     ? { OR: [{ status: "open" }, { status: "resolved", resolvedAt: { gte: recent } }] }
     : { status: "open" };
   const where: Prisma.BlockerWhereInput = { AND: [{ workspaceId }, person, state] };
+  const openOnly: Prisma.BlockerWhereInput = { workspaceId, ...person, status: "open" };
   const [items, total, open] = await Promise.all([
     deps.db.blocker.findMany({
       where,
@@ -110,7 +111,8 @@ export async function listBlockers(
       take: options.limit,
     }),
     deps.db.blocker.count({ where }),
-    deps.db.blocker.count({ where: { workspaceId, ...person, status: "open" } }),
+    // The open count is the total when only open blockers are listed.
+    options.includeRecent ? deps.db.blocker.count({ where: openOnly }) : undefined,
   ]);
-  return { items, total, open };
+  return { items, total, open: open ?? total };
 }

@@ -155,7 +155,8 @@ export class Outbox {
     if (ids?.length === 0) return;
     let claimed = 0;
     const work = (async () => {
-      const rows = await this.claim(new Date(), ids);
+      // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
+      const rows = (await this.claim(new Date(), ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
       const byKey = new Map<string, OutboxMessage[]>();
       for (const m of rows) {
@@ -179,16 +180,27 @@ export class Outbox {
     if (ids && claimed < ids.length) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Claims due messages: every channel at once (so one busy channel does not
+   * hold up the rest), but per channel only as many as the pace lets out
+   * well inside the lease.
+   */
   private async claim(now: Date, ids?: number[]): Promise<OutboxMessage[]> {
     const until = new Date(now.getTime() + this.options.leaseMs);
-    const only = ids ? `AND "id" = ANY($4::int[])` : "";
-    const params: unknown[] = [this.holder, until, now, ...(ids ? [ids] : [])];
+    const perChannel = Math.max(1, Math.floor(this.options.leaseMs / Math.max(this.options.paceMs, 1) / 2));
+    const only = ids ? `AND "id" = ANY($5::int[])` : "";
+    const params: unknown[] = [this.holder, until, now, perChannel, ...(ids ? [ids] : [])];
     return this.deps.db.$queryRawUnsafe<OutboxMessage[]>(
       `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1, "lockedUntil" = $2, "attempts" = "attempts" + 1
        WHERE "id" IN (
-         SELECT "id" FROM "OutboxMessage"
-         WHERE (("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3)) ${only}
-         ORDER BY "id" LIMIT 200 FOR UPDATE SKIP LOCKED)
+         SELECT "id" FROM "OutboxMessage" WHERE "id" IN (
+           SELECT "id" FROM (
+             SELECT "id", ROW_NUMBER() OVER (
+               PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId") ORDER BY "id") AS "rank"
+             FROM "OutboxMessage"
+             WHERE (("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3)) ${only}
+           ) AS "ranked" WHERE "rank" <= $4)
+         ORDER BY "id" LIMIT 2000 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       ...params,
     );
