@@ -43,6 +43,7 @@ test("the weekly review posts planned vs done vs slipped per owner and workstrea
   expect(text).toMatch(
     /\*Open blockers by age\*: under 1 day: 0 · 1–3 days: 0 · 3–7 days: 1 · over 7 days: 0/,
   );
+  expect(text).toContain("*Handoffs open*: 0");
   expect(text).toMatch(
     new RegExp(
       `\\*Top risks\\*\\n1\\. \\*B\\d+\\* no test data has blocked <@U2> for 4 day\\(s\\)\\n2\\. \\*C${overdue}\\* export to csv \\(<@U2>\\) is overdue`,

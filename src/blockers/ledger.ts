@@ -35,8 +35,10 @@ export async function createBlocker(
     sourcePermalink?: string | undefined;
   },
 ): Promise<Blocker> {
+  // The number is taken in its own statement: the counter row stays locked for
+  // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
+  const number = await nextNumber(deps.db, input.workspaceId, "blocker");
   const blocker = await deps.db.$transaction(async (tx) => {
-    const number = await nextNumber(tx, input.workspaceId, "blocker");
     return tx.blocker.create({
       data: {
         workspaceId: input.workspaceId,

@@ -92,8 +92,10 @@ export async function createCommitment(
   },
 ): Promise<CommitmentRow> {
   const now = deps.clock.now();
+  // The number is taken in its own statement: the counter row stays locked for
+  // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
+  const number = await nextNumber(deps.db, input.workspaceId, "commitment");
   const created = await deps.db.$transaction(async (tx) => {
-    const number = await nextNumber(tx, input.workspaceId, "commitment");
     const commitment = await tx.commitment.create({
       data: {
         workspaceId: input.workspaceId,

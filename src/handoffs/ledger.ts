@@ -31,8 +31,10 @@ export async function createHandoff(
   draft: HandoffDraft,
 ) {
   const now = deps.clock.now();
+  // The number is taken in its own statement: the counter row stays locked for
+  // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
+  const number = await nextNumber(deps.db, workspaceId, "handoff");
   const handoff = await deps.db.$transaction(async (tx) => {
-    const number = await nextNumber(tx, workspaceId, "handoff");
     return tx.handoff.create({
       data: {
         workspaceId,
