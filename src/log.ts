@@ -84,3 +84,14 @@ export function boltLogger(log: Log, level: Level): BoltLogger {
 }
 
 export { LogLevel };
+
+/** node-cron's own messages ("task still running") as our JSON lines. */
+export function cronLogger(log: Log) {
+  const text = (m: string | Error) => (typeof m === "string" ? m : m.message);
+  return {
+    info: (m: string) => log.debug(m, { source: "node-cron" }),
+    warn: (m: string) => log.debug(m, { source: "node-cron" }),
+    error: (m: string | Error) => log.warn(text(m), { source: "node-cron" }),
+    debug: (m: string | Error) => log.debug(text(m), { source: "node-cron" }),
+  };
+}

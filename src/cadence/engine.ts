@@ -3,6 +3,7 @@ import type { webApi } from "@slack/bolt";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
 import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
+import { cronLogger } from "../log.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { isoDate } from "../time/zoned.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
@@ -63,6 +64,7 @@ export class CadenceEngine {
     this.ticker = cron.createTask(this.options.tickCron, () => this.tick(), {
       name: "coo-ticker",
       noOverlap: true,
+      logger: cronLogger(this.deps.log),
     });
     if (this.options.timers) await this.ticker.start();
   }
@@ -91,6 +93,7 @@ export class CadenceEngine {
         timezone: cadence.timezone,
         name: `cadence-${cadence.id}`,
         noOverlap: true,
+        logger: cronLogger(this.deps.log),
       });
       if (this.options.timers) await task.start();
       this.tasks.set(cadence.id, task);

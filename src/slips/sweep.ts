@@ -5,6 +5,7 @@ import type { CommitmentRow } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { sweepHandoffs } from "../handoffs/escalate.js";
+import { cronLogger } from "../log.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention } from "../slack/mentions.js";
@@ -67,6 +68,7 @@ export class SlipSweeper {
     this.task = cron.createTask(this.options.cron, () => this.sweep(), {
       name: "coo-slip-sweep",
       noOverlap: true,
+      logger: cronLogger(this.deps.log),
     });
     if (this.options.timers) await this.task.start();
   }
