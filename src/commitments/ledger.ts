@@ -95,38 +95,35 @@ export async function createCommitment(
   // The number is taken in its own statement: the counter row stays locked for
   // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
   const number = await nextNumber(deps.db, input.workspaceId, "commitment");
-  const created = await deps.db.$transaction(async (tx) => {
-    const commitment = await tx.commitment.create({
-      data: {
-        workspaceId: input.workspaceId,
-        number,
-        title: input.title,
-        ownerId: input.ownerId,
-        creatorId: input.actorId,
-        dueAt: input.dueAt,
-        originalDueAt: input.dueAt,
-        workstreamId: input.workstreamId ?? null,
-        channelId: input.channelId ?? null,
-        sourcePermalink: input.sourcePermalink ?? null,
-        dependsOnId: input.dependsOnId ?? null,
-        // The ledger's clock, not the database's: tests and the demo move it.
-        createdAt: now,
-        lastTouchedAt: now,
+  // One nested write: the commitment and its "created" history row go in together.
+  const created = await deps.db.commitment.create({
+    data: {
+      workspaceId: input.workspaceId,
+      number,
+      title: input.title,
+      ownerId: input.ownerId,
+      creatorId: input.actorId,
+      dueAt: input.dueAt,
+      originalDueAt: input.dueAt,
+      workstreamId: input.workstreamId ?? null,
+      channelId: input.channelId ?? null,
+      sourcePermalink: input.sourcePermalink ?? null,
+      dependsOnId: input.dependsOnId ?? null,
+      // The ledger's clock, not the database's: tests and the demo move it.
+      createdAt: now,
+      lastTouchedAt: now,
+      history: {
+        create: {
+          workspaceId: input.workspaceId,
+          actorId: input.actorId,
+          kind: "created",
+          toDueAt: input.dueAt,
+          toOwnerId: input.ownerId,
+          at: now,
+        },
       },
-      include: withWorkstream,
-    });
-    await tx.commitmentChange.create({
-      data: {
-        workspaceId: input.workspaceId,
-        commitmentId: commitment.id,
-        actorId: input.actorId,
-        kind: "created",
-        toDueAt: input.dueAt,
-        toOwnerId: input.ownerId,
-        at: now,
-      },
-    });
-    return commitment;
+    },
+    include: withWorkstream,
   });
   deps.changes.publish({ workspaceId: input.workspaceId, userIds: [input.ownerId, input.actorId] });
   return created;
