@@ -119,6 +119,8 @@ test("messages to one channel are paced about a second apart, across processes",
       ),
     );
     await Promise.all([a.coo.deps.outbox.deliver(ids.slice(0, 2)), b.coo.deps.outbox.deliver(ids.slice(2))]);
+    // Either process's poll loop may have taken some of them: wait until all four are out.
+    await until(() => posts("C106").length === 4);
     const times = posts("C106")
       .map((c) => c.at)
       .sort((x, y) => x - y);

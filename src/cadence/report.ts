@@ -11,7 +11,8 @@ export async function reportFailure(deps: Deps, message: OutboxMessage, error: s
   if (!message.cadenceId) return;
   const cadence = await deps.db.cadence.findUnique({ where: { id: message.cadenceId } });
   if (!cadence) return;
-  const ids = await deps.db.$transaction((tx) =>
+  // Queued only: this runs inside the outbox's own send, and the poll loop delivers it.
+  await deps.db.$transaction((tx) =>
     enqueue(tx, [
       {
         workspaceId: cadence.workspaceId,
@@ -20,5 +21,4 @@ export async function reportFailure(deps: Deps, message: OutboxMessage, error: s
       },
     ]),
   );
-  await deps.outbox.deliver(ids);
 }

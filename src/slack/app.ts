@@ -107,7 +107,9 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
         () => undefined,
       );
       const team = await ownTeam;
-      if (team && workspaceId && workspaceId !== team) {
+      // Slack did not answer: ask again on the next request rather than serve everyone.
+      if (!team) ownTeam = undefined;
+      if (workspaceId && workspaceId !== team) {
         log.warn("request for another workspace refused", { team: workspaceId });
         return;
       }
