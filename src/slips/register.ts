@@ -10,6 +10,7 @@ import { isPrivileged, type Profile, profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { describeInstant, parseWhen, slackDate } from "../time/when.js";
@@ -232,17 +233,6 @@ export function register({ app, commands }: Slack, deps: Deps): void {
       deps.log.warn("could not tell dependants about a slip", { error: String(error) });
     }
   });
-}
-
-async function channelMembers(client: webApi.WebClient, channel: string): Promise<string[]> {
-  const members: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.conversations.members({ channel, limit: 500, ...(cursor ? { cursor } : {}) });
-    members.push(...(page.members ?? []));
-    cursor = page.response_metadata?.next_cursor || undefined;
-  } while (cursor);
-  return members;
 }
 
 export async function risksReply(

@@ -1,6 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import type { CadenceEngine } from "../cadence/engine.js";
 import type { Deps } from "../deps.js";
+import type { CadenceRun } from "../generated/prisma/client.js";
 import type { Slack } from "../slack/app.js";
 import { planningHandler } from "./planning.js";
 import { reviewHandler } from "./review.js";
@@ -34,17 +35,21 @@ export function register({ app }: Slack, deps: Deps, engine: CadenceEngine): voi
         where: { workspaceId, channelId: message.channel, rootTs: message.thread_ts, status: "open" },
       });
       if (run) {
-        await recordAnswer(deps, client, {
-          run,
-          userId: message.user,
-          text: message.text,
-          ts: message.ts,
-          channel: message.channel,
-          via: "thread",
-        });
+        await recordAnswer(deps, client, answerOf(run, message, "thread"));
       }
     }
   });
+}
+
+function answerOf(run: CadenceRun, message: MessageLike, via: "thread" | "dm") {
+  return {
+    run,
+    userId: message.user ?? "",
+    text: message.text ?? "",
+    ts: message.ts,
+    channel: message.channel,
+    via,
+  };
 }
 
 /**
@@ -68,14 +73,7 @@ export async function tryRecordDmAnswer(
     orderBy: { slot: "desc" },
   });
   if (!run) return false;
-  await recordAnswer(deps, client, {
-    run,
-    userId: message.user,
-    text: message.text,
-    ts: message.ts,
-    channel: message.channel,
-    via: "dm",
-  });
+  await recordAnswer(deps, client, answerOf(run, message, "dm"));
   await client.chat.postMessage({
     channel: message.channel,
     text: `Got it: recorded for the standup in <#${run.channelId}>.`,

@@ -7,6 +7,7 @@ import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
 import { profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
+import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
@@ -33,17 +34,7 @@ export async function participantsOf(
   const { cadence, run } = ctx;
   let members = cadence.participants;
   if (members.length === 0) {
-    members = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.conversations.members({
-        channel: cadence.channelId,
-        limit: 500,
-        ...(cursor ? { cursor } : {}),
-      });
-      members.push(...(page.members ?? []));
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor);
+    members = await channelMembers(client, cadence.channelId);
     const self = await client.auth.test();
     members = members.filter((m) => m !== self.user_id);
   }
