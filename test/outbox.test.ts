@@ -11,6 +11,26 @@ const outbox = () => h.bot.coo.deps.outbox;
 const posts = (channel: string) =>
   h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
 
+/** A message another process had claimed when it died; its lease runs out in 300 ms. */
+async function crashedSend(channel: string, text: string): Promise<number> {
+  await h.bot.slack.command("help");
+  const now = new Date();
+  const row = await db().outboxMessage.create({
+    data: {
+      workspaceId: "T1",
+      channel,
+      text,
+      status: "sending",
+      attempts: 1,
+      lockedBy: "dead",
+      lockedUntil: new Date(now.getTime() + 300),
+      nextAttemptAt: now,
+      createdAt: now,
+    },
+  });
+  return row.id;
+}
+
 async function queue(channel: string, text: string, extra: { cadenceId?: number } = {}) {
   await h.bot.slack.command("help");
   return db().$transaction((tx) => enqueue(tx, [{ workspaceId: "T1", channel, text, ...extra }]));
@@ -65,12 +85,8 @@ test("channel_not_found is recorded, not retried, and reported to whoever set up
 });
 
 test("a message whose sender died after Slack got it is found in the channel's history, not posted again", async () => {
-  const [id] = await queue("C104", "sent just before a crash");
-  // Another process claimed it, posted it, and died before marking it sent.
-  await db().outboxMessage.update({
-    where: { id },
-    data: { status: "sending", attempts: 1, lockedBy: "dead", lockedUntil: new Date(Date.now() - 1000) },
-  });
+  // Another process claimed it, posted it, and died before marking it sent (its lease ends shortly).
+  const id = await crashedSend("C104", "sent just before a crash");
   h.fakeSlack.history.set("C104", [
     {
       ts: "1700000999.000100",
@@ -78,7 +94,7 @@ test("a message whose sender died after Slack got it is found in the channel's h
       metadata: { event_type: "coo_outbox", event_payload: { id } },
     },
   ]);
-  await outbox().deliver();
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
   expect(posts("C104")).toHaveLength(0);
   expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
     status: "sent",
@@ -88,12 +104,8 @@ test("a message whose sender died after Slack got it is found in the channel's h
 });
 
 test("a message whose sender died before Slack got it is sent by the next process, once", async () => {
-  const [id] = await queue("C105", "never reached slack");
-  await db().outboxMessage.update({
-    where: { id },
-    data: { status: "sending", attempts: 1, lockedBy: "dead", lockedUntil: new Date(Date.now() - 1000) },
-  });
-  await outbox().deliver();
+  const id = await crashedSend("C105", "never reached slack");
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
   await outbox().deliver();
   expect(posts("C105")).toHaveLength(1);
 });
@@ -120,7 +132,12 @@ test("messages to one channel are paced about a second apart, across processes",
     );
     await Promise.all([a.coo.deps.outbox.deliver(ids.slice(0, 2)), b.coo.deps.outbox.deliver(ids.slice(2))]);
     // Either process's poll loop may have taken some of them: wait until all four are out.
-    await until(() => posts("C106").length === 4);
+    await until(() => posts("C106").length === 4, 20_000).catch(async (error) => {
+      const rows = await a.coo.deps.db.outboxMessage.findMany({
+        select: { id: true, status: true, attempts: true, error: true, lockedBy: true },
+      });
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(rows)}`);
+    });
     const times = posts("C106")
       .map((c) => c.at)
       .sort((x, y) => x - y);
