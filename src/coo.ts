@@ -15,7 +15,7 @@ import { register as registerHome } from "./home/register.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
-import { createLog, type Log } from "./log.js";
+import { boltLogger, createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
@@ -89,7 +89,17 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     onCall: (task, result) => metrics.llmCalls.inc({ task, result }),
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
-  const base = { config, db: database.prisma, log, clock, persona, llm, changes: new ChangeFeed(), metrics };
+  const base = {
+    config,
+    db: database.prisma,
+    sql: database.sql,
+    log,
+    clock,
+    persona,
+    llm,
+    changes: new ChangeFeed(),
+    metrics,
+  };
 
   // Slack is reachable: our token works (one workspace), or the API answers (OAuth installs).
   const slackReachable = async () =>
@@ -106,6 +116,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
   const clientOptions = {
+    logger: boltLogger(log, config.logLevel),
     ...(config.slack.apiUrl
       ? { slackApiUrl: config.slack.apiUrl.endsWith("/") ? config.slack.apiUrl : `${config.slack.apiUrl}/` }
       : {}),
@@ -118,12 +129,24 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     single: slack.app.client,
     clientOptions,
   });
+  // The outbox paces each channel and honours Retry-After itself, so its
+  // clients hand a 429 straight back: left to itself, a Web API client
+  // pauses every call it makes (all channels) until Retry-After has passed.
+  const outboxClientOptions = { ...clientOptions, rejectRateLimitedCalls: true };
+  const outboxClientFor = workspaceClients({
+    config,
+    db: database.prisma,
+    log,
+    single: new WebClient(config.slack.botToken, outboxClientOptions),
+    clientOptions: outboxClientOptions,
+  });
   outbox = new Outbox(
     base,
-    (workspaceId) => slackFor(workspaceId),
+    (workspaceId) => outboxClientFor(workspaceId),
     {
-      // Slack allows about one message a second per channel; a little margin avoids 429s.
-      paceMs: options.outboxPaceMs ?? 1050,
+      // Slack allows about one message a second per channel; the outbox spaces
+      // posts from Slack's answer to the last one, so no margin is needed.
+      paceMs: options.outboxPaceMs ?? 1000,
       leaseMs: config.leaseSeconds * 1000,
       pollMs: options.outboxPollMs ?? 500,
     },

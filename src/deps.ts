@@ -3,6 +3,7 @@ import type { ChangeFeed } from "./changes.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/open.js";
+import type { Sql } from "./db/sql.js";
 import type { Llm } from "./llm/client.js";
 import type { Log } from "./log.js";
 import type { Metrics } from "./metrics.js";
@@ -13,6 +14,8 @@ import type { Outbox } from "./slack/outbox.js";
 export type Deps = {
   config: Config;
   db: Db;
+  /** Plain SQL for the few paths that run on every request (see db/sql.ts). */
+  sql: Sql;
   log: Log;
   clock: Clock;
   persona: Persona;

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { enqueue } from "../src/slack/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
-import { anyDatabase } from "./kit/database.js";
+import { anyDatabase, postgresAvailable } from "./kit/database.js";
 import { useBot } from "./kit/harness.js";
 import { until } from "./kit/wait.js";
 
@@ -48,17 +48,57 @@ test("a message is sent once, marked sent with Slack's ts, and carries its outbo
   expect(posts("C100")).toHaveLength(1);
 });
 
-test("a 429 waits for Retry-After, then the message goes out once", async () => {
+test("a 429 waits for Retry-After in place, then the message goes out once", async () => {
   h.fakeSlack.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
   const [id] = await queue("C101", "after the rate limit");
   const started = Date.now();
   await outbox().deliver([id as number]);
-  expect((await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status).toBe("pending");
-  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
-  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  const row = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+  // Retried by the outbox itself (one claim), not handed to the Web API client's own retry.
+  expect(row).toMatchObject({ status: "sent", attempts: 1 });
   expect(posts("C101").length).toBe(2); // the refused attempt and the one that landed
   expect(h.fakeSlack.history.get("C101")).toHaveLength(1);
 });
+
+test("after five 429s in a row a message is put back and sent later, once", async () => {
+  h.fakeSlack.failNext("chat.postMessage", { status: 429, retryAfter: 0 }, 5);
+  const [id] = await queue("C107", "through a long rate limit");
+  await outbox().deliver([id as number]);
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  // Claimed twice: the first claim gave up after five 429s and put it back.
+  expect((await db().outboxMessage.findUniqueOrThrow({ where: { id } })).attempts).toBe(2);
+  expect(posts("C107").length).toBe(6);
+  expect(h.fakeSlack.history.get("C107")).toHaveLength(1);
+});
+
+test.runIf(postgresAvailable())(
+  "claimers racing for the same messages on Postgres send each one once",
+  async () => {
+    await h.bot.slack.command("help");
+    const ids = await db().$transaction((tx) =>
+      enqueue(
+        tx,
+        Array.from({ length: 300 }, (_, i) => ({
+          workspaceId: "T1",
+          userId: `URACE${i}`,
+          text: `race ${i}`,
+        })),
+      ),
+    );
+    // Eight deliveries at once, each asking for every due message, plus the poll loop.
+    await Promise.all(Array.from({ length: 8 }, () => outbox().deliver()));
+    await until(
+      async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "sent" } })) === 300,
+    );
+    const posted = h.fakeSlack
+      .callsTo("chat.postMessage")
+      .filter((c) => String(c.args.text).startsWith("race "))
+      .map((c) => String(c.args.text));
+    expect(posted).toHaveLength(300);
+    expect(new Set(posted).size).toBe(300);
+  },
+);
 
 test("a 5xx is retried with backoff until it lands", async () => {
   h.fakeSlack.failNext("chat.postMessage", { status: 500 }, 2);

@@ -3,6 +3,7 @@ import { scheduleCadence, settle, threadReply } from "./kit/cadence.js";
 import { hours } from "./kit/coo.js";
 import { replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
+import { until } from "./kit/wait.js";
 
 const h = useBot();
 const db = () => h.bot.coo.deps.db;
@@ -56,7 +57,10 @@ test("thread replies become commitments and blockers (rules, no key) that link b
     },
     "EvStandup1",
   );
-  await settle();
+  // The event is acked first and read after: wait until the answer is fully recorded.
+  const recorded = () =>
+    db().standupAnswer.findFirst({ where: { userId: "U1", messageTs: "1796000001.000100" } });
+  await until(async () => ((await recorded())?.blockerNumbers.length ?? 0) > 0);
   const answer = await db().standupAnswer.findFirstOrThrow({
     where: { userId: "U1", messageTs: "1796000001.000100" },
   });
@@ -104,6 +108,7 @@ test("'Blockers: none' and 'no blockers' record nothing", async () => {
     ts: "1796000003.000100",
     text: "all good, no blockers",
   });
+  await until(async () => (await db().standupAnswer.count({ where: { userId: "U9" } })) === 2);
   await settle();
   expect(await db().blocker.count()).toBe(before);
   expect(await db().standupAnswer.count({ where: { userId: "U9" } })).toBe(2);

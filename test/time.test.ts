@@ -64,3 +64,44 @@ test("instants are described in the zone they belong to", () => {
     "Fri 4 Dec 17:00 (America/New_York)",
   );
 });
+
+test("the cached wall clock agrees with Intl minute by minute across 2026's offset changes", () => {
+  // Zones with DST in either hemisphere, a 45-minute offset, a half-hour DST
+  // shift (Lord Howe, which changes at 15:30 UTC) and one without DST, read
+  // every seven minutes and a bit through the year, so each change is crossed.
+  const zones = [
+    "America/New_York",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/Santiago",
+    "Asia/Tokyo",
+  ];
+  const start = Date.UTC(2026, 0, 1);
+  const end = Date.UTC(2027, 0, 1);
+  for (const timeZone of zones) {
+    const intl = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    for (let t = start; t < end; t += 7 * 60_000 + 1_234) {
+      const parts = Object.fromEntries(intl.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+      const w = wallClock(new Date(t), timeZone);
+      const got = [w.year, w.month, w.day, w.hour, w.minute, w.second].join(" ");
+      const want = [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second]
+        .map(Number)
+        .join(" ");
+      if (got !== want)
+        expect(`${timeZone} ${new Date(t).toISOString()}: ${got}`).toBe(
+          `${timeZone} ${new Date(t).toISOString()}: ${want}`,
+        );
+    }
+  }
+});

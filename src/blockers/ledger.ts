@@ -92,7 +92,7 @@ export async function resolveBlocker(
  * last seven days follow the open ones.
  */
 export async function listBlockers(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "db" | "sql">,
   workspaceId: string,
   options: { includeRecent: boolean; now: Date; offset: number; limit: number; userId?: string },
 ): Promise<{ items: Blocker[]; total: number; open: number }> {
@@ -120,25 +120,37 @@ export async function listBlockers(
   return { items, total, open: open ?? total };
 }
 
+const openQueuePage = {
+  name: "coo_open_blockers_page",
+  text: `
+    SELECT *, count(*) OVER () AS "total" FROM "Blocker"
+    WHERE "workspaceId" = $1 AND "status" = 'open'
+    ORDER BY "openedAt" ASC, "number" ASC
+    OFFSET $2 LIMIT $3`,
+};
+
+const openQueueCount = {
+  name: "coo_open_blockers_count",
+  text: `SELECT count(*) AS "total" FROM "Blocker" WHERE "workspaceId" = $1 AND "status" = 'open'`,
+};
+
 /**
  * The hot path (`/coo blockers`): one indexed query that returns the page and
- * the total together, as plain SQL, which under load costs a fraction of the
- * two ORM queries it replaces.
+ * the total together, in plain SQL (see db/sql.ts). A page past the end has
+ * no rows to carry the total, so it is counted apart.
  */
 async function openQueue(
-  deps: Pick<Deps, "db">,
+  deps: Pick<Deps, "sql">,
   workspaceId: string,
   options: { offset: number; limit: number },
 ): Promise<{ items: Blocker[]; total: number; open: number }> {
-  const rows = await deps.db.$queryRaw<Array<Blocker & { total: bigint }>>`
-    SELECT *, count(*) OVER () AS "total" FROM "Blocker"
-    WHERE "workspaceId" = ${workspaceId} AND "status" = 'open'
-    ORDER BY "openedAt" ASC, "number" ASC
-    OFFSET ${options.offset} LIMIT ${options.limit}`;
+  const rows = await deps.sql<Blocker & { total: number }>(openQueuePage, [
+    workspaceId,
+    options.offset,
+    options.limit,
+  ]);
   const total =
-    rows.length > 0
-      ? Number(rows[0]?.total)
-      : await deps.db.blocker.count({ where: { workspaceId, status: "open" } });
-  const items = rows.map(({ total: _total, ...b }) => b as Blocker);
+    rows[0]?.total ?? (await deps.sql<{ total: number }>(openQueueCount, [workspaceId]))[0]?.total ?? 0;
+  const items = rows.map(({ total: _total, ...blocker }) => blocker);
   return { items, total, open: total };
 }

@@ -155,24 +155,27 @@ export class CadenceEngine {
       where: { status: "open" },
       include: { cadence: true },
     });
-    for (const { cadence, ...run } of open) {
-      const handler = this.handlers.get(cadence.kind);
-      const ctx = { run, cadence, client: await this.deps.slackFor(cadence.workspaceId), now };
-      if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
-        await this.step(run, () => handler?.close?.(ctx), {
-          where: { id: run.id, status: "open" },
-          data: { status: "closed", closedAt: now },
-        });
-      } else if (
-        now.getTime() >= run.slot.getTime() + cadence.remindAfterMinutes * minute &&
-        !run.remindedAt
-      ) {
-        await this.step(run, () => handler?.remind?.(ctx), {
-          where: { id: run.id, remindedAt: null },
-          data: { remindedAt: now },
-        });
-      }
-    }
+    // Runs side by side: one run's reminders do not wait for another's to be sent.
+    await Promise.all(
+      open.map(async ({ cadence, ...run }) => {
+        const handler = this.handlers.get(cadence.kind);
+        const ctx = { run, cadence, client: await this.deps.slackFor(cadence.workspaceId), now };
+        if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
+          await this.step(run, () => handler?.close?.(ctx), {
+            where: { id: run.id, status: "open" },
+            data: { status: "closed", closedAt: now },
+          });
+        } else if (
+          now.getTime() >= run.slot.getTime() + cadence.remindAfterMinutes * minute &&
+          !run.remindedAt
+        ) {
+          await this.step(run, () => handler?.remind?.(ctx), {
+            where: { id: run.id, remindedAt: null },
+            data: { remindedAt: now },
+          });
+        }
+      }),
+    );
   }
 
   /**

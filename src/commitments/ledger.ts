@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import { CooError, forbidden, notFound } from "../errors.js";
 import type { Commitment, Person, Prisma } from "../generated/prisma/client.js";
-import { formatId, nextNumber } from "../ledger/ids.js";
+import { formatId } from "../ledger/ids.js";
 import { isPrivileged } from "../people/people.js";
 import { mention } from "../slack/mentions.js";
 
@@ -77,8 +77,37 @@ export async function findWorkstream(deps: Pick<Deps, "db">, workspaceId: string
   return found;
 }
 
+/**
+ * The whole of `/coo commit` in the database, as one statement: take the next
+ * short number, insert the commitment and its "created" history row, and read
+ * it back with its workstream's name. One round trip and one commit; the
+ * counter row is locked only for this statement.
+ */
+const insertCommitment = {
+  name: "coo_insert_commitment",
+  text: `
+    WITH counter AS (
+      INSERT INTO "Counter" ("workspaceId", "kind", "value") VALUES ($1, 'commitment', 1)
+      ON CONFLICT ("workspaceId", "kind") DO UPDATE SET "value" = "Counter"."value" + 1
+      RETURNING "value"
+    ), created AS (
+      INSERT INTO "Commitment" ("workspaceId", "number", "title", "ownerId", "creatorId", "dueAt",
+        "originalDueAt", "workstreamId", "channelId", "sourcePermalink", "dependsOnId",
+        "createdAt", "lastTouchedAt", "updatedAt")
+      SELECT $1, counter."value", $2::text, $3::text, $4::text, $5::timestamp(3), $5::timestamp(3),
+        $6::int, $7::text, $8::text, $9::int, $10::timestamp(3), $10::timestamp(3), $10::timestamp(3)
+      FROM counter
+      RETURNING *
+    ), history AS (
+      INSERT INTO "CommitmentChange" ("workspaceId", "commitmentId", "actorId", "kind", "toDueAt", "toOwnerId", "at")
+      SELECT $1, created."id", $4::text, 'created', $5::timestamp(3), $3::text, $10::timestamp(3) FROM created
+    )
+    SELECT created.*, workstream."name" AS "workstreamName"
+    FROM created LEFT JOIN "Workstream" workstream ON workstream."id" = created."workstreamId"`,
+};
+
 export async function createCommitment(
-  deps: LedgerDeps,
+  deps: Pick<Deps, "sql" | "clock" | "changes">,
   input: {
     workspaceId: string;
     actorId: string;
@@ -91,42 +120,24 @@ export async function createCommitment(
     dependsOnId?: number | undefined;
   },
 ): Promise<CommitmentRow> {
+  // The ledger's clock, not the database's: tests and the demo move it.
   const now = deps.clock.now();
-  // The number is taken in its own statement: the counter row stays locked for
-  // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
-  const number = await nextNumber(deps.db, input.workspaceId, "commitment");
-  // One nested write: the commitment and its "created" history row go in together.
-  const created = await deps.db.commitment.create({
-    data: {
-      workspaceId: input.workspaceId,
-      number,
-      title: input.title,
-      ownerId: input.ownerId,
-      creatorId: input.actorId,
-      dueAt: input.dueAt,
-      originalDueAt: input.dueAt,
-      workstreamId: input.workstreamId ?? null,
-      channelId: input.channelId ?? null,
-      sourcePermalink: input.sourcePermalink ?? null,
-      dependsOnId: input.dependsOnId ?? null,
-      // The ledger's clock, not the database's: tests and the demo move it.
-      createdAt: now,
-      lastTouchedAt: now,
-      history: {
-        create: {
-          workspaceId: input.workspaceId,
-          actorId: input.actorId,
-          kind: "created",
-          toDueAt: input.dueAt,
-          toOwnerId: input.ownerId,
-          at: now,
-        },
-      },
-    },
-    include: withWorkstream,
-  });
+  const [row] = await deps.sql<Commitment & { workstreamName: string | null }>(insertCommitment, [
+    input.workspaceId,
+    input.title,
+    input.ownerId,
+    input.actorId,
+    input.dueAt,
+    input.workstreamId ?? null,
+    input.channelId ?? null,
+    input.sourcePermalink ?? null,
+    input.dependsOnId ?? null,
+    now,
+  ]);
+  if (!row) throw new Error("the commitment insert returned no row");
+  const { workstreamName, ...commitment } = row;
   deps.changes.publish({ workspaceId: input.workspaceId, userIds: [input.ownerId, input.actorId] });
-  return created;
+  return { ...commitment, workstream: workstreamName === null ? null : { name: workstreamName } };
 }
 
 type Change = { workspaceId: string; number: number; actor: Person; reason?: string | undefined };

@@ -9,11 +9,14 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
 import { applyMigrations, readMigrations, type SqlSession } from "./migrate.js";
+import { pgliteSql, postgresSql, type Sql } from "./sql.js";
 
 export type Db = PrismaClient;
 
 export type Database = {
   prisma: Db;
+  /** Plain SQL for the hot request paths (see sql.ts). */
+  sql: Sql;
   kind: "pglite" | "postgres";
   /** Applies pending migrations; safe to call from several processes at once on Postgres. */
   migrate(): Promise<string[]>;
@@ -48,6 +51,7 @@ async function openPglite(dataDir: string, log: Log): Promise<Database> {
   const prisma = new PrismaClient({ adapter });
   return {
     prisma,
+    sql: pgliteSql(pglite),
     kind: "pglite",
     migrate: async () =>
       applyMigrations(session, await readMigrations(), (name) => log.info("applying migration", { name })),
@@ -70,6 +74,7 @@ async function openPostgres(url: string, log: Log): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    sql: postgresSql(pool),
     kind: "postgres",
     migrate: () => migratePostgres(url, log),
     ping: () => ping(prisma),

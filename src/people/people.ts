@@ -8,6 +8,11 @@ const freshForMs = 24 * 3600 * 1000;
 
 export type Profile = Person & { timeZone: string };
 
+const readPerson = {
+  name: "coo_person_by_slack_id",
+  text: 'SELECT * FROM "Person" WHERE "workspaceId" = $1 AND "slackUserId" = $2',
+};
+
 /**
  * The person behind a Slack user id, with their time zone. Reads users.info
  * when the stored profile is missing or stale; if Slack cannot be reached the
@@ -28,16 +33,15 @@ async function workspaceZone(db: Deps["db"], workspaceId: string): Promise<strin
 }
 
 export async function profileOf(
-  deps: Pick<Deps, "db" | "clock" | "config" | "log">,
+  deps: Pick<Deps, "db" | "sql" | "clock" | "config" | "log">,
   client: webApi.WebClient,
   workspaceId: string,
   userId: string,
 ): Promise<Profile> {
   const { db, clock, log } = deps;
   const now = clock.now();
-  let person = await db.person.findUnique({
-    where: { workspaceId_slackUserId: { workspaceId, slackUserId: userId } },
-  });
+  // Every command reads a profile: plain SQL keeps this off the ORM's per-query cost.
+  let [person] = await deps.sql<Person>(readPerson, [workspaceId, userId]);
   if (!person?.syncedAt || now.getTime() - person.syncedAt.getTime() > freshForMs) {
     try {
       const info = await client.users.info({ user: userId });

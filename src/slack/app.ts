@@ -60,6 +60,9 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       clientOptions,
       logger,
       extendedErrorHandler: true,
+      // coo keeps its state in the database; Bolt's in-memory conversation
+      // store would only cost a lookup on every request.
+      convoStore: false,
     });
   } else {
     receiver = new SignedHttpReceiver({
@@ -76,6 +79,9 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       clientOptions,
       logger,
       extendedErrorHandler: true,
+      // coo keeps its state in the database; Bolt's in-memory conversation
+      // store would only cost a lookup on every request.
+      convoStore: false,
     });
   }
 

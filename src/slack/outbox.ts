@@ -48,30 +48,31 @@ type Tx = Prisma.TransactionClient;
 // Slack and other processes, never about the business clock tests move.
 const realNow = () => new Date();
 
-/** Adds messages inside the caller's transaction: they exist if and only if the change does. */
+/**
+ * Adds messages inside the caller's transaction: they exist if and only if
+ * the change does. One insert for all of them; ids come back in the order
+ * given (the sequence numbers the rows in that order).
+ */
 export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
+  if (messages.length === 0) return [];
   const now = realNow();
-  const ids: number[] = [];
-  for (const m of messages) {
-    const row = await tx.outboxMessage.create({
-      data: {
-        workspaceId: m.workspaceId,
-        channel: m.channel ?? null,
-        userId: m.userId ?? null,
-        threadTs: m.threadTs ?? null,
-        text: m.text,
-        blocks: (m.blocks as Prisma.InputJsonValue | undefined) ?? undefined,
-        purpose: m.purpose ?? null,
-        runId: m.runId ?? null,
-        cadenceId: m.cadenceId ?? null,
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-      select: { id: true },
-    });
-    ids.push(row.id);
-  }
-  return ids;
+  const rows = await tx.outboxMessage.createManyAndReturn({
+    data: messages.map((m) => ({
+      workspaceId: m.workspaceId,
+      channel: m.channel ?? null,
+      userId: m.userId ?? null,
+      threadTs: m.threadTs ?? null,
+      text: m.text,
+      blocks: (m.blocks as Prisma.InputJsonValue | undefined) ?? undefined,
+      purpose: m.purpose ?? null,
+      runId: m.runId ?? null,
+      cadenceId: m.cadenceId ?? null,
+      nextAttemptAt: now,
+      createdAt: now,
+    })),
+    select: { id: true },
+  });
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -190,6 +191,11 @@ export class Outbox {
     const perChannel = Math.max(1, Math.floor(this.options.leaseMs / Math.max(this.options.paceMs, 1) / 2));
     const only = ids ? `AND "id" = ANY($5::int[])` : "";
     const params: unknown[] = [this.holder, until, now, perChannel, ...(ids ? [ids] : [])];
+    // The claimable test is repeated at the FOR UPDATE level on purpose: when
+    // another claimer took a row between this statement's snapshot and its
+    // lock, Postgres re-checks only the locking level's own conditions
+    // against the row as it is now. Without them the row would be claimed twice.
+    const claimable = `(("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3))`;
     return this.deps.db.$queryRawUnsafe<OutboxMessage[]>(
       `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1, "lockedUntil" = $2, "attempts" = "attempts" + 1
        WHERE "id" IN (
@@ -198,17 +204,24 @@ export class Outbox {
              SELECT "id", ROW_NUMBER() OVER (
                PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId") ORDER BY "id") AS "rank"
              FROM "OutboxMessage"
-             WHERE (("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3)) ${only}
+             WHERE ${claimable} ${only}
            ) AS "ranked" WHERE "rank" <= $4)
+         AND ${claimable}
          ORDER BY "id" LIMIT 2000 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       ...params,
     );
   }
 
-  /** Reserves this channel's next send slot (shared by every process) and waits for it. */
+  /**
+   * Reserves this channel's next send slot (shared by every process) and
+   * waits for it. Slots are `paceMs` apart, and `spaceAfter` pushes the next
+   * one to `paceMs` after Slack *answered* the last post: a post can only
+   * arrive after the answer to the one before, so two never land closer
+   * together than the pace, whatever the network's jitter.
+   */
   private async pace(key: string): Promise<void> {
-    if (this.options.paceMs <= 0) return;
+    // Even with no pace (tests), a Retry-After hold on the channel is honoured here.
     const now = realNow();
     const rows = await this.deps.db.$queryRaw<Array<{ nextAt: Date }>>`
       INSERT INTO "OutboxPace" ("key", "nextAt") VALUES (${key}, ${new Date(now.getTime() + this.options.paceMs)})
@@ -217,6 +230,10 @@ export class Outbox {
     const slot = (rows[0]?.nextAt.getTime() ?? now.getTime()) - this.options.paceMs;
     const wait = slot - Date.now();
     if (wait > 0) await sleep(wait);
+  }
+
+  private async spaceAfter(key: string): Promise<void> {
+    if (this.options.paceMs > 0) await this.holdChannel(key, this.options.paceMs);
   }
 
   private async holdChannel(key: string, ms: number): Promise<void> {
@@ -251,11 +268,11 @@ export class Outbox {
             metadata: { event_type: "coo_outbox", event_payload: { id: m.id } },
           });
           ts = posted.ts as string;
+          await this.spaceAfter(key);
         } catch (error) {
           const { kind, retryAfter } = errorCode(error);
           if (kind !== "rate" || rateLimited >= 4) throw error;
-          // The next pace() adds one gap on top: hold the channel for the rest of Retry-After.
-          await this.holdChannel(key, (retryAfter ?? 1) * 1000 - this.options.paceMs);
+          await this.holdChannel(key, (retryAfter ?? 1) * 1000);
         }
       }
       const now = realNow();

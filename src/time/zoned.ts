@@ -25,8 +25,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall clock in `timeZone` at `instant`; weekday 0 is Sunday. */
-export function wallClock(instant: Date, timeZone: string): ZonedParts {
+/** The wall clock in `timeZone` at `instant`, read from Intl; weekday 0 is Sunday. */
+function readWallClock(instant: Date, timeZone: string): ZonedParts {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
   return {
@@ -40,11 +40,42 @@ export function wallClock(instant: Date, timeZone: string): ZonedParts {
   };
 }
 
+// Intl's formatToParts is the slow part of every date a command reads or
+// writes. Since 1970 every zone's offset is a whole number of minutes and
+// changes only on a quarter hour (UTC), so one offset serves a zone for each
+// 15-minute bucket. Earlier instants are read from Intl every time.
+const bucketMs = 15 * 60_000;
+const offsets = new Map<string, number>();
+
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (east positive). */
 export function offsetMs(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
+  const t = instant.getTime();
+  const bucket = Math.floor(t / bucketMs);
+  const key = `${timeZone} ${bucket}`;
+  const cached = t >= 0 ? offsets.get(key) : undefined;
+  if (cached !== undefined) return cached;
+  const w = readWallClock(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  const offset = asUtc - Math.floor(t / 1000) * 1000;
+  if (t >= 0) {
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The wall clock in `timeZone` at `instant`; weekday 0 is Sunday. */
+export function wallClock(instant: Date, timeZone: string): ZonedParts {
+  const local = new Date(instant.getTime() + offsetMs(instant, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
+  };
 }
 
 /**

@@ -48,6 +48,10 @@ export class FakeSlack {
   /** The chance that any chat.postMessage is answered 429 anyway. */
   randomRateLimit = 0;
   private readonly lastPost = new Map<string, number>();
+  /** Posts refused per channel because they came within `channelRateMs` of the last one. */
+  readonly tooSoon = new Map<string, number>();
+  /** Posts refused per channel by `randomRateLimit`, which no sender could avoid. */
+  readonly refusedAnyway = new Map<string, number>();
   private readonly delays: Array<{
     method: string;
     ms: number;
@@ -188,6 +192,8 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.failures.clear();
+    this.tooSoon.clear();
+    this.refusedAnyway.clear();
   }
 
   async stop(): Promise<void> {
@@ -219,7 +225,10 @@ export class FakeSlack {
     if (method === "chat.postMessage" && (this.channelRateMs > 0 || this.randomRateLimit > 0)) {
       const channel = String(args.channel);
       const last = this.lastPost.get(channel) ?? 0;
-      if (Date.now() - last < this.channelRateMs || Math.random() < this.randomRateLimit) {
+      const tooSoon = Date.now() - last < this.channelRateMs;
+      if (tooSoon || Math.random() < this.randomRateLimit) {
+        const counts = tooSoon ? this.tooSoon : this.refusedAnyway;
+        counts.set(channel, (counts.get(channel) ?? 0) + 1);
         return { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } };
       }
       this.lastPost.set(channel, Date.now());
