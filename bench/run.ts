@@ -386,7 +386,7 @@ async function benchSweep(label: string, database: Config["database"]): Promise<
     const again = await coo.sweeper.sweep();
     const secondMs = performance.now() - second;
     return [
-      `${label.padEnd(10)} first sweep  ${firstMs.toFixed(0).padStart(6)} ms  (${report.candidates} candidates, ${report.sent} pings in ${report.messages} DMs)`,
+      `${label.padEnd(10)} first sweep  ${report.decideMs.toFixed(0).padStart(6)} ms to find, decide and record ${report.sent} pings (${report.candidates} candidates) with their ${report.messages} DMs queued; sending them took ${(firstMs - report.decideMs).toFixed(0)} ms more`,
       `${label.padEnd(10)} second sweep ${secondMs.toFixed(0).padStart(6)} ms  (${again.sent} pings: nothing repeats)`,
     ];
   } finally {

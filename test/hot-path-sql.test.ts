@@ -3,6 +3,7 @@ import { ChangeFeed } from "../src/changes.js";
 import { createCommitment } from "../src/commitments/ledger.js";
 import { type Database, openDatabase } from "../src/db/open.js";
 import { createLog } from "../src/log.js";
+import { enqueue } from "../src/slack/outbox.js";
 import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 
 // The plain-SQL paths (db/sql.ts) must read and write exactly what Prisma
@@ -71,6 +72,46 @@ function suite(name: string, makeDatabase: () => Promise<TestDatabase>, enabled:
         where: { workspaceId_kind: { workspaceId: "TSQL", kind: "commitment" } },
       });
       expect(counter?.value).toBe(2);
+    });
+
+    test("messages queued in one statement keep their order, their blocks and their empty fields", async () => {
+      const ids = await database.prisma.$transaction((tx) =>
+        enqueue(tx, [
+          {
+            workspaceId: "TSQL",
+            channel: "C1",
+            text: "root",
+            blocks: [{ type: "section", text: { type: "mrkdwn", text: '*root* "quoted"' } }],
+            purpose: "standup_root",
+          },
+          { workspaceId: "TSQL", userId: "U1", text: "a DM, with 'quotes' and ümlauts" },
+          { workspaceId: "TSQL", channel: "C1", threadTs: "1.2", text: "in the thread" },
+        ]),
+      );
+      expect(ids).toHaveLength(3);
+      const rows = await database.prisma.outboxMessage.findMany({
+        where: { id: { in: ids } },
+        orderBy: { id: "asc" },
+      });
+      expect(rows.map((r) => r.text)).toEqual(["root", "a DM, with 'quotes' and ümlauts", "in the thread"]);
+      expect(rows[0]).toMatchObject({
+        channel: "C1",
+        userId: null,
+        purpose: "standup_root",
+        status: "pending",
+        attempts: 0,
+        blocks: [{ type: "section", text: { type: "mrkdwn", text: '*root* "quoted"' } }],
+      });
+      expect(rows[1]).toMatchObject({
+        channel: null,
+        userId: "U1",
+        blocks: null,
+        threadTs: null,
+        runId: null,
+      });
+      expect(rows[2]).toMatchObject({ threadTs: "1.2" });
+      expect(Math.abs((rows[0]?.createdAt.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+      expect(await database.prisma.$transaction((tx) => enqueue(tx, []))).toEqual([]);
     });
 
     test("a person read with plain SQL equals the Prisma row, dates included", async () => {

@@ -307,3 +307,20 @@ test.runIf(postgresAvailable())(
     }
   },
 );
+
+test("someone with twenty commitments at risk gets one DM within Slack's 50 blocks: the fifteen most urgent, the rest counted", async () => {
+  // A later Wednesday than the tests above: the sweep lease follows the test clock.
+  at("2027-03-03T15:00:00Z"); // Wed 10:00 in New York
+  for (let i = 0; i < 20; i++) await commit("U7", `task number ${i} by tomorrow ${i < 10 ? "3pm" : "4pm"}`);
+  h.fakeSlack.reset();
+  at("2027-03-03T15:05:00Z");
+  expect(await sweep()).toMatchObject({ sent: 20, messages: 1 });
+  const [dm] = dmsTo("U7");
+  const blocks = (dm?.args.blocks ?? []) as unknown[];
+  expect(blocks.length).toBeLessThanOrEqual(50);
+  const text = textOf(dm?.args);
+  expect(text).toContain("…and 5 more. `/coo risks`");
+  // The ten due at 3pm come before any due at 4pm.
+  for (let i = 0; i < 10; i++) expect(text).toContain(`task number ${i}`);
+  expect(text.match(/task number \d+/g)).toHaveLength(15);
+});

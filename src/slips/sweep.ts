@@ -6,7 +6,7 @@ import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { sweepHandoffs } from "../handoffs/escalate.js";
 import { cronLogger } from "../log.js";
-import { actions, button, section } from "../slack/blocks.js";
+import { actions, button, context, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
@@ -24,7 +24,14 @@ export type SweepReport = {
   flagged: number;
   sent: number;
   messages: number;
+  /** Milliseconds to find, decide and record (with the messages queued); delivery is after. */
+  decideMs: number;
+  /** Milliseconds the queued messages then took to reach Slack. */
+  deliverMs: number;
 };
+
+/** Two blocks an item plus a heading and a footer stays well under Slack's 50. */
+export const maxItemsPerMessage = 15;
 
 type Item = {
   commitment: CommitmentRow;
@@ -81,7 +88,16 @@ export class SlipSweeper {
     const { db, log } = this.deps;
     const now = this.deps.clock.now();
     const sweepId = randomBytes(6).toString("hex");
-    const report: SweepReport = { skipped: false, candidates: 0, flagged: 0, sent: 0, messages: 0 };
+    const started = performance.now();
+    const report: SweepReport = {
+      skipped: false,
+      candidates: 0,
+      flagged: 0,
+      sent: 0,
+      messages: 0,
+      decideMs: 0,
+      deliverMs: 0,
+    };
     if (!(await this.acquire(sweepId, now))) return { ...report, skipped: true };
     try {
       const soon = await db.commitment.findMany({
@@ -107,7 +123,7 @@ export class SlipSweeper {
         const w = await db.workspace.findUnique({ where: { id: workspaceId } });
         return w ? policyOf(w) : undefined;
       });
-      if (candidates.length === 0) return report;
+      if (candidates.length === 0) return { ...report, decideMs: Math.round(performance.now() - started) };
 
       const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
       const workspaces = new Map(
@@ -161,29 +177,24 @@ export class SlipSweeper {
         if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
         items.push({ commitment: c, risk, step, to });
       }
-      if (items.length === 0) return report;
+      if (items.length === 0) return { ...report, decideMs: Math.round(performance.now() - started) };
 
       // The steps and their messages are written together: a crash after this
       // transaction loses nothing (the outbox sends), and before it sends nothing.
       const ids = await db.$transaction(async (tx) => {
-        await tx.escalation.createMany({
-          data: items.map((i) => ({
-            workspaceId: i.commitment.workspaceId,
-            commitmentId: i.commitment.id,
-            step: i.step,
-            dueAt: i.commitment.dueAt,
-            reason: i.risk,
-            recipientId: i.to.id,
-            sweepId,
-            sentAt: now,
-          })),
-          skipDuplicates: true,
-        });
-        const claimed = new Set(
-          (
-            await tx.escalation.findMany({ where: { sweepId }, select: { commitmentId: true, step: true } })
-          ).map((r) => `${r.commitmentId}:${r.step}`),
-        );
+        // One statement for every step; the unique (commitment, step, due date)
+        // drops any another sweep already recorded, and RETURNING says which are ours.
+        const column = <T>(pick: (i: Item) => T) => items.map(pick);
+        const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
+          INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
+          SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${sweepId}, ${now}
+          FROM unnest(${column((i) => i.commitment.workspaceId)}::text[], ${column((i) => i.commitment.id)}::int[],
+            ${column((i) => i.step)}::text[], ${column((i) => i.commitment.dueAt.toISOString())}::text[],
+            ${column((i) => i.risk)}::text[], ${column((i) => i.to.id)}::text[])
+            AS e(workspace, commitment, step, due, reason, recipient)
+          ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
+          RETURNING "commitmentId", "step"`;
+        const claimed = new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`));
         const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
         report.sent += mine.length;
         const groups = new Map<string, Item[]>();
@@ -197,7 +208,9 @@ export class SlipSweeper {
           [...groups.values()].map((group) => this.compose(group, now, zoneOf)),
         );
       });
+      report.decideMs = Math.round(performance.now() - started);
       await this.deps.outbox.deliver(ids);
+      report.deliverMs = Math.round(performance.now() - started - report.decideMs);
       this.deps.metrics.pings.inc(report.sent);
       log.info("slip sweep", { ...report, sweepId });
       return report;
@@ -246,7 +259,9 @@ export class SlipSweeper {
         ),
       );
     }
-    for (const item of group) {
+    // Slack takes at most 50 blocks in a message: the most overdue first, the rest counted.
+    const shown = [...group].sort((a, b) => a.commitment.dueAt.getTime() - b.commitment.dueAt.getTime());
+    for (const item of shown.slice(0, maxItemsPerMessage)) {
       const c = item.commitment;
       const value = { t: "mine", p: 0, n: c.number };
       blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
@@ -262,6 +277,14 @@ export class SlipSweeper {
           ),
         );
       }
+    }
+    if (shown.length > maxItemsPerMessage) {
+      const more = shown.length - maxItemsPerMessage;
+      blocks.push(
+        context(
+          `…and ${more} more. \`/coo risks\` lists every commitment at risk${toOwner ? "" : " in the workspace"}.`,
+        ),
+      );
     }
     const text = `${group.length} commitment(s) ${toOwner ? "of yours need a look" : `need attention (${group.map((i) => mention(i.commitment.ownerId)).join(", ")})`}`;
     return {

@@ -233,6 +233,13 @@ export class FakeSlack {
       }
       this.lastPost.set(channel, Date.now());
     }
+    // Slack's own limits on Block Kit: 50 blocks in a message, 100 in a view.
+    const blockLimit = method.startsWith("views.") ? 100 : 50;
+    const blocks = method.startsWith("views.")
+      ? (args.view as { blocks?: unknown[] } | undefined)?.blocks
+      : (args.blocks as unknown[] | undefined);
+    if (Array.isArray(blocks) && blocks.length > blockLimit)
+      return { status: 200, body: { ok: false, error: "invalid_blocks" } };
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       if ("status" in failure && failure.status === 429) {
