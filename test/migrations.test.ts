@@ -142,3 +142,27 @@ test("the committed migrations build exactly the schema in prisma/schema.prisma"
     await viaMigrations.close();
   }
 }, 120_000);
+
+test("every table of workspace data names its workspace; the few that do not are named here", async () => {
+  const db = await pgliteDatabase();
+  const database = await openDatabase(db.config, quiet);
+  try {
+    await database.migrate();
+    const rows = await database.prisma.$queryRaw<Array<{ table_name: string }>>`
+      SELECT t.table_name FROM information_schema.tables t
+      WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+        AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
+          WHERE c.table_schema = 'public' AND c.table_name = t.table_name AND c.column_name = 'workspaceId')
+      ORDER BY t.table_name`;
+    expect(rows.map((r) => r.table_name)).toEqual([
+      "Installation", // its id is the workspace id
+      "Lease", // one row per process-wide lease (the slip sweep), no workspace data
+      "OutboxPace", // keyed by "<workspace>:<channel>"
+      "Workspace",
+      "_prisma_migrations",
+    ]);
+  } finally {
+    await database.close();
+    await db.drop();
+  }
+});

@@ -111,7 +111,7 @@ async function renderQueue(
   return { text: `${open} open blocker(s)`, blocks, response_type: "ephemeral" };
 }
 
-export function register({ app, commands }: Slack, deps: Deps): void {
+export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "blocker",
     usage: usage.blocker,
@@ -173,7 +173,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
 
   const refused = () => badInput("That button is out of date. Run `/coo blockers` again.");
 
-  app.action(actionIds.resolve, async ({ ack, body, action, respond, client }) => {
+  listeners.action(actionIds.resolve, async ({ ack, body, action, respond, client }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
@@ -186,7 +186,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     }
   });
 
-  app.action(new RegExp(`^${actionIds.page}:(prev|next)$`), async ({ ack, body, action, respond }) => {
+  listeners.action(new RegExp(`^${actionIds.page}:(prev|next)$`), async ({ ack, body, action, respond }) => {
     await ack();
     const value = readValue(listValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();

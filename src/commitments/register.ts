@@ -93,7 +93,7 @@ async function renderList(
   );
 }
 
-export function register({ app, commands }: Slack, deps: Deps): void {
+export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "commit",
     usage: usage.commit,
@@ -320,7 +320,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     },
   });
 
-  registerButtons({ app, deps });
+  registerButtons({ listeners, deps });
 }
 
 /** A DM to the owner when someone else records or hands them work: through the outbox, paced and retried. */
@@ -338,10 +338,10 @@ const slipMetadata = z.object({
 
 const hasResponseUrl = (body: object) => "response_url" in body && Boolean(body.response_url);
 
-function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void {
+function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; deps: Deps }): void {
   const refused = () => badInput("That button is out of date. Run the command again.");
 
-  app.action(actionIds.done, async ({ ack, body, action, respond, client }) => {
+  listeners.action(actionIds.done, async ({ ack, body, action, respond, client }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
@@ -358,7 +358,7 @@ function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void
     }
   });
 
-  app.action(
+  listeners.action(
     new RegExp(`^${actionIds.page}:(prev|next)$`),
     async ({ ack, body, action, respond, client }) => {
       await ack();
@@ -371,7 +371,7 @@ function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void
     },
   );
 
-  app.action("commitment_confirm", async ({ ack, body, action, respond, client }) => {
+  listeners.action("commitment_confirm", async ({ ack, body, action, respond, client }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
@@ -386,7 +386,7 @@ function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void
     }
   });
 
-  app.action(actionIds.slip, async ({ ack, body, action, client }) => {
+  listeners.action(actionIds.slip, async ({ ack, body, action, client }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value || !("trigger_id" in body)) throw refused();
@@ -407,7 +407,7 @@ function registerButtons({ app, deps }: { app: Slack["app"]; deps: Deps }): void
     });
   });
 
-  app.view(actionIds.slipModal, async ({ ack, body, view, client }) => {
+  listeners.view(actionIds.slipModal, async ({ ack, body, view, client }) => {
     const meta = readValue(slipMetadata, view.private_metadata);
     const workspaceId = body.team?.id ?? "";
     const state = view.state.values;

@@ -57,7 +57,9 @@ export async function sweepHandoffs(
         : `${step === "remind_from" ? "Still open: " : ""}${side(h.toId, h.toText)} has been waiting ${days >= 1 ? `${days} day(s)` : "a while"} on *${quote(h.what)}* from you (${formatId("handoff", h.number)}). When can it land? \`/coo handoff done ${formatId("handoff", h.number)}\` once it has.`;
     const ids = await deps.db.$transaction(async (tx) => {
       const { count } = await tx.handoffNudge.createMany({
-        data: [{ handoffId: h.id, step, recipientId: recipient, sweepId, sentAt: now }],
+        data: [
+          { workspaceId: h.workspaceId, handoffId: h.id, step, recipientId: recipient, sweepId, sentAt: now },
+        ],
         skipDuplicates: true,
       });
       return count === 1 ? enqueue(tx, [{ workspaceId: h.workspaceId, userId: recipient, text }]) : [];

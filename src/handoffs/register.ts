@@ -75,7 +75,7 @@ async function nudge(deps: Deps, workspaceId: string, value: DraftValue, number:
   await deps.outbox.deliver(ids);
 }
 
-export function register({ app, commands }: Slack, deps: Deps): void {
+export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "handoff",
     usage: "handoff <what> from @a to @b [since <when>] | handoff done <id>",
@@ -149,7 +149,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     },
   });
 
-  app.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond }) => {
+  listeners.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond }) => {
     await ack();
     const value = readValue(draftValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw badInput("That button is out of date. Tell me about the handoff again.");

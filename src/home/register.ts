@@ -3,7 +3,7 @@ import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { homeView } from "./view.js";
 
-export function register({ app }: Slack, deps: Deps): void {
+export function register({ listeners }: Slack, deps: Deps): void {
   const publish = async (workspaceId: string, userId: string) => {
     const client = await deps.slackFor(workspaceId);
     const person = await profileOf(deps, client, workspaceId, userId);
@@ -13,7 +13,7 @@ export function register({ app }: Slack, deps: Deps): void {
     });
   };
 
-  app.event("app_home_opened", async ({ event, context }) => {
+  listeners.event("app_home_opened", async ({ event, context }) => {
     if (event.tab !== "home") return;
     await publish(context.teamId ?? "", event.user);
   });

@@ -117,10 +117,10 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
 }
 
 export function register(slack: Slack, deps: Deps): void {
-  const { app } = slack;
+  const { listeners } = slack;
   registerSeats(slack, deps);
 
-  app.event("app_mention", async ({ event, client, context }) => {
+  listeners.event("app_mention", async ({ event, client, context }) => {
     await route(deps, client, {
       workspaceId: context.teamId ?? "",
       userId: event.user ?? "",
@@ -132,7 +132,7 @@ export function register(slack: Slack, deps: Deps): void {
     });
   });
 
-  app.event("message", async ({ event, client, context }) => {
+  listeners.event("message", async ({ event, client, context }) => {
     const message = event as MessageLike;
     if (message.channel_type !== "im" || message.bot_id || !message.user || !message.text || message.subtype)
       return;

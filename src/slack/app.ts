@@ -7,6 +7,7 @@ import { CommandRouter } from "./commands.js";
 import { claimEvent } from "./dedupe.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { botScopes, installer } from "./installations.js";
+import { Listeners } from "./listeners.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
 
@@ -17,6 +18,8 @@ type ExtendedErrorHandler = Parameters<SlackApp["error"]>[0];
 export type Slack = {
   app: SlackApp;
   commands: CommandRouter;
+  /** Where features register buttons, modals and events (one Bolt listener per kind). */
+  listeners: Listeners;
   /** HTTP mode only: the receiver that owns the port. */
   receiver: SignedHttpReceiver | undefined;
 };
@@ -155,7 +158,9 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     await ack({ response_type: "ephemeral", ...(await subcommand.run({ ...input, args })) });
   });
 
-  return { app, commands, receiver };
+  const listeners = new Listeners();
+  listeners.attach(app);
+  return { app, commands, listeners, receiver };
 }
 
 function unknownNote(word: string, reply: { blocks?: unknown[] }) {

@@ -49,7 +49,7 @@ async function snooze(deps: Deps, c: CommitmentRow, until: Date): Promise<void> 
   await deps.db.commitment.update({ where: { id: c.id }, data: { snoozedUntil: until } });
 }
 
-export function register({ app, commands }: Slack, deps: Deps): void {
+export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "snooze",
     usage: "snooze <id> for <n> days | snooze <id> until <when>",
@@ -135,7 +135,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     },
   });
 
-  app.action("nudge_snooze", async ({ ack, body, action, respond, client }) => {
+  listeners.action("nudge_snooze", async ({ ack, body, action, respond, client }) => {
     await ack();
     const value = readValue(snoozeValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw badInput("That button is out of date.");
@@ -149,7 +149,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     });
   });
 
-  app.action("nudge_help", async ({ ack, body, action, client }) => {
+  listeners.action("nudge_help", async ({ ack, body, action, client }) => {
     await ack();
     const value = readValue(helpValue, "value" in action ? (action.value as string) : undefined);
     if (!value || !("trigger_id" in body)) throw badInput("That button is out of date.");
@@ -182,7 +182,7 @@ export function register({ app, commands }: Slack, deps: Deps): void {
     });
   });
 
-  app.view("nudge_help_modal", async ({ ack, body, view, client }) => {
+  listeners.view("nudge_help_modal", async ({ ack, body, view, client }) => {
     const meta = readValue(helpValue, view.private_metadata);
     const what = view.state.values.what?.value?.value?.trim() ?? "";
     const who = view.state.values.who?.value?.selected_user ?? undefined;

@@ -18,12 +18,12 @@ export type MessageLike = {
   channel_type?: string;
 };
 
-export function register({ app }: Slack, deps: Deps, engine: CadenceEngine): void {
+export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine): void {
   engine.handle("standup", standupHandler(deps));
   engine.handle("review", reviewHandler(deps));
   engine.handle("planning", planningHandler(deps));
 
-  app.event("message", async ({ event, client, context }) => {
+  listeners.event("message", async ({ event, client, context }) => {
     const message = event as MessageLike;
     if (message.bot_id || !message.user || !message.text) return;
     if (message.subtype && message.subtype !== "thread_broadcast" && message.subtype !== "file_share") return;

@@ -6,7 +6,7 @@ import type { Slack } from "../slack/app.js";
  * When a workspace uninstalls coo (or revokes its tokens), its schedules stop
  * at once and nothing more is sent there. Its ledger stays, in case it comes back.
  */
-export function register({ app }: Slack, deps: Deps, engine: CadenceEngine): void {
+export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine): void {
   const stop = async (workspaceId: string, why: string) => {
     await deps.db.$transaction([
       deps.db.installation.deleteMany({ where: { id: workspaceId } }),
@@ -19,10 +19,10 @@ export function register({ app }: Slack, deps: Deps, engine: CadenceEngine): voi
     await engine.rebuild();
     deps.log.warn("workspace stopped", { workspace: workspaceId, why });
   };
-  app.event("app_uninstalled", async ({ context }) => {
+  listeners.event("app_uninstalled", async ({ context }) => {
     if (context.teamId) await stop(context.teamId, "app_uninstalled");
   });
-  app.event("tokens_revoked", async ({ event, context }) => {
+  listeners.event("tokens_revoked", async ({ event, context }) => {
     if (context.teamId && (event.tokens.bot?.length ?? 0) > 0) await stop(context.teamId, "tokens_revoked");
   });
 }
