@@ -11,6 +11,7 @@ import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
+import { formatterFor } from "../time/zoned.js";
 import { extractItems, todayPart } from "./extract.js";
 
 export const defaultQuestions = [
@@ -20,9 +21,7 @@ export const defaultQuestions = [
 ];
 
 function dayTitle(slot: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short" })
-    .format(slot)
-    .replace(",", "");
+  return formatterFor("day", timeZone).format(slot).replace(",", "");
 }
 
 /** Channel members minus bots and minus people out of office at the slot. */

@@ -1,5 +1,5 @@
 import * as chrono from "chrono-node";
-import { wallClock, zonedToUtc } from "./zoned.js";
+import { formatterFor, wallClock, zonedToUtc } from "./zoned.js";
 
 /** When a date is given without a time, work is due at the end of that working day. */
 export const defaultDueHour = 17;
@@ -51,26 +51,7 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
 
 /** For messages: "Fri 27 Nov 17:00 (America/New_York)". */
 export function describeInstant(at: Date, timeZone: string): string {
-  return `${describer(timeZone).format(at).replace(",", "")} (${timeZone})`;
-}
-
-// Building an Intl formatter costs far more than using one: keep one per zone.
-const describers = new Map<string, Intl.DateTimeFormat>();
-function describer(timeZone: string): Intl.DateTimeFormat {
-  let f = describers.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "short",
-      day: "numeric",
-      month: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    describers.set(timeZone, f);
-  }
-  return f;
+  return `${formatterFor("instant", timeZone).format(at).replace(",", "")} (${timeZone})`;
 }
 
 /** Slack renders this in each reader's own time zone; the fallback is for clients that cannot. */

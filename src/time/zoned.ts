@@ -3,14 +3,14 @@
 export type WallTime = { year: number; month: number; day: number; hour: number; minute: number };
 export type ZonedParts = WallTime & { second: number; weekday: number };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const weekdays: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
+/** The ways coo reads or writes a time in a zone: a locale and Intl's options. */
+const styles = {
+  /** Every field, as numbers: what the wall-clock arithmetic reads. */
+  parts: [
+    "en-US",
+    {
       hourCycle: "h23",
       year: "numeric",
       month: "numeric",
@@ -19,8 +19,34 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       minute: "numeric",
       second: "numeric",
       weekday: "short",
-    });
-    formatters.set(timeZone, f);
+    },
+  ],
+  /** "Fri, 27 Nov, 17:00" */
+  instant: [
+    "en-GB",
+    {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    },
+  ],
+  /** "Thu, 3 Dec" */
+  day: ["en-GB", { weekday: "short", day: "numeric", month: "short" }],
+} satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per style and zone: building one costs far more than using it. */
+export function formatterFor(style: keyof typeof styles, timeZone: string): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const [locale, options] = styles[style];
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, f);
   }
   return f;
 }
@@ -28,7 +54,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 /** The wall clock in `timeZone` at `instant`, read from Intl; weekday 0 is Sunday. */
 function readWallClock(instant: Date, timeZone: string): ZonedParts {
   const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  for (const p of formatterFor("parts", timeZone).formatToParts(instant)) parts[p.type] = p.value;
   return {
     year: Number(parts.year),
     month: Number(parts.month),
