@@ -202,10 +202,12 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const caughtUp = cadence.catchUp().catch((error) => log.error("catch-up failed", { error }));
 
   const housekeeping = setInterval(
-    () =>
+    () => {
       void forgetOldEvents(deps.db, clock.now()).catch((error) =>
         log.warn("event cleanup failed", { error }),
-      ),
+      );
+      void deps.outbox.forgetOld().catch((error) => log.warn("outbox cleanup failed", { error }));
+    },
     60 * 60 * 1000,
   );
   housekeeping.unref();

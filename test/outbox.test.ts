@@ -190,3 +190,31 @@ test("messages to one channel are paced about a second apart, across processes",
     await database.drop();
   }
 });
+
+test("housekeeping forgets sent messages after two weeks and failed ones after a month, and nothing waiting", async () => {
+  await h.bot.slack.command("help");
+  const now = new Date();
+  const daysAgo = (n: number) => new Date(now.getTime() - n * 24 * 3600 * 1000);
+  const row = (text: string, status: "sent" | "failed" | "pending", at: Date) => ({
+    workspaceId: "T1",
+    channel: "C108",
+    text,
+    status,
+    createdAt: at,
+    nextAttemptAt: at,
+    ...(status === "sent" ? { sentAt: at } : {}),
+  });
+  await db().outboxMessage.createMany({
+    data: [
+      row("old sent", "sent", daysAgo(15)),
+      row("recent sent", "sent", daysAgo(13)),
+      row("old failed", "failed", daysAgo(31)),
+      row("recent failed", "failed", daysAgo(20)),
+      // Written long ago, and waiting for a retry tomorrow (so the poll loop leaves it be).
+      { ...row("old but still waiting", "pending", daysAgo(40)), nextAttemptAt: daysAgo(-1) },
+    ],
+  });
+  expect(await outbox().forgetOld(now)).toBe(2);
+  const left = await db().outboxMessage.findMany({ where: { channel: "C108" }, select: { text: true } });
+  expect(left.map((r) => r.text).sort()).toEqual(["old but still waiting", "recent failed", "recent sent"]);
+});

@@ -41,6 +41,8 @@ const permanent = new Set([
   "user_disabled",
 ]);
 const maxAttempts = 8;
+const sentKeptDays = 14;
+const failedKeptDays = 30;
 
 type Tx = Prisma.TransactionClient;
 
@@ -142,6 +144,24 @@ export class Outbox {
     this.running = false;
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Housekeeping: sent messages are kept two weeks (long enough to look into
+   * a complaint), failed ones a month; the table would otherwise grow with
+   * every prompt, reminder and ping. Returns how many rows went.
+   */
+  async forgetOld(now = realNow()): Promise<number> {
+    const day = 24 * 3600 * 1000;
+    const { count } = await this.deps.db.outboxMessage.deleteMany({
+      where: {
+        OR: [
+          { status: "sent", sentAt: { lt: new Date(now.getTime() - sentKeptDays * day) } },
+          { status: "failed", createdAt: { lt: new Date(now.getTime() - failedKeptDays * day) } },
+        ],
+      },
+    });
+    return count;
   }
 
   /** Messages waiting (pending or being sent): the outbox depth. */
