@@ -218,3 +218,24 @@ test("housekeeping forgets sent messages after two weeks and failed ones after a
   const left = await db().outboxMessage.findMany({ where: { channel: "C108" }, select: { text: true } });
   expect(left.map((r) => r.text).sort()).toEqual(["old but still waiting", "recent failed", "recent sent"]);
 });
+
+test("when a message must wait for a retry, the ones behind it in its channel wait too: the channel keeps its order", async () => {
+  h.fakeSlack.failNext("chat.postMessage", { status: 500 });
+  await h.bot.slack.command("help");
+  const ids = await db().$transaction((tx) =>
+    enqueue(
+      tx,
+      ["first", "second", "third"].map((text) => ({ workspaceId: "T1", channel: "C109", text })),
+    ),
+  );
+  await outbox().deliver(ids);
+  await until(
+    async () => (await db().outboxMessage.count({ where: { id: { in: ids }, status: "sent" } })) === 3,
+  );
+  // The refused first attempt, then all three in the order written.
+  expect(posts("C109").map((c) => c.args.text)).toEqual(["first", "first", "second", "third"]);
+  expect(h.fakeSlack.history.get("C109")).toHaveLength(3);
+  const rows = await db().outboxMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+  // Only the first was tried twice; the others were put back untried.
+  expect(rows.map((r) => r.attempts)).toEqual([2, 1, 1]);
+});

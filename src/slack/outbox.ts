@@ -184,7 +184,15 @@ export class Outbox {
       }
       await Promise.all(
         [...byKey.entries()].map(async ([key, list]) => {
-          for (const m of list) await this.sendOne(key, m);
+          for (const [i, m] of list.entries()) {
+            const retryAt = await this.sendOne(key, m);
+            // Put back for a retry: the rest of this channel's batch waits
+            // with it, so the channel gets its messages in order.
+            if (retryAt) {
+              await this.putBack(list.slice(i + 1), retryAt);
+              break;
+            }
+          }
         }),
       );
     })();
@@ -262,7 +270,8 @@ export class Outbox {
       ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${until})`;
   }
 
-  private async sendOne(key: string, m: OutboxMessage): Promise<void> {
+  /** Sends one message; when it is put back for a retry, says when that is due. */
+  private async sendOne(key: string, m: OutboxMessage): Promise<Date | undefined> {
     const { db, log } = this.deps;
     try {
       const client = await this.slackFor(m.workspaceId);
@@ -312,14 +321,31 @@ export class Outbox {
           await tx.cadenceRun.update({ where: { id: m.runId }, data: { rootTs: ts } });
         this.hooks.onSent?.();
       });
+      return undefined;
     } catch (error) {
-      await this.failed(key, m, error);
       if (errorCode(error).kind !== "rate")
         log.warn("outbox send failed", { id: m.id, attempt: m.attempts, error: errorCode(error).detail });
+      return this.failed(key, m, error);
     }
   }
 
-  private async failed(key: string, m: OutboxMessage, error: unknown): Promise<void> {
+  /** Claimed but not tried: back to pending, due with the message they queue behind. */
+  private async putBack(messages: OutboxMessage[], at: Date): Promise<void> {
+    if (messages.length === 0) return;
+    await this.deps.db.outboxMessage.updateMany({
+      where: { id: { in: messages.map((m) => m.id) }, lockedBy: this.holder, status: "sending" },
+      data: {
+        status: "pending",
+        nextAttemptAt: at,
+        lockedBy: null,
+        lockedUntil: null,
+        attempts: { decrement: 1 },
+      },
+    });
+  }
+
+  /** Records a failed attempt: failed for good (undefined), or put back until the returned time. */
+  private async failed(key: string, m: OutboxMessage, error: unknown): Promise<Date | undefined> {
     const { kind, retryAfter, detail } = errorCode(error);
     const now = realNow();
     if (kind === "permanent" || m.attempts >= maxAttempts) {
@@ -331,21 +357,17 @@ export class Outbox {
       await this.hooks
         .onFailed?.(m, detail)
         .catch((e) => this.deps.log.warn("could not report a failed message", { error: String(e) }));
-      return;
+      return undefined;
     }
     const delay = kind === "rate" ? (retryAfter ?? 1) * 1000 : Math.min(60_000, 500 * 2 ** (m.attempts - 1));
     if (kind === "rate") await this.holdChannel(key, delay);
+    const retryAt = new Date(now.getTime() + delay);
     await this.deps.db.outboxMessage.update({
       where: { id: m.id },
-      data: {
-        status: "pending",
-        error: detail,
-        nextAttemptAt: new Date(now.getTime() + delay),
-        lockedBy: null,
-        lockedUntil: null,
-      },
+      data: { status: "pending", error: detail, nextAttemptAt: retryAt, lockedBy: null, lockedUntil: null },
     });
     // The poll loop (here or in another process) sends it once it is due again.
+    return retryAt;
   }
 
   private async findPosted(
