@@ -26,6 +26,7 @@ import { Outbox } from "./slack/outbox.js";
 import { register as registerSlips } from "./slips/register.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
+import { warmUpDateParsing } from "./time/when.js";
 import { register as registerWorkspaces } from "./workspaces/register.js";
 
 export type CooOptions = {
@@ -72,6 +73,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const log = options.log ?? createLog({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = options.clock ?? systemClock;
   const persona = await loadPersona(options.rolesDir);
+  warmUpDateParsing();
   const database = await openDatabase(config.database, log);
   try {
     const applied = await database.migrate();
