@@ -154,6 +154,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     },
     {
       onSent: () => metrics.outboxSent.inc(),
+      onRateLimited: () => metrics.outboxRateLimited.inc(),
       onFailed: async (message, error) => {
         metrics.outboxFailed.inc({ error });
         await reportFailure(deps, message, error);

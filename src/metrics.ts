@@ -34,6 +34,11 @@ export function createMetrics(options: { outboxDepth: () => Promise<number> }) {
       help: "Messages sent to Slack",
       registers: [registry],
     }),
+    outboxRateLimited: new Counter({
+      name: "coo_outbox_rate_limited_total",
+      help: "Posts Slack answered with 429 (each is retried after Retry-After)",
+      registers: [registry],
+    }),
     outboxFailed: new Counter({
       name: "coo_outbox_failed_total",
       help: "Messages that could not be sent, by Slack error",

@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { enqueue } from "../src/slack/outbox.js";
 import { useBot } from "./kit/harness.js";
 
 const h = useBot();
@@ -40,4 +41,17 @@ test("a 5 MB request body is refused with 413 before anything reads it", async (
   const res = await h.bot.slack.post(body, "application/x-www-form-urlencoded");
   expect(res.status).toBe(413);
   expect(h.fakeSlack.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
+});
+
+test("/metrics counts the 429s Slack answered the outbox with, and what it then sent", async () => {
+  await h.bot.slack.command("help");
+  h.fakeSlack.failNext("chat.postMessage", { status: 429, retryAfter: 0 }, 2);
+  const deps = h.bot.coo.deps;
+  const ids = await deps.db.$transaction((tx) =>
+    enqueue(tx, [{ workspaceId: "T1", channel: "C300", text: "through two 429s" }]),
+  );
+  await deps.outbox.deliver(ids);
+  const text = await (await fetch(`${h.bot.baseUrl}/metrics`)).text();
+  expect(text).toMatch(/^coo_outbox_rate_limited_total 2$/m);
+  expect(text).toMatch(/^coo_outbox_sent_total [1-9]/m);
 });

@@ -121,6 +121,7 @@ export class Outbox {
     private readonly options: OutboxOptions,
     private readonly hooks: {
       onSent?: () => void;
+      onRateLimited?: () => void;
       onFailed?: (message: OutboxMessage, error: string) => Promise<void>;
     } = {},
   ) {}
@@ -299,6 +300,7 @@ export class Outbox {
           await this.spaceAfter(key);
         } catch (error) {
           const { kind, retryAfter } = errorCode(error);
+          if (kind === "rate") this.hooks.onRateLimited?.();
           if (kind !== "rate" || rateLimited >= 4) throw error;
           await this.holdChannel(key, (retryAfter ?? 1) * 1000);
         }
