@@ -17,6 +17,7 @@ import { createLog } from "../src/log.js";
 import { enqueue } from "../src/slack/outbox.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
 import { SlackClient } from "../test/kit/slack-client.js";
+import type { LoadJob } from "./load.js";
 
 const secret = "bench-secret";
 const adminUrl = process.env.COO_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -67,11 +68,15 @@ type Target = { url: string; team?: string; user?: string; channel?: string };
 
 /**
  * N signed requests in flight at once for `seconds`, sent from a worker thread
- * (bench/load.mjs); the latency of each answer. An answer counts as an error
+ * (bench/load.ts); the latency of each answer. An answer counts as an error
  * unless it is HTTP 200 and contains `expect`.
  */
 async function load(target: Target, text: string, expect: string, seconds: number, concurrency = 50) {
-  const worker = new Worker(new URL("./load.mjs", import.meta.url), {
+  // The worker is TypeScript too: it registers tsx, as this script runs under it, then loads.
+  const entry = new URL("./load.ts", import.meta.url).href;
+  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, {
+    eval: true,
     workerData: {
       team: "T1",
       user: "UB1",
@@ -82,7 +87,7 @@ async function load(target: Target, text: string, expect: string, seconds: numbe
       expect,
       seconds,
       concurrency,
-    },
+    } satisfies LoadJob,
   });
   const result = await new Promise<{ latencies: number[]; errors: number; firstError?: string }>(
     (resolve, reject) => {

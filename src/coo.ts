@@ -15,7 +15,7 @@ import { register as registerHome } from "./home/register.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
-import { boltLogger, createLog, type Log } from "./log.js";
+import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
@@ -106,7 +106,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   // Slack is reachable: our token works (one workspace), or the API answers (OAuth installs).
   const slackReachable = async () =>
     config.slack.oauth
-      ? (await new WebClient(undefined, clientOptions).api.test()).ok === true
+      ? (await new WebClient(undefined, slack.clientOptions).api.test()).ok === true
       : (await slack.app.client.auth.test()).ok === true;
   const routes: Routes = {
     "GET /healthz": healthz(database),
@@ -117,34 +117,15 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     routes,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
-  const clientOptions = {
-    logger: boltLogger(log, config.logLevel),
-    ...(config.slack.apiUrl
-      ? { slackApiUrl: config.slack.apiUrl.endsWith("/") ? config.slack.apiUrl : `${config.slack.apiUrl}/` }
-      : {}),
-    ...(options.slackRetries !== undefined ? { retryConfig: { retries: options.slackRetries } } : {}),
-  };
   const slackFor = workspaceClients({
     config,
     db: database.prisma,
-    log,
     single: slack.app.client,
-    clientOptions,
-  });
-  // The outbox paces each channel and honours Retry-After itself, so its
-  // clients hand a 429 straight back: left to itself, a Web API client
-  // pauses every call it makes (all channels) until Retry-After has passed.
-  const outboxClientOptions = { ...clientOptions, rejectRateLimitedCalls: true };
-  const outboxClientFor = workspaceClients({
-    config,
-    db: database.prisma,
-    log,
-    single: new WebClient(config.slack.botToken, outboxClientOptions),
-    clientOptions: outboxClientOptions,
+    clientOptions: slack.clientOptions,
   });
   outbox = new Outbox(
     base,
-    (workspaceId) => outboxClientFor(workspaceId),
+    (workspaceId) => slackFor(workspaceId, "outbox"),
     {
       // Slack allows about one message a second per channel; the outbox spaces
       // posts from Slack's answer to the last one, so no margin is needed.

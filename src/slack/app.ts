@@ -1,4 +1,4 @@
-import { App } from "@slack/bolt";
+import { App, type webApi } from "@slack/bolt";
 import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
@@ -12,6 +12,7 @@ import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
 
 export type SlackApp = InstanceType<typeof App>;
+type WebClientOptions = webApi.WebClientOptions;
 // The last overload of App.error is the extended handler (Bolt does not export its type).
 type ExtendedErrorHandler = Parameters<SlackApp["error"]>[0];
 
@@ -20,6 +21,8 @@ export type Slack = {
   commands: CommandRouter;
   /** Where features register buttons, modals and events (one Bolt listener per kind). */
   listeners: Listeners;
+  /** For every other Web API client coo makes: the same Slack URL, retries and logger. */
+  clientOptions: WebClientOptions;
   /** HTTP mode only: the receiver that owns the port. */
   receiver: SignedHttpReceiver | undefined;
 };
@@ -160,7 +163,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
 
   const listeners = new Listeners();
   listeners.attach(app);
-  return { app, commands, listeners, receiver };
+  return { app, commands, listeners, clientOptions: { ...clientOptions, logger }, receiver };
 }
 
 function unknownNote(word: string, reply: { blocks?: unknown[] }) {

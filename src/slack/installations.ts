@@ -9,7 +9,6 @@ import { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Db } from "../db/open.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Log } from "../log.js";
 
 export const botScopes = [
   "app_mentions:read",
@@ -78,25 +77,38 @@ export function installer(
 
 /**
  * A Web API client for one workspace, for work no request started (cadences,
- * the outbox, App Home refreshes): the single bot token, or the workspace's
- * installation when coo is installed through OAuth.
+ * App Home refreshes, and the outbox): the single bot token, or the
+ * workspace's installation when coo is installed through OAuth.
+ *
+ * The outbox gets its own client: it paces each channel and honours
+ * Retry-After itself, so its client hands a 429 straight back. Left to
+ * itself, a Web API client pauses every call it makes (all channels) until
+ * Retry-After has passed, and retries inside the call.
  */
 export function workspaceClients(options: {
   config: Config;
   db: Db;
-  log: Log;
   single: WebClient;
   clientOptions: ConstructorParameters<typeof WebClient>[1];
-}): (workspaceId: string) => Promise<WebClient> {
-  if (!options.config.slack.oauth) return async () => options.single;
-  const cache = new Map<string, { at: number; client: WebClient }>();
-  return async (workspaceId) => {
-    const hit = cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < 60_000) return hit.client;
-    const row = await options.db.installation.findUnique({ where: { id: workspaceId } });
-    if (!row) throw new Error(`coo is not installed in ${workspaceId}`);
-    const client = new WebClient(row.botToken, options.clientOptions);
-    cache.set(workspaceId, { at: Date.now(), client });
-    return client;
+}): (workspaceId: string, use?: "outbox") => Promise<WebClient> {
+  const outboxOptions = { ...options.clientOptions, rejectRateLimitedCalls: true };
+  const pair = (token: string | undefined, client?: WebClient) => ({
+    plain: client ?? new WebClient(token, options.clientOptions),
+    outbox: new WebClient(token, outboxOptions),
+  });
+  if (!options.config.slack.oauth) {
+    const single = pair(options.config.slack.botToken, options.single);
+    return async (_workspaceId, use) => (use === "outbox" ? single.outbox : single.plain);
+  }
+  const cache = new Map<string, { at: number; clients: ReturnType<typeof pair> }>();
+  return async (workspaceId, use) => {
+    let hit = cache.get(workspaceId);
+    if (!hit || Date.now() - hit.at >= 60_000) {
+      const row = await options.db.installation.findUnique({ where: { id: workspaceId } });
+      if (!row) throw new Error(`coo is not installed in ${workspaceId}`);
+      hit = { at: Date.now(), clients: pair(row.botToken) };
+      cache.set(workspaceId, hit);
+    }
+    return use === "outbox" ? hit.clients.outbox : hit.clients.plain;
   };
 }

@@ -85,10 +85,8 @@ export class SlipSweeper {
   }
 
   async sweep(): Promise<SweepReport> {
-    const { db, log } = this.deps;
     const now = this.deps.clock.now();
     const sweepId = randomBytes(6).toString("hex");
-    const started = performance.now();
     const report: SweepReport = {
       skipped: false,
       candidates: 0,
@@ -100,123 +98,129 @@ export class SlipSweeper {
     };
     if (!(await this.acquire(sweepId, now))) return { ...report, skipped: true };
     try {
-      const soon = await db.commitment.findMany({
-        where: {
-          status: "open",
-          dueAt: { lte: new Date(now.getTime() + horizonMs) },
-          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
-        },
-        include: { workstream: { select: { name: true, ownerId: true } } },
-      });
-      const streaks = await driftStreaks(this.deps);
-      const drifting = await db.commitment.findMany({
-        where: {
-          id: { in: [...streaks.keys()].filter((id) => !soon.some((c) => c.id === id)) },
-          status: "open",
-          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
-        },
-        include: { workstream: { select: { name: true, ownerId: true } } },
-      });
-      const candidates = [...soon, ...drifting];
-      report.candidates = candidates.length;
-      report.sent += await sweepHandoffs(this.deps, now, sweepId, async (workspaceId) => {
-        const w = await db.workspace.findUnique({ where: { id: workspaceId } });
-        return w ? policyOf(w) : undefined;
-      });
-      if (candidates.length === 0) return { ...report, decideMs: Math.round(performance.now() - started) };
-
-      const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
-      const workspaces = new Map(
-        (await db.workspace.findMany({ where: { id: { in: workspaceIds } } })).map((w) => [w.id, w]),
-      );
-      const people = await db.person.findMany({
-        where: { workspaceId: { in: workspaceIds } },
-        select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
-      });
-      const personOf = new Map(people.map((p) => [`${p.workspaceId}:${p.slackUserId}`, p]));
-      const ceoOf = new Map(
-        people.filter((p) => p.seat === "ceo").map((p) => [p.workspaceId, p.slackUserId]),
-      );
-      const sentRows = await db.escalation.findMany({
-        where: { commitmentId: { in: candidates.map((c) => c.id) } },
-        select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
-      });
-      const sent = new Map<number, Partial<Record<Step, Date>>>();
-      const dueOf = new Map(candidates.map((c) => [c.id, c.dueAt.getTime()]));
-      for (const row of sentRows) {
-        if (dueOf.get(row.commitmentId) !== row.dueAt.getTime()) continue; // about an earlier due date
-        sent.set(row.commitmentId, { ...sent.get(row.commitmentId), [row.step]: row.sentAt });
-      }
-
-      const zoneOf = (workspaceId: string, userId: string) =>
-        personOf.get(`${workspaceId}:${userId}`)?.timezone ??
-        workspaces.get(workspaceId)?.timezone ??
-        this.deps.config.defaultTimeZone;
-      const away = (workspaceId: string, userId: string) => {
-        const until = personOf.get(`${workspaceId}:${userId}`)?.oooUntil;
-        return until !== null && until !== undefined && until > now;
-      };
-
-      const items: Item[] = [];
-      for (const c of candidates) {
-        const workspace = workspaces.get(c.workspaceId);
-        if (!workspace) continue;
-        const policy = policyOf(workspace);
-        const ownerZone = zoneOf(c.workspaceId, c.ownerId);
-        const risk = classify({ ...c, todayStreak: streaks.get(c.id) ?? 0 }, now, ownerZone);
-        if (!risk) continue;
-        report.flagged++;
-        if (away(c.workspaceId, c.ownerId)) continue;
-        const step = nextStep(risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
-        if (!step) continue;
-        const to = this.recipient(c, step, workspace, ceoOf.get(c.workspaceId));
-        if (!to) continue;
-        // Nobody is pinged outside their working hours; a channel post waits for the owner's.
-        const hoursOf = to.kind === "user" ? to.id : c.ownerId;
-        if (!isWorkingHours(now, zoneOf(c.workspaceId, hoursOf), policy)) continue;
-        if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
-        items.push({ commitment: c, risk, step, to });
-      }
-      if (items.length === 0) return { ...report, decideMs: Math.round(performance.now() - started) };
-
-      // The steps and their messages are written together: a crash after this
-      // transaction loses nothing (the outbox sends), and before it sends nothing.
-      const ids = await db.$transaction(async (tx) => {
-        // One statement for every step; the unique (commitment, step, due date)
-        // drops any another sweep already recorded, and RETURNING says which are ours.
-        const column = <T>(pick: (i: Item) => T) => items.map(pick);
-        const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
-          INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
-          SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${sweepId}, ${now}
-          FROM unnest(${column((i) => i.commitment.workspaceId)}::text[], ${column((i) => i.commitment.id)}::int[],
-            ${column((i) => i.step)}::text[], ${column((i) => i.commitment.dueAt.toISOString())}::text[],
-            ${column((i) => i.risk)}::text[], ${column((i) => i.to.id)}::text[])
-            AS e(workspace, commitment, step, due, reason, recipient)
-          ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
-          RETURNING "commitmentId", "step"`;
-        const claimed = new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`));
-        const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
-        report.sent += mine.length;
-        const groups = new Map<string, Item[]>();
-        for (const item of mine) {
-          const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
-          groups.set(key, [...(groups.get(key) ?? []), item]);
-        }
-        report.messages = groups.size;
-        return enqueue(
-          tx,
-          [...groups.values()].map((group) => this.compose(group, now, zoneOf)),
-        );
-      });
+      const started = performance.now();
+      const ids = await this.decide(now, sweepId, report);
       report.decideMs = Math.round(performance.now() - started);
+      if (ids.length === 0) return report;
       await this.deps.outbox.deliver(ids);
       report.deliverMs = Math.round(performance.now() - started - report.decideMs);
       this.deps.metrics.pings.inc(report.sent);
-      log.info("slip sweep", { ...report, sweepId });
+      this.deps.log.info("slip sweep", { ...report, sweepId });
       return report;
     } finally {
       await this.release(sweepId, now);
     }
+  }
+
+  /** Finds what needs chasing, records each step and queues its messages; fills in `report`. */
+  private async decide(now: Date, sweepId: string, report: SweepReport): Promise<number[]> {
+    const { db } = this.deps;
+    const soon = await db.commitment.findMany({
+      where: {
+        status: "open",
+        dueAt: { lte: new Date(now.getTime() + horizonMs) },
+        OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+      },
+      include: { workstream: { select: { name: true, ownerId: true } } },
+    });
+    const streaks = await driftStreaks(this.deps);
+    const drifting = await db.commitment.findMany({
+      where: {
+        id: { in: [...streaks.keys()].filter((id) => !soon.some((c) => c.id === id)) },
+        status: "open",
+        OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+      },
+      include: { workstream: { select: { name: true, ownerId: true } } },
+    });
+    const candidates = [...soon, ...drifting];
+    report.candidates = candidates.length;
+    report.sent += await sweepHandoffs(this.deps, now, sweepId, async (workspaceId) => {
+      const w = await db.workspace.findUnique({ where: { id: workspaceId } });
+      return w ? policyOf(w) : undefined;
+    });
+    if (candidates.length === 0) return [];
+
+    const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
+    const workspaces = new Map(
+      (await db.workspace.findMany({ where: { id: { in: workspaceIds } } })).map((w) => [w.id, w]),
+    );
+    const people = await db.person.findMany({
+      where: { workspaceId: { in: workspaceIds } },
+      select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
+    });
+    const personOf = new Map(people.map((p) => [`${p.workspaceId}:${p.slackUserId}`, p]));
+    const ceoOf = new Map(people.filter((p) => p.seat === "ceo").map((p) => [p.workspaceId, p.slackUserId]));
+    const sentRows = await db.escalation.findMany({
+      where: { commitmentId: { in: candidates.map((c) => c.id) } },
+      select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
+    });
+    const sent = new Map<number, Partial<Record<Step, Date>>>();
+    const dueOf = new Map(candidates.map((c) => [c.id, c.dueAt.getTime()]));
+    for (const row of sentRows) {
+      if (dueOf.get(row.commitmentId) !== row.dueAt.getTime()) continue; // about an earlier due date
+      sent.set(row.commitmentId, { ...sent.get(row.commitmentId), [row.step]: row.sentAt });
+    }
+
+    const zoneOf = (workspaceId: string, userId: string) =>
+      personOf.get(`${workspaceId}:${userId}`)?.timezone ??
+      workspaces.get(workspaceId)?.timezone ??
+      this.deps.config.defaultTimeZone;
+    const away = (workspaceId: string, userId: string) => {
+      const until = personOf.get(`${workspaceId}:${userId}`)?.oooUntil;
+      return until !== null && until !== undefined && until > now;
+    };
+
+    const items: Item[] = [];
+    for (const c of candidates) {
+      const workspace = workspaces.get(c.workspaceId);
+      if (!workspace) continue;
+      const policy = policyOf(workspace);
+      const ownerZone = zoneOf(c.workspaceId, c.ownerId);
+      const risk = classify({ ...c, todayStreak: streaks.get(c.id) ?? 0 }, now, ownerZone);
+      if (!risk) continue;
+      report.flagged++;
+      if (away(c.workspaceId, c.ownerId)) continue;
+      const step = nextStep(risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
+      if (!step) continue;
+      const to = this.recipient(c, step, workspace, ceoOf.get(c.workspaceId));
+      if (!to) continue;
+      // Nobody is pinged outside their working hours; a channel post waits for the owner's.
+      const hoursOf = to.kind === "user" ? to.id : c.ownerId;
+      if (!isWorkingHours(now, zoneOf(c.workspaceId, hoursOf), policy)) continue;
+      if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
+      items.push({ commitment: c, risk, step, to });
+    }
+    if (items.length === 0) return [];
+
+    // The steps and their messages are written together: a crash after this
+    // transaction loses nothing (the outbox sends), and before it sends nothing.
+    return db.$transaction(async (tx) => {
+      // One statement for every step; the unique (commitment, step, due date)
+      // drops any another sweep already recorded, and RETURNING says which are ours.
+      const column = <T>(pick: (i: Item) => T) => items.map(pick);
+      const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
+        INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
+        SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${sweepId}, ${now}
+        FROM unnest(${column((i) => i.commitment.workspaceId)}::text[], ${column((i) => i.commitment.id)}::int[],
+          ${column((i) => i.step)}::text[], ${column((i) => i.commitment.dueAt.toISOString())}::text[],
+          ${column((i) => i.risk)}::text[], ${column((i) => i.to.id)}::text[])
+          AS e(workspace, commitment, step, due, reason, recipient)
+        ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
+        RETURNING "commitmentId", "step"`;
+      const claimed = new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`));
+      const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
+      report.sent += mine.length;
+      const groups = new Map<string, Item[]>();
+      for (const item of mine) {
+        const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
+        groups.set(key, [...(groups.get(key) ?? []), item]);
+      }
+      report.messages = groups.size;
+      return enqueue(
+        tx,
+        [...groups.values()].map((group) => this.compose(group, now, zoneOf)),
+      );
+    });
   }
 
   private recipient(
