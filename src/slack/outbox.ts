@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
+import { groupBy } from "../group.js";
 import type { Block } from "./commands.js";
 
 /** A message to send: to a channel (optionally in a thread) or by DM to a user. */
@@ -178,11 +179,7 @@ export class Outbox {
       // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
       const rows = (await this.claim(new Date(), ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
-      const byKey = new Map<string, OutboxMessage[]>();
-      for (const m of rows) {
-        const key = `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`;
-        byKey.set(key, [...(byKey.get(key) ?? []), m]);
-      }
+      const byKey = groupBy(rows, (m) => `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`);
       await Promise.all(
         [...byKey.entries()].map(async ([key, list]) => {
           for (const [i, m] of list.entries()) {

@@ -4,6 +4,7 @@ import { commitmentLine } from "../commitments/blocks.js";
 import type { CommitmentRow } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
+import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/escalate.js";
 import { cronLogger } from "../log.js";
 import { actions, button, context, section } from "../slack/blocks.js";
@@ -210,11 +211,7 @@ export class SlipSweeper {
       const claimed = new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`));
       const mine = items.filter((i) => claimed.has(`${i.commitment.id}:${i.step}`));
       report.sent += mine.length;
-      const groups = new Map<string, Item[]>();
-      for (const item of mine) {
-        const key = `${item.commitment.workspaceId}:${item.to.kind}:${item.to.id}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
-      }
+      const groups = groupBy(mine, (i) => `${i.commitment.workspaceId}:${i.to.kind}:${i.to.id}`);
       report.messages = groups.size;
       return enqueue(
         tx,

@@ -4,6 +4,7 @@ import type { KindHandler, RunContext } from "../cadence/engine.js";
 import { createCommitment } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import { groupBy } from "../group.js";
 import { formatId } from "../ledger/ids.js";
 import { profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
@@ -153,8 +154,7 @@ function doingLine(text: string): string {
 }
 
 export function summaryText(run: Pick<CadenceRun, "participants">, answers: StandupAnswer[]): string {
-  const byUser = new Map<string, StandupAnswer[]>();
-  for (const a of answers) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
+  const byUser = groupBy(answers, (a) => a.userId);
   const doing = [...byUser.entries()].map(
     ([user, list]) => `• ${mention(user)}: ${quote(doingLine(list.map((a) => a.text).join("\n")))}`,
   );
