@@ -63,7 +63,8 @@ async function main() {
   const clock = { now: () => new Date(now) };
   const slack = await FakeSlack.start();
   slack.teamId = "T0DEMO";
-  for (const [id, name] of Object.entries(people)) slack.users.set(id, { id, name, tz: zones[id] ?? "UTC" });
+  for (const [id, name] of Object.entries(people))
+    slack.users.set(id, { id, name, tz: zones[id] ?? "UTC", is_admin: id === "U0ALICE" });
   const problems: string[] = [];
   const log = createLog({
     level: "error",
@@ -273,6 +274,7 @@ async function main() {
     console.log(`${bold("bob")}: presses [Record and nudge them]`);
     await client.press("handoff_choice:nudge", JSON.parse(choice?.value ?? "{}"), { user: "U0BOB" });
     show(await newCalls());
+    await command("U0BOB", "handoffs");
     await command("U0ALICE", "handoffs");
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);

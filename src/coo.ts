@@ -20,7 +20,7 @@ import { createMetrics } from "./metrics.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createSlack, type Slack } from "./slack/app.js";
-import { forgetOldEvents } from "./slack/dedupe.js";
+import { forgetOldRequests } from "./slack/dedupe.js";
 import { workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
 import { register as registerSlips } from "./slips/register.js";
@@ -185,9 +185,20 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   // Catching up missed slots may wait on Slack; the bot serves requests meanwhile.
   const caughtUp = cadence.catchUp().catch((error) => log.error("catch-up failed", { error }));
 
+  // Events a stopped process left half done: at start, and then every half lease.
+  const recoverEvents = () =>
+    slack.inbox.recover().catch((error) => log.warn("event recovery failed", { error: String(error) }));
+  const eventRecovery =
+    (options.timers ?? true)
+      ? setInterval(() => void recoverEvents(), (config.leaseSeconds * 1000) / 2)
+      : undefined;
+  eventRecovery?.unref();
+  if (options.timers ?? true) void recoverEvents();
+
   const housekeeping = setInterval(
     () => {
-      void forgetOldEvents(deps.db, clock.now()).catch((error) =>
+      // Request and event ids are kept by the real clock: Slack's five minutes are real.
+      void forgetOldRequests(deps.db, new Date()).catch((error) =>
         log.warn("event cleanup failed", { error }),
       );
       void deps.outbox.forgetOld().catch((error) => log.warn("outbox cleanup failed", { error }));
@@ -213,6 +224,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     caughtUp,
     async stop() {
       clearInterval(housekeeping);
+      clearInterval(eventRecovery);
       await caughtUp;
       await cadence.stop();
       await sweeper.stop();

@@ -108,7 +108,7 @@ test("/coo cadence pause, resume and remove: by the creator or an admin, with th
 test("/coo skip records a holiday for this channel; past or unreadable dates are refused", async () => {
   await say("U1", "standup 09:00 tz Europe/Berlin", "C18");
   expect(await say("U1", "skip 2026-12-24", "C18")).toBe(
-    "No cadence will run in this channel on 2026-12-24.",
+    "No cadence will run in this channel on 2026-12-24. `/coo skip off 2026-12-24` undoes it.",
   );
   expect(await say("U1", "skip 2026-12-24", "C18")).toBe("2026-12-24 is already a skip day here.");
   for (const [typed, expected] of [

@@ -8,6 +8,7 @@ let fakeSlack: FakeSlack;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set("U1", { id: "U1" });
 });
 
 afterAll(async () => {

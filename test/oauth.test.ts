@@ -17,6 +17,13 @@ const oauthEnv = {
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
+  // People of two workspaces: each bot sees only its own.
+  for (const [id, team] of [
+    ["UA1", "TA"],
+    ["UB1", "TB"],
+    ["UB2", "TB"],
+  ] as const)
+    fakeSlack.users.set(id, { id, team_id: team });
   db = await anyDatabase();
   bot = await startTestCoo({ database: db.config, fakeSlack, env: oauthEnv });
 });

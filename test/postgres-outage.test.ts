@@ -45,6 +45,7 @@ test.runIf(postgresAvailable())(
     const viaProxy = new URL(real);
     viaProxy.port = String(proxy.port);
     const fakeSlack = await FakeSlack.start();
+    fakeSlack.users.set("U1", { id: "U1" });
     const bot = await startTestCoo({ database: { kind: "postgres", url: viaProxy.toString() }, fakeSlack });
     try {
       await bot.slack.command("help");

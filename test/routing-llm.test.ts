@@ -14,8 +14,9 @@ async function ask(text: string) {
 }
 
 beforeAll(async () => {
-  await replyTo(h, await h.bot.slack.command(`seat cfo ${mentionOf("U2")}`, { user: "U1" }));
-  await replyTo(h, await h.bot.slack.command(`seat ceo ${mentionOf("U4")}`, { user: "U1" }));
+  // U9 is the workspace admin who seats people.
+  await replyTo(h, await h.bot.slack.command(`seat cfo ${mentionOf("U2")}`, { user: "U9" }));
+  await replyTo(h, await h.bot.slack.command(`seat ceo ${mentionOf("U4")}`, { user: "U9" }));
 });
 
 test("with a key, Claude picks the lane: the persona goes as the cached system prompt", async () => {

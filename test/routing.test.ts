@@ -40,20 +40,31 @@ beforeAll(async () => {
   await say("U1", "help");
 });
 
-test("seats: the first person sets an empty seat; then only the holder or an admin can change it", async () => {
-  expect(await say("U1", `seat cfo ${mentionOf("U2", "bob")}`)).toMatch(/<@U2> now holds the CFO seat/);
-  expect(await say("U3", `seat cfo ${mentionOf("U3")}`)).toMatch(
-    /<@U2> holds the CFO seat\. Only they or a workspace admin/,
+test("seats: only a workspace admin seats someone; a holder may step down; one person holds one seat", async () => {
+  // U9 is a Slack admin; U1 to U4 are plain members.
+  expect(await say("U1", `seat cfo ${mentionOf("U2", "bob")}`)).toMatch(
+    /Only a workspace admin can seat the CFO/,
   );
-  expect(await say("U2", `seat cfo ${mentionOf("U4")}`)).toMatch(/<@U4> now holds the CFO seat/);
+  expect(await db().person.count({ where: { workspaceId: "T1", seat: { not: null } } })).toBe(0);
+  expect(await say("U9", `seat cfo ${mentionOf("U2", "bob")}`)).toMatch(/<@U2> now holds the CFO seat/);
+  expect(await say("U3", `seat cfo ${mentionOf("U3")}`)).toMatch(/Only a workspace admin can seat the CFO/);
+  // The holder cannot hand the seat on, but can step down.
+  expect(await say("U2", `seat cfo ${mentionOf("U4")}`)).toMatch(/Only a workspace admin can seat the CFO/);
+  expect(await say("U3", "seat cfo none")).toMatch(/Only <@U2> \(who holds it\) or a workspace admin/);
+  expect(await say("U2", "seat cfo none")).toMatch(/The CFO seat is free: <@U2> no longer holds it/);
   expect(await say("U9", `seat cfo ${mentionOf("U2")}`)).toMatch(/<@U2> now holds the CFO seat/);
-  expect(await say("U1", `seat cto ${mentionOf("U3")}`)).toMatch(/<@U3> now holds the CTO seat/);
+  expect(await say("U9", `seat cto ${mentionOf("U3")}`)).toMatch(/<@U3> now holds the CTO seat/);
+  // Moving the CFO to the CEO seat would empty the CFO seat behind everyone's back.
+  expect(await say("U9", `seat ceo ${mentionOf("U2")}`)).toMatch(
+    /<@U2> already holds the CFO seat, and one person holds one seat/,
+  );
   h.fakeSlack.reset();
   expect(await say("U1", "seat cmo @someone")).toMatch(/Name the seat and the person/);
   const seats = await say("U1", "seats");
-  expect(seats).toContain("*CEO*: nobody yet (`/coo seat ceo @name`)");
+  expect(seats).toContain("*CEO*: nobody yet (an admin seats one: `/coo seat ceo @name`)");
   expect(seats).toContain("*CFO*: <@U2>");
   expect(await db().person.count({ where: { workspaceId: "T1", seat: "cfo" } })).toBe(1);
+  expect(await db().person.count({ where: { workspaceId: "T1", seat: "ceo" } })).toBe(0);
 });
 
 test("a budget question is redirected in its thread to the CFO by name, and the CFO gets it by DM with a permalink", async () => {

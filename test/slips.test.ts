@@ -311,6 +311,7 @@ test.runIf(postgresAvailable())(
 test("someone with twenty commitments at risk gets one DM within Slack's 50 blocks: the fifteen most urgent, the rest counted", async () => {
   // A later Wednesday than the tests above: the sweep lease follows the test clock.
   at("2027-03-03T15:00:00Z"); // Wed 10:00 in New York
+  h.fakeSlack.users.set("U7", { id: "U7", tz: "UTC" });
   for (let i = 0; i < 20; i++) await commit("U7", `task number ${i} by tomorrow ${i < 10 ? "3pm" : "4pm"}`);
   h.fakeSlack.reset();
   at("2027-03-03T15:05:00Z");

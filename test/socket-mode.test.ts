@@ -9,6 +9,7 @@ let bot: TestCoo;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set("U1", { id: "U1" });
   await fakeSlack.startSocketMode();
   db = await pgliteDatabase();
   bot = await startTestCoo({

@@ -1,9 +1,8 @@
 import type { Deps } from "../deps.js";
-import { CooError, forbidden, notFound } from "../errors.js";
-import type { Blocker, Person, Prisma } from "../generated/prisma/client.js";
+import { CooError, notFound } from "../errors.js";
+import type { Blocker, Prisma } from "../generated/prisma/client.js";
 import { formatId, nextNumber } from "../ledger/ids.js";
-import { isPrivileged } from "../people/people.js";
-import { mention } from "../slack/mentions.js";
+import { type Actor, authorize } from "../policy.js";
 
 type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
 
@@ -64,16 +63,11 @@ export async function createBlocker(
 /** The reporter, the person it waits on, a seated human or an admin may resolve a blocker. */
 export async function resolveBlocker(
   deps: LedgerDeps,
-  input: { workspaceId: string; number: number; actor: Person },
+  input: { workspaceId: string; number: number; actor: Actor },
 ): Promise<Blocker> {
   const blocker = await findBlocker(deps, input.workspaceId, input.number);
   const id = formatId("blocker", blocker.number);
-  const actorId = input.actor.slackUserId;
-  if (actorId !== blocker.reporterId && actorId !== blocker.waitingOnId && !isPrivileged(input.actor)) {
-    throw forbidden(
-      `Only ${mention(blocker.reporterId)} (who raised it)${blocker.waitingOnId ? `, ${mention(blocker.waitingOnId)}` : ""}, a workspace admin or the CEO, CFO or CTO can resolve ${id}.`,
-    );
-  }
+  const actorId = (await authorize(input.actor, { kind: "resolve_blocker", blocker })).slackUserId;
   const now = deps.clock.now();
   const { count } = await deps.db.blocker.updateMany({
     where: { id: blocker.id, status: "open" },

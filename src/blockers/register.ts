@@ -1,14 +1,14 @@
-import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import { findCommitment } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
 import type { Blocker } from "../generated/prisma/client.js";
 import { formatId, parseId } from "../ledger/ids.js";
-import { profileOf } from "../people/people.js";
+import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { age, button, context, pager, readValue, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
+import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { createBlocker, listBlockers, resolveBlocker } from "./ledger.js";
 
@@ -116,8 +116,9 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "blocker",
     usage: usage.blocker,
     summary: "raise a blocker, and who or what it waits on",
-    async run({ workspaceId, userId, channelId, args }) {
+    async run({ workspaceId, userId, channelId, args, client }) {
       const { waitingOnCommitment, ...parsed } = parseBlocker(args);
+      if (parsed.waitingOnId) await memberFor(deps, client, workspaceId, parsed.waitingOnId);
       const on = waitingOnCommitment
         ? await findCommitment(deps, workspaceId, waitingOnCommitment)
         : undefined;
@@ -144,7 +145,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "unblock",
     usage: usage.unblock,
     summary: "resolve a blocker",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const word = args.trim();
       const number = parseId("blocker", word);
       if (number === undefined) {
@@ -152,8 +153,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           `${word ? `"${word}" is not a blocker id.` : "Which blocker?"} Ids look like \`B7\`; \`/coo blockers\` shows them. ${example(usage.unblock)}`,
         );
       }
-      const actor = await profileOf(deps, client, workspaceId, userId);
-      const b = await resolveBlocker(deps, { workspaceId, number, actor });
+      const b = await resolveBlocker(deps, { workspaceId, number, actor: await actor() });
       return {
         text: `Resolved *${formatId("blocker", b.number)}* ${quote(b.text)} after ${age(b.openedAt, b.resolvedAt ?? deps.clock.now())}.`,
       };
@@ -173,23 +173,28 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
 
   const refused = () => badInput("That button is out of date. Run `/coo blockers` again.");
 
-  listeners.action(actionIds.resolve, async ({ ack, body, action, respond, client }) => {
+  listeners.action(actionIds.resolve, async ({ ack, body, action, respond, context }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
-    const workspaceId = body.team?.id ?? "";
-    const actor = await profileOf(deps, client as webApi.WebClient, workspaceId, body.user.id);
-    await resolveBlocker(deps, { workspaceId, number: value.n, actor });
+    const { workspaceId, actor } = scopeOf(context);
+    await resolveBlocker(deps, { workspaceId, number: value.n, actor: await actor() });
     // Pressed in the App Home there is no message to redraw; the Home refreshes itself.
     if ("response_url" in body && body.response_url) {
       await respond({ replace_original: true, ...(await renderQueue(deps, workspaceId, value)) });
     }
   });
 
-  listeners.action(new RegExp(`^${actionIds.page}:(prev|next)$`), async ({ ack, body, action, respond }) => {
-    await ack();
-    const value = readValue(listValue, "value" in action ? (action.value as string) : undefined);
-    if (!value) throw refused();
-    await respond({ replace_original: true, ...(await renderQueue(deps, body.team?.id ?? "", value)) });
-  });
+  listeners.action(
+    new RegExp(`^${actionIds.page}:(prev|next)$`),
+    async ({ ack, action, respond, context }) => {
+      await ack();
+      const value = readValue(listValue, "value" in action ? (action.value as string) : undefined);
+      if (!value) throw refused();
+      await respond({
+        replace_original: true,
+        ...(await renderQueue(deps, scopeOf(context).workspaceId, value)),
+      });
+    },
+  );
 }

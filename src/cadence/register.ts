@@ -1,11 +1,10 @@
 import type { Deps } from "../deps.js";
-import { badInput, CooError, forbidden, notFound } from "../errors.js";
+import { badInput, CooError, notFound } from "../errors.js";
 import type { Cadence, CadenceKind } from "../generated/prisma/client.js";
 import { formatId, nextNumber, parseId } from "../ledger/ids.js";
-import { isPrivileged, profileOf } from "../people/people.js";
+import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import type { CommandInput } from "../slack/commands.js";
-import { mention } from "../slack/mentions.js";
 import { describeInstant, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
 import type { CadenceEngine } from "./engine.js";
@@ -17,7 +16,7 @@ const usage = {
   review: "`/coo review <day> <HH:MM> [tz <Area/City>]`",
   planning: "`/coo planning <day> <HH:MM> [tz <Area/City>]`",
   cadence: "`/coo cadence pause|resume|remove <id>`",
-  skip: "`/coo skip <date>`",
+  skip: "`/coo skip <date>` or `/coo skip off <date>`",
   ooo: "`/coo ooo until <when>` or `/coo ooo off`",
 };
 
@@ -44,7 +43,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
     spec: { time: string; days: number[]; timezone: string | undefined },
   ) {
     ensureChannel(input, kind);
-    const { workspaceId, channelId, userId, client } = input;
+    const { workspaceId, channelId, userId } = input;
     const existing = await deps.db.cadence.findUnique({
       where: { workspaceId_channelId_kind: { workspaceId, channelId, kind } },
     });
@@ -54,7 +53,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
         `This channel already has a ${kind}: ${describeCadence(existing, deps.clock.now())}. Change it with \`/coo cadence remove ${formatId("cadence", existing.number)}\` first, or pause it.`,
       );
     }
-    const timezone = spec.timezone ?? (await profileOf(deps, client, workspaceId, userId)).timeZone;
+    const timezone = spec.timezone ?? (await input.actor()).timeZone;
     const cadence = await deps.db.$transaction(async (tx) => {
       const number = await nextNumber(tx, workspaceId, "cadence");
       return tx.cadence.create({
@@ -86,7 +85,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       const dmPref = /^dm\s+(on|off)$/i.exec(input.args.trim());
       if (dmPref) {
         const on = dmPref[1]?.toLowerCase() === "on";
-        await profileOf(deps, input.client, input.workspaceId, input.userId);
+        await input.actor();
         await deps.db.person.update({
           where: { workspaceId_slackUserId: { workspaceId: input.workspaceId, slackUserId: input.userId } },
           data: { standupViaDm: on },
@@ -129,7 +128,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
     name: "cadence",
     usage: "cadence pause|resume|remove <id>",
     summary: "pause, resume or remove a cadence",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const [verb = "", id = "", ...rest] = args.trim().split(/\s+/);
       const action = verb.toLowerCase();
       if (!["pause", "resume", "remove"].includes(action) || rest.length > 0) {
@@ -145,12 +144,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
         throw notFound(
           `There is no cadence ${formatId("cadence", number)} here. \`/coo cadences\` lists them.`,
         );
-      const actor = await profileOf(deps, client, workspaceId, userId);
-      if (actor.slackUserId !== cadence.createdById && !isPrivileged(actor)) {
-        throw forbidden(
-          `Only ${mention(cadence.createdById)} (who set it up), an admin or the CEO, CFO or CTO can change ${formatId("cadence", number)}.`,
-        );
-      }
+      await authorize(await actor(), { kind: "change_cadence", cadence });
       if (action === "remove") {
         await deps.db.cadence.delete({ where: { id: cadence.id } });
         await engine.rebuild();
@@ -173,25 +167,39 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
 
   commands.add({
     name: "skip",
-    usage: "skip <date>",
-    summary: "a holiday: no cadence runs in this channel that day",
+    usage: "skip <date> | skip off <date>",
+    summary: "a holiday: no cadence runs in this channel that day (`skip off <date>` restores it)",
     async run(input) {
       ensureChannel(input, "skip day");
-      const { workspaceId, channelId, userId, args, client } = input;
-      if (!args.trim())
+      const { workspaceId, channelId, userId, args } = input;
+      const off = /^(?:off|undo|remove)\s+([\s\S]+)$/i.exec(args.trim());
+      const typed = (off?.[1] ?? args).trim();
+      if (!typed)
         throw badInput(`Which day? ${usage.skip}, e.g. \`/coo skip 2026-12-24\` or \`/coo skip friday\`.`);
-      const first = await deps.db.cadence.findFirst({
+      const cadences = await deps.db.cadence.findMany({
         where: { workspaceId, channelId },
         orderBy: { number: "asc" },
       });
-      const timeZone = first?.timezone ?? (await profileOf(deps, client, workspaceId, userId)).timeZone;
-      const now = deps.clock.now();
-      const when = parseWhen(args, { now, timeZone });
-      if (!when)
-        throw badInput(
-          `I can't read "${args.trim()}" as a date. ${usage.skip}, e.g. \`/coo skip 2026-12-24\`.`,
+      if (cadences.length === 0)
+        throw notFound(
+          `No cadence runs in this channel, so there is nothing to skip. ${usage.standup} sets one up.`,
         );
+      // Skipping a day cancels everyone's standup here: the same people who may change the cadences.
+      await authorize(await input.actor(), { kind: "skip_day", cadences });
+      const timeZone = cadences[0]?.timezone ?? (await input.actor()).timeZone;
+      const now = deps.clock.now();
+      const when = parseWhen(typed, { now, timeZone });
+      if (!when)
+        throw badInput(`I can't read "${typed}" as a date. ${usage.skip}, e.g. \`/coo skip 2026-12-24\`.`);
       const date = isoDate(when.at, timeZone);
+      if (off) {
+        const { count } = await deps.db.skipDay.deleteMany({ where: { workspaceId, channelId, date } });
+        return {
+          text: count
+            ? `${date} is a working day here again: cadences run as usual.`
+            : `${date} was not a skip day here; nothing to restore.`,
+        };
+      }
       if (date < isoDate(now, timeZone)) throw badInput(`${date} is in the past. Give today or a later day.`);
       const { count } = await deps.db.skipDay.createMany({
         data: [{ workspaceId, channelId, date, createdById: userId }],
@@ -199,7 +207,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       });
       return {
         text: count
-          ? `No cadence will run in this channel on ${date}.`
+          ? `No cadence will run in this channel on ${date}. \`/coo skip off ${date}\` undoes it.`
           : `${date} is already a skip day here.`,
       };
     },
@@ -209,8 +217,8 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
     name: "ooo",
     usage: "ooo until <when> | ooo off",
     summary: "you are out of office: no standup prompts or pings until then",
-    async run({ workspaceId, userId, args, client }) {
-      const person = await profileOf(deps, client, workspaceId, userId);
+    async run({ workspaceId, userId, args, actor }) {
+      const person = await actor();
       const text = args.trim();
       const key = { workspaceId_slackUserId: { workspaceId, slackUserId: userId } };
       if (/^off$/i.test(text)) {

@@ -1,8 +1,8 @@
 import type { Deps } from "../deps.js";
-import { CooError, forbidden, notFound } from "../errors.js";
-import type { Commitment, Person, Prisma } from "../generated/prisma/client.js";
+import { CooError, notFound } from "../errors.js";
+import type { Commitment, Prisma } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
-import { isPrivileged } from "../people/people.js";
+import { type Actor, authorize } from "../policy.js";
 import { mention } from "../slack/mentions.js";
 
 type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
@@ -29,22 +29,6 @@ export async function findCommitment(
     );
   }
   return found;
-}
-
-/** The owner or the creator may change a commitment; seated humans and admins may change any. */
-export function ensureMayChange(
-  actor: Person,
-  commitment: Pick<Commitment, "ownerId" | "creatorId" | "number">,
-) {
-  if (
-    actor.slackUserId === commitment.ownerId ||
-    actor.slackUserId === commitment.creatorId ||
-    isPrivileged(actor)
-  )
-    return;
-  throw forbidden(
-    `Only ${mention(commitment.ownerId)} (the owner), ${mention(commitment.creatorId)} (who recorded it), a workspace admin or the CEO, CFO or CTO can change ${formatId("commitment", commitment.number)}. Ask one of them.`,
-  );
 }
 
 function ensureOpen(c: Commitment) {
@@ -140,7 +124,7 @@ export async function createCommitment(
   return { ...commitment, workstream: workstreamName === null ? null : { name: workstreamName } };
 }
 
-type Change = { workspaceId: string; number: number; actor: Person; reason?: string | undefined };
+type Change = { workspaceId: string; number: number; actor: Actor; reason?: string | undefined };
 
 /**
  * Applies one change to an open commitment and records it. The update is
@@ -156,7 +140,7 @@ async function change(
   },
 ): Promise<CommitmentRow> {
   const current = await findCommitment(deps, input.workspaceId, input.number);
-  ensureMayChange(input.actor, current);
+  const actor = await authorize(input.actor, { kind: "change_commitment", commitment: current });
   ensureOpen(current);
   const { data, history } = build(current);
   const updated = await deps.db.$transaction(async (tx) => {
@@ -166,7 +150,7 @@ async function change(
       data: {
         workspaceId: input.workspaceId,
         commitmentId: current.id,
-        actorId: input.actor.slackUserId,
+        actorId: actor.slackUserId,
         reason: input.reason ?? null,
         ...history,
       },
@@ -182,7 +166,7 @@ async function change(
   }
   deps.changes.publish({
     workspaceId: input.workspaceId,
-    userIds: [current.ownerId, current.creatorId, updated.ownerId, input.actor.slackUserId],
+    userIds: [current.ownerId, current.creatorId, updated.ownerId, actor.slackUserId],
     ...(history.kind === "redated"
       ? {
           slipped: {
@@ -190,7 +174,7 @@ async function change(
             from: current.dueAt,
             to: updated.dueAt,
             reason: input.reason ?? null,
-            actorId: input.actor.slackUserId,
+            actorId: actor.slackUserId,
           },
         }
       : {}),

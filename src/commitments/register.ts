@@ -4,10 +4,12 @@ import { listBlockers } from "../blockers/ledger.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import { formatId } from "../ledger/ids.js";
-import { isPrivileged, profileOf } from "../people/people.js";
+import { memberFor, profileOf } from "../people/people.js";
+import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
 import type { Reply } from "../slack/commands.js";
+import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
@@ -98,10 +100,11 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "commit",
     usage: usage.commit,
     summary: "record who will deliver what, by when",
-    async run({ workspaceId, userId, channelId, args, client }) {
+    async run({ workspaceId, userId, channelId, args, client, actor }) {
       const draft = parseCommit(args);
       const ownerId = draft.ownerId ?? userId;
-      const owner = await profileOf(deps, client, workspaceId, ownerId);
+      // Work goes to a real person of this workspace, checked with Slack before anything is written.
+      const owner = ownerId === userId ? await actor() : await memberFor(deps, client, workspaceId, ownerId);
       const { title, due } = readCommitDue(draft, { now: deps.clock.now(), timeZone: owner.timeZone });
       const stream = draft.workstream ? await findWorkstream(deps, workspaceId, draft.workstream) : undefined;
       const dependsOn = draft.after ? await findCommitment(deps, workspaceId, draft.after) : undefined;
@@ -134,10 +137,9 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "done",
     usage: usage.done,
     summary: "mark a commitment delivered",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const number = parseCommitmentId(args, example(usage.done));
-      const actor = await profileOf(deps, client, workspaceId, userId);
-      const c = await completeCommitment(deps, { workspaceId, number, actor });
+      const c = await completeCommitment(deps, { workspaceId, number, actor: await actor() });
       const onTime = c.doneAt && c.doneAt <= c.originalDueAt;
       return {
         text: `*${formatId("commitment", c.number)}* ${quote(c.title)} is done${onTime ? ", on time" : ""}. :white_check_mark:`,
@@ -149,10 +151,9 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "drop",
     usage: usage.drop,
     summary: "drop a commitment that is no longer wanted",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const { number, reason } = parseIdAndReason(args, example(usage.drop));
-      const actor = await profileOf(deps, client, workspaceId, userId);
-      const c = await dropCommitment(deps, { workspaceId, number, actor, reason });
+      const c = await dropCommitment(deps, { workspaceId, number, actor: await actor(), reason });
       return {
         text: `Dropped *${formatId("commitment", c.number)}* ${quote(c.title)}${reason ? ` because ${quote(reason)}` : ""}.`,
       };
@@ -163,7 +164,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "slip",
     usage: usage.slip,
     summary: "move a commitment to a new date; the history keeps the old one and why",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, client, actor }) {
       const parsed = parseSlip(args, example(usage.slip));
       const current = await findCommitment(deps, workspaceId, parsed.number);
       const owner = await profileOf(deps, client, workspaceId, current.ownerId);
@@ -172,11 +173,10 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         { now: deps.clock.now(), timeZone: owner.timeZone },
         example(usage.slip),
       );
-      const actor = userId === owner.slackUserId ? owner : await profileOf(deps, client, workspaceId, userId);
       const c = await slipCommitment(deps, {
         workspaceId,
         number: parsed.number,
-        actor,
+        actor: await actor(),
         reason: parsed.reason,
         to: to.at,
       });
@@ -190,13 +190,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "reassign",
     usage: usage.reassign,
     summary: "hand a commitment to someone else",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, userId, args, client, actor }) {
       const parsed = parseReassign(args, example(usage.reassign));
-      const actor = await profileOf(deps, client, workspaceId, userId);
+      const next = await memberFor(deps, client, workspaceId, parsed.to);
       const c = await reassignCommitment(deps, {
         workspaceId,
         number: parsed.number,
-        actor,
+        actor: await actor(),
         reason: parsed.reason,
         to: parsed.to,
       });
@@ -204,7 +204,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       await notifyOwner(
         workspaceId,
         parsed.to,
-        `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, actor.timeZone)}.`,
+        `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, next.timeZone)}.`,
         deps,
       );
       return { text: `*${id}* now belongs to ${mention(parsed.to)}.` };
@@ -267,7 +267,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "workstream",
     usage: usage.workstream,
     summary: "create a workstream with an owner (or change its owner)",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, userId, args, client, actor }) {
       const match = new RegExp(
         `^#?([a-z][\\w-]{0,39})(?:\\s+(?:owner\\s+)?${userMentionPattern.source})?$`,
         "i",
@@ -278,6 +278,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         );
       const name = (match[1] ?? "").toLowerCase();
       const ownerId = match[2] ?? userId;
+      if (ownerId !== userId) await memberFor(deps, client, workspaceId, ownerId);
       const existing = await deps.db.workstream.findUnique({
         where: { workspaceId_name: { workspaceId, name } },
       });
@@ -287,13 +288,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           text: `Created #${name}, owned by ${mention(ownerId)}. Add work to it with \`/coo commit <what> by <when> #${name}\`.`,
         };
       }
-      const actor = await profileOf(deps, client, workspaceId, userId);
-      if (actor.slackUserId !== existing.ownerId && !isPrivileged(actor)) {
-        throw new CooError(
-          "forbidden",
-          `#${name} belongs to ${mention(existing.ownerId)}; only they, an admin or the CEO, CFO or CTO can hand it over.`,
-        );
-      }
+      await authorize(await actor(), { kind: "change_workstream", workstream: existing });
       if (existing.ownerId === ownerId) return { text: `#${name} is already owned by ${mention(ownerId)}.` };
       await deps.db.workstream.update({ where: { id: existing.id }, data: { ownerId } });
       return { text: `#${name} is now owned by ${mention(ownerId)} (was ${mention(existing.ownerId)}).` };
@@ -341,13 +336,12 @@ const hasResponseUrl = (body: object) => "response_url" in body && Boolean(body.
 function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; deps: Deps }): void {
   const refused = () => badInput("That button is out of date. Run the command again.");
 
-  listeners.action(actionIds.done, async ({ ack, body, action, respond, client }) => {
+  listeners.action(actionIds.done, async ({ ack, body, action, respond, client, context }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
-    const workspaceId = body.team?.id ?? "";
-    const actor = await profileOf(deps, client, workspaceId, body.user.id);
-    await completeCommitment(deps, { workspaceId, number: value.n, actor });
+    const { workspaceId, actor } = scopeOf(context);
+    await completeCommitment(deps, { workspaceId, number: value.n, actor: await actor() });
     // From a list message: redraw it in place. From the App Home there is
     // nothing to redraw here; the change feed republishes the Home.
     if (hasResponseUrl(body)) {
@@ -360,23 +354,23 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
 
   listeners.action(
     new RegExp(`^${actionIds.page}:(prev|next)$`),
-    async ({ ack, body, action, respond, client }) => {
+    async ({ ack, body, action, respond, client, context }) => {
       await ack();
       const value = readValue(listValue, "value" in action ? (action.value as string) : undefined);
       if (!value) throw refused();
       await respond({
         replace_original: true,
-        ...(await renderList(deps, client, body.team?.id ?? "", body.user.id, value)),
+        ...(await renderList(deps, client, scopeOf(context).workspaceId, body.user.id, value)),
       });
     },
   );
 
-  listeners.action("commitment_confirm", async ({ ack, body, action, respond, client }) => {
+  listeners.action("commitment_confirm", async ({ ack, body, action, respond, context }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw refused();
-    const workspaceId = body.team?.id ?? "";
-    const actor = await profileOf(deps, client, workspaceId, body.user.id);
+    const { workspaceId } = scopeOf(context);
+    const actor = await scopeOf(context).actor();
     const c = await confirmCommitment(deps, { workspaceId, number: value.n, actor });
     if (hasResponseUrl(body)) {
       await respond({
@@ -386,11 +380,11 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     }
   });
 
-  listeners.action(actionIds.slip, async ({ ack, body, action, client }) => {
+  listeners.action(actionIds.slip, async ({ ack, body, action, client, context }) => {
     await ack();
     const value = readValue(itemValue, "value" in action ? (action.value as string) : undefined);
     if (!value || !("trigger_id" in body)) throw refused();
-    const workspaceId = body.team?.id ?? "";
+    const { workspaceId } = scopeOf(context);
     const c = await findCommitment(deps, workspaceId, value.n);
     const owner = await profileOf(deps, client, workspaceId, c.ownerId);
     const now = deps.clock.now();
@@ -407,9 +401,9 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     });
   });
 
-  listeners.view(actionIds.slipModal, async ({ ack, body, view, client }) => {
+  listeners.view(actionIds.slipModal, async ({ ack, body, view, client, context }) => {
     const meta = readValue(slipMetadata, view.private_metadata);
-    const workspaceId = body.team?.id ?? "";
+    const { workspaceId, actor } = scopeOf(context);
     const state = view.state.values;
     const date = state.date?.value?.selected_date ?? "";
     const time = state.time?.value?.selected_time ?? "17:00";
@@ -429,9 +423,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       if (!y || !m || !d || hh === undefined || mm === undefined) throw badInput("Pick a date.");
       const to = zonedToUtc({ year: y, month: m, day: d, hour: hh, minute: mm }, owner.timeZone);
       if (to <= deps.clock.now()) throw badInput("That is in the past. Pick a date ahead.");
-      const actor =
-        body.user.id === owner.slackUserId ? owner : await profileOf(deps, client, workspaceId, body.user.id);
-      await slipCommitment(deps, { workspaceId, number: meta.n, actor, reason, to });
+      await slipCommitment(deps, { workspaceId, number: meta.n, actor: await actor(), reason, to });
     } catch (error) {
       if (error instanceof CooError) {
         await ack({ response_action: "errors", errors: { date: error.userMessage.slice(0, 150) } });

@@ -11,6 +11,7 @@ type Step = "nudge_from" | "remind_from" | "tell_ceo";
  * Stale handoffs climb the same ladder as commitments: after a grace period
  * the side that owes is nudged, after another they are reminded, and past the
  * CEO threshold the seated CEO hears. Each step is claimed once before it is sent.
+ * Only handoffs the reporter agreed to have chased are; only shared ones reach the CEO.
  */
 export async function sweepHandoffs(
   deps: Deps,
@@ -19,7 +20,8 @@ export async function sweepHandoffs(
   policyOf: (workspaceId: string) => Promise<Policy | undefined>,
 ): Promise<number> {
   const open = await deps.db.handoff.findMany({
-    where: { status: "open", fromId: { not: null } },
+    // Only what the reporter agreed to have chased; a private handoff never reaches the CEO.
+    where: { status: "open", chase: true, fromId: { not: null } },
     include: { nudges: true },
   });
   let sent = 0;
@@ -36,7 +38,7 @@ export async function sweepHandoffs(
     let step: Step | undefined;
     if (!done.has("nudge_from")) step = waited >= grace ? "nudge_from" : undefined;
     else if (!done.has("remind_from")) step = after("nudge_from") ? "remind_from" : undefined;
-    else if (!done.has("tell_ceo"))
+    else if (!done.has("tell_ceo") && h.shared)
       step = after("remind_from") && waited >= policy.ceoAfterDays * 24 * 3600_000 ? "tell_ceo" : undefined;
     if (!step) continue;
     const recipient =

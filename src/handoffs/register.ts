@@ -2,14 +2,23 @@ import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
 import { formatId, parseId } from "../ledger/ids.js";
-import { profileOf } from "../people/people.js";
+import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
+import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
 import { wallClock, zonedToUtc } from "../time/zoned.js";
-import { closeHandoff, createHandoff, type HandoffDraft, handoffLine, side } from "./ledger.js";
+import {
+  closeHandoff,
+  createHandoff,
+  type HandoffDraft,
+  handoffLine,
+  shareHandoff,
+  side,
+  visibleHandoffs,
+} from "./ledger.js";
 
 /** What rides in the consent buttons: the draft read from the DM (and, for "quote", the DM itself). */
 const draftValue = z.object({
@@ -40,7 +49,7 @@ export function proposal(draft: HandoffDraft, reporterId: string, original: stri
     s: draft.since.toISOString(),
     r: reporterId,
   };
-  const text = `Sounds like a stuck handoff: *${quote(draft.what)}*, owed by ${side(draft.fromId, draft.fromText)} to ${side(draft.toId, draft.toText)}. Shall I track it? Nothing is shared unless you pick a nudge.`;
+  const text = `Sounds like a stuck handoff: *${quote(draft.what)}*, owed by ${side(draft.fromId, draft.fromText)} to ${side(draft.toId, draft.toText)}. Shall I track it? It stays between you and the people on it, and nobody is nudged unless you pick a nudge.`;
   const buttons = [
     button("Record it", "handoff_choice", { ...base, mode: "record" }, "primary"),
     ...(draft.fromId
@@ -78,18 +87,27 @@ async function nudge(deps: Deps, workspaceId: string, value: DraftValue, number:
 export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "handoff",
-    usage: "handoff <what> from @a to @b [since <when>] | handoff done <id>",
-    summary: "track work one person owes another, or close it",
-    async run({ workspaceId, userId, args, client }) {
-      const done = /^done\s+(\S+)$/i.exec(args.trim());
-      if (done) {
-        const number = parseId("handoff", done[1] ?? "");
+    usage: "handoff <what> from @a to @b [since <when>] | handoff done <id> | handoff share <id>",
+    summary:
+      "track work one person owes another (seen by the whole workspace), close it, or share one told to me in private",
+    async run({ workspaceId, userId, args, client, actor }) {
+      const verb = /^(done|share)\s+(\S+)$/i.exec(args.trim());
+      if (verb) {
+        const number = parseId("handoff", verb[2] ?? "");
         if (number === undefined)
           throw badInput(
-            `"${done[1]}" is not a handoff id. Ids look like \`H3\`; \`/coo handoffs\` shows them.`,
+            `"${quote(verb[2] ?? "")}" is not a handoff id. Ids look like \`H3\`; \`/coo handoffs\` shows them.`,
           );
-        const actor = await profileOf(deps, client, workspaceId, userId);
-        const h = await closeHandoff(deps, workspaceId, number, actor);
+        if (verb[1]?.toLowerCase() === "share") {
+          const { handoff: h, changed } = await shareHandoff(deps, workspaceId, number, await actor());
+          const id = formatId("handoff", h.number);
+          return {
+            text: changed
+              ? `*${id}* ${quote(h.what)} is now visible to the workspace, and I'll chase it if it goes stale.`
+              : `*${id}* is already shared.`,
+          };
+        }
+        const h = await closeHandoff(deps, workspaceId, number, await actor());
         return { text: `Closed *${formatId("handoff", h.number)}* ${quote(h.what)}.` };
       }
       const m = new RegExp(
@@ -101,7 +119,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           "Say what, who owes it and who waits: `/coo handoff the API keys from @dana to @lee since Monday`.",
         );
       if (m[1].length > 300) throw badInput("Keep what is owed under 300 characters.");
-      const reporter = await profileOf(deps, client, workspaceId, userId);
+      const reporter = await actor();
+      for (const side of [m[2], m[3]]) if (side) await memberFor(deps, client, workspaceId, side);
       const now = deps.clock.now();
       let since = now;
       if (m[4]) {
@@ -123,9 +142,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         fromId: m[2],
         toId: m[3],
         since,
+        // Typed as a command: the team sees it and coo chases it.
+        shared: true,
+        chase: true,
       });
       return {
-        text: `Tracking ${handoffLine(h, now)}. \`/coo handoffs\` lists them; I'll chase it if it goes stale.`,
+        text: `Tracking ${handoffLine(h, now)}, visible to the workspace. \`/coo handoffs\` lists them; I'll chase it if it goes stale.`,
       };
     },
   });
@@ -133,23 +155,23 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
     name: "handoffs",
     usage: "handoffs",
-    summary: "open handoffs, the longest waiting first",
-    async run({ workspaceId }) {
+    summary: "open handoffs you can see, the longest waiting first",
+    async run({ workspaceId, userId }) {
       const now = deps.clock.now();
       const open = await deps.db.handoff.findMany({
-        where: { workspaceId, status: "open" },
+        where: { workspaceId, status: "open", ...visibleHandoffs(userId) },
         orderBy: { since: "asc" },
         take: 30,
       });
       if (open.length === 0)
         return { text: "No handoffs are open. `/coo handoff <what> from @a to @b` records one." };
       return {
-        text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}`).join("\n")}`,
+        text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`).join("\n")}`,
       };
     },
   });
 
-  listeners.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond }) => {
+  listeners.action(/^handoff_choice(:\w+)?$/, async ({ ack, body, action, respond, context }) => {
     await ack();
     const value = readValue(draftValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw badInput("That button is out of date. Tell me about the handoff again.");
@@ -159,18 +181,24 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       await respond({ replace_original: true, text: "OK, not tracking it. Tell me again any time." });
       return;
     }
-    const h = await createHandoff(deps, body.team?.id ?? "", body.user.id, {
+    const { workspaceId } = scopeOf(context);
+    // Told in a DM: it stays between the people on it; coo chases it only if asked to nudge.
+    const h = await createHandoff(deps, workspaceId, body.user.id, {
       what: value.w,
       fromId: value.f,
       fromText: value.ft,
       toId: value.t,
       toText: value.tt,
       since: new Date(value.s),
+      shared: false,
+      chase: value.mode !== "record",
     });
-    if (value.mode !== "record") await nudge(deps, body.team?.id ?? "", value, h.number);
+    if (value.mode !== "record") await nudge(deps, workspaceId, value, h.number);
     const done =
       value.mode === "record"
-        ? ""
+        ? " Only you and the people on it can see it; I won't nudge anyone. `/coo handoff share " +
+          formatId("handoff", h.number) +
+          "` makes it visible to the team."
         : value.mode === "quote"
           ? " I nudged them with your words."
           : " I nudged them, without quoting you.";

@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
+import { scopeOf } from "../slack/context.js";
 import { homeView } from "./view.js";
 
 export function register({ listeners }: Slack, deps: Deps): void {
@@ -15,7 +16,7 @@ export function register({ listeners }: Slack, deps: Deps): void {
 
   listeners.event("app_home_opened", async ({ event, context }) => {
     if (event.tab !== "home") return;
-    await publish(context.teamId ?? "", event.user);
+    await publish(scopeOf(context).workspaceId, event.user);
   });
 
   // Anything that touches someone's commitments or blockers refreshes their

@@ -1,6 +1,7 @@
 import { blockerLine } from "../blockers/register.js";
 import { commitmentLine } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
+import { visibleHandoffs } from "../handoffs/ledger.js";
 import { formatId } from "../ledger/ids.js";
 import { mention, quote } from "../slack/mentions.js";
 import { plainText } from "./rules.js";
@@ -32,6 +33,8 @@ export async function answerFromLedger(
   workspaceId: string,
   text: string,
   timeZone: string,
+  /** Who reads the answer, when only they do (a DM): they also see their private handoffs. */
+  privateReader?: string,
 ): Promise<string> {
   const now = deps.clock.now();
   const lower = plainText(text).toLowerCase();
@@ -54,7 +57,7 @@ export async function answerFromLedger(
   }
   if (/\bhand ?offs?\b|\bhandover\b/.test(lower)) {
     const handoffs = await deps.db.handoff.findMany({
-      where: { workspaceId, status: "open" },
+      where: { workspaceId, status: "open", ...visibleHandoffs(privateReader) },
       orderBy: { since: "asc" },
       take: limit,
     });

@@ -6,6 +6,7 @@ import { proposal } from "../handoffs/register.js";
 import { mentionReply } from "../help/text.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
+import { externalNote, scopeOf } from "../slack/context.js";
 import { mention, quote } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
@@ -57,7 +58,8 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
   deps.log.info("routed", { category: decision.category, by: decision.by, where: m.where });
   if (decision.category === "operations") {
     const asker = await profileOf(deps, client, m.workspaceId, m.userId);
-    await reply(await answerFromLedger(deps, m.workspaceId, m.text, asker.timeZone));
+    const reader = m.where === "dm" ? m.userId : undefined;
+    await reply(await answerFromLedger(deps, m.workspaceId, m.text, asker.timeZone, reader));
     return;
   }
   if (decision.category === "other") {
@@ -120,9 +122,24 @@ export function register(slack: Slack, deps: Deps): void {
   const { listeners } = slack;
   registerSeats(slack, deps);
 
+  /** Someone of another organisation (Slack Connect) is answered with a note, never the ledger. */
+  const fromOutside = async (context: Parameters<typeof scopeOf>[0]) => {
+    const scope = scopeOf(context);
+    return scope.external || (await scope.actor()).kind === "external";
+  };
+
   listeners.event("app_mention", async ({ event, client, context }) => {
+    if (!event.user) return;
+    if (await fromOutside(context)) {
+      await client.chat.postMessage({
+        channel: event.channel,
+        thread_ts: event.thread_ts ?? event.ts,
+        text: externalNote,
+      });
+      return;
+    }
     await route(deps, client, {
-      workspaceId: context.teamId ?? "",
+      workspaceId: scopeOf(context).workspaceId,
       userId: event.user ?? "",
       channel: event.channel,
       ts: event.ts,
@@ -136,7 +153,11 @@ export function register(slack: Slack, deps: Deps): void {
     const message = event as MessageLike;
     if (message.channel_type !== "im" || message.bot_id || !message.user || !message.text || message.subtype)
       return;
-    const workspaceId = context.teamId ?? "";
+    const { workspaceId } = scopeOf(context);
+    if (await fromOutside(context)) {
+      await client.chat.postMessage({ channel: message.channel, text: externalNote });
+      return;
+    }
     if (await tryRecordDmAnswer(deps, client, workspaceId, message)) return;
     if (looksLikeHandoff(message.text)) {
       const draft = await readHandoff(deps.llm, message.text, message.user, deps.clock.now());

@@ -3,9 +3,13 @@ import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
+import { actorFor } from "../people/people.js";
+import type { Actor } from "../policy.js";
 import { CommandRouter } from "./commands.js";
-import { claimEvent } from "./dedupe.js";
+import { externalNote, scopeOf, setScope } from "./context.js";
+import { claimRequest } from "./dedupe.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
+import { EventInbox } from "./inbox.js";
 import { botScopes, installer } from "./installations.js";
 import { Listeners } from "./listeners.js";
 import { SignedHttpReceiver } from "./receiver.js";
@@ -25,6 +29,8 @@ export type Slack = {
   clientOptions: WebClientOptions;
   /** HTTP mode only: the receiver that owns the port. */
   receiver: SignedHttpReceiver | undefined;
+  /** Events, recorded before they are acknowledged and marked handled once handled. */
+  inbox: EventInbox;
 };
 
 export type SlackOptions = {
@@ -105,14 +111,20 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     }
   };
   app.error(onError);
+  const inbox = new EventInbox(deps, { leaseSeconds: config.leaseSeconds });
+  inbox.install(app);
 
   const ensureWorkspace = workspaceRegistry(deps.db);
   // With one bot token, only that token's workspace is served: a payload naming
   // another team is refused. (With OAuth, authorize already refuses teams
   // without an installation.)
   let ownTeam: Promise<string | undefined> | undefined;
-  app.use(async ({ context, body, next }) => {
-    const workspaceId = context.teamId ?? context.enterpriseId;
+  app.use(async (args) => {
+    const { context, body, next, client } = args;
+    // The workspace Bolt authorized: an org-wide install is one workspace, its organisation.
+    const workspaceId = context.isEnterpriseInstall
+      ? context.enterpriseId
+      : (context.teamId ?? context.enterpriseId);
     if (!install) {
       ownTeam ??= app.client.auth.test().then(
         (r) => r.team_id,
@@ -126,24 +138,41 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
         return;
       }
     }
-    if (workspaceId) await ensureWorkspace(workspaceId);
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && workspaceId) {
-      if (!(await claimEvent(deps.db, workspaceId, eventId))) {
-        log.info("duplicate event ignored", { eventId, retryNum: context.retryNum });
-        return;
-      }
+    if (!workspaceId) {
+      log.warn("request without a workspace refused");
+      return;
     }
+    await ensureWorkspace(workspaceId);
+    const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
+    const requestKey = replayKey(body);
+    if (requestKey && !(await claimRequest(deps.db, workspaceId, requestKey))) {
+      log.warn("replayed request ignored", { kind: requestKey.slice(0, 3) });
+      await ack?.();
+      return;
+    }
+    const userId = context.userId;
+    let actor: Promise<Actor> | undefined;
+    setScope(context, {
+      workspaceId,
+      userId,
+      actor: () => {
+        if (!userId) throw new Error("this request has no acting user");
+        actor ??= actorFor(deps, client, workspaceId, userId);
+        return actor;
+      },
+      external: isExternal(body, context),
+    });
     await next();
   });
-
   const commands = new CommandRouter();
-  app.command("/coo", async ({ command, ack, client }) => {
+  app.command("/coo", async ({ command, ack, client, context }) => {
     const { subcommand, word, args } = commands.resolve(command.text ?? "");
+    const scope = scopeOf(context);
     const help = commands.list().find((s) => s.name === "help");
     const input = {
-      workspaceId: command.team_id,
+      workspaceId: scope.workspaceId,
       userId: command.user_id,
+      actor: scope.actor,
       channelId: command.channel_id,
       command,
       client,
@@ -158,12 +187,40 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       });
       return;
     }
+    // Someone of another organisation gets help and a note, never the ledger.
+    if (subcommand.name !== "help" && (scope.external || (await scope.actor()).kind === "external")) {
+      await ack({ response_type: "ephemeral", text: externalNote });
+      return;
+    }
     await ack({ response_type: "ephemeral", ...(await subcommand.run({ ...input, args })) });
   });
 
   const listeners = new Listeners();
   listeners.attach(app);
-  return { app, commands, listeners, clientOptions: { ...clientOptions, logger }, receiver };
+  return { app, commands, listeners, clientOptions: { ...clientOptions, logger }, receiver, inbox };
+}
+
+/**
+ * Slash commands and interactions carry a trigger_id that Slack makes unique
+ * per invocation: the key under which a replay of the same signed request is
+ * recognised. Events are deduplicated by event_id in the inbox (inbox.ts).
+ */
+function replayKey(body: unknown): string | undefined {
+  const b = body as { command?: unknown; trigger_id?: unknown; type?: unknown };
+  if (typeof b.trigger_id !== "string" || b.trigger_id === "") return undefined;
+  return `${typeof b.command === "string" ? "cmd" : "act"}:${b.trigger_id}`;
+}
+
+/**
+ * The acting user belongs to another organisation: a Slack Connect event
+ * names their team in `user_team`, an interaction in `user.team_id`. (Within
+ * an org-wide install every team of the organisation is the workspace.)
+ */
+function isExternal(body: unknown, context: { teamId?: string; isEnterpriseInstall?: boolean }): boolean {
+  if (context.isEnterpriseInstall) return false;
+  const b = body as { event?: { user_team?: unknown }; user?: { team_id?: unknown } };
+  const team = b.event?.user_team ?? b.user?.team_id;
+  return typeof team === "string" && team !== "" && team !== context.teamId;
 }
 
 function unknownNote(word: string, reply: { blocks?: unknown[] }) {

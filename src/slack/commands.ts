@@ -3,6 +3,7 @@ import type { SlashCommand, types, webApi } from "@slack/bolt";
 export type Block = types.KnownBlock;
 
 import { badInput } from "../errors.js";
+import type { Actor } from "../policy.js";
 
 export type Reply = {
   text: string;
@@ -11,8 +12,11 @@ export type Reply = {
 };
 
 export type CommandInput = {
+  /** The workspace Bolt authorized (never the payload's own team field). */
   workspaceId: string;
   userId: string;
+  /** The person running the command, read once. */
+  actor: () => Promise<Actor>;
   channelId: string;
   /** The text after the subcommand word, trimmed. */
   args: string;

@@ -4,12 +4,14 @@ import { createBlocker } from "../blockers/ledger.js";
 import { commitmentLine } from "../commitments/blocks.js";
 import { type CommitmentRow, findCommitment } from "../commitments/ledger.js";
 import type { Deps } from "../deps.js";
-import { badInput, CooError, forbidden } from "../errors.js";
+import { badInput, CooError } from "../errors.js";
 import { formatId, parseId } from "../ledger/ids.js";
-import { isPrivileged, type Profile, profileOf } from "../people/people.js";
+import { memberFor, type Profile, profileOf } from "../people/people.js";
+import { type Actor, authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import { scopeOf } from "../slack/context.js";
 import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
@@ -27,22 +29,12 @@ const snoozeValue = z.object({
 });
 
 /** Nudge buttons (snooze, ask for help) are the owner's alone. */
-async function ownersCommitment(
-  deps: Deps,
-  client: webApi.WebClient,
-  workspaceId: string,
-  userId: string,
-  number: number,
-) {
+async function ownersCommitment(deps: Deps, workspaceId: string, actor: Actor, number: number) {
   const c = await findCommitment(deps, workspaceId, number);
-  if (c.ownerId !== userId) {
-    throw forbidden(
-      `Only ${mention(c.ownerId)} can do that for ${formatId("commitment", number)}: it is their commitment.`,
-    );
-  }
+  const owner = await authorize(actor, { kind: "own_commitment", commitment: c });
   if (c.status !== "open")
     throw new CooError("conflict", `${formatId("commitment", number)} is already ${c.status}.`);
-  return { c, owner: await profileOf(deps, client, workspaceId, userId) };
+  return { c, owner };
 }
 
 async function snooze(deps: Deps, c: CommitmentRow, until: Date): Promise<void> {
@@ -54,12 +46,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "snooze",
     usage: "snooze <id> for <n> days | snooze <id> until <when>",
     summary: "stop chasing one of your commitments for a while (up to 30 days)",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const example = "`/coo snooze C12 for 2 days` or `/coo snooze C12 until Monday`";
       const match = /^(\S+)\s+(for|until)\s+(.+)$/i.exec(args.trim());
       const number = match ? parseId("commitment", match[1] ?? "") : undefined;
       if (!match || number === undefined) throw badInput(`Which commitment, and for how long? ${example}.`);
-      const { c, owner } = await ownersCommitment(deps, client, workspaceId, userId, number);
+      const { c, owner } = await ownersCommitment(deps, workspaceId, await actor(), number);
       const now = deps.clock.now();
       let until: Date | undefined;
       if (match[2]?.toLowerCase() === "for") {
@@ -85,8 +77,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "risks",
     usage: "risks",
     summary: "what is overdue, at risk or drifting for this channel's people",
-    async run({ workspaceId, channelId, userId, client }) {
-      const viewer = await profileOf(deps, client, workspaceId, userId);
+    async run({ workspaceId, channelId, client, actor }) {
+      const viewer = await actor();
       const members = channelId.startsWith("D") ? undefined : await channelMembers(client, channelId);
       return risksReply(deps, workspaceId, members, viewer);
     },
@@ -96,14 +88,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     name: "escalation",
     usage: "escalation [grace <hours> | ceo <days> | to channel|lead | hours <start>-<end>]",
     summary: "how slipping work is chased in this workspace, and changing it (admins and seats)",
-    async run({ workspaceId, userId, args, client }) {
+    async run({ workspaceId, args, actor }) {
       const words = args.trim().toLowerCase().split(/\s+/).filter(Boolean);
       const example =
         "`/coo escalation grace 24`, `/coo escalation ceo 3`, `/coo escalation to lead` or `/coo escalation hours 9-18`";
       if (words.length > 0) {
-        const actor = await profileOf(deps, client, workspaceId, userId);
-        if (!isPrivileged(actor))
-          throw forbidden("Only a workspace admin or the CEO, CFO or CTO can change how work is escalated.");
+        await authorize(await actor(), { kind: "change_settings" });
         const [key, value = ""] = words;
         const n = Number(value);
         const hours = /^(\d{1,2})-(\d{1,2})$/.exec(value);
@@ -135,12 +125,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     },
   });
 
-  listeners.action("nudge_snooze", async ({ ack, body, action, respond, client }) => {
+  listeners.action("nudge_snooze", async ({ ack, action, respond, context }) => {
     await ack();
     const value = readValue(snoozeValue, "value" in action ? (action.value as string) : undefined);
     if (!value) throw badInput("That button is out of date.");
-    const workspaceId = body.team?.id ?? "";
-    const { c, owner } = await ownersCommitment(deps, client, workspaceId, body.user.id, value.n);
+    const { workspaceId, actor } = scopeOf(context);
+    const { c, owner } = await ownersCommitment(deps, workspaceId, await actor(), value.n);
     const until = new Date(deps.clock.now().getTime() + value.d * day);
     await snooze(deps, c, until);
     await respond({
@@ -149,11 +139,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     });
   });
 
-  listeners.action("nudge_help", async ({ ack, body, action, client }) => {
+  listeners.action("nudge_help", async ({ ack, body, action, client, context }) => {
     await ack();
     const value = readValue(helpValue, "value" in action ? (action.value as string) : undefined);
     if (!value || !("trigger_id" in body)) throw badInput("That button is out of date.");
-    const { c } = await ownersCommitment(deps, client, body.team?.id ?? "", body.user.id, value.n);
+    const { workspaceId, actor } = scopeOf(context);
+    const { c } = await ownersCommitment(deps, workspaceId, await actor(), value.n);
     await client.views.open({
       trigger_id: body.trigger_id as string,
       view: {
@@ -182,7 +173,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     });
   });
 
-  listeners.view("nudge_help_modal", async ({ ack, body, view, client }) => {
+  listeners.view("nudge_help_modal", async ({ ack, body, view, client, context }) => {
     const meta = readValue(helpValue, view.private_metadata);
     const what = view.state.values.what?.value?.value?.trim() ?? "";
     const who = view.state.values.who?.value?.selected_user ?? undefined;
@@ -194,9 +185,10 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       await ack({ response_action: "errors", errors: { what: "Say what is in the way." } });
       return;
     }
-    const workspaceId = body.team?.id ?? "";
+    const { workspaceId, actor } = scopeOf(context);
     try {
-      const { c } = await ownersCommitment(deps, client, workspaceId, body.user.id, meta.n);
+      const { c } = await ownersCommitment(deps, workspaceId, await actor(), meta.n);
+      if (who) await memberFor(deps, client, workspaceId, who);
       await ack();
       const b = await createBlocker(deps, {
         workspaceId,

@@ -3,6 +3,7 @@ import type { CadenceEngine } from "../cadence/engine.js";
 import type { Deps } from "../deps.js";
 import type { CadenceRun } from "../generated/prisma/client.js";
 import type { Slack } from "../slack/app.js";
+import { scopeOf } from "../slack/context.js";
 import { planningHandler } from "./planning.js";
 import { reviewHandler } from "./review.js";
 import { recordAnswer, standupHandler } from "./standup.js";
@@ -27,7 +28,10 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
     const message = event as MessageLike;
     if (message.bot_id || !message.user || !message.text) return;
     if (message.subtype && message.subtype !== "thread_broadcast" && message.subtype !== "file_share") return;
-    const workspaceId = context.teamId ?? "";
+    const scope = scopeOf(context);
+    // Someone of another organisation in a shared channel does not answer this team's standup.
+    if (scope.external) return;
+    const { workspaceId } = scope;
 
     // A reply in a standup thread.
     if (message.thread_ts && message.thread_ts !== message.ts) {

@@ -122,12 +122,13 @@ export function reviewHandler(deps: Deps): KindHandler {
   };
 }
 
-/** Open handoffs involving the channel's people, the longest waiting named. */
+/** Open shared handoffs involving the channel's people, the longest waiting named (private ones stay private). */
 async function extraLines(deps: Deps, workspaceId: string, participants: string[]): Promise<string[]> {
   const open = await deps.db.handoff.findMany({
     where: {
       workspaceId,
       status: "open",
+      shared: true,
       OR: [
         { fromId: { in: participants } },
         { toId: { in: participants } },

@@ -1,6 +1,7 @@
 import type { CadenceEngine } from "../cadence/engine.js";
 import type { Deps } from "../deps.js";
 import type { Slack } from "../slack/app.js";
+import { scopeOf } from "../slack/context.js";
 
 /**
  * When a workspace uninstalls coo (or revokes its tokens), its schedules stop
@@ -20,9 +21,9 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
     deps.log.warn("workspace stopped", { workspace: workspaceId, why });
   };
   listeners.event("app_uninstalled", async ({ context }) => {
-    if (context.teamId) await stop(context.teamId, "app_uninstalled");
+    await stop(scopeOf(context).workspaceId, "app_uninstalled");
   });
   listeners.event("tokens_revoked", async ({ event, context }) => {
-    if (context.teamId && (event.tokens.bot?.length ?? 0) > 0) await stop(context.teamId, "tokens_revoked");
+    if ((event.tokens.bot?.length ?? 0) > 0) await stop(scopeOf(context).workspaceId, "tokens_revoked");
   });
 }

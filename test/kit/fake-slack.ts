@@ -14,7 +14,22 @@ export type Failure =
   | { ok: false; error: string };
 type Answer = (args: Record<string, unknown>) => Record<string, unknown>;
 
-export type FakeUser = { id: string; name?: string; tz?: string; is_admin?: boolean; is_owner?: boolean };
+export type FakeUser = {
+  id: string;
+  name?: string;
+  tz?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_bot?: boolean;
+  /** Deactivated */
+  deleted?: boolean;
+  /** A multi-channel guest */
+  is_restricted?: boolean;
+  /** The user's own workspace; default: the workspace of the token that asks. */
+  team_id?: string;
+  /** Visible to other workspaces' bots (a Slack Connect partner); otherwise only to its own team's. */
+  connected?: boolean;
+};
 
 const jsonFields = new Set(["blocks", "attachments", "view", "metadata"]);
 
@@ -254,13 +269,22 @@ export class FakeSlack {
       return { status: 200, body: failure };
     }
     const custom = this.answers.get(method);
-    const body = custom ? custom(args) : this.defaultAnswer(method, args);
+    const body = custom ? custom(args) : this.defaultAnswer(method, args, token);
     const slow = this.delays.find((d) => d.method === method && d.match(args));
     if (slow) await new Promise((r) => setTimeout(r, slow.ms));
     return { status: 200, body };
   }
 
-  private defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /** The workspace a bot token belongs to: OAuth installs here get `xoxb-<team>-token`. */
+  private teamOfToken(token: string | undefined): string {
+    return /^xoxb-([A-Z0-9]+)-token$/.exec(token ?? "")?.[1] ?? this.teamId;
+  }
+
+  private defaultAnswer(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+  ): Record<string, unknown> {
     const ts = () => `${this.nextTs++}.000100`;
     switch (method) {
       case "auth.test":
@@ -321,17 +345,27 @@ export class FakeSlack {
       case "conversations.members":
         return { ok: true, members: [...this.users.keys()], response_metadata: { next_cursor: "" } };
       case "users.info": {
+        // Slack answers user_not_found for an id it does not know, and for a
+        // user of another workspace that shares no channel with this one.
         const id = String(args.user);
-        const user = this.users.get(id) ?? { id };
+        const user = this.users.get(id);
+        const askingTeam = this.teamOfToken(token);
+        const team = user?.team_id ?? askingTeam;
+        if (!user || (team !== askingTeam && !user.connected)) return { ok: false, error: "user_not_found" };
         return {
           ok: true,
           user: {
             id,
+            team_id: team,
             name: user.name ?? id.toLowerCase(),
             real_name: user.name ?? id,
+            deleted: user.deleted ?? false,
             tz: user.tz ?? "UTC",
             is_admin: user.is_admin ?? false,
             is_owner: user.is_owner ?? false,
+            is_bot: user.is_bot ?? false,
+            is_restricted: user.is_restricted ?? false,
+            is_ultra_restricted: false,
           },
         };
       }

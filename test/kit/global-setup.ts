@@ -51,16 +51,21 @@ export default async function setup(project: TestProject) {
   const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   await admin.query("SELECT pg_advisory_lock(424242)");
   try {
-    // Templates of older migration sets are of no use any more.
+    // Templates of older migration sets are of no use any more, once no
+    // other checkout (another branch's test run) has used them for an hour.
     const stale = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'coo_tpl_%' AND datname <> $1",
-      [template],
+      `SELECT datname FROM pg_database d
+       WHERE datname LIKE 'coo_tpl_%' AND datname <> $1
+         AND coalesce(shobj_description(d.oid, 'pg_database'), $2::text)::bigint < $2::bigint`,
+      [template, String(Date.now() - 3600_000)],
     );
     for (const { datname } of stale.rows)
       await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => {});
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
+    if (exists.rowCount !== 0) await admin.query(`COMMENT ON DATABASE "${template}" IS '${Date.now()}'`);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE "${template}"`);
+      await admin.query(`COMMENT ON DATABASE "${template}" IS '${Date.now()}'`);
       const client = new pg.Client({ connectionString: withDatabase(adminUrl, template) });
       await client.connect();
       try {
