@@ -96,6 +96,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     config: config.anthropic,
     systemPrompt: systemPrompt(persona),
     log,
+    logLevel: config.logLevel,
+    messageText: config.logMessageText,
     onCall: (task, result) => metrics.llmCalls.inc({ task, result }),
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });

@@ -69,6 +69,11 @@ test("an OAuth install keeps no token in the database in plain text, and the wor
     sealed: expect.stringMatching(new RegExp(`^v1:${idOf(keyA)}:`)),
   });
   await servedWithItsToken(b, "TA");
+  // Nothing secret was even offered to the logger: no line needed redacting.
+  const lines = JSON.stringify(b.logs);
+  expect(lines).not.toContain("[redacted]");
+  expect(lines).not.toContain("client-secret-value");
+  expect(lines).not.toContain(keyA);
 });
 
 test("restarted with a new key and the old one for reading, coo re-encrypts the rows under the new key and keeps serving", async () => {

@@ -44,7 +44,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
     ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
   };
-  const logger = boltLogger(log, config.logLevel);
+  const logger = boltLogger(log, config.logLevel, { messageText: config.logMessageText });
   // With OAuth each workspace's token comes from its installation; without it, one bot token.
   const install =
     config.slack.oauth && options.keyring
