@@ -3,7 +3,7 @@ import { createKeyring, open } from "../src/secrets.js";
 import { startTestCoo, type TestCoo } from "./kit/coo.js";
 import { anyDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
-import { replyTo } from "./kit/harness.js";
+import { textOf } from "./kit/messages.js";
 import { installThroughOAuth, oauthEnv } from "./kit/oauth.js";
 
 // Keys as `openssl rand -base64 32` prints them.
@@ -40,11 +40,17 @@ async function rawRows(b: TestCoo) {
     SELECT id, "botToken", data::text AS data FROM "Installation" ORDER BY id`;
 }
 
+/** What a command was answered with: its ack, or what was posted to its response_url. */
+async function answerTo(res: Awaited<ReturnType<TestCoo["slack"]["command"]>>): Promise<string> {
+  if (res.json) return textOf(res.json);
+  const posted = await fakeSlack.waitFor("response_url", (c) => c.args.id === res.responseId);
+  return String(posted.args.text);
+}
+
 /** A `/coo commit` from the workspace, with a DM to someone else through the outbox; answered with its token. */
 async function servedWithItsToken(b: TestCoo, team: string): Promise<void> {
   fakeSlack.reset();
-  const reply = await replyTo(
-    { bot: b, fakeSlack } as Parameters<typeof replyTo>[0],
+  const reply = await answerTo(
     await b.slack.command(`commit ship the ${team} thing by Friday for <@U${team}2>`, {
       team,
       user: `U${team}1`,
@@ -125,8 +131,9 @@ test("with a key that opens nothing, each such workspace is reported and told; t
   await servedWithItsToken(b, "TD");
   // The unreadable one is told what is wrong, and nothing is recorded for it.
   fakeSlack.reset();
-  const res = await b.slack.command("commit ship it by Friday", { team: "TA", user: "UTA1" });
-  const answer = await replyTo({ bot: b, fakeSlack } as Parameters<typeof replyTo>[0], res);
+  const answer = await answerTo(
+    await b.slack.command("commit ship it by Friday", { team: "TA", user: "UTA1" }),
+  );
   expect(answer).toMatch(/cannot read this workspace's stored Slack credentials/);
   expect(await b.coo.deps.db.commitment.count({ where: { workspaceId: "TA", title: "ship it" } })).toBe(0);
 });
