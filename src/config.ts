@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { z } from "zod";
 import { isValidTimeZone } from "./clock.js";
+import { decodeKey, makeKeyHint } from "./secrets.js";
 
 const optional = z
   .string()
@@ -78,6 +79,23 @@ const schema = z.object({
       .optional(),
   ),
   COO_LOG_LEVEL: optional.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+  COO_LOG_MESSAGE_TEXT: optional.pipe(
+    z.enum(["true", "false"], { message: "expected true or false" }).default("false"),
+  ),
+  COO_ENCRYPTION_KEY: optional.refine((value) => value === undefined || decodeKey(value) !== undefined, {
+    message: `expected 32 random bytes in base64 (44 characters); ${makeKeyHint}`,
+  }),
+  COO_ENCRYPTION_OLD_KEYS: optional
+    .transform((value) => (value ?? "").split(",").flatMap((k) => (k.trim() ? [k.trim()] : [])))
+    .superRefine((keys, ctx) => {
+      keys.forEach((key, i) => {
+        if (!decodeKey(key))
+          ctx.addIssue({
+            code: "custom",
+            message: `key ${i + 1} of ${keys.length} is not 32 bytes of base64; list the keys coo used before, separated by commas`,
+          });
+      });
+    }),
 });
 
 export type Env = z.input<typeof schema>;
@@ -105,6 +123,13 @@ export type Config = {
   /** When the slip sweep runs (node-cron, seconds allowed). */
   sweepCron: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Debug lines show message texts (people's words, coo's replies, LLM prompts); off unless asked for. */
+  logMessageText: boolean;
+  /**
+   * Seals the workspace tokens coo stores (OAuth installs): the current key
+   * (base64) and older ones that may still open what was sealed before.
+   */
+  encryption: { key: string; oldKeys: string[] } | undefined;
 };
 
 export class ConfigError extends Error {
@@ -143,6 +168,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         `${k}: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)`,
       );
     }
+  }
+  if (oauthSet.length === 3 && !env.COO_ENCRYPTION_KEY?.trim()) {
+    problems.push(
+      `COO_ENCRYPTION_KEY: required with OAuth installs: coo encrypts the workspace tokens it stores with it; ${makeKeyHint} (keep it as safe as the database: without it, every workspace has to install coo again)`,
+    );
+  }
+  if (env.COO_ENCRYPTION_OLD_KEYS?.trim() && !env.COO_ENCRYPTION_KEY?.trim()) {
+    problems.push(
+      `COO_ENCRYPTION_OLD_KEYS: only read together with COO_ENCRYPTION_KEY, the key that seals from now on; ${makeKeyHint}`,
+    );
   }
   if (oauthSet.length === 0 && !env.SLACK_BOT_TOKEN?.trim()) {
     problems.push(
@@ -185,5 +220,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     leaseSeconds: e.COO_LEASE_SECONDS === undefined ? 60 : Number(e.COO_LEASE_SECONDS),
     tickCron: e.COO_TICK_CRON ?? "* * * * *",
     logLevel: e.COO_LOG_LEVEL,
+    logMessageText: e.COO_LOG_MESSAGE_TEXT === "true",
+    encryption: e.COO_ENCRYPTION_KEY
+      ? { key: e.COO_ENCRYPTION_KEY, oldKeys: e.COO_ENCRYPTION_OLD_KEYS }
+      : undefined,
   };
 }

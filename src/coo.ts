@@ -19,9 +19,10 @@ import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
+import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { forgetOldRequests } from "./slack/dedupe.js";
-import { workspaceClients } from "./slack/installations.js";
+import { resealInstallations, workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
 import { register as registerSlips } from "./slips/register.js";
 import { SlipSweeper } from "./slips/sweep.js";
@@ -57,7 +58,7 @@ export type RunningCoo = {
 };
 
 /** Secrets the logger must never print, whatever field they end up in. */
-function secretsOf(config: Config): string[] {
+export function secretsOf(config: Config): string[] {
   return [
     config.slack.botToken,
     config.slack.signingSecret,
@@ -65,6 +66,8 @@ function secretsOf(config: Config): string[] {
     config.anthropic?.apiKey,
     config.slack.oauth?.clientSecret,
     config.slack.oauth?.stateSecret,
+    config.encryption?.key,
+    ...(config.encryption?.oldKeys ?? []),
   ].filter((s): s is string => typeof s === "string");
 }
 
@@ -82,12 +85,19 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     await database.close();
     throw error;
   }
+  const keyring = config.encryption
+    ? createKeyring(config.encryption.key, config.encryption.oldKeys)
+    : undefined;
+  // Before serving: rows still under an old key, or in plain text, are sealed under the current key.
+  if (keyring) await resealInstallations(database.prisma, keyring, log);
   let outbox: Outbox | undefined;
   const metrics = createMetrics({ outboxDepth: async () => (outbox ? outbox.depth() : 0) });
   const llm = createLlm({
     config: config.anthropic,
     systemPrompt: systemPrompt(persona),
     log,
+    logLevel: config.logLevel,
+    messageText: config.logMessageText,
     onCall: (task, result) => metrics.llmCalls.inc({ task, result }),
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
@@ -115,11 +125,14 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   };
   const slack = createSlack(base, {
     routes,
+    keyring,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
   });
   const slackFor = workspaceClients({
     config,
     db: database.prisma,
+    keyring,
+    log,
     single: slack.app.client,
     clientOptions: slack.clientOptions,
   });
@@ -212,6 +225,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     port,
     database: database.kind,
     llm: llm ? llm.model : "off (rules only)",
+    // Not secret: which key seals new tokens, to match against a report of a row no key opens.
+    ...(keyring ? { encryptionKeyId: keyring.current.id } : {}),
   });
 
   return {

@@ -2,6 +2,15 @@ import { expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 
 const http = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s3cret" };
+const oauth = {
+  SLACK_SIGNING_SECRET: "s3cret",
+  SLACK_CLIENT_ID: "1.2",
+  SLACK_CLIENT_SECRET: "client-secret",
+  SLACK_STATE_SECRET: "a-long-state-secret",
+};
+// Two keys as `openssl rand -base64 32` prints them.
+const key = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+const oldKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -103,6 +112,7 @@ test("OAuth takes all three settings instead of a bot token; a partial set names
     SLACK_CLIENT_ID: "1.2",
     SLACK_CLIENT_SECRET: "cs",
     SLACK_STATE_SECRET: "a-long-state-secret",
+    COO_ENCRYPTION_KEY: key,
   });
   expect(config.slack.oauth).toEqual({
     clientId: "1.2",
@@ -114,5 +124,53 @@ test("OAuth takes all three settings instead of a bot token; a partial set names
   expect(problems).toEqual([
     "SLACK_CLIENT_SECRET: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)",
     "SLACK_STATE_SECRET: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)",
+  ]);
+});
+
+test("OAuth mode refuses to start without COO_ENCRYPTION_KEY, and says how to make one", () => {
+  const problems = problemsOf(oauth);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^COO_ENCRYPTION_KEY: required with OAuth installs/);
+  expect(problems[0]).toContain("openssl rand -base64 32");
+});
+
+test("one workspace with its own bot token stores no token and needs no encryption key", () => {
+  const config = loadConfig(http);
+  expect(config.encryption).toBeUndefined();
+  expect(config.logMessageText).toBe(false);
+});
+
+test("the encryption key and the old keys for reading are 32 bytes of base64; a bad one is named, never printed", () => {
+  const config = loadConfig({ ...oauth, COO_ENCRYPTION_KEY: key, COO_ENCRYPTION_OLD_KEYS: ` ${oldKey} ,` });
+  expect(config.encryption).toEqual({ key, oldKeys: [oldKey] });
+  const shortKey = "c2hvcnQta2V5";
+  try {
+    loadConfig({
+      ...oauth,
+      COO_ENCRYPTION_KEY: shortKey,
+      COO_ENCRYPTION_OLD_KEYS: `${oldKey},not-a-key-at-all`,
+    });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toEqual([
+      "COO_ENCRYPTION_KEY: expected 32 random bytes in base64 (44 characters); make one with: openssl rand -base64 32",
+      "COO_ENCRYPTION_OLD_KEYS: key 2 of 2 is not 32 bytes of base64; list the keys coo used before, separated by commas",
+    ]);
+    expect(message).not.toContain(shortKey);
+    expect(message).not.toContain("not-a-key-at-all");
+    expect(problemsOf({ ...http, COO_ENCRYPTION_OLD_KEYS: oldKey })[0]).toMatch(
+      /^COO_ENCRYPTION_OLD_KEYS: only read together with COO_ENCRYPTION_KEY/,
+    );
+    return;
+  }
+  throw new Error("expected a ConfigError");
+});
+
+test("COO_LOG_MESSAGE_TEXT=true lets debug logs show message texts; anything but true or false is refused", () => {
+  expect(loadConfig({ ...http, COO_LOG_MESSAGE_TEXT: "true" }).logMessageText).toBe(true);
+  expect(loadConfig({ ...http, COO_LOG_MESSAGE_TEXT: "false" }).logMessageText).toBe(false);
+  expect(problemsOf({ ...http, COO_LOG_MESSAGE_TEXT: "yes please" })).toEqual([
+    "COO_LOG_MESSAGE_TEXT: expected true or false",
   ]);
 });

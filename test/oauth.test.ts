@@ -3,17 +3,11 @@ import { startTestCoo, type TestCoo } from "./kit/coo.js";
 import { anyDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { textOf } from "./kit/messages.js";
+import { installThroughOAuth, oauthEnv } from "./kit/oauth.js";
 
 let fakeSlack: FakeSlack;
 let db: TestDatabase;
 let bot: TestCoo;
-
-const oauthEnv = {
-  SLACK_BOT_TOKEN: "",
-  SLACK_CLIENT_ID: "111.222",
-  SLACK_CLIENT_SECRET: "client-secret-value",
-  SLACK_STATE_SECRET: "state-secret-at-least-16",
-};
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
@@ -25,7 +19,11 @@ beforeAll(async () => {
   ] as const)
     fakeSlack.users.set(id, { id, team_id: team });
   db = await anyDatabase();
-  bot = await startTestCoo({ database: db.config, fakeSlack, env: oauthEnv });
+  bot = await startTestCoo({
+    database: db.config,
+    fakeSlack,
+    env: oauthEnv("q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="),
+  });
 });
 
 afterAll(async () => {
@@ -34,32 +32,15 @@ afterAll(async () => {
   await fakeSlack?.stop();
 });
 
-/** The install flow as a browser goes through it: /slack/install, Slack's consent page, the redirect back. */
-async function install(team: string) {
-  const start = await fetch(`${bot.baseUrl}/slack/install`, { redirect: "manual" });
-  expect(start.status).toBe(302);
-  const location = new URL(start.headers.get("location") ?? "");
-  expect(location.origin + location.pathname).toBe("https://slack.com/oauth/v2/authorize");
-  expect(location.searchParams.get("scope")).toContain("commands");
-  const state = location.searchParams.get("state") ?? "";
-  const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const back = await fetch(
-    `${bot.baseUrl}/slack/oauth_redirect?code=${team}&state=${encodeURIComponent(state)}`,
-    {
-      headers: { cookie },
-      redirect: "manual",
-    },
-  );
-  expect(back.status).toBeLessThan(400);
-}
+const install = (team: string) => installThroughOAuth(bot.baseUrl, team);
 
 test("a workspace installs coo through Slack's OAuth flow; its installation is kept in the database", async () => {
   await install("TA");
   await install("TB");
   const rows = await bot.coo.deps.db.installation.findMany({ orderBy: { id: "asc" } });
-  expect(rows.map((r) => [r.id, r.botToken])).toEqual([
-    ["TA", "xoxb-TA-token"],
-    ["TB", "xoxb-TB-token"],
+  expect(rows.map((r) => [r.id, r.botUserId, r.installerUserId])).toEqual([
+    ["TA", "UCOO", "UADMINTA"],
+    ["TB", "UCOO", "UADMINTB"],
   ]);
 });
 

@@ -59,3 +59,21 @@ test("Socket Mode events are deduplicated like HTTP ones, and /healthz is still 
   const health = await fetch(`${bot.baseUrl}/healthz`);
   expect(health.status).toBe(200);
 });
+
+test("at debug level, no Socket Mode line carries a command's text or the answer to it", async () => {
+  const ack = (await fakeSlack.sendEnvelope("slash_commands", {
+    token: "legacy",
+    team_id: "T1",
+    channel_id: "C1",
+    user_id: "U1",
+    command: "/coo",
+    text: "commit ship the nebula-ferret-2290 thing by Friday",
+    api_app_id: "A1",
+    response_url: fakeSlack.responseUrl(),
+    trigger_id: "TR2",
+  })) as { text: string };
+  expect(ack.text).toContain("nebula-ferret-2290");
+  const lines = bot.logs.map((l) => JSON.stringify(l));
+  expect(lines.some((l) => l.includes("Received a message on the WebSocket"))).toBe(true);
+  expect(lines.filter((l) => l.includes("nebula-ferret-2290"))).toEqual([]);
+});

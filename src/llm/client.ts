@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
 import type { Config } from "../config.js";
-import type { Log } from "../log.js";
+import { type Level, type Log, withoutText } from "../log.js";
 
 export type LlmFailure = "error" | "timeout" | "unparseable";
 export type LlmResult<T> = { ok: true; value: T } | { ok: false; reason: LlmFailure };
@@ -28,6 +28,10 @@ export function createLlm(options: {
   config: Config["anthropic"];
   systemPrompt: string;
   log: Log;
+  /** The SDK's own lines go to `log` from this level up. */
+  logLevel?: Level;
+  /** Debug lines show the text sent to Claude and its answer (off unless asked for). */
+  messageText?: boolean;
   timeoutMs?: number;
   /** Counts calls by task and result. */
   onCall?: (task: string, result: "ok" | LlmFailure) => void;
@@ -40,6 +44,10 @@ export function createLlm(options: {
     ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
     maxRetries: 1,
     timeout: timeoutMs,
+    // The SDK logs through ours (redacted, JSON lines), at our level rather than ANTHROPIC_LOG's;
+    // at debug its request lines carry the prompt, kept only when message texts are asked for.
+    logLevel: options.logLevel ?? "warn",
+    logger: sdkLogger(log, options.messageText ?? false),
   });
   return {
     model: config.model,
@@ -64,6 +72,7 @@ export function createLlm(options: {
           task,
           ms: Date.now() - started,
           cacheRead: message.usage.cache_read_input_tokens ?? 0,
+          ...(options.messageText ? { input, answer: checked.data } : {}),
         });
         options.onCall?.(task, "ok");
         return { ok: true, value: checked.data };
@@ -85,4 +94,15 @@ export function createLlm(options: {
       }
     },
   };
+}
+
+function sdkLogger(log: Log, messageText: boolean) {
+  const line =
+    (level: Level) =>
+    (message: string, ...details: unknown[]) =>
+      log[level](message, {
+        source: "anthropic",
+        ...(details.length > 0 ? { details: messageText ? details : withoutText(details) } : {}),
+      });
+  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
 }

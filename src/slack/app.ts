@@ -5,12 +5,13 @@ import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
+import type { Keyring } from "../secrets.js";
 import { CommandRouter } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
 import { claimRequest } from "./dedupe.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { EventInbox } from "./inbox.js";
-import { botScopes, installer } from "./installations.js";
+import { botScopes, installer, prismaInstallationStore } from "./installations.js";
 import { Listeners } from "./listeners.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
@@ -38,6 +39,8 @@ export type SlackOptions = {
   routes: Routes;
   /** Web API client retries; tests set 0 so a dead fake fails fast. */
   retries?: number;
+  /** Seals the tokens OAuth installs hand over; config makes sure OAuth mode has one. */
+  keyring: Keyring | undefined;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -47,11 +50,17 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),
     ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
   };
-  const logger = boltLogger(log, config.logLevel);
+  const logger = boltLogger(log, config.logLevel, { messageText: config.logMessageText });
   // With OAuth each workspace's token comes from its installation; without it, one bot token.
-  const install = config.slack.oauth
-    ? installer(config.slack.oauth, deps.db, clientOptions.slackApiUrl, logger)
-    : undefined;
+  const install =
+    config.slack.oauth && options.keyring
+      ? installer(
+          config.slack.oauth,
+          prismaInstallationStore(deps.db, options.keyring, log),
+          clientOptions.slackApiUrl,
+          logger,
+        )
+      : undefined;
   const credentials = install
     ? { authorize: (source: Parameters<typeof install.authorize>[0]) => install.authorize(source) }
     : { token: config.slack.botToken };

@@ -8,7 +8,10 @@ type Body = Record<string, unknown>;
 
 /** Turns any failure into the sentence a user sees. Unexpected ones get a reference to find the log line. */
 export function userFacingMessage(error: unknown, log: Log, context: Record<string, unknown>): string {
-  const cause = (error as { original?: unknown }).original ?? error;
+  // Bolt wraps a failed authorize twice (its own AuthorizationError around @slack/oauth's).
+  let cause = error;
+  while ((cause as { original?: unknown } | undefined)?.original)
+    cause = (cause as { original: unknown }).original;
   if (cause instanceof CooError) {
     log.info("request refused", { code: cause.code, ...context });
     return cause.userMessage;

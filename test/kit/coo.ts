@@ -1,5 +1,5 @@
 import { type Config, loadConfig } from "../../src/config.js";
-import { type CooOptions, type RunningCoo, startCoo } from "../../src/coo.js";
+import { type CooOptions, type RunningCoo, secretsOf, startCoo } from "../../src/coo.js";
 import { createLog, type Level } from "../../src/log.js";
 import type { FakeAnthropic } from "./fake-anthropic.js";
 import type { FakeSlack } from "./fake-slack.js";
@@ -67,7 +67,8 @@ export async function startTestCoo(options: {
   const logs: LogLine[] = [];
   const log = createLog({
     level: "debug",
-    secrets: [botToken, signingSecret, "sk-ant-test-key"],
+    // The same list production redacts.
+    secrets: secretsOf(config),
     write: (line) => {
       logs.push(JSON.parse(line) as LogLine);
     },
