@@ -50,6 +50,7 @@ async function answerTo(res: Awaited<ReturnType<TestCoo["slack"]["command"]>>): 
 /** A `/coo commit` from the workspace, with a DM to someone else through the outbox; answered with its token. */
 async function servedWithItsToken(b: TestCoo, team: string): Promise<void> {
   fakeSlack.reset();
+  for (const id of [`U${team}1`, `U${team}2`]) fakeSlack.users.set(id, { id, team_id: team });
   const reply = await answerTo(
     await b.slack.command(`commit ship the ${team} thing by Friday for <@U${team}2>`, {
       team,
