@@ -5,6 +5,7 @@ import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
 import { CommandRouter } from "./commands.js";
 import { claimEvent } from "./dedupe.js";
+import { guardIncoming } from "./envelope.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { botScopes, installer } from "./installations.js";
 import { Listeners } from "./listeners.js";
@@ -90,6 +91,9 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       convoStore: false,
     });
   }
+
+  // Both receivers hand payloads to app.processEvent: checked and cleaned there.
+  guardIncoming(app, log);
 
   const onError: ExtendedErrorHandler = async ({ error, body: anyBody, context }) => {
     const body = (anyBody ?? {}) as Record<string, unknown>;
