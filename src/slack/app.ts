@@ -9,6 +9,7 @@ import { guardIncoming } from "./envelope.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { botScopes, installer } from "./installations.js";
 import { Listeners } from "./listeners.js";
+import { quote } from "./mentions.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
 
@@ -157,7 +158,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       const reply = await help.run({ ...input, args: "" });
       await ack({
         ...reply,
-        text: `I don't know \`/coo ${word}\`. ${reply.text}`,
+        text: `I don't know \`/coo ${quote(word)}\`. ${reply.text}`,
         blocks: unknownNote(word, reply),
       });
       return;
@@ -175,7 +176,10 @@ function unknownNote(word: string, reply: { blocks?: unknown[] }) {
     {
       type: "context",
       elements: [
-        { type: "mrkdwn", text: `:grey_question: I don't know \`/coo ${word}\`. Here is what I do know:` },
+        {
+          type: "mrkdwn",
+          text: `:grey_question: I don't know \`/coo ${quote(word)}\`. Here is what I do know:`,
+        },
       ],
     },
     ...((reply.blocks ?? []) as never[]),
