@@ -123,17 +123,41 @@ const unwanted =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** The same, without `g`: a test that keeps no state between calls. */
+const anyUnwanted = new RegExp(unwanted.source);
+
 export function cleanText(value: string): string {
+  if (!anyUnwanted.test(value) && !value.includes("\r")) return value;
   const lines = value.includes("\r") ? value.replace(/\r\n?/g, "\n") : value;
   return lines.replace(unwanted, "");
 }
 
-/** Every string in a parsed payload cleaned; a new value, the input is left as it was. */
+/**
+ * Every string in a parsed payload cleaned. The input is left as it was;
+ * only the objects and arrays on the way to a changed string are copied, so
+ * the usual payload, with nothing to clean, comes back as it went in.
+ */
 export function cleanStrings(value: unknown): unknown {
   if (typeof value === "string") return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanStrings);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const cleaned = cleanStrings(item);
+      if (cleaned === item) return;
+      copy ??= [...value];
+      copy[i] = cleaned;
+    });
+    return copy ?? value;
+  }
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, cleanStrings(v)]));
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const cleaned = cleanStrings(item);
+      if (cleaned === item) continue;
+      copy ??= { ...value };
+      copy[key] = cleaned;
+    }
+    return copy ?? value;
   }
   return value;
 }
