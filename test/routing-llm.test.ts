@@ -99,6 +99,35 @@ test("a handoff DM with a key: Claude names the parties, but only users the text
   expect(String(proposal.args.text)).not.toContain("U999");
 });
 
+test("what Claude reads out of a DM is quoted like anything typed: no pings, links show where they go", async () => {
+  h.fakeAnthropic?.answer({
+    json: {
+      is_handoff: true,
+      what: "<!channel> the <https://evil.example|vendor shortlist>",
+      from_user_id: null,
+      from_other: "<!subteam^S1|@procurement>",
+      to_user_id: null,
+      to_other: "<!here>",
+    },
+  });
+  await h.bot.slack.event({
+    type: "message",
+    channel: "DU1",
+    channel_type: "im",
+    user: "U1",
+    text: "<!subteam^S1|@procurement> still hasn't sent <!channel> the <https://evil.example|vendor shortlist>",
+    ts: `${ts++}.000100`,
+  });
+  const proposal = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) => c.args.channel === "DU1" && String(c.args.text).startsWith("Sounds like"),
+  );
+  const text = String(proposal.args.text);
+  for (const ping of ["<!channel>", "<!here>", "<!subteam", "<https://evil"])
+    expect(text).not.toContain(ping);
+  expect(text).toContain("vendor shortlist (https://evil.example)");
+});
+
 test("by DM, Claude's lane is used the same way", async () => {
   h.fakeAnthropic?.answer({
     json: { category: "architecture", confidence: 0.9, reason: "asks about design" },

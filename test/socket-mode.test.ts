@@ -77,3 +77,29 @@ test("at debug level, no Socket Mode line carries a command's text or the answer
   expect(lines.some((l) => l.includes("Received a message on the WebSocket"))).toBe(true);
   expect(lines.filter((l) => l.includes("nebula-ferret-2290"))).toEqual([]);
 });
+
+test("over Socket Mode too, control characters are stripped before anything is written", async () => {
+  const ack = (await fakeSlack.sendEnvelope("slash_commands", {
+    token: "legacy",
+    team_id: "T1",
+    channel_id: "C1",
+    user_id: "U1",
+    command: "/coo",
+    text: "commit ship\u0000 the\u0007 docs by Friday",
+    api_app_id: "A1",
+    response_url: fakeSlack.responseUrl(),
+    trigger_id: "TR3",
+  })) as { text: string };
+  expect(ack.text).toMatch(/^Recorded \*C\d+\* ship the docs for you/);
+  const row = await bot.coo.deps.db.commitment.findFirst({ orderBy: { id: "desc" } });
+  expect(row?.title).toBe("ship the docs");
+});
+
+test("over Socket Mode, a payload that is no Slack shape is acked and dropped, not a crash", async () => {
+  const before = fakeSlack.calls.length;
+  await fakeSlack.sendEnvelope("interactive", { type: "view_submission", view: null, user: { id: "U1" } });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(fakeSlack.calls.slice(before).filter((c) => c.method !== "auth.test")).toEqual([]);
+  expect(bot.logs.some((l) => l.msg === "slack payload dropped: not a Slack shape")).toBe(true);
+  expect(bot.logs.filter((l) => l.level === "error")).toEqual([]);
+});

@@ -9,7 +9,7 @@ import type { Slack } from "../slack/app.js";
 import { age, button, context, pager, readValue, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
-import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { createBlocker, listBlockers, resolveBlocker } from "./ledger.js";
 
 export const blockerPageSize = 15;
@@ -150,7 +150,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       const number = parseId("blocker", word);
       if (number === undefined) {
         throw badInput(
-          `${word ? `"${word}" is not a blocker id.` : "Which blocker?"} Ids look like \`B7\`; \`/coo blockers\` shows them. ${example(usage.unblock)}`,
+          `${word ? `${echo(word)} is not a blocker id.` : "Which blocker?"} Ids look like \`B7\`; \`/coo blockers\` shows them. ${example(usage.unblock)}`,
         );
       }
       const b = await resolveBlocker(deps, { workspaceId, number, actor: await actor() });

@@ -1,5 +1,6 @@
 import { isValidTimeZone } from "../clock.js";
 import { badInput } from "../errors.js";
+import { echo } from "../slack/mentions.js";
 import { dayNames } from "./slots.js";
 
 const timeExample = "a 24-hour time such as `09:30` or `16:00`";
@@ -9,7 +10,7 @@ export function parseTime(text: string, usage: string): string {
   const hour = Number(match?.[1]);
   const minute = Number(match?.[2]);
   if (!match || hour > 23 || minute > 59)
-    throw badInput(`"${text}" is not a time. Use ${timeExample}: ${usage}`);
+    throw badInput(`${echo(text)} is not a time. Use ${timeExample}: ${usage}`);
   return `${String(hour).padStart(2, "0")}:${match[2]}`;
 }
 
@@ -34,14 +35,14 @@ export function parseDays(text: string, usage: string): number[] {
   const list = word.split(",").map((d) => dayIndex(d.trim()));
   if (list.length > 0 && list.every((d) => d !== undefined)) return [...new Set(list as number[])].sort();
   throw badInput(
-    `"${text}" is not a set of days. Use \`weekdays\`, \`daily\`, \`mon-fri\` or \`mon,wed,fri\`: ${usage}`,
+    `${echo(text)} is not a set of days. Use \`weekdays\`, \`daily\`, \`mon-fri\` or \`mon,wed,fri\`: ${usage}`,
   );
 }
 
 export function parseZone(text: string, usage: string): string {
   if (!isValidTimeZone(text)) {
     throw badInput(
-      `"${text}" is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`: ${usage}`,
+      `${echo(text)} is not a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\`: ${usage}`,
     );
   }
   return text;
@@ -74,6 +75,7 @@ export function parseWeekly(args: string, usage: string, example: string) {
   const { words, timezone } = takeZone(args.trim().split(/\s+/).filter(Boolean), usage);
   if (words.length !== 2) throw badInput(`Give a day and a time: ${usage}, e.g. ${example}.`);
   const day = dayIndex((words[0] ?? "").toLowerCase());
-  if (day === undefined) throw badInput(`"${words[0]}" is not a day of the week. ${usage}, e.g. ${example}.`);
+  if (day === undefined)
+    throw badInput(`${echo(words[0] ?? "")} is not a day of the week. ${usage}, e.g. ${example}.`);
   return { days: [day], time: parseTime(words[1] ?? "", usage), timezone };
 }

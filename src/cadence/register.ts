@@ -5,7 +5,8 @@ import { formatId, nextNumber, parseId } from "../ledger/ids.js";
 import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import type { CommandInput } from "../slack/commands.js";
-import { describeInstant, parseWhen } from "../time/when.js";
+import { echo } from "../slack/mentions.js";
+import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
 import type { CadenceEngine } from "./engine.js";
 import { parseStandup, parseWeekly } from "./parse.js";
@@ -32,7 +33,7 @@ function ensureChannel(input: CommandInput, what: string): void {
 export function describeCadence(c: Cadence, now: Date): string {
   const when =
     c.kind === "standup" ? `${c.time} ${describeDays(c.days)}` : `${dayNames[c.days[0] ?? 1]} ${c.time}`;
-  const next = c.paused ? "paused" : `next ${describeInstant(nextSlot(c, now) ?? now, c.timezone)}`;
+  const next = c.paused ? "paused" : `next ${describeInstant(nextSlot(c, now) ?? now, c.timezone, now)}`;
   return `*${formatId("cadence", c.number)}* ${c.kind} in <#${c.channelId}> at ${when} (${c.timezone}) · ${next}`;
 }
 
@@ -136,7 +137,9 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       }
       const number = parseId("cadence", id);
       if (number === undefined)
-        throw badInput(`"${id}" is not a cadence id. Ids look like \`K1\`; \`/coo cadences\` shows them.`);
+        throw badInput(
+          `${echo(id)} is not a cadence id. Ids look like \`K1\`; \`/coo cadences\` shows them.`,
+        );
       const cadence = await deps.db.cadence.findUnique({
         where: { workspaceId_number: { workspaceId, number } },
       });
@@ -190,7 +193,10 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       const now = deps.clock.now();
       const when = parseWhen(typed, { now, timeZone });
       if (!when)
-        throw badInput(`I can't read "${typed}" as a date. ${usage.skip}, e.g. \`/coo skip 2026-12-24\`.`);
+        throw badInput(
+          `I can't read ${echo(typed)} as a date. ${usage.skip}, e.g. \`/coo skip 2026-12-24\`.`,
+        );
+      if (!off) ensureWithinReach(when.at, now, typed, "`/coo skip friday`");
       const date = isoDate(when.at, timeZone);
       if (off) {
         const { count } = await deps.db.skipDay.deleteMany({ where: { workspaceId, channelId, date } });
@@ -231,12 +237,13 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       const when = parseWhen(match[1], { now, timeZone: person.timeZone });
       if (!when)
         throw badInput(
-          `I can't read "${match[1]}" as a date. ${usage.ooo}, e.g. \`/coo ooo until 2026-12-24\`.`,
+          `I can't read ${echo(match[1])} as a date. ${usage.ooo}, e.g. \`/coo ooo until 2026-12-24\`.`,
         );
-      if (when.at <= now) throw badInput(`"${match[1]}" is in the past. ${usage.ooo}`);
+      if (when.at <= now) throw badInput(`${echo(match[1])} is in the past. ${usage.ooo}`);
+      ensureWithinReach(when.at, now, match[1], "`/coo ooo until Friday`");
       await deps.db.person.update({ where: key, data: { oooUntil: when.at } });
       return {
-        text: `You're out of office until ${describeInstant(when.at, person.timeZone)}: no standup prompts or pings until then. \`/coo ooo off\` ends it early.`,
+        text: `You're out of office until ${describeInstant(when.at, person.timeZone, now)}: no standup prompts or pings until then. \`/coo ooo off\` ends it early.`,
       };
     },
   });

@@ -24,8 +24,8 @@ export const actionIds = {
 
 export function commitmentLine(c: CommitmentRow, now: Date, timeZone: string): string {
   const due = isOverdue(c, now)
-    ? `:warning: *overdue*, was due ${slackDate(c.dueAt, timeZone)}`
-    : `due ${slackDate(c.dueAt, timeZone)}`;
+    ? `:warning: *overdue*, was due ${slackDate(c.dueAt, timeZone, now)}`
+    : `due ${slackDate(c.dueAt, timeZone, now)}`;
   const stream = c.workstream ? ` · #${c.workstream.name}` : "";
   return `*${formatId("commitment", c.number)}* ${quote(c.title)}\n${mention(c.ownerId)} · ${due}${stream}`;
 }
@@ -71,7 +71,13 @@ export function deliverySummary(userId: string, record: DeliveryRecord): string 
 }
 
 /** The modal behind "Slip…": a new date and time, and a reason for the history. */
-export function slipModal(c: CommitmentRow, privateMetadata: string, timeZone: string, initialDate: string) {
+export function slipModal(
+  c: CommitmentRow,
+  privateMetadata: string,
+  timeZone: string,
+  initialDate: string,
+  now: Date,
+) {
   return {
     type: "modal" as const,
     callback_id: actionIds.slipModal,
@@ -81,7 +87,7 @@ export function slipModal(c: CommitmentRow, privateMetadata: string, timeZone: s
     close: { type: "plain_text" as const, text: "Cancel" },
     blocks: [
       section(
-        `*${formatId("commitment", c.number)}* ${quote(c.title)}\nNow due ${slackDate(c.dueAt, timeZone)}`,
+        `*${formatId("commitment", c.number)}* ${quote(c.title)}\nNow due ${slackDate(c.dueAt, timeZone, now)}`,
       ),
       {
         type: "input",

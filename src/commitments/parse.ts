@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { badInput } from "../errors.js";
 import { parseId } from "../ledger/ids.js";
-import { userMentionPattern } from "../slack/mentions.js";
-import { parseWhen, type When } from "../time/when.js";
+import { echo, userMentionPattern } from "../slack/mentions.js";
+import { ensureWithinReach, parseWhen, type When } from "../time/when.js";
 
 export const maxTitle = 300;
 const dateExamples = "`Friday`, `tomorrow 5pm`, `2026-12-03` or `in 3 days`";
@@ -70,20 +70,22 @@ export function readCommitDue(
     return { title: checked.data, due: ensureFuture(when, options.now, split.when) };
   }
   throw badInput(
-    `I can't read "${draft.splits[0]?.when ?? ""}" as a date. Try ${dateExamples}: ${commitExample}`,
+    `I can't read ${echo(draft.splits[0]?.when ?? "")} as a date. Try ${dateExamples}: ${commitExample}`,
   );
 }
 
+/** A date people gave for work: ahead of now, and within reach (see `maxYearsAhead`). */
 export function ensureFuture(when: When, now: Date, typed: string): When {
   if (when.at <= now) {
-    throw badInput(`"${typed}" is in the past. Give a date ahead, e.g. ${dateExamples}.`);
+    throw badInput(`${echo(typed)} is in the past. Give a date ahead, e.g. ${dateExamples}.`);
   }
+  ensureWithinReach(when.at, now, typed, dateExamples);
   return when;
 }
 
 export function parseDate(text: string, options: { now: Date; timeZone: string }, usage: string): When {
   const when = parseWhen(text, options);
-  if (!when) throw badInput(`I can't read "${text}" as a date. Try ${dateExamples}: ${usage}`);
+  if (!when) throw badInput(`I can't read ${echo(text)} as a date. Try ${dateExamples}: ${usage}`);
   return ensureFuture(when, options.now, text);
 }
 
@@ -94,7 +96,7 @@ export function parseCommitmentId(text: string, usage: string): number {
   const id = parseId("commitment", word);
   if (id === undefined) {
     throw badInput(
-      `"${word}" is not a commitment id. Ids look like \`C12\`; \`/coo commitments\` shows them. ${usage}`,
+      `${echo(word)} is not a commitment id. Ids look like \`C12\`; \`/coo commitments\` shows them. ${usage}`,
     );
   }
   return id;

@@ -13,7 +13,7 @@ import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
-import { describeInstant, slackDate } from "../time/when.js";
+import { describeInstant, maxYearsAhead, slackDate, tooFarAhead } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
 import {
   actionIds,
@@ -105,7 +105,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       const ownerId = draft.ownerId ?? userId;
       // Work goes to a real person of this workspace, checked with Slack before anything is written.
       const owner = ownerId === userId ? await actor() : await memberFor(deps, client, workspaceId, ownerId);
-      const { title, due } = readCommitDue(draft, { now: deps.clock.now(), timeZone: owner.timeZone });
+      const now = deps.clock.now();
+      const { title, due } = readCommitDue(draft, { now, timeZone: owner.timeZone });
       const stream = draft.workstream ? await findWorkstream(deps, workspaceId, draft.workstream) : undefined;
       const dependsOn = draft.after ? await findCommitment(deps, workspaceId, draft.after) : undefined;
       const c = await createCommitment(deps, {
@@ -123,12 +124,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         await notifyOwner(
           workspaceId,
           ownerId,
-          `${mention(userId)} recorded *${id}* for you: ${quote(title)}, due ${slackDate(due.at, owner.timeZone)}. If the date does not work, \`/coo slip ${id} to <when> because ...\`.`,
+          `${mention(userId)} recorded *${id}* for you: ${quote(title)}, due ${slackDate(due.at, owner.timeZone, now)}. If the date does not work, \`/coo slip ${id} to <when> because ...\`.`,
           deps,
         );
       }
       return {
-        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone)}${stream ? ` in #${stream.name}` : ""}. \`/coo done ${id}\` when it lands.`,
+        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone, now)}${stream ? ` in #${stream.name}` : ""}. \`/coo done ${id}\` when it lands.`,
       };
     },
   });
@@ -168,11 +169,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       const parsed = parseSlip(args, example(usage.slip));
       const current = await findCommitment(deps, workspaceId, parsed.number);
       const owner = await profileOf(deps, client, workspaceId, current.ownerId);
-      const to = parseDate(
-        parsed.when,
-        { now: deps.clock.now(), timeZone: owner.timeZone },
-        example(usage.slip),
-      );
+      const now = deps.clock.now();
+      const to = parseDate(parsed.when, { now, timeZone: owner.timeZone }, example(usage.slip));
       const c = await slipCommitment(deps, {
         workspaceId,
         number: parsed.number,
@@ -181,7 +179,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         to: to.at,
       });
       return {
-        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone)} to ${describeInstant(c.dueAt, owner.timeZone)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.`,
+        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone, now)} to ${describeInstant(c.dueAt, owner.timeZone, now)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.`,
       };
     },
   });
@@ -204,7 +202,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       await notifyOwner(
         workspaceId,
         parsed.to,
-        `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, next.timeZone)}.`,
+        `${mention(userId)} handed you *${id}* ${quote(c.title)}, due ${slackDate(c.dueAt, next.timeZone, deps.clock.now())}.`,
         deps,
       );
       return { text: `*${id}* now belongs to ${mention(parsed.to)}.` };
@@ -244,7 +242,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       ]);
       const lines = open.items.map(
         (c) =>
-          `• *${formatId("commitment", c.number)}* ${quote(c.title)}, due ${slackDate(c.dueAt, viewer.timeZone)}${c.dueAt < now ? " :warning:" : ""}`,
+          `• *${formatId("commitment", c.number)}* ${quote(c.title)}, due ${slackDate(c.dueAt, viewer.timeZone, now)}${c.dueAt < now ? " :warning:" : ""}`,
       );
       const blockerLines = blockers.items.map(
         (b) =>
@@ -375,7 +373,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     if (hasResponseUrl(body)) {
       await respond({
         replace_original: false,
-        text: `Confirmed *${formatId("commitment", c.number)}* ${quote(c.title)} for ${slackDate(c.dueAt, actor.timeZone)}.`,
+        text: `Confirmed *${formatId("commitment", c.number)}* ${quote(c.title)} for ${slackDate(c.dueAt, actor.timeZone, deps.clock.now())}.`,
       });
     }
   });
@@ -397,7 +395,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     const metadata = JSON.stringify({ ...value, ...(responseUrl ? { r: responseUrl } : {}) });
     await client.views.open({
       trigger_id: body.trigger_id as string,
-      view: slipModal(c, metadata, owner.timeZone, initial),
+      view: slipModal(c, metadata, owner.timeZone, initial, now),
     });
   });
 
@@ -422,7 +420,13 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       const [hh, mm] = time.split(":").map(Number);
       if (!y || !m || !d || hh === undefined || mm === undefined) throw badInput("Pick a date.");
       const to = zonedToUtc({ year: y, month: m, day: d, hour: hh, minute: mm }, owner.timeZone);
-      if (to <= deps.clock.now()) throw badInput("That is in the past. Pick a date ahead.");
+      const now = deps.clock.now();
+      if (Number.isNaN(to.getTime())) throw badInput("Pick a date.");
+      if (to <= now) throw badInput("That is in the past. Pick a date ahead.");
+      if (tooFarAhead(to, now))
+        throw badInput(
+          `That is more than ${maxYearsAhead} years ahead. Pick a date within ${maxYearsAhead} years.`,
+        );
       await slipCommitment(deps, { workspaceId, number: meta.n, actor: await actor(), reason, to });
     } catch (error) {
       if (error instanceof CooError) {

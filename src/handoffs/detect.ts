@@ -2,6 +2,7 @@ import * as chrono from "chrono-node";
 import { z } from "zod";
 import type { Llm } from "../llm/client.js";
 import { mentionedUsers, userMentionPattern } from "../slack/mentions.js";
+import { tooFarBack } from "../time/when.js";
 import type { HandoffDraft } from "./ledger.js";
 
 /** Phrases of a stalled handoff in a DM: someone owes someone else something. */
@@ -15,7 +16,8 @@ function sinceOf(text: string, now: Date): { since: Date; rest: string } {
   const match = /\s+(?:since|from)\s+(.+?)\s*[.!]*$/i.exec(text);
   if (match?.[1]) {
     const parsed = chrono.parseDate(match[1], { instant: now }, { forwardDate: false });
-    if (parsed && parsed <= now) return { since: parsed, rest: text.slice(0, match.index) };
+    if (parsed && parsed <= now && !tooFarBack(parsed, now))
+      return { since: parsed, rest: text.slice(0, match.index) };
   }
   return { since: now, rest: text };
 }
@@ -29,8 +31,12 @@ const who = (s: string) => {
  * Reads "design still hasn't sent the specs to backend" or "waiting on @dana
  * for the API keys since Monday" into who owes what to whom, since when.
  */
-/** What is owed, as a short phrase: the rest of the sentence stays in the reporter's DM. */
-const phrase = (s: string) => (s.split(/[,;.!?]|\s[-–—]\s/)[0] ?? s).trim().slice(0, 300);
+/**
+ * What is owed, as a short phrase: the rest of the sentence stays in the
+ * reporter's DM. Punctuation inside Slack's `<...>` (a link, a mention) does
+ * not end it.
+ */
+const phrase = (s: string) => (s.split(/(?:[,;.!?]|\s[-–—]\s)(?![^<>]*>)/)[0] ?? s).trim().slice(0, 300);
 
 export function handoffByRules(text: string, reporterId: string, now: Date): HandoffDraft {
   const clean = text.trim().replace(/\s+/g, " ");

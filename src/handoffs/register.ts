@@ -6,9 +6,9 @@ import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
 import { scopeOf } from "../slack/context.js";
-import { mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
-import { parseWhen } from "../time/when.js";
+import { maxYearsAhead, parseWhen, tooFarBack } from "../time/when.js";
 import { wallClock, zonedToUtc } from "../time/zoned.js";
 import {
   closeHandoff,
@@ -96,7 +96,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         const number = parseId("handoff", verb[2] ?? "");
         if (number === undefined)
           throw badInput(
-            `"${quote(verb[2] ?? "")}" is not a handoff id. Ids look like \`H3\`; \`/coo handoffs\` shows them.`,
+            `${echo(verb[2] ?? "")} is not a handoff id. Ids look like \`H3\`; \`/coo handoffs\` shows them.`,
           );
         if (verb[1]?.toLowerCase() === "share") {
           const { handoff: h, changed } = await shareHandoff(deps, workspaceId, number, await actor());
@@ -130,7 +130,11 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         });
         if (!when || when.at > now)
           throw badInput(
-            `I can't read "${m[4]}" as a day in the past. Try \`since Monday\` or \`since 2026-12-01\`.`,
+            `I can't read ${echo(m[4])} as a day in the past. Try \`since Monday\` or \`since 2026-12-01\`.`,
+          );
+        if (tooFarBack(when.at, now))
+          throw badInput(
+            `${echo(m[4])} is more than ${maxYearsAhead} years ago. Give a day within the last ${maxYearsAhead} years, e.g. \`since Monday\`.`,
           );
         // "since Monday" means since Monday began, unless a time was given.
         since = when.hadTime

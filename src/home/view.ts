@@ -80,5 +80,5 @@ async function nextCadenceLine(deps: Deps, workspaceId: string, userId: string):
     .filter((x): x is { c: (typeof mine)[number]; at: Date } => x.at !== undefined)
     .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   if (!next) return "No standups or reviews are scheduled yet. In a channel: `/coo standup 09:30 weekdays`.";
-  return `${next.c.kind} in <#${next.c.channelId}>, ${slackDate(next.at, next.c.timezone)}`;
+  return `${next.c.kind} in <#${next.c.channelId}>, ${slackDate(next.at, next.c.timezone, now)}`;
 }

@@ -9,10 +9,12 @@ import type { Keyring } from "../secrets.js";
 import { CommandRouter } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
 import { claimRequest } from "./dedupe.js";
+import { guardIncoming } from "./envelope.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { EventInbox } from "./inbox.js";
 import { botScopes, installer, prismaInstallationStore } from "./installations.js";
 import { Listeners } from "./listeners.js";
+import { quote } from "./mentions.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { workspaceRegistry } from "./workspaces.js";
 
@@ -120,8 +122,11 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     }
   };
   app.error(onError);
+  // Both receivers hand payloads to app.processEvent. The last wrapper runs
+  // first: a payload is checked and cleaned, then an event is recorded.
   const inbox = new EventInbox(deps, { leaseSeconds: config.leaseSeconds });
   inbox.install(app);
+  guardIncoming(app, log);
 
   const ensureWorkspace = workspaceRegistry(deps.db);
   // With one bot token, only that token's workspace is served: a payload naming
@@ -191,7 +196,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       const reply = await help.run({ ...input, args: "" });
       await ack({
         ...reply,
-        text: `I don't know \`/coo ${word}\`. ${reply.text}`,
+        text: `I don't know \`/coo ${quote(word)}\`. ${reply.text}`,
         blocks: unknownNote(word, reply),
       });
       return;
@@ -237,7 +242,10 @@ function unknownNote(word: string, reply: { blocks?: unknown[] }) {
     {
       type: "context",
       elements: [
-        { type: "mrkdwn", text: `:grey_question: I don't know \`/coo ${word}\`. Here is what I do know:` },
+        {
+          type: "mrkdwn",
+          text: `:grey_question: I don't know \`/coo ${quote(word)}\`. Here is what I do know:`,
+        },
       ],
     },
     ...((reply.blocks ?? []) as never[]),

@@ -13,6 +13,7 @@ import {
 } from "../http/server.js";
 import type { Log } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import { checkEnvelope } from "./envelope.js";
 
 /** Slack's own guidance: refuse requests whose timestamp is more than five minutes off, either way. */
 const maxSkewSeconds = 5 * 60;
@@ -37,11 +38,11 @@ export function checkSignature(options: {
   return given.length === wanted.length && timingSafeEqual(given, wanted) ? "ok" : "bad_signature";
 }
 
-function parseSlackBody(rawBody: string, contentType: string | undefined): Record<string, unknown> {
-  if (contentType?.startsWith("application/json")) return JSON.parse(rawBody) as Record<string, unknown>;
+function parseSlackBody(rawBody: string, contentType: string | undefined): unknown {
+  if (contentType?.startsWith("application/json")) return JSON.parse(rawBody);
   const form = Object.fromEntries(new URLSearchParams(rawBody));
   // Interactivity arrives as one form field holding JSON.
-  if (typeof form.payload === "string") return JSON.parse(form.payload) as Record<string, unknown>;
+  if (typeof form.payload === "string") return JSON.parse(form.payload);
   return form;
 }
 
@@ -110,10 +111,8 @@ export class SignedHttpReceiver implements Receiver {
       sendJson(res, 401, { error: "invalid_request", reason: check });
       return;
     }
-    let body: Record<string, unknown>;
-    try {
-      body = parseSlackBody(raw, header(req, "content-type"));
-    } catch {
+    const body = this.readSlackBody(raw, header(req, "content-type"));
+    if (!body) {
       sendJson(res, 400, { error: "malformed_body" });
       return;
     }
@@ -126,6 +125,21 @@ export class SignedHttpReceiver implements Receiver {
       return;
     }
     await this.dispatch(req, res, body);
+  }
+
+  /** The signed body parsed and checked for a Slack shape (src/slack/envelope.ts); undefined: answer 400. */
+  private readSlackBody(raw: string, contentType: string | undefined): Record<string, unknown> | undefined {
+    let parsed: unknown;
+    try {
+      parsed = parseSlackBody(raw, contentType);
+    } catch {
+      this.options.log.warn("slack request refused: body is not JSON or a form");
+      return undefined;
+    }
+    const checked = checkEnvelope(parsed);
+    if (checked.ok) return checked.body;
+    this.options.log.warn("slack request refused: not a Slack shape", { problem: checked.problem });
+    return undefined;
   }
 
   private async dispatch(

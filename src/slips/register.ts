@@ -13,7 +13,7 @@ import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { channelMembers } from "../slack/members.js";
-import { mention, quote } from "../slack/mentions.js";
+import { echo, mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { describeInstant, parseWhen, slackDate } from "../time/when.js";
 import { classify, type Risk } from "./classify.js";
@@ -60,7 +60,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       } else {
         until = parseWhen(match[3] ?? "", { now, timeZone: owner.timeZone })?.at;
       }
-      if (!until || until <= now) throw badInput(`I can't read "${match[3]}" as a time ahead. ${example}.`);
+      if (!until || until <= now)
+        throw badInput(`I can't read ${echo(match[3] ?? "")} as a time ahead. ${example}.`);
       if (until.getTime() - now.getTime() > maxSnoozeDays * day) {
         throw badInput(
           `A snooze can last at most ${maxSnoozeDays} days. If the date is wrong, \`/coo slip ${formatId("commitment", number)} to <when>\` instead.`,
@@ -68,7 +69,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       }
       await snooze(deps, c, until);
       return {
-        text: `No chasing on *${formatId("commitment", c.number)}* until ${describeInstant(until, owner.timeZone)}.`,
+        text: `No chasing on *${formatId("commitment", c.number)}* until ${describeInstant(until, owner.timeZone, now)}.`,
       };
     },
   });
@@ -131,11 +132,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     if (!value) throw badInput("That button is out of date.");
     const { workspaceId, actor } = scopeOf(context);
     const { c, owner } = await ownersCommitment(deps, workspaceId, await actor(), value.n);
-    const until = new Date(deps.clock.now().getTime() + value.d * day);
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + value.d * day);
     await snooze(deps, c, until);
     await respond({
       replace_original: false,
-      text: `Snoozed *${formatId("commitment", c.number)}* until ${describeInstant(until, owner.timeZone)}.`,
+      text: `Snoozed *${formatId("commitment", c.number)}* until ${describeInstant(until, owner.timeZone, now)}.`,
     });
   });
 
@@ -276,6 +278,7 @@ async function tellDependants(
 ): Promise<void> {
   const moved = await deps.db.commitment.findUnique({ where: { id: slipped.commitmentId } });
   if (!moved) return;
+  const now = deps.clock.now();
   const [commitments, blockers] = await Promise.all([
     deps.db.commitment.findMany({ where: { dependsOnId: moved.id, status: "open" } }),
     deps.db.blocker.findMany({ where: { waitingOnCommitmentId: moved.id, status: "open" } }),
@@ -298,7 +301,7 @@ async function tellDependants(
     messages.push({
       workspaceId,
       userId,
-      text: `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, person.timeZone)} to ${slackDate(slipped.to, person.timeZone)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${lines.join(" and ")}.`,
+      text: `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, person.timeZone, now)} to ${slackDate(slipped.to, person.timeZone, now)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${lines.join(" and ")}.`,
     });
   }
   const ids = await deps.db.$transaction((tx) => enqueue(tx, messages));

@@ -81,7 +81,7 @@ export function reviewHandler(deps: Deps): KindHandler {
       const risks = [
         ...overdue.map((c) => ({
           score: (now.getTime() - c.dueAt.getTime()) / day + 1,
-          text: `*${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}) is overdue since ${slackDate(c.dueAt, cadence.timezone)}`,
+          text: `*${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}) is overdue since ${slackDate(c.dueAt, cadence.timezone, now)}`,
         })),
         ...blockers.map((b) => ({
           score: (now.getTime() - b.openedAt.getTime()) / day,
@@ -91,7 +91,7 @@ export function reviewHandler(deps: Deps): KindHandler {
         .sort((a, b) => b.score - a.score)
         .slice(0, 3);
       const text = [
-        `*Weekly review* for the week to ${slackDate(run.slot, cadence.timezone)}`,
+        `*Weekly review* for the week to ${slackDate(run.slot, cadence.timezone, now)}`,
         `*Overall*: ${tallyLine(total)}`,
         `*By owner*\n${[...byOwner.entries()].map(([o, t]) => `• ${mention(o)}: ${tallyLine(t)}`).join("\n") || "• nothing was due this week"}`,
         ...(byStream.size

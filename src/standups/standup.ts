@@ -11,8 +11,7 @@ import { context, section } from "../slack/blocks.js";
 import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import type { Outgoing } from "../slack/outbox.js";
-import { parseWhen } from "../time/when.js";
-import { formatterFor } from "../time/zoned.js";
+import { describeDay, parseWhen, tooFarAhead } from "../time/when.js";
 import { extractItems, todayPart } from "./extract.js";
 
 export const defaultQuestions = [
@@ -20,10 +19,6 @@ export const defaultQuestions = [
   "What will you get done today, and by when?",
   "Anything blocking you? (who or what are you waiting on)",
 ];
-
-function dayTitle(slot: Date, timeZone: string): string {
-  return formatterFor("day", timeZone).format(slot).replace(",", "");
-}
 
 /** Channel members minus bots and minus people out of office at the slot. */
 export async function participantsOf(
@@ -57,9 +52,9 @@ async function permalink(client: webApi.WebClient, channel: string, ts: string):
 export function standupHandler(deps: Deps): KindHandler {
   return {
     async open(ctx) {
-      const { cadence, run, client } = ctx;
+      const { cadence, run, client, now } = ctx;
       const participants = await participantsOf(deps, client, ctx);
-      const title = `Standup for ${dayTitle(run.slot, cadence.timezone)}`;
+      const title = `Standup for ${describeDay(run.slot, cadence.timezone, now)}`;
       const questions = (cadence.questions.length ? cadence.questions : defaultQuestions)
         .map((q, i) => `${i + 1}. ${q}`)
         .join("\n");
@@ -201,7 +196,8 @@ export async function recordAnswer(
   );
   for (const c of items.commitments) {
     const due = parseWhen(c.dueText, { now, timeZone: author.timeZone });
-    if (!due || due.at <= now || known.has(c.title.trim().toLowerCase())) continue;
+    if (!due || due.at <= now || tooFarAhead(due.at, now) || known.has(c.title.trim().toLowerCase()))
+      continue;
     const row = await createCommitment(deps, {
       workspaceId: run.workspaceId,
       actorId: userId,

@@ -1,4 +1,6 @@
 import * as chrono from "chrono-node";
+import { badInput } from "../errors.js";
+import { echo } from "../slack/mentions.js";
 import { formatterFor, wallClock, zonedToUtc } from "./zoned.js";
 
 /** When a date is given without a time, work is due at the end of that working day. */
@@ -46,6 +48,8 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
   ) {
     at = zonedToUtc({ ...wall, hour: 23, minute: 59 }, options.timeZone);
   }
+  // chrono reads years far beyond any calendar Postgres or Date keeps: no date at all.
+  if (Number.isNaN(at.getTime())) return undefined;
   return { at, hadTime };
 }
 
@@ -72,13 +76,53 @@ export function warmUpDateParsing(): void {
   }
 }
 
-/** For messages: "Fri 27 Nov 17:00 (America/New_York)". */
-export function describeInstant(at: Date, timeZone: string): string {
-  return `${formatterFor("instant", timeZone).format(at).replace(",", "")} (${timeZone})`;
+/**
+ * For messages: "Fri 27 Nov 17:00 (America/New_York)", with the year when it
+ * is not the reader's current one ("Mon 1 Mar 2027 17:00 (...)"). `now` is
+ * the business clock, read in the same zone.
+ */
+export function describeInstant(at: Date, timeZone: string, now: Date): string {
+  const style = sameYear(at, now, timeZone) ? "instant" : "instantWithYear";
+  return `${formatterFor(style, timeZone).format(at).replace(/,/g, "")} (${timeZone})`;
 }
 
+/** "Thu 3 Dec", or "Mon 4 Jan 2027" when that is not this year in `timeZone`. */
+export function describeDay(at: Date, timeZone: string, now: Date): string {
+  const style = sameYear(at, now, timeZone) ? "day" : "dayWithYear";
+  return formatterFor(style, timeZone).format(at).replace(/,/g, "");
+}
+
+const sameYear = (at: Date, now: Date, timeZone: string) =>
+  wallClock(at, timeZone).year === wallClock(now, timeZone).year;
+
 /** Slack renders this in each reader's own time zone; the fallback is for clients that cannot. */
-export function slackDate(at: Date, fallbackZone: string): string {
+export function slackDate(at: Date, fallbackZone: string, now: Date): string {
   const unix = Math.floor(at.getTime() / 1000);
-  return `<!date^${unix}^{date_short_pretty} {time}|${describeInstant(at, fallbackZone)}>`;
+  return `<!date^${unix}^{date_short_pretty} {time}|${describeInstant(at, fallbackZone, now)}>`;
+}
+
+/** How far ahead anyone may date anything: further is a slip of the keyboard, never a plan. */
+export const maxYearsAhead = 5;
+
+/** True when `at` is more than `maxYearsAhead` years after `now`. */
+export function tooFarAhead(at: Date, now: Date): boolean {
+  const limit = new Date(now.getTime());
+  limit.setUTCFullYear(limit.getUTCFullYear() + maxYearsAhead);
+  return at.getTime() > limit.getTime();
+}
+
+/** True when `at` is more than `maxYearsAhead` years before `now`. */
+export function tooFarBack(at: Date, now: Date): boolean {
+  const limit = new Date(now.getTime());
+  limit.setUTCFullYear(limit.getUTCFullYear() - maxYearsAhead);
+  return at.getTime() < limit.getTime();
+}
+
+/** Refuses a date people gave that lies beyond `maxYearsAhead` years; nothing is written after it. */
+export function ensureWithinReach(at: Date, now: Date, typed: string, example: string): void {
+  if (tooFarAhead(at, now)) {
+    throw badInput(
+      `${echo(typed)} is more than ${maxYearsAhead} years ahead. Give a date within ${maxYearsAhead} years, e.g. ${example}.`,
+    );
+  }
 }

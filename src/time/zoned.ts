@@ -33,8 +33,23 @@ const styles = {
       hourCycle: "h23",
     },
   ],
+  /** "Sat, 4 Dec 2027, 17:00": an instant in another year than the reader's. */
+  instantWithYear: [
+    "en-GB",
+    {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    },
+  ],
   /** "Thu, 3 Dec" */
   day: ["en-GB", { weekday: "short", day: "numeric", month: "short" }],
+  /** "Sat, 4 Dec 2027" */
+  dayWithYear: ["en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric" }],
 } satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
