@@ -17,6 +17,8 @@ const footprint = async () => ({
 });
 
 test("a date in year 9999 is refused with a message and an example, not a crash, and nothing is written", async () => {
+  // A skip day needs a cadence in the channel to skip.
+  expect(await say("standup 09:00")).toMatch(/^Scheduled/);
   const before = await footprint();
   const refusals = [
     await say("commit ship it by Dec 31 9999 23:59"),
