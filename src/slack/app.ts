@@ -16,6 +16,7 @@ import { botScopes, installer, prismaInstallationStore } from "./installations.j
 import { Listeners } from "./listeners.js";
 import { quote } from "./mentions.js";
 import { SignedHttpReceiver } from "./receiver.js";
+import { respondTo } from "./respond.js";
 import { workspaceRegistry } from "./workspaces.js";
 
 export type SlackApp = InstanceType<typeof App>;
@@ -164,6 +165,11 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       await ack?.();
       return;
     }
+    const external = isExternal(body, context);
+    if (external && (await refusedAsExternal(body, ack))) {
+      log.info("request from another organisation refused", { kind: (body as { type?: string }).type });
+      return;
+    }
     const userId = context.userId;
     let actor: Promise<Actor> | undefined;
     setScope(context, {
@@ -174,7 +180,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
         actor ??= actorFor(deps, client, workspaceId, userId);
         return actor;
       },
-      external: isExternal(body, context),
+      external,
     });
     await next();
   });
@@ -235,6 +241,23 @@ function isExternal(body: unknown, context: { teamId?: string; isEnterpriseInsta
   const b = body as { event?: { user_team?: unknown }; user?: { team_id?: unknown } };
   const team = b.event?.user_team ?? b.user?.team_id;
   return typeof team === "string" && team !== "" && team !== context.teamId;
+}
+
+/**
+ * Buttons and modals of this workspace pressed by someone of another
+ * organisation change nothing: the button is told why, a modal just closes.
+ * True when the request was answered here.
+ */
+async function refusedAsExternal(
+  body: unknown,
+  ack: ((response?: unknown) => Promise<void>) | undefined,
+): Promise<boolean> {
+  const b = body as { type?: unknown; response_url?: unknown };
+  if (b.type !== "block_actions" && b.type !== "view_submission") return false;
+  await ack?.();
+  if (typeof b.response_url === "string")
+    await respondTo(b.response_url, { text: externalNote, replace_original: false }).catch(() => {});
+  return true;
 }
 
 function unknownNote(word: string, reply: { blocks?: unknown[] }) {

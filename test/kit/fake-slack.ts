@@ -29,6 +29,8 @@ export type FakeUser = {
   team_id?: string;
   /** Visible to other workspaces' bots (a Slack Connect partner); otherwise only to its own team's. */
   connected?: boolean;
+  /** The Enterprise Grid organisation the user's team belongs to. */
+  enterprise_id?: string;
 };
 
 const jsonFields = new Set(["blocks", "attachments", "view", "metadata"]);
@@ -119,6 +121,11 @@ export class FakeSlack {
   /** Calls to `method` matching `match` are answered after `ms` (what they do happens at once). */
   delay(method: string, ms: number, match: (args: Record<string, unknown>) => boolean = () => true): void {
     this.delays.push({ method, ms, match });
+  }
+
+  /** Forgets every delay set with `delay`. */
+  clearDelays(): void {
+    this.delays.length = 0;
   }
 
   /** The next call(s) to `method` fail this way, then it answers normally again. */
@@ -325,8 +332,23 @@ export class FakeSlack {
       case "api.test":
         return { ok: true };
       case "oauth.v2.access": {
-        // The test's "code" names the team that is installing.
+        // The test's "code" names the team that is installing; an "E..." code
+        // installs org-wide on that Enterprise Grid organisation.
         const team = String(args.code);
+        if (team.startsWith("E")) {
+          return {
+            ok: true,
+            access_token: `xoxb-${team}-token`,
+            token_type: "bot",
+            scope: "commands,chat:write",
+            bot_user_id: "UCOO",
+            app_id: "A1",
+            team: null,
+            enterprise: { id: team, name: `Org ${team}` },
+            is_enterprise_install: true,
+            authed_user: { id: `UADMIN${team}` },
+          };
+        }
         return {
           ok: true,
           access_token: `xoxb-${team}-token`,
@@ -351,7 +373,8 @@ export class FakeSlack {
         const user = this.users.get(id);
         const askingTeam = this.teamOfToken(token);
         const team = user?.team_id ?? askingTeam;
-        if (!user || (team !== askingTeam && !user.connected)) return { ok: false, error: "user_not_found" };
+        const visible = team === askingTeam || user?.enterprise_id === askingTeam || user?.connected;
+        if (!user || !visible) return { ok: false, error: "user_not_found" };
         return {
           ok: true,
           user: {
@@ -366,6 +389,9 @@ export class FakeSlack {
             is_bot: user.is_bot ?? false,
             is_restricted: user.is_restricted ?? false,
             is_ultra_restricted: false,
+            ...(user.enterprise_id
+              ? { enterprise_user: { id: id, enterprise_id: user.enterprise_id, teams: [team] } }
+              : {}),
           },
         };
       }
