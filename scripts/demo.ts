@@ -248,6 +248,8 @@ async function main() {
     );
 
     console.log(dim("── questions that belong to someone else, and one that is mine ──\n"));
+    await command("U0BOB", "seat cto <@U0BOB|bob>");
+    console.log(dim("(alice is a workspace admin in Slack: admins seat the CEO, CFO and CTO)\n"));
     await command("U0ALICE", "seat cfo <@U0BOB|bob>");
     await command("U0ALICE", "seat ceo <@U0CARA|cara>");
     await mention("U0ALICE", "can we afford datadog at our current burn?");
@@ -280,6 +282,17 @@ async function main() {
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });
     console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);
+
+    console.log(
+      `${bold("someone")}: sends a signed \`/coo commit\` as alice, then replays the same request three times`,
+    );
+    const recorded = await coo.deps.db.commitment.count();
+    const body = client.commandBody("commit order the team lunch by Friday", { user: "U0ALICE" });
+    for (let i = 0; i < 4; i++) await client.post(body, "application/x-www-form-urlencoded");
+    console.log(
+      `  ${dim(`commitments recorded: ${(await coo.deps.db.commitment.count()) - recorded} (the replays were recognised and changed nothing)`)}\n`,
+    );
+    await newCalls();
 
     console.log(`${bold("Slack")}: redelivers the last mention (X-Slack-Retry-Num: 1)`);
     const before = slack.callsTo("chat.postMessage").length;

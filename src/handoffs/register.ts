@@ -168,7 +168,9 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         take: 30,
       });
       if (open.length === 0)
-        return { text: "No handoffs are open. `/coo handoff <what> from @a to @b` records one." };
+        return {
+          text: "No open handoffs that you can see. `/coo handoff <what> from @a to @b` records one.",
+        };
       return {
         text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`).join("\n")}`,
       };

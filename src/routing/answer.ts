@@ -62,7 +62,7 @@ export async function answerFromLedger(
       take: limit,
     });
     if (handoffs.length === 0)
-      return "No handoffs are open. `/coo handoff <what> from @a to @b` records one.";
+      return "No open handoffs to show here. `/coo handoff <what> from @a to @b` records one.";
     return `*Open handoffs*\n${handoffs.map((h) => `• *${formatId("handoff", h.number)}* ${quote(h.what)}`).join("\n")}`;
   }
   if (/\b(who|dri|owner|owns|on point)\b/.test(lower)) {
