@@ -14,7 +14,8 @@ type Bot = { child: ChildProcess; out: string[]; port: Promise<number> };
 
 function startBot(env: Record<string, string>): Bot {
   const { SLACK_APP_TOKEN, ANTHROPIC_API_KEY, DATA_DIR, ...inherited } = process.env;
-  const child = spawn(`${root}node_modules/.bin/tsx`, ["src/main.ts"], {
+  // One process, so that SIGKILL kills the bot itself (the tsx launcher would leave its node child running).
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: { ...inherited, ...env },
   });
@@ -91,7 +92,9 @@ test.runIf(postgresAvailable())(
     const second = startBot(env);
     bots.push(second);
     const again = new SlackClient(`http://127.0.0.1:${await second.port}`, signingSecret);
-    await until(() => replies().length > 0, 20_000);
+    await until(() => replies().length > 0, 30_000).catch((error) => {
+      throw new Error(`${error}\nsecond process said:\n${second.out.join("")}`);
+    });
     expect(String(replies()[0]?.args.text)).toMatch(
       /nothing open on the ledger due this week|Due in the next 7 days/,
     );

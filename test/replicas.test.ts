@@ -15,7 +15,8 @@ type Replica = { child: ChildProcess; out: string[]; port: Promise<number> };
 
 function startReplica(env: Record<string, string>): Replica {
   const { SLACK_APP_TOKEN, ANTHROPIC_API_KEY, DATA_DIR, ...inherited } = process.env;
-  const child = spawn(`${root}node_modules/.bin/tsx`, ["src/main.ts"], {
+  // One process, so that SIGKILL kills the replica itself (the tsx launcher would leave its node child running).
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: { ...inherited, ...env },
   });

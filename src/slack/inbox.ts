@@ -50,6 +50,14 @@ const giveUp = {
     RETURNING "eventId"`,
 };
 
+/** A live process keeps its claim for as long as the handler runs. */
+const renew = {
+  name: "coo_inbox_renew",
+  text: `
+    UPDATE "InboundEvent" SET "lockedUntil" = ${nowUtc} + make_interval(secs => $2::float8)
+    WHERE "eventId" = $1 AND "status" = 'received'`,
+};
+
 const takeOver = {
   name: "coo_inbox_take_over",
   text: `
@@ -123,6 +131,18 @@ export class EventInbox {
   }
 
   private async run(eventId: string, handle: () => Promise<void>): Promise<void> {
+    // Renewed at half the lease: only a process that stopped lets its events go.
+    const heartbeat = setInterval(
+      () => {
+        this.deps
+          .sql(renew, [eventId, this.options.leaseSeconds])
+          .catch((e) =>
+            this.deps.log.warn("could not renew an event's lease", { eventId, error: String(e) }),
+          );
+      },
+      (this.options.leaseSeconds * 1000) / 2,
+    );
+    heartbeat.unref();
     try {
       await handle();
     } catch (error) {
@@ -130,6 +150,8 @@ export class EventInbox {
         .sql(failed, [eventId, this.maxAttempts])
         .catch((e) => this.deps.log.warn("could not record a failed event", { eventId, error: String(e) }));
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
     await this.deps.sql(handled, [eventId]);
   }
