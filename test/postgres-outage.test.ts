@@ -1,51 +1,20 @@
-import { createServer, Socket as NetSocket, type Server, type Socket } from "node:net";
 import { expect, test } from "vitest";
 import { enqueue } from "../src/slack/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
 import { postgresAvailable, postgresDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
-
-/** A TCP proxy in front of Postgres that can drop every connection, as a restart does. */
-async function proxyTo(port: number) {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = new NetSocket();
-    upstream.connect(port, "127.0.0.1");
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => {});
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as { port: number }).port,
-    restart: async (downMs: number) => {
-      down = true;
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => setTimeout(r, downMs));
-      down = false;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+import { TcpProxy } from "./kit/tcp-proxy.js";
 
 test.runIf(postgresAvailable())(
   "Postgres restarting under load: the bot reconnects, and nothing it said was recorded is lost",
   async () => {
     const db = await postgresDatabase();
-    const real = new URL(db.url ?? "");
-    const proxy = await proxyTo(Number(real.port || 5432));
-    const viaProxy = new URL(real);
-    viaProxy.port = String(proxy.port);
+    const proxy = await TcpProxy.start({ port: Number(new URL(db.url ?? "").port || 5432) });
     const fakeSlack = await FakeSlack.start();
-    const bot = await startTestCoo({ database: { kind: "postgres", url: viaProxy.toString() }, fakeSlack });
+    const bot = await startTestCoo({
+      database: { kind: "postgres", url: proxy.urlFor(db.url ?? "") },
+      fakeSlack,
+    });
     try {
       await bot.slack.command("help");
       const replies: string[] = [];
