@@ -3,7 +3,8 @@ import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
-import { CommandRouter } from "./commands.js";
+import { CommandRouter, type Reply } from "./commands.js";
+import { arrivalOf, noteArrival, replyInTime } from "./deadline.js";
 import { claimEvent } from "./dedupe.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { botScopes, installer } from "./installations.js";
@@ -32,6 +33,8 @@ export type SlackOptions = {
   routes: Routes;
   /** Web API client retries; tests set 0 so a dead fake fails fast. */
   retries?: number;
+  /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
+  databaseAnsweredSince?: (since: number) => boolean;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -78,6 +81,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       clock: systemClock,
       routes,
       metrics: deps.metrics,
+      limits: config.http,
     });
     app = new App({
       ...credentials,
@@ -93,11 +97,16 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
 
   const onError: ExtendedErrorHandler = async ({ error, body: anyBody, context }) => {
     const body = (anyBody ?? {}) as Record<string, unknown>;
-    const text = userFacingMessage(error, log, {
-      team: context?.teamId,
-      user: context?.userId,
-      kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
-    });
+    const text = userFacingMessage(
+      error,
+      log,
+      {
+        team: context?.teamId,
+        user: context?.userId,
+        kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
+      },
+      databaseSilentSince(arrivalOf(context), options.databaseAnsweredSince),
+    );
     try {
       await replyWithError(app.client, body, text, context?.botToken);
     } catch (deliveryError) {
@@ -105,6 +114,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     }
   };
   app.error(onError);
+  app.use(noteArrival);
 
   const ensureWorkspace = workspaceRegistry(deps.db);
   // With one bot token, only that token's workspace is served: a payload naming
@@ -150,15 +160,15 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     };
     if (!subcommand) {
       if (!help) throw new Error("the help subcommand is not registered");
-      const reply = await help.run({ ...input, args: "" });
-      await ack({
+      const unknown = help.run({ ...input, args: "" }).then((reply) => ({
         ...reply,
         text: `I don't know \`/coo ${word}\`. ${reply.text}`,
-        blocks: unknownNote(word, reply),
-      });
+        blocks: unknownNote(word, reply) as Reply["blocks"],
+      }));
+      await replyInTime(ack, command.response_url, unknown);
       return;
     }
-    await ack({ response_type: "ephemeral", ...(await subcommand.run({ ...input, args })) });
+    await replyInTime(ack, command.response_url, subcommand.run({ ...input, args }));
   });
 
   const listeners = new Listeners();
@@ -176,6 +186,19 @@ function unknownNote(word: string, reply: { blocks?: unknown[] }) {
     },
     ...((reply.blocks ?? []) as never[]),
   ];
+}
+
+/**
+ * Postgres has answered nothing since the request arrived. With no arrival
+ * noted, nothing of ours ran before the failure (Bolt's own authorize only
+ * reads). Without a way to ask, assume it answered: never claim too much.
+ */
+function databaseSilentSince(
+  arrivedAt: number | undefined,
+  answeredSince: ((since: number) => boolean) | undefined,
+): boolean {
+  if (!answeredSince) return false;
+  return arrivedAt === undefined || !answeredSince(arrivedAt);
 }
 
 function withSlash(url: string): string {
