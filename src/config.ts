@@ -9,6 +9,28 @@ const optional = z
   .optional()
   .transform((value) => (value === "" ? undefined : value));
 
+/** A positive whole number of milliseconds, e.g. 1500. */
+function milliseconds(fallback: string) {
+  return optional.pipe(
+    z
+      .string()
+      .default(fallback)
+      .refine((v) => /^\d{1,7}$/.test(v) && Number(v) >= 1, "expected a number of milliseconds, e.g. 1500")
+      .transform(Number),
+  );
+}
+
+/** A positive whole number, e.g. 100. */
+function count(fallback: string) {
+  return optional.pipe(
+    z
+      .string()
+      .default(fallback)
+      .refine((v) => /^\d{1,6}$/.test(v) && Number(v) >= 1, "expected a whole number of at least 1, e.g. 100")
+      .transform(Number),
+  );
+}
+
 const schema = z.object({
   SLACK_BOT_TOKEN: optional.refine((value) => value === undefined || value.startsWith("xoxb-"), {
     message: "expected a bot token starting with xoxb-",
@@ -96,6 +118,13 @@ const schema = z.object({
           });
       });
     }),
+  COO_DB_CONNECT_TIMEOUT_MS: milliseconds("1500"),
+  COO_DB_STATEMENT_TIMEOUT_MS: milliseconds("1500"),
+  COO_HTTP_HEADERS_TIMEOUT_MS: milliseconds("5000"),
+  COO_HTTP_REQUEST_TIMEOUT_MS: milliseconds("10000"),
+  COO_HTTP_KEEPALIVE_TIMEOUT_MS: milliseconds("5000"),
+  COO_HTTP_MAX_CONNECTIONS: count("1000"),
+  COO_SLACK_MAX_IN_FLIGHT: count("50"),
 });
 
 export type Env = z.input<typeof schema>;
@@ -130,6 +159,29 @@ export type Config = {
    * (base64) and older ones that may still open what was sealed before.
    */
   encryption: { key: string; oldKeys: string[] } | undefined;
+  /** How long a request may wait for Postgres (background work gets its own, longer limits). */
+  databaseTimeouts: DatabaseTimeouts;
+  http: HttpLimits;
+};
+
+export type DatabaseTimeouts = {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectMs: number;
+  /** One statement on the server (statement_timeout); the client gives up a little later. */
+  statementMs: number;
+};
+
+export type HttpLimits = {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  maxConnections: number;
+  /** Slack requests being handled at once; more are answered "busy" (HTTP mode). */
+  maxInFlight: number;
 };
 
 export class ConfigError extends Error {
@@ -184,6 +236,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "SLACK_BOT_TOKEN: required: the bot token from OAuth & Permissions (xoxb-...), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through OAuth",
     );
   }
+  if (parsed.success && parsed.data.COO_HTTP_HEADERS_TIMEOUT_MS > parsed.data.COO_HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      "COO_HTTP_HEADERS_TIMEOUT_MS: must not be longer than COO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
+    );
+  }
   if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
     problems.push(
       "SLACK_SIGNING_SECRET: required in HTTP mode: the Signing Secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
@@ -224,5 +281,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     encryption: e.COO_ENCRYPTION_KEY
       ? { key: e.COO_ENCRYPTION_KEY, oldKeys: e.COO_ENCRYPTION_OLD_KEYS }
       : undefined,
+    databaseTimeouts: { connectMs: e.COO_DB_CONNECT_TIMEOUT_MS, statementMs: e.COO_DB_STATEMENT_TIMEOUT_MS },
+    http: {
+      headersTimeoutMs: e.COO_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.COO_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.COO_HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.COO_HTTP_MAX_CONNECTIONS,
+      maxInFlight: e.COO_SLACK_MAX_IN_FLIGHT,
+    },
   };
 }

@@ -77,7 +77,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   const persona = await loadPersona(options.rolesDir);
   warmUpDateParsing();
-  const database = await openDatabase(config.database, log);
+  const database = await openDatabase(config.database, log, config.databaseTimeouts);
   try {
     const applied = await database.migrate();
     if (applied.length > 0) log.info("migrations applied", { applied });
@@ -127,6 +127,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     routes,
     keyring,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
+    databaseAnsweredSince: database.answeredSince,
   });
   const slackFor = workspaceClients({
     config,
@@ -136,8 +137,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     single: slack.app.client,
     clientOptions: slack.clientOptions,
   });
+  // Scheduled work runs on the database's background clients: it may wait
+  // for a connection and run long statements that a request must not.
+  const background = { ...base, db: database.background.prisma, sql: database.background.sql };
   outbox = new Outbox(
-    base,
+    background,
     (workspaceId) => slackFor(workspaceId, "outbox"),
     {
       // Slack allows about one message a second per channel; the outbox spaces
@@ -151,14 +155,15 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       onRateLimited: () => metrics.outboxRateLimited.inc(),
       onFailed: async (message, error) => {
         metrics.outboxFailed.inc({ error });
-        await reportFailure(deps, message, error);
+        await reportFailure(backgroundDeps, message, error);
       },
     },
   );
   const deps: Deps = { ...base, outbox, slackFor };
+  const backgroundDeps: Deps = { ...background, outbox, slackFor };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
-  const cadence = new CadenceEngine(deps, {
+  const cadence = new CadenceEngine(backgroundDeps, {
     catchUpMinutes: config.catchUpMinutes,
     timers: options.timers ?? true,
     leaseSeconds: config.leaseSeconds,
@@ -170,7 +175,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerSlips(slack, deps);
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
-  const sweeper = new SlipSweeper(deps, {
+  const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,
   });
@@ -184,7 +189,13 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   } else {
     // Socket Mode needs no public endpoint, but health checks still want a port.
     await slack.app.start();
-    const server = routedServer(routes, (error) => log.error("http handler failed", { error }));
+    const server = routedServer(
+      routes,
+      (error) => log.error("http handler failed", { error }),
+      undefined,
+      config.http,
+    );
+    server.on("drop", () => metrics.connectionsDropped.inc());
     port = await listen(server, config.port);
     stopHttp = async () => {
       await slack.app.stop();
@@ -211,7 +222,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const housekeeping = setInterval(
     () => {
       // Request and event ids are kept by the real clock: Slack's five minutes are real.
-      void forgetOldRequests(deps.db, new Date()).catch((error) =>
+      void forgetOldRequests(backgroundDeps.db, new Date()).catch((error) =>
         log.warn("event cleanup failed", { error }),
       );
       void deps.outbox.forgetOld().catch((error) => log.warn("outbox cleanup failed", { error }));

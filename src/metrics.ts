@@ -21,6 +21,17 @@ export function createMetrics(options: { outboxDepth: () => Promise<number> }) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
       registers: [registry],
     }),
+    shed: new Counter({
+      name: "coo_slack_requests_shed_total",
+      help: "Slack requests answered busy without being run (too many in flight), by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: "coo_http_connections_dropped_total",
+      help: "HTTP connections closed on arrival because the server had its maximum open",
+      registers: [registry],
+    }),
     outboxDepth: new Gauge({
       name: "coo_outbox_depth",
       help: "Messages waiting to be sent to Slack",

@@ -174,3 +174,50 @@ test("COO_LOG_MESSAGE_TEXT=true lets debug logs show message texts; anything but
     "COO_LOG_MESSAGE_TEXT: expected true or false",
   ]);
 });
+
+test("timeouts and limits for a bad day have defaults well inside Slack's 3 s, and can be set", () => {
+  const config = loadConfig(http);
+  expect(config.databaseTimeouts).toEqual({ connectMs: 1500, statementMs: 1500 });
+  expect(config.http).toEqual({
+    headersTimeoutMs: 5_000,
+    requestTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 1000,
+    maxInFlight: 50,
+  });
+  const set = loadConfig({
+    ...http,
+    COO_DB_CONNECT_TIMEOUT_MS: "800",
+    COO_DB_STATEMENT_TIMEOUT_MS: "1200",
+    COO_HTTP_HEADERS_TIMEOUT_MS: "5000",
+    COO_HTTP_REQUEST_TIMEOUT_MS: "8000",
+    COO_HTTP_KEEPALIVE_TIMEOUT_MS: "65000",
+    COO_HTTP_MAX_CONNECTIONS: "2000",
+    COO_SLACK_MAX_IN_FLIGHT: "80",
+  });
+  expect(set.databaseTimeouts).toEqual({ connectMs: 800, statementMs: 1200 });
+  expect(set.http).toEqual({
+    headersTimeoutMs: 5000,
+    requestTimeoutMs: 8000,
+    keepAliveTimeoutMs: 65_000,
+    maxConnections: 2000,
+    maxInFlight: 80,
+  });
+});
+
+test("malformed limits are named, and headers may not take longer than the whole request", () => {
+  const problems = problemsOf({
+    ...http,
+    COO_DB_STATEMENT_TIMEOUT_MS: "1.5s",
+    COO_SLACK_MAX_IN_FLIGHT: "0",
+  });
+  expect(problems).toEqual([
+    "COO_DB_STATEMENT_TIMEOUT_MS: expected a number of milliseconds, e.g. 1500",
+    "COO_SLACK_MAX_IN_FLIGHT: expected a whole number of at least 1, e.g. 100",
+  ]);
+  expect(
+    problemsOf({ ...http, COO_HTTP_HEADERS_TIMEOUT_MS: "30000", COO_HTTP_REQUEST_TIMEOUT_MS: "20000" }),
+  ).toEqual([
+    "COO_HTTP_HEADERS_TIMEOUT_MS: must not be longer than COO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
+  ]);
+});

@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Config } from "../config.js";
+import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
 import { applyMigrations, readMigrations, type SqlSession } from "./migrate.js";
@@ -14,22 +14,47 @@ import { pgliteSql, postgresSql, type Sql } from "./sql.js";
 export type Db = PrismaClient;
 
 export type Database = {
+  /** For requests: fails within the configured timeouts when Postgres is away. */
   prisma: Db;
   /** Plain SQL for the hot request paths (see sql.ts). */
   sql: Sql;
+  /**
+   * For scheduled work (sweeps, cadence runs, the outbox, housekeeping): the
+   * same database with limits long enough for its big statements. On PGlite
+   * these are the request clients.
+   */
+  background: { prisma: Db; sql: Sql };
   kind: "pglite" | "postgres";
   /** Applies pending migrations; safe to call from several processes at once on Postgres. */
   migrate(): Promise<string[]>;
-  /** True when a trivial query answers. */
-  ping(): Promise<boolean>;
+  /** True when a trivial query answers within `withinMs`. */
+  ping(withinMs?: number): Promise<boolean>;
+  /**
+   * True if Postgres has answered any statement since `since` (a
+   * `performance.now()` reading). When it has not, nothing a request started
+   * at `since` sent can have been applied.
+   */
+  answeredSince(since: number): boolean;
   close(): Promise<void>;
 };
 
 // Any constant works; it only has to be the same in every coo process.
 const migrationLockKey = 7_322_611;
 
-export async function openDatabase(database: Config["database"], log: Log): Promise<Database> {
-  return database.kind === "postgres" ? openPostgres(database.url, log) : openPglite(database.dataDir, log);
+export const defaultTimeouts: DatabaseTimeouts = { connectMs: 1500, statementMs: 1500 };
+/** Scheduled work may wait and run long: a sweep over 100,000 commitments, a slot's 500 messages. */
+const backgroundTimeouts: DatabaseTimeouts = { connectMs: 10_000, statementMs: 30_000 };
+/** pg's own clock on a statement, past the server's: it only fires when the server cannot say anything (a black-holed connection). */
+const clientGraceMs = 500;
+
+export async function openDatabase(
+  database: Config["database"],
+  log: Log,
+  timeouts: DatabaseTimeouts = defaultTimeouts,
+): Promise<Database> {
+  return database.kind === "postgres"
+    ? openPostgres(database.url, log, timeouts)
+    : openPglite(database.dataDir, log);
 }
 
 async function openPglite(dataDir: string, log: Log): Promise<Database> {
@@ -49,13 +74,17 @@ async function openPglite(dataDir: string, log: Log): Promise<Database> {
   // time it speaks the 6.19 protocol (see docs/decisions/0001-database.md).
   const adapter = new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
+  const sql = pgliteSql(pglite);
   return {
     prisma,
-    sql: pgliteSql(pglite),
+    sql,
+    background: { prisma, sql },
     kind: "pglite",
     migrate: async () =>
       applyMigrations(session, await readMigrations(), (name) => log.info("applying migration", { name })),
-    ping: () => ping(prisma),
+    ping: (withinMs) => ping(prisma, withinMs),
+    // In-process: there is no connection to lose.
+    answeredSince: () => true,
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -63,26 +92,77 @@ async function openPglite(dataDir: string, log: Log): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, log: Log): Promise<Database> {
+async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): Promise<Database> {
+  // Both pools count: a request may reach the background clients (a command that runs a cadence now).
+  let lastAnswer = Number.NEGATIVE_INFINITY;
+  const answered = () => {
+    lastAnswer = performance.now();
+  };
+  const requests = postgresPool(url, log, timeouts, 10, answered);
+  const background = postgresPool(url, log, backgroundTimeouts, 5, answered);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(requests) });
+  const backgroundPrisma = new PrismaClient({
+    adapter: new PrismaPg(background),
+    transactionOptions: {
+      maxWait: backgroundTimeouts.connectMs,
+      timeout: backgroundTimeouts.statementMs + clientGraceMs,
+    },
+  });
+  return {
+    prisma,
+    sql: postgresSql(requests),
+    background: { prisma: backgroundPrisma, sql: postgresSql(background) },
+    kind: "postgres",
+    migrate: () => migratePostgres(url, log),
+    ping: (withinMs) => ping(prisma, withinMs),
+    answeredSince: (since) => lastAnswer >= since,
+    close: async () => {
+      await prisma.$disconnect();
+      await backgroundPrisma.$disconnect();
+      await requests.end().catch(() => {});
+      await background.end().catch(() => {});
+    },
+  };
+}
+
+/**
+ * A pool whose every wait is bounded: opening a connection (or waiting for a
+ * free one), each statement on the server (`statement_timeout`), the client's
+ * wait for an answer (`query_timeout`, for a connection whose packets go
+ * nowhere), and a transaction left idle (`idle_in_transaction_session_timeout`,
+ * so a client that vanished mid-transaction does not hold its locks).
+ * `onAnswer` hears of every connection handed back to the pool after Postgres
+ * answered on it.
+ */
+function postgresPool(
+  url: string,
+  log: Log,
+  timeouts: DatabaseTimeouts,
+  max: number,
+  onAnswer: () => void,
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.statementMs + clientGraceMs,
+    idle_in_transaction_session_timeout: Math.max(10_000, timeouts.statementMs * 2),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // Our own pool so a server restart is survivable: an idle connection the
   // server drops emits 'error' on the pool, which would otherwise end the process.
   // Later queries open fresh connections.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) =>
     log.warn("a database connection dropped; reconnecting on next use", { error: error.message }),
   );
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
-    prisma,
-    sql: postgresSql(pool),
-    kind: "postgres",
-    migrate: () => migratePostgres(url, log),
-    ping: () => ping(prisma),
-    close: async () => {
-      await prisma.$disconnect();
-      await pool.end().catch(() => {});
-    },
-  };
+  // Handed back without an error, or with one Postgres itself sent (a constraint,
+  // a statement timeout): either way Postgres was there and answering.
+  pool.on("release", (error: unknown) => {
+    if (!error || typeof (error as { severity?: unknown }).severity === "string") onAnswer();
+  });
+  return pool;
 }
 
 async function migratePostgres(url: string, log: Log): Promise<string[]> {
@@ -107,11 +187,19 @@ async function migratePostgres(url: string, log: Log): Promise<string[]> {
   }
 }
 
-async function ping(prisma: Db): Promise<boolean> {
+/** A health check must answer promptly even when the database does not: give up after `withinMs`. */
+async function ping(prisma: Db, withinMs = 800): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), withinMs);
+  });
+  const answered = prisma.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
   try {
-    await prisma.$queryRaw`SELECT 1`;
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { HttpLimits } from "../config.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 /** Keyed by "METHOD /path". */
@@ -14,12 +15,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * Node's defaults let a client hold a connection for minutes by sending its
+ * headers a byte at a time (headers 60 s, whole request 300 s, checked every
+ * 30 s) and take any number of connections.
+ */
+export const defaultLimits: Omit<HttpLimits, "maxInFlight"> = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1000,
+};
+
 export function routedServer(
   routes: Routes,
   onError: (error: unknown) => void,
   onResponse?: (route: string, status: number) => void,
+  limits: Omit<HttpLimits, "maxInFlight"> = defaultLimits,
 ): Server {
-  return createServer((req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const route = `${req.method} ${path}`;
     const handler = routes[route];
@@ -29,11 +43,26 @@ export function routedServer(
       return;
     }
     handler(req, res).catch((error: unknown) => {
+      // The client went away mid-request, or was cut off at a timeout: nothing of ours failed.
+      if (req.destroyed && (error as { code?: unknown }).code === "ECONNRESET") return;
       onError(error);
       if (!res.headersSent) sendJson(res, 500, { error: "internal_error" });
       else res.end();
     });
   });
+  // Past the cap Node closes each new connection as it arrives.
+  server.maxConnections = limits.maxConnections;
+  return server;
+}
+
+/** Timeouts are only looked at every `connectionsCheckingInterval`: check often enough that they hold. */
+function serverOptions(limits: Omit<HttpLimits, "maxInFlight">) {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
+  };
 }
 
 export async function listen(server: Server, port: number, host?: string): Promise<number> {

@@ -6,8 +6,9 @@ import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
 import type { Keyring } from "../secrets.js";
-import { CommandRouter } from "./commands.js";
+import { CommandRouter, type Reply } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
+import { arrivalOf, noteArrival, replyInTime } from "./deadline.js";
 import { claimRequest } from "./dedupe.js";
 import { guardIncoming } from "./envelope.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
@@ -44,6 +45,8 @@ export type SlackOptions = {
   retries?: number;
   /** Seals the tokens OAuth installs hand over; config makes sure OAuth mode has one. */
   keyring: Keyring | undefined;
+  /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
+  databaseAnsweredSince?: (since: number) => boolean;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -96,6 +99,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       clock: systemClock,
       routes,
       metrics: deps.metrics,
+      limits: config.http,
     });
     app = new App({
       ...credentials,
@@ -111,11 +115,16 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
 
   const onError: ExtendedErrorHandler = async ({ error, body: anyBody, context }) => {
     const body = (anyBody ?? {}) as Record<string, unknown>;
-    const text = userFacingMessage(error, log, {
-      team: context?.teamId,
-      user: context?.userId,
-      kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
-    });
+    const text = userFacingMessage(
+      error,
+      log,
+      {
+        team: context?.teamId,
+        user: context?.userId,
+        kind: typeof body.type === "string" ? body.type : body.command ? "command" : undefined,
+      },
+      databaseSilentSince(arrivalOf(context), options.databaseAnsweredSince),
+    );
     try {
       await replyWithError(app.client, body, text, context?.botToken);
     } catch (deliveryError) {
@@ -123,6 +132,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     }
   };
   app.error(onError);
+  app.use(noteArrival);
   // Both receivers hand payloads to app.processEvent. The last wrapper runs
   // first: a payload is checked and cleaned, then an event is recorded.
   const inbox = new EventInbox(deps, { leaseSeconds: config.leaseSeconds });
@@ -199,20 +209,21 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     };
     if (!subcommand) {
       if (!help) throw new Error("the help subcommand is not registered");
-      const reply = await help.run({ ...input, args: "" });
-      await ack({
+      const unknown = help.run({ ...input, args: "" }).then((reply) => ({
         ...reply,
         text: `I don't know \`/coo ${quote(word)}\`. ${reply.text}`,
-        blocks: unknownNote(word, reply),
-      });
+        blocks: unknownNote(word, reply) as Reply["blocks"],
+      }));
+      await replyInTime(ack, command.response_url, unknown);
       return;
     }
-    // Someone of another organisation gets help and a note, never the ledger.
-    if (subcommand.name !== "help" && (scope.external || (await scope.actor()).kind === "external")) {
-      await ack({ response_type: "ephemeral", text: externalNote });
-      return;
-    }
-    await ack({ response_type: "ephemeral", ...(await subcommand.run({ ...input, args })) });
+    const answer = (async (): Promise<Reply> => {
+      // Someone of another organisation gets help and a note, never the ledger.
+      if (subcommand.name !== "help" && (scope.external || (await scope.actor()).kind === "external"))
+        return { text: externalNote };
+      return subcommand.run({ ...input, args });
+    })();
+    await replyInTime(ack, command.response_url, answer);
   });
 
   const listeners = new Listeners();
@@ -273,6 +284,19 @@ function unknownNote(word: string, reply: { blocks?: unknown[] }) {
     },
     ...((reply.blocks ?? []) as never[]),
   ];
+}
+
+/**
+ * Postgres has answered nothing since the request arrived. With no arrival
+ * noted, nothing of ours ran before the failure (Bolt's own authorize only
+ * reads). Without a way to ask, assume it answered: never claim too much.
+ */
+function databaseSilentSince(
+  arrivedAt: number | undefined,
+  answeredSince: ((since: number) => boolean) | undefined,
+): boolean {
+  if (!answeredSince) return false;
+  return arrivedAt === undefined || !answeredSince(arrivedAt);
 }
 
 function withSlash(url: string): string {

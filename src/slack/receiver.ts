@@ -2,9 +2,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { App, Receiver } from "@slack/bolt";
 import type { Clock } from "../clock.js";
+import type { HttpLimits } from "../config.js";
 import {
   BodyTooLargeError,
   close,
+  defaultLimits,
   listen,
   type Routes,
   readBody,
@@ -19,6 +21,8 @@ import { checkEnvelope } from "./envelope.js";
 const maxSkewSeconds = 5 * 60;
 /** Slack's payloads are small; anything near this is not from Slack. */
 const defaultBodyLimit = 1024 * 1024;
+/** Slack requests handled at once before new ones are answered "busy". */
+const defaultMaxInFlight = 50;
 
 export type SignatureCheck = "ok" | "missing" | "stale" | "bad_signature";
 
@@ -55,6 +59,8 @@ function parseSlackBody(rawBody: string, contentType: string | undefined): unkno
 export class SignedHttpReceiver implements Receiver {
   private app: App | undefined;
   private readonly server: Server;
+  /** Slack requests being handled (from arrival until their listeners finish). */
+  private inFlight = 0;
 
   constructor(
     private readonly options: {
@@ -63,14 +69,17 @@ export class SignedHttpReceiver implements Receiver {
       clock: Clock;
       routes: Routes;
       bodyLimitBytes?: number;
-      metrics?: Pick<Metrics, "requests" | "ackSeconds">;
+      metrics?: Pick<Metrics, "requests" | "ackSeconds" | "shed" | "connectionsDropped">;
+      limits?: HttpLimits;
     },
   ) {
     this.server = routedServer(
       { ...options.routes, "POST /slack/events": (req, res) => this.handleSlack(req, res) },
       (error) => options.log.error("http handler failed", { error }),
       (route, status) => options.metrics?.requests.inc({ route, status: String(status) }),
+      options.limits ?? defaultLimits,
     );
+    this.server.on("drop", () => options.metrics?.connectionsDropped.inc());
   }
 
   init(app: App): void {
@@ -124,7 +133,33 @@ export class SignedHttpReceiver implements Receiver {
       sendJson(res, 200, { challenge: body.challenge });
       return;
     }
-    await this.dispatch(req, res, body);
+    await this.admit(req, res, body);
+  }
+
+  /**
+   * Runs the request unless `maxInFlight` are already running; then answers
+   * at once without running it (see `busyAnswer`). Slack's last retry of an
+   * event is let in anyway: shed, it would be lost.
+   */
+  private async admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const max = this.options.limits?.maxInFlight ?? defaultMaxInFlight;
+    const lastTry = Number(header(req, "x-slack-retry-num") ?? 0) >= slackEventRetries;
+    if (this.inFlight >= max && !lastTry) {
+      this.options.metrics?.shed.inc({ kind: kindOf(body) });
+      const { status, answer } = busyAnswer(body);
+      sendJson(res, status, answer);
+      return;
+    }
+    this.inFlight++;
+    try {
+      await this.dispatch(req, res, body);
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /** The signed body parsed and checked for a Slack shape (src/slack/envelope.ts); undefined: answer 400. */
@@ -181,6 +216,42 @@ export class SignedHttpReceiver implements Receiver {
     // Slack does not retry or show a timeout.
     await ack();
   }
+}
+
+/** Slack retries a failed event delivery three times: at once, after a minute, after five. */
+const slackEventRetries = 3;
+
+export const busyText = "I'm busy right now, so I didn't do anything with that. Try again in a few seconds.";
+
+function kindOf(body: Record<string, unknown>): string {
+  return typeof body.command === "string" ? "command" : String(body.type ?? "unknown");
+}
+
+/**
+ * What an overloaded receiver answers, running nothing:
+ * - a command: 200 with an ephemeral "busy" reply (Slack shows it as the answer);
+ * - a modal submission: 200 with the "busy" sentence under its first input,
+ *   so the form stays open with what was typed;
+ * - anything else: 503. Slack redelivers an event (its retries); for a
+ *   button or shortcut it tells the person the app did not answer, and they
+ *   can press again.
+ */
+function busyAnswer(body: Record<string, unknown>): { status: number; answer: unknown } {
+  if (typeof body.command === "string") {
+    return { status: 200, answer: { response_type: "ephemeral", text: busyText } };
+  }
+  if (body.type === "view_submission") {
+    const blocks = (body.view as { blocks?: Array<{ type?: unknown; block_id?: unknown }> } | undefined)
+      ?.blocks;
+    const input = blocks?.find((b) => b.type === "input" && typeof b.block_id === "string");
+    if (input) {
+      return {
+        status: 200,
+        answer: { response_action: "errors", errors: { [input.block_id as string]: busyText } },
+      };
+    }
+  }
+  return { status: 503, answer: { error: "busy" } };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
