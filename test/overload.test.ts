@@ -14,6 +14,7 @@ beforeAll(async () => {
 
 test("past the in-flight cap a command is answered busy at once and not run, an event gets a 503 for Slack to retry, and health still answers", async () => {
   // Two commands from people coo has not met wait on Slack's users.info: both slots are taken.
+  for (const id of ["USLOW1", "USLOW2"]) h.fakeSlack.users.set(id, { id });
   h.fakeSlack.delay("users.info", 4000, (args) => String(args.user).startsWith("USLOW"));
   // Slower than Slack waits: each is acked "working on it" and answers later through response_url.
   const slow = ["USLOW1", "USLOW2"].map(async (user) => {
@@ -80,6 +81,7 @@ test("past the in-flight cap a command is answered busy at once and not run, an 
 });
 
 test("a command slower than Slack's 3 s is acknowledged with a note in time, and its answer follows to response_url", async () => {
+  h.fakeSlack.users.set("ULATE", { id: "ULATE" });
   h.fakeSlack.delay("users.info", 4000, (args) => args.user === "ULATE");
   const started = Date.now();
   const res = await h.bot.slack.command("commit the late plan by Friday", { user: "ULATE" });

@@ -111,6 +111,7 @@ beforeAll(async () => {
   const db = await postgresDatabase();
   const proxy = await TcpProxy.start({ port: Number(new URL(db.url ?? "").port || 5432) });
   const fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set("U1", { id: "U1" });
   const bot = await startTestCoo({
     database: { kind: "postgres", url: proxy.urlFor(db.url ?? "") },
     fakeSlack,
