@@ -138,7 +138,12 @@ export async function memberFor(
   userId: string,
   eligible: Eligible = "work",
 ): Promise<Profile> {
-  const person = await profileOf(deps, client, workspaceId, userId, { mustExist: true });
+  // A seat is rare and carries power: ask Slack again unless the answer is a minute old.
+  const maxAgeMs = eligible === "seat" ? adminFreshMs : undefined;
+  const person = await profileOf(deps, client, workspaceId, userId, {
+    mustExist: true,
+    ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+  });
   const who = `<@${userId}>`;
   const refusal: Partial<Record<PersonKind, string>> = {
     bot: `${who} is a bot; ${eligible === "seat" ? "seats go to people" : "work goes to people"}.`,
