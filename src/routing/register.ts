@@ -9,7 +9,7 @@ import type { Slack } from "../slack/app.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { mention, quote } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
-import { type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
+import { isPersonMessage, type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
 import { answerFromLedger } from "./answer.js";
 import { classifyQuestion } from "./classify.js";
 import { plainText } from "./rules.js";
@@ -45,7 +45,12 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     client.chat.postMessage({
       channel: m.channel,
       text,
-      ...(m.where === "channel" ? { thread_ts: m.threadTs ?? m.ts } : {}),
+      // In a channel always in a thread; in a DM only when the question was asked in one.
+      ...(m.where === "channel"
+        ? { thread_ts: m.threadTs ?? m.ts }
+        : m.threadTs
+          ? { thread_ts: m.threadTs }
+          : {}),
     });
   const question = plainText(m.text);
   if (question.length < 2 || !/[\p{L}\p{N}]/u.test(question)) {
@@ -151,29 +156,43 @@ export function register(slack: Slack, deps: Deps): void {
 
   listeners.event("message", async ({ event, client, context }) => {
     const message = event as MessageLike;
-    if (message.channel_type !== "im" || message.bot_id || !message.user || !message.text || message.subtype)
+    if (message.channel_type !== "im" || !isPersonMessage(message) || message.subtype === "thread_broadcast")
       return;
     const { workspaceId } = scopeOf(context);
+    const inThread = message.thread_ts ? { thread_ts: message.thread_ts } : {};
     if (await fromOutside(context)) {
-      await client.chat.postMessage({ channel: message.channel, text: externalNote });
+      await client.chat.postMessage({ channel: message.channel, ...inThread, text: externalNote });
+      return;
+    }
+    const text = message.text ?? "";
+    if (!text.trim()) {
+      // A file with no words: coo reads text only.
+      if (message.subtype === "file_share")
+        await client.chat.postMessage({ channel: message.channel, ...inThread, text: attachmentNote });
       return;
     }
     if (await tryRecordDmAnswer(deps, client, workspaceId, message)) return;
-    if (looksLikeHandoff(message.text)) {
-      const draft = await readHandoff(deps.llm, message.text, message.user, deps.clock.now());
+    if (looksLikeHandoff(text)) {
+      const draft = await readHandoff(deps.llm, text, message.user ?? "", deps.clock.now());
       await client.chat.postMessage({
         channel: message.channel,
-        ...proposal(draft, message.user, message.text),
+        ...inThread,
+        ...proposal(draft, message.user ?? "", text),
       });
       return;
     }
     await route(deps, client, {
       workspaceId,
-      userId: message.user,
+      userId: message.user ?? "",
       channel: message.channel,
       ts: message.ts,
-      text: message.text,
+      text,
       where: "dm",
+      ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
     });
   });
 }
+
+/** What coo says to a file sent without words. */
+export const attachmentNote =
+  'I can\'t see images or files, only the words of a message. Tell me in words what you need, for example "who owns the launch?" or "waiting on @dana for the API keys".';

@@ -42,6 +42,19 @@ export function checkSignature(options: {
   return given.length === wanted.length && timingSafeEqual(given, wanted) ? "ok" : "bad_signature";
 }
 
+/**
+ * Slack's certificate check: `ssl_check=1` and a verification token, nothing
+ * else. It carries no signature (docs.slack.dev, slash commands). Any other
+ * field (a command, a payload, an event) makes it an ordinary request, which
+ * must be signed.
+ */
+export function isSslCheck(rawBody: string, contentType: string | undefined): boolean {
+  if (!contentType?.startsWith("application/x-www-form-urlencoded")) return false;
+  const form = new URLSearchParams(rawBody);
+  if (form.getAll("ssl_check").length !== 1 || form.get("ssl_check") !== "1") return false;
+  return [...form.keys()].every((key) => key === "ssl_check" || key === "token");
+}
+
 function parseSlackBody(rawBody: string, contentType: string | undefined): unknown {
   if (contentType?.startsWith("application/json")) return JSON.parse(rawBody);
   const form = Object.fromEntries(new URLSearchParams(rawBody));
@@ -107,6 +120,12 @@ export class SignedHttpReceiver implements Receiver {
         return;
       }
       throw error;
+    }
+    // Slack checks the certificate with an unsigned form post; it is answered
+    // 200 and goes no further. Only that exact form qualifies.
+    if (isSslCheck(raw, header(req, "content-type"))) {
+      res.writeHead(200).end();
+      return;
     }
     const check = checkSignature({
       signingSecret,

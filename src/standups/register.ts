@@ -19,6 +19,20 @@ export type MessageLike = {
   channel_type?: string;
 };
 
+/**
+ * A message a person wrote, to read: plain, with a file attached, or a thread
+ * reply also sent to the channel. Edits, deletions, joins and every bot's
+ * messages are not (edits and deletions of standup answers have their own path).
+ */
+export function isPersonMessage(message: MessageLike): boolean {
+  if (message.bot_id || !message.user) return false;
+  return (
+    message.subtype === undefined ||
+    message.subtype === "file_share" ||
+    message.subtype === "thread_broadcast"
+  );
+}
+
 export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine): void {
   engine.handle("standup", standupHandler(deps));
   engine.handle("review", reviewHandler(deps));
@@ -26,8 +40,7 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
 
   listeners.event("message", async ({ event, client, context }) => {
     const message = event as MessageLike;
-    if (message.bot_id || !message.user || !message.text) return;
-    if (message.subtype && message.subtype !== "thread_broadcast" && message.subtype !== "file_share") return;
+    if (!isPersonMessage(message) || !message.text) return;
     const scope = scopeOf(context);
     // Someone of another organisation in a shared channel does not answer this team's standup.
     if (scope.external) return;
@@ -80,6 +93,7 @@ export async function tryRecordDmAnswer(
   await recordAnswer(deps, client, answerOf(run, message, "dm"));
   await client.chat.postMessage({
     channel: message.channel,
+    ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
     text: `Got it: recorded for the standup in <#${run.channelId}>.`,
   });
   return true;
