@@ -9,7 +9,13 @@ import type { Slack } from "../slack/app.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { mention, quote } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
-import { isPersonMessage, type MessageLike, tryRecordDmAnswer } from "../standups/register.js";
+import {
+  asksCoo,
+  isPersonMessage,
+  type MessageLike,
+  standupThread,
+  tryRecordDmAnswer,
+} from "../standups/register.js";
 import { answerFromLedger } from "./answer.js";
 import { classifyQuestion } from "./classify.js";
 import { plainText } from "./rules.js";
@@ -143,8 +149,12 @@ export function register(slack: Slack, deps: Deps): void {
       });
       return;
     }
+    const { workspaceId } = scopeOf(context);
+    // In an open standup thread, an @mention that is no question to coo is an
+    // answer, which the standup listener records from its message event.
+    if ((await standupThread(deps, workspaceId, event)) && !asksCoo(event.text, context.botUserId)) return;
     await route(deps, client, {
-      workspaceId: scopeOf(context).workspaceId,
+      workspaceId,
       userId: event.user ?? "",
       channel: event.channel,
       ts: event.ts,

@@ -4,9 +4,10 @@ import type { Deps } from "../deps.js";
 import type { CadenceRun } from "../generated/prisma/client.js";
 import type { Slack } from "../slack/app.js";
 import { scopeOf } from "../slack/context.js";
+import { extractByRules } from "./extract.js";
 import { planningHandler } from "./planning.js";
 import { reviewHandler } from "./review.js";
-import { recordAnswer, standupHandler } from "./standup.js";
+import { recordAnswer, retractAnswer, reviseAnswer, standupHandler } from "./standup.js";
 
 export type MessageLike = {
   subtype?: string;
@@ -17,6 +18,11 @@ export type MessageLike = {
   thread_ts?: string;
   channel: string;
   channel_type?: string;
+  /** message_changed: the message as it is now */
+  message?: { user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
+  /** message_deleted: the message that was deleted, when Slack includes it */
+  previous_message?: { user?: string };
+  deleted_ts?: string;
 };
 
 /**
@@ -40,22 +46,84 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
 
   listeners.event("message", async ({ event, client, context }) => {
     const message = event as MessageLike;
-    if (!isPersonMessage(message) || !message.text) return;
     const scope = scopeOf(context);
     // Someone of another organisation in a shared channel does not answer this team's standup.
     if (scope.external) return;
     const { workspaceId } = scope;
-
-    // A reply in a standup thread.
-    if (message.thread_ts && message.thread_ts !== message.ts) {
-      const run = await deps.db.cadenceRun.findFirst({
-        where: { workspaceId, channelId: message.channel, rootTs: message.thread_ts, status: "open" },
-      });
-      if (run) {
-        await recordAnswer(deps, client, answerOf(run, message, "thread"));
-      }
+    if (message.subtype === "message_changed") {
+      await answerEdited(deps, client, workspaceId, message, context.botUserId);
+      return;
     }
+    if (message.subtype === "message_deleted") {
+      const previous = message.previous_message;
+      await retractAnswer(deps, client, {
+        workspaceId,
+        userId: previous?.user,
+        ts: message.deleted_ts ?? "",
+      });
+      return;
+    }
+    if (!isPersonMessage(message) || !message.text) return;
+    const run = await standupThread(deps, workspaceId, message);
+    // A question put to coo in the thread is answered there (routing), not recorded.
+    if (run && !asksCoo(message.text, context.botUserId))
+      await recordAnswer(deps, client, answerOf(run, message, "thread"));
   });
+}
+
+/** The open standup whose thread this reply is in. */
+export async function standupThread(
+  deps: Deps,
+  workspaceId: string,
+  message: { channel: string; ts: string; thread_ts?: string | undefined },
+): Promise<CadenceRun | undefined> {
+  if (!message.thread_ts || message.thread_ts === message.ts) return undefined;
+  const run = await deps.db.cadenceRun.findFirst({
+    where: { workspaceId, channelId: message.channel, rootTs: message.thread_ts, status: "open" },
+  });
+  return run ?? undefined;
+}
+
+/**
+ * A reply in a standup thread that @mentions coo arrives twice (a message and
+ * an app_mention) and is handled once: it is a question for coo when it
+ * mentions coo, ends with a question mark and holds no dated promise and no
+ * blocker; anything else is a standup answer. Both listeners ask this, on
+ * the same text, so they agree (docs/decisions/0018).
+ */
+export function asksCoo(text: string, botUserId: string | undefined): boolean {
+  if (!botUserId || !new RegExp(`<@${botUserId}(\\|[^>]*)?>`).test(text)) return false;
+  const words = text.replace(userMentionAnywhere, "").trim();
+  if (!words.endsWith("?")) return false;
+  const read = extractByRules(words, new Date(0));
+  return read.commitments.length === 0 && read.blockers.length === 0;
+}
+
+const userMentionAnywhere = /<@[A-Z0-9]+(\|[^>]*)?>/g;
+
+/** An edit: a standup answer follows it; a message that was no answer but is in an open thread becomes one. */
+async function answerEdited(
+  deps: Deps,
+  client: webApi.WebClient,
+  workspaceId: string,
+  event: MessageLike,
+  botUserId: string | undefined,
+) {
+  const message = event.message;
+  if (!message?.user || message.bot_id || typeof message.text !== "string") return;
+  if (
+    await reviseAnswer(deps, client, {
+      workspaceId,
+      userId: message.user,
+      ts: message.ts,
+      text: message.text,
+    })
+  )
+    return;
+  const edited = { ...message, channel: event.channel, user: message.user };
+  const run = await standupThread(deps, workspaceId, edited);
+  if (run && message.text && !asksCoo(message.text, botUserId))
+    await recordAnswer(deps, client, answerOf(run, edited, "thread"));
 }
 
 function answerOf(run: CadenceRun, message: MessageLike, via: "thread" | "dm") {

@@ -1,18 +1,21 @@
 import type { webApi } from "@slack/bolt";
-import { createBlocker } from "../blockers/ledger.js";
+import { createBlocker, resolveBlocker } from "../blockers/ledger.js";
 import type { KindHandler, RunContext } from "../cadence/engine.js";
-import { createCommitment } from "../commitments/ledger.js";
+import { createCommitment, dropCommitment, slipCommitment } from "../commitments/ledger.js";
+import { sameWork } from "../commitments/similar.js";
 import type { Deps } from "../deps.js";
+import { CooError } from "../errors.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import { formatId } from "../ledger/ids.js";
-import { profileOf } from "../people/people.js";
+import { actorFor, profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
 import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { describeDay, parseWhen, tooFarAhead } from "../time/when.js";
-import { extractItems, todayPart } from "./extract.js";
+import { isoDate } from "../time/zoned.js";
+import { type Extracted, extractItems, todayPart } from "./extract.js";
 
 export const defaultQuestions = [
   "What did you finish since the last standup?",
@@ -184,51 +187,27 @@ export async function recordAnswer(
   const now = deps.clock.now();
   const author = await profileOf(deps, client, run.workspaceId, userId);
   const items = await extractItems(deps.llm, text, now);
-  const commitmentNumbers: number[] = [];
-  // A promise already on the ledger is a mention of it, not a new commitment.
-  const known = new Set(
-    (
-      await deps.db.commitment.findMany({
-        where: { workspaceId: run.workspaceId, ownerId: userId, status: "open" },
-        select: { title: true },
-      })
-    ).map((c) => c.title.trim().toLowerCase()),
+  const promises = await keepPromises(
+    deps,
+    run,
+    userId,
+    author.timeZone,
+    datedPromises(items, author.timeZone, now),
+    link,
   );
-  for (const c of items.commitments) {
-    const due = parseWhen(c.dueText, { now, timeZone: author.timeZone });
-    if (!due || due.at <= now || tooFarAhead(due.at, now) || known.has(c.title.trim().toLowerCase()))
-      continue;
-    const row = await createCommitment(deps, {
-      workspaceId: run.workspaceId,
-      actorId: userId,
-      ownerId: userId,
-      title: c.title.slice(0, 300),
-      dueAt: due.at,
-      channelId: run.channelId,
-      sourcePermalink: link,
-    });
-    commitmentNumbers.push(row.number);
-  }
   const blockerNumbers: number[] = [];
-  for (const b of items.blockers) {
-    const row = await createBlocker(deps, {
-      workspaceId: run.workspaceId,
-      reporterId: userId,
-      text: b.text.slice(0, 500),
-      waitingOnId: b.waitingOnId,
-      waitingOnText: b.waitingOnText?.slice(0, 100),
-      channelId: run.channelId,
-      sourcePermalink: link,
-    });
-    blockerNumbers.push(row.number);
-  }
-  await recordMentions(deps, run, userId, text, commitmentNumbers, now);
+  for (const b of items.blockers)
+    blockerNumbers.push((await raiseBlocker(deps, run, userId, b, link)).number);
+  const commitmentNumbers = promises.made;
+  await recordMentions(deps, run, userId, text, [...commitmentNumbers, ...promises.linked], now);
+  await mentionFromAnswer(deps, run, promises.linked, now);
   deps.log.info("standup answer recorded", {
     run: run.id,
     user: userId,
     via,
     by: items.by,
     commitments: commitmentNumbers.length,
+    linked: promises.linked.length,
     blockers: blockerNumbers.length,
   });
   return deps.db.standupAnswer.update({
@@ -273,4 +252,259 @@ async function recordMentions(
     where: { id: { in: named.map((c) => c.id) } },
     data: { lastTouchedAt: now },
   });
+}
+
+type Promised = { title: string; dueAt: Date };
+
+/** The dated promises of an answer that coo can record: a date it reads, in the future, within reach. */
+function datedPromises(items: Extracted, timeZone: string, now: Date): Promised[] {
+  const out: Promised[] = [];
+  for (const c of items.commitments) {
+    const due = parseWhen(c.dueText, { now, timeZone });
+    if (!due || due.at <= now || tooFarAhead(due.at, now)) continue;
+    out.push({ title: c.title.slice(0, 300), dueAt: due.at });
+  }
+  return out;
+}
+
+/**
+ * One commitment per owner and piece of work: a promise that names work the
+ * author already has open, due the same day in their time zone, is a sign of
+ * life on that commitment (linked), not a second one; the rest are recorded.
+ */
+async function keepPromises(
+  deps: Deps,
+  run: CadenceRun,
+  userId: string,
+  timeZone: string,
+  promises: Promised[],
+  link: string | undefined,
+): Promise<{ made: number[]; linked: number[] }> {
+  const open = await deps.db.commitment.findMany({
+    where: { workspaceId: run.workspaceId, ownerId: userId, status: "open" },
+    select: { number: true, title: true, dueAt: true },
+  });
+  const made: number[] = [];
+  const linked: number[] = [];
+  for (const p of promises) {
+    const same = open.find(
+      (c) =>
+        c.title.trim().toLowerCase() === p.title.trim().toLowerCase() ||
+        (sameWork(c.title, p.title) && isoDate(c.dueAt, timeZone) === isoDate(p.dueAt, timeZone)),
+    );
+    if (same) {
+      if (!made.includes(same.number) && !linked.includes(same.number)) linked.push(same.number);
+      continue;
+    }
+    const row = await createCommitment(deps, {
+      workspaceId: run.workspaceId,
+      actorId: userId,
+      ownerId: userId,
+      title: p.title,
+      dueAt: p.dueAt,
+      channelId: run.channelId,
+      sourcePermalink: link,
+    });
+    made.push(row.number);
+    open.push({ number: row.number, title: row.title, dueAt: row.dueAt });
+  }
+  return { made, linked };
+}
+
+function raiseBlocker(
+  deps: Deps,
+  run: CadenceRun,
+  userId: string,
+  b: Extracted["blockers"][number],
+  link: string | undefined,
+) {
+  return createBlocker(deps, {
+    workspaceId: run.workspaceId,
+    reporterId: userId,
+    text: b.text.slice(0, 500),
+    waitingOnId: b.waitingOnId,
+    waitingOnText: b.waitingOnText?.slice(0, 100),
+    channelId: run.channelId,
+    sourcePermalink: link,
+  });
+}
+
+/** A commitment an answer named again: a mention in this run and a sign of life. */
+async function mentionFromAnswer(deps: Deps, run: CadenceRun, numbers: number[], now: Date) {
+  if (numbers.length === 0) return;
+  const rows = await deps.db.commitment.findMany({
+    where: { workspaceId: run.workspaceId, number: { in: numbers } },
+    select: { id: true },
+  });
+  await deps.db.commitmentMention.createMany({
+    data: rows.map((c) => ({
+      workspaceId: run.workspaceId,
+      commitmentId: c.id,
+      runId: run.id,
+      cadenceId: run.cadenceId,
+      at: now,
+    })),
+    skipDuplicates: true,
+  });
+  await deps.db.commitment.updateMany({
+    where: { id: { in: rows.map((c) => c.id) } },
+    data: { lastTouchedAt: now },
+  });
+}
+
+/** The standup answer behind a message, while its standup is still open. */
+async function openAnswer(deps: Deps, workspaceId: string, messageTs: string, userId: string | undefined) {
+  const answer = await deps.db.standupAnswer.findFirst({
+    where: { workspaceId, messageTs, ...(userId ? { userId } : {}) },
+    include: { run: true },
+  });
+  if (!answer) return { found: false as const };
+  if (answer.run.status !== "open") return { found: true as const, open: undefined };
+  return { found: true as const, open: answer };
+}
+
+/**
+ * An answer edited while its standup is open: what it records follows the
+ * new text. A promise still there keeps its commitment (re-dated if its date
+ * changed), a promise gone is dropped, a new one recorded; a blocker gone is
+ * resolved, a new one raised. Every change is the author's, with a reason in
+ * the commitment's history. False when the message is no open answer.
+ */
+export async function reviseAnswer(
+  deps: Deps,
+  client: webApi.WebClient,
+  input: { workspaceId: string; userId: string; ts: string; text: string },
+): Promise<boolean> {
+  const { found, open: answer } = await openAnswer(deps, input.workspaceId, input.ts, input.userId);
+  if (!found) return false;
+  if (!answer) {
+    deps.log.info("standup answer edited after its standup closed: left as it was", { user: input.userId });
+    return true;
+  }
+  if (answer.text === input.text) return true;
+  const { run } = answer;
+  const now = deps.clock.now();
+  const actor = await actorFor(deps, client, run.workspaceId, input.userId);
+  const items = await extractItems(deps.llm, input.text, now);
+  const promised = datedPromises(items, actor.timeZone, now);
+
+  const made = await deps.db.commitment.findMany({
+    where: { workspaceId: run.workspaceId, number: { in: answer.commitmentNumbers } },
+    orderBy: { number: "asc" },
+  });
+  const commitmentNumbers = made.filter((c) => c.status !== "open").map((c) => c.number);
+  const fresh: Promised[] = [];
+  const unmatched = made.filter((c) => c.status === "open");
+  for (const p of promised) {
+    const i = unmatched.findIndex((c) => sameWork(c.title, p.title));
+    const kept = i >= 0 ? unmatched.splice(i, 1)[0] : undefined;
+    if (!kept) {
+      fresh.push(p);
+      continue;
+    }
+    commitmentNumbers.push(kept.number);
+    if (kept.dueAt.getTime() !== p.dueAt.getTime())
+      await tryChange(deps, () =>
+        slipCommitment(deps, {
+          workspaceId: run.workspaceId,
+          number: kept.number,
+          actor,
+          to: p.dueAt,
+          reason: editedReason,
+        }),
+      );
+  }
+  for (const c of unmatched)
+    await tryChange(deps, () =>
+      dropCommitment(deps, { workspaceId: run.workspaceId, number: c.number, actor, reason: removedReason }),
+    );
+  const added = await keepPromises(
+    deps,
+    run,
+    input.userId,
+    actor.timeZone,
+    fresh,
+    answer.permalink ?? undefined,
+  );
+  commitmentNumbers.push(...added.made);
+  await mentionFromAnswer(deps, run, added.linked, now);
+
+  const raised = await deps.db.blocker.findMany({
+    where: { workspaceId: run.workspaceId, number: { in: answer.blockerNumbers } },
+    orderBy: { number: "asc" },
+  });
+  const blockerNumbers = raised.filter((b) => b.status !== "open").map((b) => b.number);
+  const stillOpen = raised.filter((b) => b.status === "open");
+  for (const b of items.blockers) {
+    const i = stillOpen.findIndex((x) => x.text === b.text.slice(0, 500) || sameWork(x.text, b.text));
+    const kept = i >= 0 ? stillOpen.splice(i, 1)[0] : undefined;
+    blockerNumbers.push(
+      kept
+        ? kept.number
+        : (await raiseBlocker(deps, run, input.userId, b, answer.permalink ?? undefined)).number,
+    );
+  }
+  for (const b of stillOpen)
+    await tryChange(deps, () =>
+      resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
+    );
+
+  await deps.db.standupAnswer.update({
+    where: { id: answer.id },
+    data: { text: input.text, commitmentNumbers, blockerNumbers },
+  });
+  deps.log.info("standup answer edited", {
+    run: run.id,
+    user: input.userId,
+    commitments: commitmentNumbers.length,
+    blockers: blockerNumbers.length,
+  });
+  return true;
+}
+
+/**
+ * An answer deleted while its standup is open is retracted: the commitments
+ * it made are dropped ("answer deleted"), the blockers it raised resolved,
+ * and it no longer counts as an answer. Nothing another answer made changes.
+ */
+export async function retractAnswer(
+  deps: Deps,
+  client: webApi.WebClient,
+  input: { workspaceId: string; userId: string | undefined; ts: string },
+): Promise<boolean> {
+  const { found, open: answer } = await openAnswer(deps, input.workspaceId, input.ts, input.userId);
+  if (!found || !answer) return found;
+  const { run } = answer;
+  const actor = await actorFor(deps, client, run.workspaceId, answer.userId);
+  const made = await deps.db.commitment.findMany({
+    where: { workspaceId: run.workspaceId, number: { in: answer.commitmentNumbers }, status: "open" },
+  });
+  for (const c of made)
+    await tryChange(deps, () =>
+      dropCommitment(deps, { workspaceId: run.workspaceId, number: c.number, actor, reason: deletedReason }),
+    );
+  const raised = await deps.db.blocker.findMany({
+    where: { workspaceId: run.workspaceId, number: { in: answer.blockerNumbers }, status: "open" },
+  });
+  for (const b of raised)
+    await tryChange(deps, () =>
+      resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
+    );
+  await deps.db.standupAnswer.delete({ where: { id: answer.id } });
+  deps.log.info("standup answer deleted", { run: run.id, user: answer.userId, dropped: made.length });
+  return true;
+}
+
+const editedReason = "standup answer edited";
+const removedReason = "promise removed from the edited standup answer";
+const deletedReason = "answer deleted";
+
+/** A change someone made meanwhile (done, dropped, resolved) wins over the edit. */
+async function tryChange(deps: Deps, change: () => Promise<unknown>) {
+  try {
+    await change();
+  } catch (error) {
+    if (!(error instanceof CooError)) throw error;
+    deps.log.info("standup edit left a changed item as it was", { code: error.code });
+  }
 }
