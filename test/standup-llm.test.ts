@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
 import { scheduleCadence, settle, threadReply } from "./kit/cadence.js";
-import { useBot } from "./kit/harness.js";
+import { replyTo, useBot } from "./kit/harness.js";
 
 const h = useBot({ anthropic: true });
 const db = () => h.bot.coo.deps.db;
@@ -83,4 +83,24 @@ test("when the API fails or answers nonsense, the rules read the answer instead"
   expect(nonsense.commitmentNumbers).toHaveLength(1);
   expect(nonsense.blockerNumbers).toHaveLength(1);
   expect(h.bot.logs.some((l) => l.msg === "llm call failed; using rules")).toBe(true);
+});
+
+test("a promise Claude reads that names work already on the owner's ledger, due the same day, is linked, not added twice", async () => {
+  h.clock.set(new Date("2026-12-03T16:00:00Z"));
+  await replyTo(
+    h,
+    await h.bot.slack.command("commit vendor contract review by tomorrow 5pm", { user: "U1" }),
+  );
+  const existing = await db().commitment.findFirstOrThrow({ where: { title: "vendor contract review" } });
+  const before = await db().commitment.count({ where: { ownerId: "U1" } });
+  h.fakeAnthropic?.answer({
+    json: {
+      commitments: [{ title: "Review the vendor contracts", due: "tomorrow 5pm" }],
+      blockers: [],
+    },
+  });
+  const row = await answer("Reviewing the vendor's contract, done by tomorrow 5pm.");
+  expect(row.commitmentNumbers).toEqual([]);
+  expect(await db().commitment.count({ where: { ownerId: "U1" } })).toBe(before);
+  expect(await db().commitmentMention.count({ where: { commitmentId: existing.id } })).toBe(1);
 });
