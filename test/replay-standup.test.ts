@@ -203,6 +203,25 @@ test("a question to coo in the standup thread is answered in the thread, not rec
   expect(replies[0]?.args).toMatchObject({ channel: "C20", thread_ts: rootTs });
 });
 
+test("an edit by someone of another organisation in the standup thread records nothing", async () => {
+  h.fakeSlack.users.set("UX1", { id: "UX1", team_id: "TX9", connected: true, tz: "UTC" });
+  const at = newTs();
+  await replay("message-changed", {
+    channel: "C20",
+    ts: at,
+    message: {
+      user: "UX1",
+      user_team: "TX9",
+      text: "Today: take over the launch by Friday",
+      ts: newTs(),
+      thread_ts: rootTs,
+      edited: { user: "UX1", ts: at },
+    },
+  });
+  expect(await db().standupAnswer.count({ where: { userId: "UX1" } })).toBe(0);
+  expect(await db().commitment.count({ where: { ownerId: "UX1" } })).toBe(0);
+});
+
 test("after the standup closes, an edit changes nothing", async () => {
   const row = await db().standupAnswer.findFirstOrThrow({ where: { userId: "U3" } });
   h.clock.set(new Date(slot.getTime() + hours(4)));

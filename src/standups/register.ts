@@ -19,7 +19,14 @@ export type MessageLike = {
   channel: string;
   channel_type?: string;
   /** message_changed: the message as it is now */
-  message?: { user?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string };
+  message?: {
+    user?: string;
+    user_team?: string;
+    bot_id?: string;
+    text?: string;
+    ts: string;
+    thread_ts?: string;
+  };
   /** message_deleted: the message that was deleted, when Slack includes it */
   previous_message?: { user?: string };
   deleted_ts?: string;
@@ -51,6 +58,9 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
     if (scope.external) return;
     const { workspaceId } = scope;
     if (message.subtype === "message_changed") {
+      // The edit's author is inside `message`: someone of another organisation edits nothing here.
+      const team = message.message?.user_team;
+      if (team && team !== context.teamId && !context.isEnterpriseInstall) return;
       await answerEdited(deps, client, workspaceId, message, context.botUserId);
       return;
     }
