@@ -152,7 +152,11 @@ export function register(slack: Slack, deps: Deps): void {
     const { workspaceId } = scopeOf(context);
     // In an open standup thread, an @mention that is no question to coo is an
     // answer, which the standup listener records from its message event.
-    if ((await standupThread(deps, workspaceId, event)) && !asksCoo(event.text, context.botUserId)) return;
+    if (
+      (await standupThread(deps, workspaceId, event)) &&
+      !asksCoo(event.text, context.botUserId, deps.clock.now())
+    )
+      return;
     await route(deps, client, {
       workspaceId,
       userId: event.user ?? "",

@@ -76,7 +76,7 @@ export function register({ listeners }: Slack, deps: Deps, engine: CadenceEngine
     if (!isPersonMessage(message) || !message.text) return;
     const run = await standupThread(deps, workspaceId, message);
     // A question put to coo in the thread is answered there (routing), not recorded.
-    if (run && !asksCoo(message.text, context.botUserId))
+    if (run && !asksCoo(message.text, context.botUserId, deps.clock.now()))
       await recordAnswer(deps, client, answerOf(run, message, "thread"));
   });
 }
@@ -101,11 +101,11 @@ export async function standupThread(
  * blocker; anything else is a standup answer. Both listeners ask this, on
  * the same text, so they agree (docs/decisions/0018).
  */
-export function asksCoo(text: string, botUserId: string | undefined): boolean {
+export function asksCoo(text: string, botUserId: string | undefined, now: Date): boolean {
   if (!botUserId || !new RegExp(`<@${botUserId}(\\|[^>]*)?>`).test(text)) return false;
   const words = text.replace(userMentionAnywhere, "").trim();
   if (!words.endsWith("?")) return false;
-  const read = extractByRules(words, new Date(0));
+  const read = extractByRules(words, now);
   return read.commitments.length === 0 && read.blockers.length === 0;
 }
 
@@ -132,7 +132,7 @@ async function answerEdited(
     return;
   const edited = { ...message, channel: event.channel, user: message.user };
   const run = await standupThread(deps, workspaceId, edited);
-  if (run && message.text && !asksCoo(message.text, botUserId))
+  if (run && message.text && !asksCoo(message.text, botUserId, deps.clock.now()))
     await recordAnswer(deps, client, answerOf(run, edited, "thread"));
 }
 
