@@ -105,7 +105,8 @@ test("no /coo subcommand echoes a ping to everyone or a disguised link, in its r
   // The hostile text did reach places that echo it, shown for what it is.
   expect(all.some((t) => t.includes("(https://evil.example)"))).toBe(true);
   expect(all.some((t) => t.includes("I don't know `/coo nosuchcommand`"))).toBe(true);
-});
+  // About 3,700 signed requests: seconds alone, longer on a loaded machine.
+}, 120_000);
 
 test("@mentions and DMs with hostile text get replies that neither ping nor disguise links", async () => {
   let n = 0;
