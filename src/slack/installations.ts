@@ -16,15 +16,14 @@ import { type Keyring, open, seal, sealedKeyId, UnreadableSecret } from "../secr
 export const botScopes = [
   "app_mentions:read",
   "channels:history",
+  "channels:join",
   "channels:read",
   "chat:write",
   "commands",
   "groups:history",
   "groups:read",
   "im:history",
-  "im:read",
   "im:write",
-  "mpim:write",
   "users:read",
 ];
 
