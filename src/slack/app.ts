@@ -47,6 +47,8 @@ export type SlackOptions = {
   keyring: Keyring | undefined;
   /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
   databaseAnsweredSince?: (since: number) => boolean;
+  /** OAuth: a workspace installed coo (again); its installation is stored. */
+  onInstalled?: (workspaceId: string) => Promise<void>;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -62,7 +64,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     config.slack.oauth && options.keyring
       ? installer(
           config.slack.oauth,
-          prismaInstallationStore(deps.db, options.keyring, log),
+          prismaInstallationStore(deps.db, options.keyring, log, options.onInstalled),
           clientOptions.slackApiUrl,
           logger,
         )
