@@ -288,3 +288,25 @@ test("/coo workstream creates one with an owner; only its owner, an admin or a s
   });
   expect(row?.ownerId).toBe("U1");
 });
+
+test("'by Friday' typed on a Friday afternoon is due today at 17:00, not next week", async () => {
+  h.clock.set("2026-12-04T21:30:00Z"); // Fri 16:30 in New York
+  const text = await say("U1", "commit send the deck by Friday");
+  expect(text).toMatch(/due Fri 4 Dec 17:00 \(America\/New_York\)/);
+});
+
+test("a due date on the owner's weekend is recorded, named, and the next working day suggested", async () => {
+  h.clock.set("2026-12-04T15:00:00Z"); // Fri 10:00 in New York
+  const text = await say("U1", "commit publish the post by tomorrow 5pm");
+  const number = Number(/C(\d+)/.exec(text)?.[1]);
+  expect(text).toMatch(/due Sat 5 Dec 17:00 \(America\/New_York\)/);
+  expect(text).toContain(
+    `That's a Saturday. If you meant the next working day: \`/coo slip C${number} to Mon 7 Dec 17:00\``,
+  );
+  expect((await commitment(number))?.dueAt.toISOString()).toBe("2026-12-05T22:00:00.000Z");
+  // The suggestion works as typed.
+  expect(await say("U1", `slip C${number} to Mon 7 Dec 17:00`)).toMatch(/to Mon 7 Dec 17:00/);
+  // A weekday date says nothing of the kind; a slip onto a Sunday does.
+  expect(await say("U1", "commit write the notes by Monday")).not.toContain("That's a");
+  expect(await say("U1", `slip C${number} to Sunday`)).toContain("That's a Sunday.");
+});

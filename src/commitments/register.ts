@@ -39,6 +39,7 @@ import {
   slipCommitment,
 } from "./ledger.js";
 import {
+  offDayNote,
   parseCommit,
   parseCommitmentId,
   parseDate,
@@ -129,7 +130,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         );
       }
       return {
-        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone, now)}${stream ? ` in #${stream.name}` : ""}. \`/coo done ${id}\` when it lands.`,
+        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone, now)}${stream ? ` in #${stream.name}` : ""}.${offDayNote(c.number, due.at, owner.timeZone, now)} \`/coo done ${id}\` when it lands.`,
       };
     },
   });
@@ -179,7 +180,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         to: to.at,
       });
       return {
-        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone, now)} to ${describeInstant(c.dueAt, owner.timeZone, now)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.`,
+        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone, now)} to ${describeInstant(c.dueAt, owner.timeZone, now)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.${offDayNote(c.number, c.dueAt, owner.timeZone, now)}`,
       };
     },
   });
