@@ -327,7 +327,9 @@ async function main() {
     await rm(dataDir, { recursive: true, force: true });
   }
   if (problems.length > 0) {
-    console.error(`\n${problems.length} warning(s) or error(s) were logged:\n${problems.join("\n")}`);
+    console.error(
+      `\n${problems.length === 1 ? "1 warning or error was" : `${problems.length} warnings or errors were`} logged:\n${problems.join("\n")}`,
+    );
     process.exitCode = 1;
   }
 }

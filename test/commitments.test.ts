@@ -310,3 +310,10 @@ test("a due date on the owner's weekend is recorded, named, and the next working
   expect(await say("U1", "commit write the notes by Monday")).not.toContain("That's a");
   expect(await say("U1", `slip C${number} to Sunday`)).toContain("That's a Sunday.");
 });
+
+test("a list of one says so: 1 open commitment", async () => {
+  h.fakeSlack.users.set("U7", { id: "U7", name: "gus", tz: "UTC" });
+  await say("U7", "commit water the plants by Friday");
+  const reply = (await as("U7", "commitments")).json as { text: string };
+  expect(reply.text).toBe("1 open commitment");
+});

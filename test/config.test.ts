@@ -98,7 +98,7 @@ test("the error message lists each problem on its own line and no secret values"
     loadConfig({ SLACK_BOT_TOKEN: "xoxb-real-secret", SLACK_SIGNING_SECRET: "sssh-secret", PORT: "x" });
   } catch (error) {
     const message = (error as Error).message;
-    expect(message).toMatch(/^coo cannot start: the configuration has 1 problem\(s\):/);
+    expect(message).toMatch(/^coo cannot start: the configuration has 1 problem:/);
     expect(message).toContain("\n  - PORT: expected a port number");
     expect(message).not.toContain("xoxb-real-secret");
     expect(message).not.toContain("sssh-secret");
@@ -255,4 +255,9 @@ test("a .env line that is not NAME=value is named by number; comments, blanks, e
   ].join("\n");
   expect(malformedLines(text)).toEqual([8, 9, 10]);
   expect(malformedLines("A=1\nB='two'\n")).toEqual([]);
+});
+
+test("the refusal counts its problems in words: 1 problem, 2 problems", () => {
+  expect(() => loadConfig({ SLACK_SIGNING_SECRET: "s" })).toThrow(/the configuration has 1 problem:\n/);
+  expect(() => loadConfig({})).toThrow(/the configuration has 2 problems:\n/);
 });

@@ -95,7 +95,7 @@ test("a bad configuration stops the process with every bad field named and no st
   });
   expect(await bot.exited).toBe(1);
   const err = bot.stderr.join("");
-  expect(err).toContain("coo cannot start: the configuration has 4 problem(s)");
+  expect(err).toContain("coo cannot start: the configuration has 4 problems");
   expect(err).toContain("SLACK_BOT_TOKEN: expected a bot token starting with xoxb-");
   expect(err).toContain("SLACK_SIGNING_SECRET: required in HTTP mode");
   expect(err).toContain("PORT: expected a port number");

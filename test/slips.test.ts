@@ -37,6 +37,9 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   const first = dmsTo("U1");
   expect(first).toHaveLength(1);
   expect(textOf(first[0]?.args)).toContain("due soon, no update yet");
+  // One item is one item: not "a few", not "commitment(s)".
+  expect(first[0]?.args.text).toBe("1 commitment of yours needs a look");
+  expect(textOf(first[0]?.args)).toContain("*One of your commitments needs a look:*");
   expect(textOf(first[0]?.args)).toContain(`*C${n}* ship search`);
   const buttons = (
     (first[0]?.args.blocks ?? []) as Array<{ elements?: Array<{ action_id: string }> }>
@@ -58,7 +61,7 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   at("2026-12-03T16:00:00Z");
   await sweep();
   expect(dmsTo("U1")).toHaveLength(2);
-  expect(textOf(dmsTo("U1")[1]?.args)).toContain("can I help unblock them?");
+  expect(textOf(dmsTo("U1")[1]?.args)).toContain("can I help unblock it?");
   expect(JSON.stringify(dmsTo("U1")[1]?.args.blocks)).toContain("Record a blocker");
 
   // Overdue, and a grace period after the reminder: the channel hears.
@@ -324,4 +327,17 @@ test("someone with twenty commitments at risk gets one DM within Slack's 50 bloc
   // The ten due at 3pm come before any due at 4pm.
   for (let i = 0; i < 10; i++) expect(text).toContain(`task number ${i}`);
   expect(text.match(/task number \d+/g)).toHaveLength(15);
+});
+
+test("a DM about several commitments counts them: 2 of your commitments need a look", async () => {
+  // Later than the tests above: the sweep lease follows the test clock.
+  at("2027-03-10T15:00:00Z"); // Wed 10:00 in New York
+  await commit("U3", "write the changelog by tomorrow 5pm");
+  await commit("U3", "tag the release by tomorrow 5pm");
+  h.fakeSlack.reset();
+  at("2027-03-10T15:05:00Z");
+  await sweep();
+  const dm = dmsTo("U3")[0];
+  expect(dm?.args.text).toBe("2 commitments of yours need a look");
+  expect(textOf(dm?.args)).toContain("*2 of your commitments need a look:*");
 });

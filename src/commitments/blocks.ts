@@ -4,6 +4,7 @@ import { actions, button, context, pager, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { mention, quote } from "../slack/mentions.js";
 import { slackDate } from "../time/when.js";
+import { plural } from "../words.js";
 import type { DeliveryRecord } from "./ledger.js";
 import { type CommitmentRow, isOverdue } from "./ledger.js";
 
@@ -54,7 +55,7 @@ export function commitmentList(
   }
   blocks.push(...pager({ ...page, limit: pageSize }, actionIds.page, (offset) => ({ t: target, p: offset })));
   const overdue = items.filter((c) => isOverdue(c, now)).length;
-  const text = `${page.total} open commitment(s)${overdue ? `, ${overdue} overdue on this page` : ""}`;
+  const text = `${plural(page.total, "open commitment")}${overdue ? `, ${overdue} overdue on this page` : ""}`;
   return { text, blocks, response_type: "ephemeral" };
 }
 
