@@ -2,7 +2,7 @@ import { z } from "zod";
 import { badInput } from "../errors.js";
 import { formatId, parseId } from "../ledger/ids.js";
 import { echo, userMentionPattern } from "../slack/mentions.js";
-import { describeInstant, ensureWithinReach, offDay, parseWhen, type When } from "../time/when.js";
+import { describeWallTime, ensureWithinReach, offDay, parseWhen, type When } from "../time/when.js";
 
 export const maxTitle = 300;
 const dateExamples = "`Friday`, `tomorrow 5pm`, `2026-12-03` or `in 3 days`";
@@ -92,7 +92,7 @@ export function ensureFuture(when: When, now: Date, typed: string): When {
 export function offDayNote(number: number, due: Date, timeZone: string, now: Date): string {
   const off = offDay(due, timeZone);
   if (!off) return "";
-  const next = describeInstant(off.nextWorkingDay, timeZone, now).replace(` (${timeZone})`, "");
+  const next = describeWallTime(off.nextWorkingDay, timeZone, now);
   return ` That's a ${off.dayName}. If you meant the next working day: \`/coo slip ${formatId("commitment", number)} to ${next}\`.`;
 }
 

@@ -19,6 +19,7 @@ import {
   actionIds,
   commitmentList,
   deliverySummary,
+  historyReply,
   itemValue,
   type ListValue,
   listValue,
@@ -27,6 +28,7 @@ import {
 } from "./blocks.js";
 import {
   type CommitmentFilter,
+  commitmentHistory,
   completeCommitment,
   confirmCommitment,
   createCommitment,
@@ -59,7 +61,10 @@ const usage = {
   commitments: "commitments [@user | #workstream | all]",
   status: "status [@user]",
   workstream: "workstream <name> [owner @user]",
+  history: "history <id>",
 };
+/** The most changes `/coo history` shows (one section each, well inside Slack's 50 blocks). */
+const historyLimit = 20;
 const example = (u: string) => `\`/coo ${u}\``;
 
 /** Resolves a list target as carried in buttons ("mine", "u:U1", "w:name", "all") to a query filter. */
@@ -223,6 +228,18 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
             ? `w:${target.name}`
             : target.kind;
       return renderList(deps, client, workspaceId, userId, { t, p: 0 });
+    },
+  });
+
+  commands.add({
+    name: "history",
+    usage: usage.history,
+    summary: "every change to a commitment: who, when, what and why",
+    async run({ workspaceId, userId, args, client }) {
+      const number = parseCommitmentId(args, example(usage.history));
+      const viewer = await profileOf(deps, client, workspaceId, userId);
+      const { commitment, changes, total } = await commitmentHistory(deps, workspaceId, number, historyLimit);
+      return historyReply(commitment, changes, total, { now: deps.clock.now(), timeZone: viewer.timeZone });
     },
   });
 

@@ -112,8 +112,13 @@ export function warmUpDateParsing(): void {
  * the business clock, read in the same zone.
  */
 export function describeInstant(at: Date, timeZone: string, now: Date): string {
+  return `${describeWallTime(at, timeZone, now)} (${timeZone})`;
+}
+
+/** "Fri 27 Nov 17:00" in `timeZone`, without naming it: for lines under one heading that does. */
+export function describeWallTime(at: Date, timeZone: string, now: Date): string {
   const style = sameYear(at, now, timeZone) ? "instant" : "instantWithYear";
-  return `${formatterFor(style, timeZone).format(at).replace(/,/g, "")} (${timeZone})`;
+  return formatterFor(style, timeZone).format(at).replace(/,/g, "");
 }
 
 /** "Thu 3 Dec", or "Mon 4 Jan 2027" when that is not this year in `timeZone`. */
