@@ -164,3 +164,34 @@ export function historyReply(
   const text = `History of ${formatId("commitment", c.number)}: ${plural(total, "change")}`;
   return { text, blocks, response_type: "ephemeral" };
 }
+
+/**
+ * A DM's item, marked in place: the section of commitment `n` keeps its
+ * "*C4* title" line with `note` under it, and its buttons go; every other block is kept as it
+ * was. Items are found by their buttons' values (nudge and planning DMs).
+ */
+export function markItem(blocks: Block[], n: number, note: string): Block[] {
+  const carries = (block: Block) =>
+    block.type === "actions" &&
+    block.elements.some((e) => "value" in e && typeof e.value === "string" && valueNumber(e.value) === n);
+  const at = blocks.findIndex(carries);
+  const item = blocks[at - 1];
+  if (at < 1 || item?.type !== "section" || !item.text) return blocks;
+  // The "*C4* title" line stays; what it said about the date and the risk no longer holds.
+  const lines = item.text.text.split("\n");
+  const title = lines.find((l) => l.startsWith(`*${formatId("commitment", n)}*`)) ?? lines[0] ?? "";
+  return [
+    ...blocks.slice(0, at - 1),
+    { ...item, text: { type: "mrkdwn", text: `${title}\n${note}` } },
+    ...blocks.slice(at + 1),
+  ];
+}
+
+function valueNumber(raw: string): number | undefined {
+  try {
+    const parsed = JSON.parse(raw) as { n?: unknown };
+    return typeof parsed.n === "number" ? parsed.n : undefined;
+  } catch {
+    return undefined;
+  }
+}

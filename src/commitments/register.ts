@@ -8,11 +8,12 @@ import { memberFor, profileOf } from "../people/people.js";
 import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
-import type { Reply } from "../slack/commands.js";
+import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
+import { rewriteSent, type SentMessage } from "../slack/sent.js";
 import { describeInstant, maxYearsAhead, slackDate, tooFarAhead } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
 import {
@@ -23,6 +24,7 @@ import {
   itemValue,
   type ListValue,
   listValue,
+  markItem,
   pageSize,
   slipModal,
 } from "./blocks.js";
@@ -345,6 +347,15 @@ const slipMetadata = z.object({
   t: z.string(),
   p: z.number().int().min(0),
   r: z.string().url().optional(),
+  /** Pressed in a DM coo sent: that message, to mark the item in place. */
+  c: z
+    .string()
+    .regex(/^[CDG][A-Z0-9]+$/)
+    .optional(),
+  ts: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .optional(),
 });
 
 const hasResponseUrl = (body: object) => "response_url" in body && Boolean(body.response_url);
@@ -358,6 +369,18 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     if (!value) throw refused();
     const { workspaceId, actor } = scopeOf(context);
     await completeCommitment(deps, { workspaceId, number: value.n, actor: await actor() });
+    // In a DM coo sent (a nudge, planning): that item is marked, the rest stays.
+    const posted = postedMessageOf(body, workspaceId);
+    if (posted) {
+      const mark = (blocks: Block[]) => markItem(blocks, value.n, "done :white_check_mark:");
+      const message = (body as { message?: { text?: string; blocks?: Block[] } }).message;
+      const edited = (await rewriteSent(deps.db, posted, mark)) ?? {
+        text: message?.text ?? "",
+        blocks: mark(message?.blocks ?? []),
+      };
+      await respond({ replace_original: true, ...edited });
+      return;
+    }
     // From a list message: redraw it in place. From the App Home there is
     // nothing to redraw here; the change feed republishes the Home.
     if (hasResponseUrl(body)) {
@@ -410,7 +433,12 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       owner.timeZone,
     );
     const responseUrl = "response_url" in body ? (body.response_url as string) : undefined;
-    const metadata = JSON.stringify({ ...value, ...(responseUrl ? { r: responseUrl } : {}) });
+    const posted = postedMessageOf(body, workspaceId);
+    const metadata = JSON.stringify({
+      ...value,
+      ...(responseUrl ? { r: responseUrl } : {}),
+      ...(posted ? { c: posted.channel, ts: posted.ts } : {}),
+    });
     await client.views.open({
       trigger_id: body.trigger_id as string,
       view: slipModal(c, metadata, owner.timeZone, initial, now),
@@ -431,6 +459,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       });
       return;
     }
+    let slipped: { to: Date; timeZone: string };
     try {
       const c = await findCommitment(deps, workspaceId, meta.n);
       const owner = await profileOf(deps, client, workspaceId, c.ownerId);
@@ -446,6 +475,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
           `That is more than ${maxYearsAhead} years ahead. Pick a date within ${maxYearsAhead} years.`,
         );
       await slipCommitment(deps, { workspaceId, number: meta.n, actor: await actor(), reason, to });
+      slipped = { to, timeZone: owner.timeZone };
     } catch (error) {
       if (error instanceof CooError) {
         await ack({ response_action: "errors", errors: { date: error.userMessage.slice(0, 150) } });
@@ -454,9 +484,38 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       throw error;
     }
     await ack();
-    if (meta.r) {
+    if (!meta.r) return;
+    const now = deps.clock.now();
+    const due = describeInstant(slipped.to, slipped.timeZone, now);
+    if (meta.c && meta.ts) {
+      // A DM coo sent (a nudge, planning): that item shows its new date, the rest stays as it was.
+      const edited = await rewriteSent(deps.db, { workspaceId, channel: meta.c, ts: meta.ts }, (blocks) =>
+        markItem(blocks, meta.n, `re-dated: now due ${due}`),
+      );
+      if (edited) await respondTo(meta.r, { replace_original: true, ...edited });
+    } else {
       const list = await renderList(deps, client, workspaceId, body.user.id, { t: meta.t, p: meta.p });
       await respondTo(meta.r, { replace_original: true, ...list });
     }
+    await respondTo(meta.r, {
+      replace_original: false,
+      response_type: "ephemeral",
+      text: `*${formatId("commitment", meta.n)}* now due ${due}.${offDayNote(meta.n, slipped.to, slipped.timeZone, now)}`,
+    });
   });
+}
+
+/**
+ * The message a button was pressed in, when it is one coo posted (a DM:
+ * nudge, planning) rather than an ephemeral list or the App Home.
+ */
+function postedMessageOf(body: object, workspaceId: string): SentMessage | undefined {
+  const container = (
+    body as {
+      container?: { type?: string; is_ephemeral?: boolean; message_ts?: string; channel_id?: string };
+    }
+  ).container;
+  if (container?.type !== "message" || container.is_ephemeral === true) return undefined;
+  if (!container.message_ts || !container.channel_id) return undefined;
+  return { workspaceId, channel: container.channel_id, ts: container.message_ts };
 }
