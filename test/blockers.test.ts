@@ -125,3 +125,31 @@ test("ages and counts read as words: open just now, for 5 minutes, 1 open blocke
   const quick = idIn(await say("U1", "blocker a quick one"));
   expect(await say("U1", `unblock B${quick}`)).toMatch(/after less than a minute\.$/);
 });
+
+test("a blocker resolved by someone else is told to whoever raised it, once, by DM", async () => {
+  const b = idIn(await say("U1", `blocker need the signed contract waiting on ${mentionOf("U2")}`));
+  h.clock.advance(hours(3));
+  h.fakeSlack.reset();
+  await say("U2", `unblock B${b}`);
+  const dm = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU1");
+  expect(dm.args.text).toBe(
+    `<@U2> resolved your blocker *B${b}* need the signed contract after 3 hours. If it is not cleared for you, raise it again with \`/coo blocker\`.`,
+  );
+  // A second try changes nothing and tells no one again.
+  expect(await say("U2", `unblock B${b}`)).toMatch(/already resolved/);
+  await h.bot.coo.deps.outbox.deliver();
+  expect(h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === "DU1")).toHaveLength(1);
+
+  // Resolving one's own blocker tells nobody; the Resolve button tells the reporter too.
+  const own = idIn(await say("U1", "blocker my own thing"));
+  const theirs = idIn(await say("U3", "blocker the build is red"));
+  h.fakeSlack.reset();
+  await say("U1", `unblock B${own}`);
+  await h.bot.slack.press("blocker_resolve", { all: false, p: 0, n: theirs }, { user: "U9" });
+  const told = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU3");
+  expect(String(told.args.text)).toMatch(
+    new RegExp(`^<@U9> resolved your blocker \\*B${theirs}\\* the build is red`),
+  );
+  await h.bot.coo.deps.outbox.deliver();
+  expect(h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === "DU1")).toEqual([]);
+});
