@@ -328,7 +328,7 @@ test("/coo history tells a commitment's changes in words, dated in the reader's 
   const text = await say("U2", `history C${n}`);
   expect(text).toContain(`*C${n}* publish the launch post`);
   expect(text).toContain("Times in Europe/Berlin");
-  expect(text).toContain("Wed 2 Dec 16:00 · <@U1> recorded it for <@U1>, due Fri 4 Dec 23:00");
+  expect(text).toContain("Wed 2 Dec 16:00 · <@U1> recorded it, due Fri 4 Dec 23:00");
   expect(text).toContain(
     'Thu 3 Dec 15:30 · <@U1> re-dated it from Fri 4 Dec 23:00 to Mon 7 Dec 23:00 because "the legal review moved to Monday"',
   );

@@ -122,7 +122,7 @@ function changeLine(change: CommitmentChange, timeZone: string, now: Date): stri
   const what = (() => {
     switch (change.kind) {
       case "created":
-        return `recorded it for ${change.toOwnerId ? mention(change.toOwnerId) : "its owner"}, due ${when(change.toDueAt)}`;
+        return `recorded it${change.toOwnerId && change.toOwnerId !== change.actorId ? ` for ${mention(change.toOwnerId)}` : ""}, due ${when(change.toDueAt)}`;
       case "redated":
         return `re-dated it from ${when(change.fromDueAt)} to ${when(change.toDueAt)}`;
       case "reassigned":
