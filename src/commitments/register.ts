@@ -378,7 +378,14 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
         text: message?.text ?? "",
         blocks: mark(message?.blocks ?? []),
       };
-      await respond({ replace_original: true, ...edited });
+      await respond(
+        edited.blocks.length > 0
+          ? { replace_original: true, ...edited }
+          : {
+              replace_original: false,
+              text: `*${formatId("commitment", value.n)}* is done. :white_check_mark:`,
+            },
+      );
       return;
     }
     // From a list message: redraw it in place. From the App Home there is
