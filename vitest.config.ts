@@ -8,6 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Processes the tests start (npm start, src/main.ts) read no developer's .env.
+    env: { COO_ENV_FILE: "/dev/null" },
     // Flat, readable output in CI and locally.
     reporters: ["default"],
   },

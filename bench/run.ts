@@ -346,6 +346,8 @@ async function idleRss(database: Config["database"]): Promise<string> {
     SLACK_API_URL: slack.url,
     PORT: "0",
     COO_LOG_LEVEL: "warn",
+    // The bench measures coo as configured here, never with a developer's .env on top.
+    COO_ENV_FILE: "/dev/null",
     ...(database.kind === "postgres" ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
   };
   if (database.kind === "pglite") delete env.DATABASE_URL;

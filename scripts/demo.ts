@@ -114,7 +114,7 @@ async function main() {
               : `in #${channel}`
           : call.method === "chat.postEphemeral" || call.method === "response_url"
             ? call.args.replace_original
-              ? "the list updates in place"
+              ? "the message updates in place"
               : "only you can see this"
             : call.method === "views.open"
               ? "opens a form"
@@ -216,12 +216,29 @@ async function main() {
       ),
     );
     await coo.sweeper.sweep();
-    show(await newCalls());
+    const nudge = await newCalls();
+    show(nudge);
     const post = await coo.deps.db.commitment.findFirstOrThrow({
       where: { title: "publish the launch post" },
     });
+    const sent = await coo.deps.db.outboxMessage.findFirstOrThrow({
+      where: { userId: "U0ALICE", status: "sent" },
+      orderBy: { id: "desc" },
+    });
+    const dm = nudge.find((c) => c.method === "chat.postMessage" && c.args.channel === sent.sentChannel);
     console.log(`${bold("alice")}: presses [Slip to…] in that DM`);
-    await client.press("commitment_slip", { t: "mine", p: 0, n: post.number }, { user: "U0ALICE" });
+    await client.press(
+      "commitment_slip",
+      { t: "mine", p: 0, n: post.number },
+      {
+        user: "U0ALICE",
+        message: {
+          ts: sent.sentTs ?? "",
+          channel: sent.sentChannel ?? "",
+          blocks: (dm?.args.blocks ?? []) as unknown[],
+        },
+      },
+    );
     const form = (await newCalls()).find((c) => c.method === "views.open");
     const view = form?.args.view as { callback_id: string; private_metadata: string };
     const newDate = new Date(post.dueAt.getTime() + 3 * 24 * 3600_000).toISOString().slice(0, 10);
@@ -238,14 +255,7 @@ async function main() {
       "U0ALICE",
     );
     show(await newCalls());
-    const slip = await coo.deps.db.commitmentChange.findFirstOrThrow({
-      where: { commitmentId: post.id, kind: "redated" },
-    });
-    console.log(
-      dim(
-        `(history: C${post.number} re-dated from ${slip.fromDueAt?.toISOString()} to ${slip.toDueAt?.toISOString()} because "${slip.reason}")\n`,
-      ),
-    );
+    await command("U0ALICE", `history C${post.number}`);
 
     console.log(dim("── questions that belong to someone else, and one that is mine ──\n"));
     await command("U0BOB", "seat cto <@U0BOB|bob>");
@@ -327,7 +337,9 @@ async function main() {
     await rm(dataDir, { recursive: true, force: true });
   }
   if (problems.length > 0) {
-    console.error(`\n${problems.length} warning(s) or error(s) were logged:\n${problems.join("\n")}`);
+    console.error(
+      `\n${problems.length === 1 ? "1 warning or error was" : `${problems.length} warnings or errors were`} logged:\n${problems.join("\n")}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -2,6 +2,7 @@ import cron from "node-cron";
 import { z } from "zod";
 import { isValidTimeZone } from "./clock.js";
 import { decodeKey, makeKeyHint } from "./secrets.js";
+import { plural } from "./words.js";
 
 const optional = z
   .string()
@@ -187,7 +188,7 @@ export type HttpLimits = {
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(
-      `coo cannot start: the configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      `coo cannot start: the configuration has ${plural(problems.length, "problem")}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "ConfigError";
   }

@@ -28,7 +28,11 @@ import { register as registerSlips } from "./slips/register.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
 import { warmUpDateParsing } from "./time/when.js";
-import { register as registerWorkspaces } from "./workspaces/register.js";
+import {
+  register as registerWorkspaces,
+  resumeOnInstall,
+  resumeWithWorkingToken,
+} from "./workspaces/register.js";
 
 export type CooOptions = {
   clock?: Clock;
@@ -128,6 +132,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     keyring,
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
     databaseAnsweredSince: database.answeredSince,
+    // The cadence engine exists by the time anyone installs.
+    onInstalled: (workspaceId) => resumeOnInstall(base, cadence, workspaceId),
   });
   const slackFor = workspaceClients({
     config,
@@ -207,7 +213,12 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   await cadence.start();
   await sweeper.start();
   // Catching up missed slots may wait on Slack; the bot serves requests meanwhile.
-  const caughtUp = cadence.catchUp().catch((error) => log.error("catch-up failed", { error }));
+  // With one bot token, a token that works again first resumes what an uninstall paused.
+  const caughtUp = (
+    config.slack.oauth ? Promise.resolve() : resumeWithWorkingToken(base, cadence, slack.app.client)
+  )
+    .then(() => cadence.catchUp())
+    .catch((error) => log.error("catch-up failed", { error }));
 
   // Events a stopped process left half done: at start, and then every half lease.
   const recoverEvents = () =>

@@ -1,17 +1,22 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { startCoo } from "./coo.js";
 import { MigrationError } from "./db/migrate.js";
+import { EnvFileError, loadEnvFile } from "./env-file.js";
 import { redact } from "./log.js";
 import { PersonaError } from "./persona/load.js";
 
-// The process entry: read the environment once, start, stop cleanly on a signal.
+// The process entry: read .env and the environment once, start, stop cleanly on a signal.
 async function main(): Promise<void> {
   let coo: Awaited<ReturnType<typeof startCoo>>;
   try {
+    loadEnvFile();
     coo = await startCoo(loadConfig(process.env));
   } catch (error) {
     const known =
-      error instanceof ConfigError || error instanceof PersonaError || error instanceof MigrationError;
+      error instanceof ConfigError ||
+      error instanceof EnvFileError ||
+      error instanceof PersonaError ||
+      error instanceof MigrationError;
     const text = known
       ? (error as Error).message
       : `coo failed to start: ${(error as Error)?.stack ?? String(error)}`;

@@ -103,6 +103,9 @@ test("Slip… submitted with a future date and a reason re-dates it, keeps the h
   });
   const redraw = await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === true);
   expect(String(redraw.args.text)).toMatch(/open commitment/);
+  // And the new date is said in words, in the owner's zone.
+  const confirmed = await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === false);
+  expect(confirmed.args.text).toBe(`*C${n}* now due Wed 9 Dec 12:00 (Europe/Berlin).`);
 });
 
 test("Resolve on the blocker queue resolves it and redraws the queue", async () => {

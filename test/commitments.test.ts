@@ -288,3 +288,65 @@ test("/coo workstream creates one with an owner; only its owner, an admin or a s
   });
   expect(row?.ownerId).toBe("U1");
 });
+
+test("'by Friday' typed on a Friday afternoon is due today at 17:00, not next week", async () => {
+  h.clock.set("2026-12-04T21:30:00Z"); // Fri 16:30 in New York
+  const text = await say("U1", "commit send the deck by Friday");
+  expect(text).toMatch(/due Fri 4 Dec 17:00 \(America\/New_York\)/);
+});
+
+test("a due date on the owner's weekend is recorded, named, and the next working day suggested", async () => {
+  h.clock.set("2026-12-04T15:00:00Z"); // Fri 10:00 in New York
+  const text = await say("U1", "commit publish the post by tomorrow 5pm");
+  const number = Number(/C(\d+)/.exec(text)?.[1]);
+  expect(text).toMatch(/due Sat 5 Dec 17:00 \(America\/New_York\)/);
+  expect(text).toContain(
+    `That's a Saturday. If you meant the next working day: \`/coo slip C${number} to Mon 7 Dec 17:00\``,
+  );
+  expect((await commitment(number))?.dueAt.toISOString()).toBe("2026-12-05T22:00:00.000Z");
+  // The suggestion works as typed.
+  expect(await say("U1", `slip C${number} to Mon 7 Dec 17:00`)).toMatch(/to Mon 7 Dec 17:00/);
+  // A weekday date says nothing of the kind; a slip onto a Sunday does.
+  expect(await say("U1", "commit write the notes by Monday")).not.toContain("That's a");
+  expect(await say("U1", `slip C${number} to Sunday`)).toContain("That's a Sunday.");
+});
+
+test("a list of one says so: 1 open commitment", async () => {
+  h.fakeSlack.users.set("U7", { id: "U7", name: "gus", tz: "UTC" });
+  await say("U7", "commit water the plants by Friday");
+  const reply = (await as("U7", "commitments")).json as { text: string };
+  expect(reply.text).toBe("1 open commitment");
+});
+
+test("/coo history tells a commitment's changes in words, dated in the reader's own zone, never as raw timestamps", async () => {
+  h.clock.set("2026-12-02T15:00:00Z"); // Wed 10:00 in New York, 16:00 in Berlin
+  const n = Number(/C(\d+)/.exec(await say("U1", "commit publish the launch post by Friday"))?.[1]);
+  h.clock.set("2026-12-03T14:30:00Z");
+  await say("U1", `slip C${n} to 2026-12-07 because the legal review moved to Monday`);
+  h.clock.set("2026-12-03T15:00:00Z");
+  await say("U1", `reassign C${n} to ${mentionOf("U3")} because cara owns launches`);
+  const text = await say("U2", `history C${n}`);
+  expect(text).toContain(`*C${n}* publish the launch post`);
+  expect(text).toContain("Times in Europe/Berlin");
+  expect(text).toContain("Wed 2 Dec 16:00 · <@U1> recorded it, due Fri 4 Dec 23:00");
+  expect(text).toContain(
+    'Thu 3 Dec 15:30 · <@U1> re-dated it from Fri 4 Dec 23:00 to Mon 7 Dec 23:00 because "the legal review moved to Monday"',
+  );
+  expect(text).toContain(
+    'Thu 3 Dec 16:00 · <@U1> handed it from <@U1> to <@U3> because "cara owns launches"',
+  );
+  expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  expect(await say("U2", "history")).toMatch(/Which commitment\? `\/coo history <id>`/);
+  expect(await say("U2", "history C99999")).toMatch(/There is no commitment C99999 here/);
+});
+
+test("a long history shows the latest twenty changes and says how many there are", async () => {
+  h.clock.set("2026-12-02T15:00:00Z");
+  const n = Number(/C(\d+)/.exec(await say("U1", "commit settle the date by 2027-01-04"))?.[1]);
+  for (let i = 0; i < 22; i++) await say("U1", `slip C${n} to 2027-01-${String(5 + i).padStart(2, "0")}`);
+  const reply = (await as("U1", `history C${n}`)).json as { text: string; blocks: unknown[] };
+  expect(reply.text).toBe(`History of C${n}: 23 changes`);
+  expect(textOf(reply)).toContain("the latest 20 of 23 changes");
+  expect(reply.blocks).toHaveLength(22);
+  expect(textOf(reply)).toContain("re-dated it from Mon 25 Jan 2027 17:00 to Tue 26 Jan 2027 17:00");
+});

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { malformedLines } from "../src/env-file.js";
 
 const http = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s3cret" };
 const oauth = {
@@ -97,7 +98,7 @@ test("the error message lists each problem on its own line and no secret values"
     loadConfig({ SLACK_BOT_TOKEN: "xoxb-real-secret", SLACK_SIGNING_SECRET: "sssh-secret", PORT: "x" });
   } catch (error) {
     const message = (error as Error).message;
-    expect(message).toMatch(/^coo cannot start: the configuration has 1 problem\(s\):/);
+    expect(message).toMatch(/^coo cannot start: the configuration has 1 problem:/);
     expect(message).toContain("\n  - PORT: expected a port number");
     expect(message).not.toContain("xoxb-real-secret");
     expect(message).not.toContain("sssh-secret");
@@ -220,4 +221,43 @@ test("malformed limits are named, and headers may not take longer than the whole
   ).toEqual([
     "COO_HTTP_HEADERS_TIMEOUT_MS: must not be longer than COO_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
   ]);
+});
+
+test("loadConfig reads only what it is given: a .env in the working directory is the process entry's business", async () => {
+  const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = await mkdtemp(join(tmpdir(), "coo-pure-"));
+  const before = process.cwd();
+  await writeFile(join(dir, ".env"), "SLACK_BOT_TOKEN=xoxb-from-a-dotenv\nSLACK_SIGNING_SECRET=s\n");
+  try {
+    process.chdir(dir);
+    expect(problemsOf({})[0]).toMatch(/^SLACK_BOT_TOKEN: required/);
+    expect(process.env.SLACK_BOT_TOKEN).not.toBe("xoxb-from-a-dotenv");
+  } finally {
+    process.chdir(before);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a .env line that is not NAME=value is named by number; comments, blanks, export and quoted values spanning lines are fine", () => {
+  const text = [
+    "# comment",
+    "",
+    "export SLACK_BOT_TOKEN=xoxb-1",
+    'COO_MODEL = "claude-haiku-5-5" # trailing comment',
+    'PRIVATE="first line',
+    "second line",
+    'third line"',
+    "SLACK_SIGNING_SECRET xyz",
+    "1PORT=3000",
+    "COO-TIMEZONE=UTC",
+  ].join("\n");
+  expect(malformedLines(text)).toEqual([8, 9, 10]);
+  expect(malformedLines("A=1\nB='two'\n")).toEqual([]);
+});
+
+test("the refusal counts its problems in words: 1 problem, 2 problems", () => {
+  expect(() => loadConfig({ SLACK_SIGNING_SECRET: "s" })).toThrow(/the configuration has 1 problem:\n/);
+  expect(() => loadConfig({})).toThrow(/the configuration has 2 problems:\n/);
 });

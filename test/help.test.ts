@@ -27,11 +27,24 @@ test("/coo with no text shows the help", async () => {
   expect(allText(reply)).toContain("What I do");
 });
 
-test("an unknown subcommand gets the help with a one-line note", async () => {
-  const reply = (await h.bot.slack.command("frobnicate the roadmap")).json as Reply;
-  expect(reply.response_type).toBe("ephemeral");
-  expect(reply.text).toMatch(/^I don't know `\/coo frobnicate`\./);
-  expect(allText(reply)).toContain("What I do");
+test("an unknown subcommand gets one or two lines, not the whole help: the closest command, then /coo help", async () => {
+  const none = (await h.bot.slack.command("frobnicate the roadmap")).json as Reply & { blocks?: unknown[] };
+  expect(none.response_type).toBe("ephemeral");
+  expect(allText(none)).toBe("I don't know `/coo frobnicate`. `/coo help` lists every command.");
+  const typo = (await h.bot.slack.command("comit ship the deck by Friday")).json as Reply;
+  expect(allText(typo)).toBe(
+    "I don't know `/coo comit`. Did you mean `/coo commit <what> by <when> [for @owner] [#workstream] [after C12]`? `/coo help` lists every command.",
+  );
+  const closest = async (typed: string) =>
+    /Did you mean `\/coo (\w+)/.exec(allText((await h.bot.slack.command(typed)).json as Reply))?.[1];
+  expect(await closest("blokers")).toBe("blockers");
+  expect(await closest("Standups")).toBe("standup");
+  expect(await closest("cadance pause K1")).toBe("cadence");
+  expect(await closest("commitmnets")).toBe("commitments");
+  expect(await closest("handof")).toBe("handoff");
+  expect(await closest("seet cfo")).toBe("seat");
+  expect(await closest("hlep")).toBe("help");
+  expect(await closest("xyz")).toBeUndefined();
 });
 
 test("text over 2,000 characters is refused with what to type instead", async () => {

@@ -1,8 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, test } from "vitest";
+import { botScopes } from "../src/slack/installations.js";
+import { useBot } from "./kit/harness.js";
 
 const root = new URL("..", import.meta.url).pathname;
+const h = useBot();
 
 type Manifest = {
   features: { slash_commands: Array<{ command: string; should_escape: boolean; url: string }> };
@@ -12,6 +15,8 @@ type Manifest = {
     interactivity: { is_enabled: boolean; request_url: string };
   };
 };
+
+const manifest = async () => JSON.parse(await readFile(join(root, "manifest.json"), "utf8")) as Manifest;
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -23,48 +28,109 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return nested.flat().filter((f) => f.endsWith(".ts"));
 }
 
-/** What the code listens to, read from its `app.command(...)` and `app.event(...)` calls. */
-async function registrations() {
-  const text = (
-    await Promise.all((await sourceFiles(join(root, "src"))).map((f) => readFile(f, "utf8")))
-  ).join("\n");
-  return {
-    commands: [...text.matchAll(/\bapp\.command\("([^"]+)"/g)].map((m) => m[1]),
-    events: [...text.matchAll(/\bapp\.event\("([^"]+)"/g)].map((m) => m[1]),
-    messages: /\bapp\.message\(/.test(text),
-  };
+const source = async () =>
+  (await Promise.all((await sourceFiles(join(root, "src"))).map((f) => readFile(f, "utf8")))).join("\n");
+
+/**
+ * The bot scopes each Web API method needs (Slack's method pages, "Required
+ * scopes", bot tokens). A method that reads or writes a conversation needs
+ * the scope of each kind of conversation coo uses it on: public and private
+ * channels, and DMs with one person.
+ */
+const methodScopes: Record<string, string[]> = {
+  "api.test": [],
+  "auth.test": [],
+  "chat.getPermalink": [],
+  "chat.postEphemeral": ["chat:write"],
+  "chat.postMessage": ["chat:write"],
+  "chat.update": ["chat:write"],
+  "chat.delete": ["chat:write"],
+  // Outbox look-ups of its own messages: channels, private channels, DMs.
+  "conversations.history": ["channels:history", "groups:history", "im:history"],
+  "conversations.replies": ["channels:history", "groups:history", "im:history"],
+  // Standup participants and membership checks: public and private channels.
+  "conversations.members": ["channels:read", "groups:read"],
+  "conversations.info": ["channels:read", "groups:read"],
+  "conversations.join": ["channels:join"],
+  // A DM with one person (several people would need mpim:write).
+  "conversations.open": ["im:write"],
+  "users.info": ["users:read"],
+  "views.open": [],
+  "views.push": [],
+  "views.update": [],
+  "views.publish": [],
+};
+
+/** What each subscribed event needs (Slack's event pages). */
+const eventScopes: Record<string, string[]> = {
+  app_mention: ["app_mentions:read"],
+  "message.channels": ["channels:history"],
+  "message.groups": ["groups:history"],
+  "message.im": ["im:history"],
+  "message.mpim": ["mpim:history"],
+  app_home_opened: [],
+  app_uninstalled: [],
+  tokens_revoked: [],
+};
+
+/**
+ * Scopes asked for before the code that uses them lands, each with that use.
+ * Drop an entry once its method is called in src/ (the check then holds without it).
+ */
+const declaredAhead: Record<string, string> = {
+  "channels:join":
+    "conversations.join: coo joins a public channel when a cadence is scheduled there (issue 12)",
+};
+
+/** Every Web API method the code calls, as `client.<family>.<method>(` or `apiCall("<method>"`. */
+function methodsCalled(text: string): string[] {
+  const families = Object.keys(methodScopes).map((m) => m.split(".")[0]);
+  const known = new Set([...families, "admin", "apps", "bots", "files", "reactions", "team", "usergroups"]);
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\.([a-z]+)\.([a-zA-Z]+(?:\.[a-zA-Z]+)?)\(/g)) {
+    if (known.has(m[1] ?? "")) found.add(`${m[1]}.${m[2]}`);
+  }
+  for (const m of text.matchAll(/apiCall\(\s*"([a-z]+\.[a-zA-Z.]+)"/g)) found.add(m[1] ?? "");
+  return [...found].sort();
 }
 
-test("every command and event the code registers is in manifest.json", async () => {
-  const manifest = JSON.parse(await readFile(join(root, "manifest.json"), "utf8")) as Manifest;
-  const { commands, events, messages } = await registrations();
-  expect(commands.length).toBeGreaterThan(0);
-  const declared = manifest.features.slash_commands.map((c) => c.command);
-  for (const command of commands) expect(declared).toContain(command);
-  for (const event of events) {
-    if (event === "message") {
-      expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-        expect.arrayContaining(["message.channels", "message.im"]),
-      );
-    } else {
-      expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
-    }
-  }
-  if (messages) expect(manifest.settings.event_subscriptions.bot_events).toContain("message.im");
+test("every event the manifest subscribes to has a registered listener, and every event coo listens to is subscribed", async () => {
+  const subscribed = (await manifest()).settings.event_subscriptions.bot_events;
+  const registered = h.bot.coo.slack.listeners.eventTypes();
+  // message.channels, message.groups and message.im all arrive as type "message".
+  const typeOf = (event: string) => event.split(".")[0] ?? event;
+  expect(registered.length).toBeGreaterThan(0);
+  expect(subscribed.filter((e) => !registered.includes(typeOf(e)))).toEqual([]);
+  expect(registered.filter((type) => !subscribed.some((e) => typeOf(e) === type))).toEqual([]);
 });
 
-test("/coo escapes mentions, and commands, events and interactivity share /slack/events", async () => {
-  const manifest = JSON.parse(await readFile(join(root, "manifest.json"), "utf8")) as Manifest;
-  const coo = manifest.features.slash_commands.find((c) => c.command === "/coo");
+test("the one slash command coo registers is the manifest's, escaped, and everything shares /slack/events", async () => {
+  const m = await manifest();
+  const text = await source();
+  const commands = [...text.matchAll(/\bapp\.command\("([^"]+)"/g)].map((c) => c[1]);
+  expect(commands).toEqual(m.features.slash_commands.map((c) => c.command));
+  const coo = m.features.slash_commands.find((c) => c.command === "/coo");
   expect(coo?.should_escape).toBe(true);
-  const urls = [
-    coo?.url,
-    manifest.settings.event_subscriptions.request_url,
-    manifest.settings.interactivity.request_url,
-  ];
+  const urls = [coo?.url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
   for (const url of urls) expect(url).toMatch(/\/slack\/events$/);
-  expect(manifest.settings.interactivity.is_enabled).toBe(true);
-  expect(manifest.oauth_config.scopes.bot).toEqual(
-    expect.arrayContaining(["commands", "chat:write", "app_mentions:read"]),
-  );
+  expect(m.settings.interactivity.is_enabled).toBe(true);
+});
+
+test("the manifest asks for exactly the scopes of the Web API methods coo calls and the events it hears", async () => {
+  const m = await manifest();
+  const called = methodsCalled(await source());
+  expect(called).toEqual(expect.arrayContaining(["chat.postMessage", "users.info", "conversations.open"]));
+  // A method not in the table: add it with the scopes its Slack page lists.
+  expect(called.filter((method) => !(method in methodScopes))).toEqual([]);
+  const needed = new Set([
+    "commands",
+    ...called.flatMap((method) => methodScopes[method] ?? []),
+    ...m.settings.event_subscriptions.bot_events.flatMap((e) => eventScopes[e] ?? [`unknown event ${e}`]),
+    ...Object.keys(declaredAhead),
+  ]);
+  expect([...m.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+});
+
+test("OAuth installs ask for the manifest's scopes", async () => {
+  expect([...botScopes].sort()).toEqual([...(await manifest()).oauth_config.scopes.bot].sort());
 });

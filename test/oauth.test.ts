@@ -97,3 +97,15 @@ test("uninstalling stops the workspace's schedules and its pending messages", as
   expect(bot.coo.cadence.taskFor(cadence.id)).toBeUndefined();
   expect(await bot.coo.deps.db.installation.findUnique({ where: { id: "TA" } })).not.toBeNull();
 });
+
+test("installing again resumes the schedules the uninstall paused, and says how a paused one comes back", async () => {
+  const cadence = await bot.coo.deps.db.cadence.findFirstOrThrow({ where: { workspaceId: "TB" } });
+  expect(cadence.paused).toBe(true);
+  await install("TB");
+  const resumed = await bot.coo.deps.db.cadence.findUniqueOrThrow({ where: { id: cadence.id } });
+  expect(resumed.paused).toBe(false);
+  await bot.coo.cadence.tick();
+  expect(bot.coo.cadence.taskFor(cadence.id)).toBeDefined();
+  const list = await bot.slack.command("cadences", { team: "TB", user: "UB1" });
+  expect(textOf(list.json)).toMatch(/· next /);
+});

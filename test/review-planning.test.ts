@@ -46,7 +46,7 @@ test("the weekly review posts planned vs done vs slipped per owner and workstrea
   expect(text).toContain("*Handoffs open*: 0");
   expect(text).toMatch(
     new RegExp(
-      `\\*Top risks\\*\\n1\\. \\*B\\d+\\* no test data has blocked <@U2> for 4 day\\(s\\)\\n2\\. \\*C${overdue}\\* export to csv \\(<@U2>\\) is overdue`,
+      `\\*Top risks\\*\\n1\\. \\*B\\d+\\* no test data has blocked <@U2> for 4 days\\n2\\. \\*C${overdue}\\* export to csv \\(<@U2>\\) is overdue`,
     ),
   );
   expect((await db().cadenceRun.findFirstOrThrow({ where: { cadenceId: cadence.id } })).status).toBe(
@@ -74,8 +74,9 @@ test("planning asks each owner by DM to confirm or re-date next week's commitmen
     expect.arrayContaining(["commitment_confirm", "commitment_slip"]),
   );
   expect(h.fakeSlack.callsTo("chat.postMessage").find((c) => c.args.channel === "C41")?.args.text).toMatch(
-    /asked \d+ owner\(s\) by DM/,
+    /asked \d+ owners by DM to confirm or re-date \d+ commitments due in the next 7 days\.$/,
   );
+  expect(dm.args.text).toBe("Planning: 1 commitment due next week");
 
   const confirm = buttons.find((b) => b.action_id === "commitment_confirm" && JSON.parse(b.value).n === next);
   await h.bot.slack.press("commitment_confirm", JSON.parse(confirm?.value ?? "{}"), { user: "U2" });

@@ -239,7 +239,7 @@ test("/coo handoff records one directly; /coo handoffs ages them; stale ones are
     `handoff the brand assets from ${mentionOf("U4")} to ${mentionOf("U1")} since 2026-12-11`,
   );
   const id = /\*H(\d+)\*/.exec(recorded)?.[1];
-  expect(recorded).toMatch(/Tracking \*H\d+\* the brand assets: <@U4> → <@U1> · waiting 3d/);
+  expect(recorded).toMatch(/Tracking \*H\d+\* the brand assets: <@U4> → <@U1> · waiting for 3 days/);
   expect(await say("U2", "handoffs")).toContain(`*H${id}* the brand assets`);
   h.fakeSlack.reset();
   expect(await say("U1", "handoff something vague")).toMatch(/Say what, who owes it and who waits/);
@@ -248,7 +248,7 @@ test("/coo handoff records one directly; /coo handoffs ages them; stale ones are
     "chat.postMessage",
     (c) => c.args.channel === "DU4" && String(c.args.text).includes(`H${id}`),
   );
-  expect(String(chased.args.text)).toContain("has been waiting 3 day(s) on *the brand assets* from you");
+  expect(String(chased.args.text)).toContain("has been waiting 3 days on *the brand assets* from you");
   await h.bot.coo.sweeper.sweep();
   expect(dmsTo("U4").filter((c) => String(c.args.text).includes(`H${id}`))).toHaveLength(1);
   expect(await say("U4", `handoff done H${id}`)).toMatch(/Closed \*H\d+\* the brand assets/);

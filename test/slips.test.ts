@@ -37,6 +37,9 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   const first = dmsTo("U1");
   expect(first).toHaveLength(1);
   expect(textOf(first[0]?.args)).toContain("due soon, no update yet");
+  // One item is one item: not "a few", not "commitment(s)".
+  expect(first[0]?.args.text).toBe("1 commitment of yours needs a look");
+  expect(textOf(first[0]?.args)).toContain("*One of your commitments needs a look:*");
   expect(textOf(first[0]?.args)).toContain(`*C${n}* ship search`);
   const buttons = (
     (first[0]?.args.blocks ?? []) as Array<{ elements?: Array<{ action_id: string }> }>
@@ -58,7 +61,7 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   at("2026-12-03T16:00:00Z");
   await sweep();
   expect(dmsTo("U1")).toHaveLength(2);
-  expect(textOf(dmsTo("U1")[1]?.args)).toContain("can I help unblock them?");
+  expect(textOf(dmsTo("U1")[1]?.args)).toContain("can I help unblock it?");
   expect(JSON.stringify(dmsTo("U1")[1]?.args.blocks)).toContain("Record a blocker");
 
   // Overdue, and a grace period after the reminder: the channel hears.
@@ -324,4 +327,76 @@ test("someone with twenty commitments at risk gets one DM within Slack's 50 bloc
   // The ten due at 3pm come before any due at 4pm.
   for (let i = 0; i < 10; i++) expect(text).toContain(`task number ${i}`);
   expect(text.match(/task number \d+/g)).toHaveLength(15);
+});
+
+test("a DM about several commitments counts them: 2 of your commitments need a look", async () => {
+  // Later than the tests above: the sweep lease follows the test clock.
+  at("2027-03-10T15:00:00Z"); // Wed 10:00 in New York
+  await commit("U3", "write the changelog by tomorrow 5pm");
+  await commit("U3", "tag the release by tomorrow 5pm");
+  h.fakeSlack.reset();
+  at("2027-03-10T15:05:00Z");
+  await sweep();
+  const dm = dmsTo("U3")[0];
+  expect(dm?.args.text).toBe("2 commitments of yours need a look");
+  expect(textOf(dm?.args)).toContain("*2 of your commitments need a look:*");
+});
+
+// Issue 12: choosing a new date from a nudge DM replaced the DM with a generic list and never confirmed it.
+test("Slip to… from a nudge DM keeps the DM, marks that item re-dated with its new date, and confirms it", async () => {
+  at("2027-03-17T15:00:00Z"); // Wed 10:00 in New York
+  const first = await commit("U1", "draft the press release by tomorrow 5pm");
+  const second = await commit("U1", "book the venue by tomorrow 5pm");
+  h.fakeSlack.reset();
+  at("2027-03-17T15:05:00Z");
+  await sweep();
+  const [dm] = dmsTo("U1");
+  const sent = await db().outboxMessage.findFirstOrThrow({
+    where: { userId: "U1", status: "sent" },
+    orderBy: { id: "desc" },
+  });
+  const message = {
+    ts: sent.sentTs ?? "",
+    channel: sent.sentChannel ?? "",
+    blocks: dm?.args.blocks as unknown[],
+  };
+  await h.bot.slack.press("commitment_slip", { t: "mine", p: 0, n: first }, { user: "U1", message });
+  const view = (await h.fakeSlack.waitFor("views.open")).args.view as {
+    callback_id: string;
+    private_metadata: string;
+  };
+  await h.bot.slack.submitView(
+    view.callback_id,
+    view.private_metadata,
+    {
+      date: { type: "datepicker", selected_date: "2027-03-22" },
+      time: { type: "timepicker", selected_time: "17:00" },
+      reason: { type: "plain_text_input", value: "" },
+    },
+    "U1",
+  );
+  const redrawn = await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === true);
+  const shown = textOf(redrawn.args);
+  // The same DM: its heading and the other item, with its buttons, untouched.
+  expect(shown).toContain("*2 of your commitments need a look:*");
+  expect(shown).not.toContain("open commitments");
+  expect(shown).toContain(`*C${second}* book the venue`);
+  expect(shown).toContain(
+    `*C${first}* draft the press release\nre-dated: now due Mon 22 Mar 17:00 (America/New_York)`,
+  );
+  const buttons = (redrawn.args.blocks as Array<{ elements?: Array<{ value?: string }> }>)
+    .flatMap((b) => b.elements ?? [])
+    .map((e) => JSON.parse(e.value ?? "{}").n);
+  expect(buttons).not.toContain(first);
+  expect(buttons).toContain(second);
+  const confirmed = await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === false);
+  expect(confirmed.args.text).toBe(`*C${first}* now due Mon 22 Mar 17:00 (America/New_York).`);
+
+  // Done on the other item marks it in the same DM, keeping the first mark.
+  h.fakeSlack.reset();
+  await h.bot.slack.press("commitment_done", { t: "mine", p: 0, n: second }, { user: "U1", message });
+  const done = await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === true);
+  expect(textOf(done.args)).toContain(`*C${second}* book the venue\ndone :white_check_mark:`);
+  expect(textOf(done.args)).toContain(`*C${first}* draft the press release\nre-dated: now due`);
+  expect((done.args.blocks as Array<{ type: string }>).filter((b) => b.type === "actions")).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { describeInstant, parseWhen } from "../src/time/when.js";
+import { describeInstant, offDay, parseWhen } from "../src/time/when.js";
 import { wallClock, zonedToUtc } from "../src/time/zoned.js";
 
 // Wednesday 2 December 2026, 15:00 UTC.
@@ -105,4 +105,34 @@ test("the cached wall clock agrees with Intl minute by minute across 2026's offs
         );
     }
   }
+});
+
+// Issue 12: "by Friday" typed on a Friday afternoon meant today, not next week.
+test("a weekday named on that very day means today: 17:00 while it is ahead, else the end of today", () => {
+  const fridayAfternoon = new Date("2026-12-04T21:30:00Z"); // 16:30 in New York
+  const fridayEvening = new Date("2026-12-04T22:30:00Z"); // 17:30 in New York
+  const ny = (text: string, now: Date) =>
+    parseWhen(text, { now, timeZone: "America/New_York" })?.at.toISOString();
+  expect(ny("by Friday", fridayAfternoon)).toBe("2026-12-04T22:00:00.000Z");
+  expect(ny("fri", fridayAfternoon)).toBe("2026-12-04T22:00:00.000Z");
+  expect(ny("this friday", fridayAfternoon)).toBe("2026-12-04T22:00:00.000Z");
+  expect(ny("Friday", fridayEvening)).toBe("2026-12-05T04:59:00.000Z");
+  // "next Friday" and a time already gone today still mean next week.
+  expect(ny("next friday", fridayAfternoon)).toBe("2026-12-11T22:00:00.000Z");
+  expect(ny("friday 10am", fridayAfternoon)).toBe("2026-12-11T15:00:00.000Z");
+  // Another weekday is unchanged: Thursday on a Friday is next Thursday.
+  expect(ny("thursday", fridayAfternoon)).toBe("2026-12-10T22:00:00.000Z");
+});
+
+test("a due date on a weekend is named, with the next working day at the same time", () => {
+  const saturday = new Date("2026-12-05T22:00:00Z"); // Sat 17:00 in New York
+  expect(offDay(saturday, "America/New_York")).toEqual({
+    dayName: "Saturday",
+    nextWorkingDay: new Date("2026-12-07T22:00:00Z"),
+  });
+  expect(offDay(new Date("2026-12-06T22:00:00Z"), "America/New_York")?.dayName).toBe("Sunday");
+  // Late Friday in New York is already Saturday in Berlin: the zone decides.
+  expect(offDay(new Date("2026-12-05T02:00:00Z"), "America/New_York")).toBeUndefined();
+  expect(offDay(new Date("2026-12-05T02:00:00Z"), "Europe/Berlin")?.dayName).toBe("Saturday");
+  expect(offDay(new Date("2026-12-04T22:00:00Z"), "America/New_York")).toBeUndefined();
 });

@@ -3,6 +3,9 @@ import { CooError, notFound } from "../errors.js";
 import type { Blocker, Prisma } from "../generated/prisma/client.js";
 import { formatId, nextNumber } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
+import { mention, quote } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
+import { duration } from "../words.js";
 
 type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
 
@@ -62,18 +65,32 @@ export async function createBlocker(
 
 /** The reporter, the person it waits on, a seated human or an admin may resolve a blocker. */
 export async function resolveBlocker(
-  deps: LedgerDeps,
+  deps: LedgerDeps & Pick<Deps, "outbox">,
   input: { workspaceId: string; number: number; actor: Actor },
 ): Promise<Blocker> {
   const blocker = await findBlocker(deps, input.workspaceId, input.number);
   const id = formatId("blocker", blocker.number);
   const actorId = (await authorize(input.actor, { kind: "resolve_blocker", blocker })).slackUserId;
   const now = deps.clock.now();
-  const { count } = await deps.db.blocker.updateMany({
-    where: { id: blocker.id, status: "open" },
-    data: { status: "resolved", resolvedAt: now, resolvedById: actorId },
+  // Whoever raised it hears when someone else clears it: queued with the
+  // change itself, so it is said once, and only if the change happened.
+  const told = await deps.db.$transaction(async (tx) => {
+    const { count } = await tx.blocker.updateMany({
+      where: { id: blocker.id, status: "open" },
+      data: { status: "resolved", resolvedAt: now, resolvedById: actorId },
+    });
+    if (count === 0) return undefined;
+    if (blocker.reporterId === actorId) return [];
+    return enqueue(tx, [
+      {
+        workspaceId: input.workspaceId,
+        userId: blocker.reporterId,
+        text: `${mention(actorId)} resolved your blocker *${id}* ${quote(blocker.text)} after ${duration(now.getTime() - blocker.openedAt.getTime())}. If it is not cleared for you, raise it again with \`/coo blocker\`.`,
+      },
+    ]);
   });
-  if (count === 0) throw new CooError("conflict", `${id} is already resolved.`);
+  if (!told) throw new CooError("conflict", `${id} is already resolved.`);
+  await deps.outbox.deliver(told);
   deps.changes.publish({
     workspaceId: input.workspaceId,
     userIds: [blocker.reporterId, blocker.waitingOnId ?? "", actorId],

@@ -10,6 +10,7 @@ import { age, button, context, pager, readValue, section } from "../slack/blocks
 import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
+import { duration, plural } from "../words.js";
 import { createBlocker, listBlockers, resolveBlocker } from "./ledger.js";
 
 export const blockerPageSize = 15;
@@ -66,7 +67,7 @@ export function blockerLine(b: Blocker, now: Date): string {
   const state =
     b.status === "open"
       ? `open ${age(b.openedAt, now)}`
-      : `resolved${b.resolvedById ? ` by ${mention(b.resolvedById)}` : ""} after ${age(b.openedAt, b.resolvedAt ?? now)}`;
+      : `resolved${b.resolvedById ? ` by ${mention(b.resolvedById)}` : ""} after ${duration((b.resolvedAt ?? now).getTime() - b.openedAt.getTime())}`;
   return `*${formatId("blocker", b.number)}* ${quote(b.text)}\nraised by ${mention(b.reporterId)} · ${state}${waitingOn(b)}`;
 }
 
@@ -108,7 +109,7 @@ async function renderQueue(
   blocks.push(
     ...pager({ offset: value.p, limit: blockerPageSize, total }, actionIds.page, (p) => ({ ...value, p })),
   );
-  return { text: `${open} open blocker(s)`, blocks, response_type: "ephemeral" };
+  return { text: plural(open, "open blocker"), blocks, response_type: "ephemeral" };
 }
 
 export function register({ listeners, commands }: Slack, deps: Deps): void {
@@ -155,7 +156,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       }
       const b = await resolveBlocker(deps, { workspaceId, number, actor: await actor() });
       return {
-        text: `Resolved *${formatId("blocker", b.number)}* ${quote(b.text)} after ${age(b.openedAt, b.resolvedAt ?? deps.clock.now())}.`,
+        text: `Resolved *${formatId("blocker", b.number)}* ${quote(b.text)} after ${duration((b.resolvedAt ?? deps.clock.now()).getTime() - b.openedAt.getTime())}.`,
       };
     },
   });

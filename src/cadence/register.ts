@@ -10,6 +10,7 @@ import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
 import type { CadenceEngine } from "./engine.js";
 import { parseStandup, parseWeekly } from "./parse.js";
+import { pausedBy, pauseNote, resumed } from "./pauses.js";
 import { dayNames, describeDays, nextSlot } from "./slots.js";
 
 const usage = {
@@ -33,7 +34,9 @@ function ensureChannel(input: CommandInput, what: string): void {
 export function describeCadence(c: Cadence, now: Date): string {
   const when =
     c.kind === "standup" ? `${c.time} ${describeDays(c.days)}` : `${dayNames[c.days[0] ?? 1]} ${c.time}`;
-  const next = c.paused ? "paused" : `next ${describeInstant(nextSlot(c, now) ?? now, c.timezone, now)}`;
+  const next = c.paused
+    ? pauseNote(c, now)
+    : `next ${describeInstant(nextSlot(c, now) ?? now, c.timezone, now)}`;
   return `*${formatId("cadence", c.number)}* ${c.kind} in <#${c.channelId}> at ${when} (${c.timezone}) · ${next}`;
 }
 
@@ -147,7 +150,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
         throw notFound(
           `There is no cadence ${formatId("cadence", number)} here. \`/coo cadences\` lists them.`,
         );
-      await authorize(await actor(), { kind: "change_cadence", cadence });
+      const person = await authorize(await actor(), { kind: "change_cadence", cadence });
       if (action === "remove") {
         await deps.db.cadence.delete({ where: { id: cadence.id } });
         await engine.rebuild();
@@ -159,9 +162,10 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       if (cadence.paused === paused)
         return { text: `${formatId("cadence", number)} is already ${paused ? "paused" : "running"}.` };
       // Slots missed while paused are not caught up on resume.
+      const now = deps.clock.now();
       const updated = await deps.db.cadence.update({
         where: { id: cadence.id },
-        data: { paused, ...(paused ? {} : { activeFrom: deps.clock.now() }) },
+        data: paused ? pausedBy(person.slackUserId, now) : resumed(now),
       });
       await engine.rebuild();
       return { text: `${paused ? "Paused" : "Resumed"} ${describeCadence(updated, deps.clock.now())}.` };

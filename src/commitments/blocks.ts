@@ -1,9 +1,11 @@
 import { z } from "zod";
+import type { CommitmentChange } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
 import { actions, button, context, pager, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { mention, quote } from "../slack/mentions.js";
-import { slackDate } from "../time/when.js";
+import { describeWallTime, slackDate } from "../time/when.js";
+import { plural } from "../words.js";
 import type { DeliveryRecord } from "./ledger.js";
 import { type CommitmentRow, isOverdue } from "./ledger.js";
 
@@ -54,7 +56,7 @@ export function commitmentList(
   }
   blocks.push(...pager({ ...page, limit: pageSize }, actionIds.page, (offset) => ({ t: target, p: offset })));
   const overdue = items.filter((c) => isOverdue(c, now)).length;
-  const text = `${page.total} open commitment(s)${overdue ? `, ${overdue} overdue on this page` : ""}`;
+  const text = `${plural(page.total, "open commitment")}${overdue ? `, ${overdue} overdue on this page` : ""}`;
   return { text, blocks, response_type: "ephemeral" };
 }
 
@@ -110,4 +112,86 @@ export function slipModal(
       },
     ] as Block[],
   };
+}
+
+/** One change, as a line: "Thu 3 Dec 15:30 · @alice re-dated it from ... to ... because ...". */
+function changeLine(change: CommitmentChange, timeZone: string, now: Date): string {
+  const when = (at: Date | null) => (at ? describeWallTime(at, timeZone, now) : "no date");
+  const why = change.reason ? ` because ${quote(`"${change.reason}"`)}` : "";
+  const who = mention(change.actorId);
+  const what = (() => {
+    switch (change.kind) {
+      case "created":
+        return `recorded it${change.toOwnerId && change.toOwnerId !== change.actorId ? ` for ${mention(change.toOwnerId)}` : ""}, due ${when(change.toDueAt)}`;
+      case "redated":
+        return `re-dated it from ${when(change.fromDueAt)} to ${when(change.toDueAt)}`;
+      case "reassigned":
+        return `handed it from ${change.fromOwnerId ? mention(change.fromOwnerId) : "its owner"} to ${change.toOwnerId ? mention(change.toOwnerId) : "someone else"}`;
+      case "done":
+        return "marked it done";
+      case "dropped":
+        return "dropped it";
+      case "confirmed":
+        return `confirmed the date, ${when(change.toDueAt)}`;
+      default:
+        return `changed it (${String(change.kind).replace(/_/g, " ")})`;
+    }
+  })();
+  return `${when(change.at)} · ${who} ${what}${why}`;
+}
+
+/** `/coo history C4`: what happened to a commitment, newest last, in the reader's zone. */
+export function historyReply(
+  c: CommitmentRow,
+  changes: CommitmentChange[],
+  total: number,
+  value: { now: Date; timeZone: string },
+): Reply {
+  const { now, timeZone } = value;
+  const state =
+    c.status === "open"
+      ? `${isOverdue(c, now) ? "overdue, was due" : "due"} ${describeWallTime(c.dueAt, timeZone, now)}`
+      : c.status;
+  const heading = `*${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}) · ${state}`;
+  const earlier = total - changes.length;
+  const blocks: Block[] = [
+    section(heading),
+    context(
+      `Times in ${timeZone}${earlier > 0 ? ` · the latest ${changes.length} of ${total} changes` : ""}`,
+    ),
+    ...changes.map((change) => section(changeLine(change, timeZone, now))),
+  ];
+  const text = `History of ${formatId("commitment", c.number)}: ${plural(total, "change")}`;
+  return { text, blocks, response_type: "ephemeral" };
+}
+
+/**
+ * A DM's item, marked in place: the section of commitment `n` keeps its
+ * "*C4* title" line with `note` under it, and its buttons go; every other block is kept as it
+ * was. Items are found by their buttons' values (nudge and planning DMs).
+ */
+export function markItem(blocks: Block[], n: number, note: string): Block[] {
+  const carries = (block: Block) =>
+    block.type === "actions" &&
+    block.elements.some((e) => "value" in e && typeof e.value === "string" && valueNumber(e.value) === n);
+  const at = blocks.findIndex(carries);
+  const item = blocks[at - 1];
+  if (at < 1 || item?.type !== "section" || !item.text) return blocks;
+  // The "*C4* title" line stays; what it said about the date and the risk no longer holds.
+  const lines = item.text.text.split("\n");
+  const title = lines.find((l) => l.startsWith(`*${formatId("commitment", n)}*`)) ?? lines[0] ?? "";
+  return [
+    ...blocks.slice(0, at - 1),
+    { ...item, text: { type: "mrkdwn", text: `${title}\n${note}` } },
+    ...blocks.slice(at + 1),
+  ];
+}
+
+function valueNumber(raw: string): number | undefined {
+  try {
+    const parsed = JSON.parse(raw) as { n?: unknown };
+    return typeof parsed.n === "number" ? parsed.n : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import { CooError, notFound } from "../errors.js";
-import type { Commitment, Prisma } from "../generated/prisma/client.js";
+import type { Commitment, CommitmentChange, Prisma } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { mention } from "../slack/mentions.js";
@@ -303,4 +303,20 @@ export async function deliveryRecord(
   ]);
   const doneOnTime = doneRows.filter((r) => r.doneAt && r.doneAt <= r.originalDueAt).length;
   return { open, overdue, done: doneRows.length, doneOnTime, slipped };
+}
+
+/** A commitment and its latest `limit` changes, oldest first, with how many there are in all. */
+export async function commitmentHistory(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  number: number,
+  limit: number,
+): Promise<{ commitment: CommitmentRow; changes: CommitmentChange[]; total: number }> {
+  const commitment = await findCommitment(deps, workspaceId, number);
+  const where = { commitmentId: commitment.id };
+  const [latest, total] = await Promise.all([
+    deps.db.commitmentChange.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], take: limit }),
+    deps.db.commitmentChange.count({ where }),
+  ]);
+  return { commitment, changes: latest.reverse(), total };
 }

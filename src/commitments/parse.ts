@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { badInput } from "../errors.js";
-import { parseId } from "../ledger/ids.js";
+import { formatId, parseId } from "../ledger/ids.js";
 import { echo, userMentionPattern } from "../slack/mentions.js";
-import { ensureWithinReach, parseWhen, type When } from "../time/when.js";
+import { describeWallTime, ensureWithinReach, offDay, parseWhen, type When } from "../time/when.js";
 
 export const maxTitle = 300;
 const dateExamples = "`Friday`, `tomorrow 5pm`, `2026-12-03` or `in 3 days`";
@@ -81,6 +81,19 @@ export function ensureFuture(when: When, now: Date, typed: string): When {
   }
   ensureWithinReach(when.at, now, typed, dateExamples);
   return when;
+}
+
+/**
+ * A due date on the owner's day off is kept (people do plan weekend work),
+ * but said out loud, with the command that moves it to the next working day:
+ * "That's a Saturday. If you meant the next working day: `/coo slip C4 to Mon
+ * 7 Dec 17:00`". Empty on a working day.
+ */
+export function offDayNote(number: number, due: Date, timeZone: string, now: Date): string {
+  const off = offDay(due, timeZone);
+  if (!off) return "";
+  const next = describeWallTime(off.nextWorkingDay, timeZone, now);
+  return ` That's a ${off.dayName}. If you meant the next working day: \`/coo slip ${formatId("commitment", number)} to ${next}\`.`;
 }
 
 export function parseDate(text: string, options: { now: Date; timeZone: string }, usage: string): When {

@@ -8,25 +8,29 @@ import { memberFor, profileOf } from "../people/people.js";
 import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
-import type { Reply } from "../slack/commands.js";
+import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
+import { rewriteSent, type SentMessage } from "../slack/sent.js";
 import { describeInstant, maxYearsAhead, slackDate, tooFarAhead } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
 import {
   actionIds,
   commitmentList,
   deliverySummary,
+  historyReply,
   itemValue,
   type ListValue,
   listValue,
+  markItem,
   pageSize,
   slipModal,
 } from "./blocks.js";
 import {
   type CommitmentFilter,
+  commitmentHistory,
   completeCommitment,
   confirmCommitment,
   createCommitment,
@@ -39,6 +43,7 @@ import {
   slipCommitment,
 } from "./ledger.js";
 import {
+  offDayNote,
   parseCommit,
   parseCommitmentId,
   parseDate,
@@ -58,7 +63,10 @@ const usage = {
   commitments: "commitments [@user | #workstream | all]",
   status: "status [@user]",
   workstream: "workstream <name> [owner @user]",
+  history: "history <id>",
 };
+/** The most changes `/coo history` shows (one section each, well inside Slack's 50 blocks). */
+const historyLimit = 20;
 const example = (u: string) => `\`/coo ${u}\``;
 
 /** Resolves a list target as carried in buttons ("mine", "u:U1", "w:name", "all") to a query filter. */
@@ -129,7 +137,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         );
       }
       return {
-        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone, now)}${stream ? ` in #${stream.name}` : ""}. \`/coo done ${id}\` when it lands.`,
+        text: `Recorded *${id}* ${quote(title)} for ${ownerId === userId ? "you" : mention(ownerId)}, due ${describeInstant(due.at, owner.timeZone, now)}${stream ? ` in #${stream.name}` : ""}.${offDayNote(c.number, due.at, owner.timeZone, now)} \`/coo done ${id}\` when it lands.`,
       };
     },
   });
@@ -179,7 +187,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         to: to.at,
       });
       return {
-        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone, now)} to ${describeInstant(c.dueAt, owner.timeZone, now)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.`,
+        text: `*${formatId("commitment", c.number)}* moved from ${describeInstant(current.dueAt, owner.timeZone, now)} to ${describeInstant(c.dueAt, owner.timeZone, now)}${parsed.reason ? ` because ${quote(parsed.reason)}` : ""}.${offDayNote(c.number, c.dueAt, owner.timeZone, now)}`,
       };
     },
   });
@@ -222,6 +230,18 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
             ? `w:${target.name}`
             : target.kind;
       return renderList(deps, client, workspaceId, userId, { t, p: 0 });
+    },
+  });
+
+  commands.add({
+    name: "history",
+    usage: usage.history,
+    summary: "every change to a commitment: who, when, what and why",
+    async run({ workspaceId, userId, args, client }) {
+      const number = parseCommitmentId(args, example(usage.history));
+      const viewer = await profileOf(deps, client, workspaceId, userId);
+      const { commitment, changes, total } = await commitmentHistory(deps, workspaceId, number, historyLimit);
+      return historyReply(commitment, changes, total, { now: deps.clock.now(), timeZone: viewer.timeZone });
     },
   });
 
@@ -327,6 +347,15 @@ const slipMetadata = z.object({
   t: z.string(),
   p: z.number().int().min(0),
   r: z.string().url().optional(),
+  /** Pressed in a DM coo sent: that message, to mark the item in place. */
+  c: z
+    .string()
+    .regex(/^[CDG][A-Z0-9]+$/)
+    .optional(),
+  ts: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .optional(),
 });
 
 const hasResponseUrl = (body: object) => "response_url" in body && Boolean(body.response_url);
@@ -340,6 +369,25 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
     if (!value) throw refused();
     const { workspaceId, actor } = scopeOf(context);
     await completeCommitment(deps, { workspaceId, number: value.n, actor: await actor() });
+    // In a DM coo sent (a nudge, planning): that item is marked, the rest stays.
+    const posted = postedMessageOf(body, workspaceId);
+    if (posted) {
+      const mark = (blocks: Block[]) => markItem(blocks, value.n, "done :white_check_mark:");
+      const message = (body as { message?: { text?: string; blocks?: Block[] } }).message;
+      const edited = (await rewriteSent(deps.db, posted, mark)) ?? {
+        text: message?.text ?? "",
+        blocks: mark(message?.blocks ?? []),
+      };
+      await respond(
+        edited.blocks.length > 0
+          ? { replace_original: true, ...edited }
+          : {
+              replace_original: false,
+              text: `*${formatId("commitment", value.n)}* is done. :white_check_mark:`,
+            },
+      );
+      return;
+    }
     // From a list message: redraw it in place. From the App Home there is
     // nothing to redraw here; the change feed republishes the Home.
     if (hasResponseUrl(body)) {
@@ -392,7 +440,12 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       owner.timeZone,
     );
     const responseUrl = "response_url" in body ? (body.response_url as string) : undefined;
-    const metadata = JSON.stringify({ ...value, ...(responseUrl ? { r: responseUrl } : {}) });
+    const posted = postedMessageOf(body, workspaceId);
+    const metadata = JSON.stringify({
+      ...value,
+      ...(responseUrl ? { r: responseUrl } : {}),
+      ...(posted ? { c: posted.channel, ts: posted.ts } : {}),
+    });
     await client.views.open({
       trigger_id: body.trigger_id as string,
       view: slipModal(c, metadata, owner.timeZone, initial, now),
@@ -413,6 +466,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       });
       return;
     }
+    let slipped: { to: Date; timeZone: string };
     try {
       const c = await findCommitment(deps, workspaceId, meta.n);
       const owner = await profileOf(deps, client, workspaceId, c.ownerId);
@@ -428,6 +482,7 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
           `That is more than ${maxYearsAhead} years ahead. Pick a date within ${maxYearsAhead} years.`,
         );
       await slipCommitment(deps, { workspaceId, number: meta.n, actor: await actor(), reason, to });
+      slipped = { to, timeZone: owner.timeZone };
     } catch (error) {
       if (error instanceof CooError) {
         await ack({ response_action: "errors", errors: { date: error.userMessage.slice(0, 150) } });
@@ -436,9 +491,38 @@ function registerButtons({ listeners, deps }: { listeners: Slack["listeners"]; d
       throw error;
     }
     await ack();
-    if (meta.r) {
+    if (!meta.r) return;
+    const now = deps.clock.now();
+    const due = describeInstant(slipped.to, slipped.timeZone, now);
+    if (meta.c && meta.ts) {
+      // A DM coo sent (a nudge, planning): that item shows its new date, the rest stays as it was.
+      const edited = await rewriteSent(deps.db, { workspaceId, channel: meta.c, ts: meta.ts }, (blocks) =>
+        markItem(blocks, meta.n, `re-dated: now due ${due}`),
+      );
+      if (edited) await respondTo(meta.r, { replace_original: true, ...edited });
+    } else {
       const list = await renderList(deps, client, workspaceId, body.user.id, { t: meta.t, p: meta.p });
       await respondTo(meta.r, { replace_original: true, ...list });
     }
+    await respondTo(meta.r, {
+      replace_original: false,
+      response_type: "ephemeral",
+      text: `*${formatId("commitment", meta.n)}* now due ${due}.${offDayNote(meta.n, slipped.to, slipped.timeZone, now)}`,
+    });
   });
+}
+
+/**
+ * The message a button was pressed in, when it is one coo posted (a DM:
+ * nudge, planning) rather than an ephemeral list or the App Home.
+ */
+function postedMessageOf(body: object, workspaceId: string): SentMessage | undefined {
+  const container = (
+    body as {
+      container?: { type?: string; is_ephemeral?: boolean; message_ts?: string; channel_id?: string };
+    }
+  ).container;
+  if (container?.type !== "message" || container.is_ephemeral === true) return undefined;
+  if (!container.message_ts || !container.channel_id) return undefined;
+  return { workspaceId, channel: container.channel_id, ts: container.message_ts };
 }

@@ -3,6 +3,7 @@ import { formatId } from "../ledger/ids.js";
 import { quote } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { isWorkingHours, type Policy } from "../slips/classify.js";
+import { plural } from "../words.js";
 import { side } from "./ledger.js";
 
 type Step = "nudge_from" | "remind_from" | "tell_ceo";
@@ -55,8 +56,8 @@ export async function sweepHandoffs(
     const days = Math.floor((now.getTime() - h.since.getTime()) / (24 * 3600_000));
     const text =
       step === "tell_ceo"
-        ? `Flagging to you as CEO: *${formatId("handoff", h.number)}* ${quote(h.what)} has been stuck between ${side(h.fromId, h.fromText)} and ${side(h.toId, h.toText)} for ${days} day(s).`
-        : `${step === "remind_from" ? "Still open: " : ""}${side(h.toId, h.toText)} has been waiting ${days >= 1 ? `${days} day(s)` : "a while"} on *${quote(h.what)}* from you (${formatId("handoff", h.number)}). When can it land? \`/coo handoff done ${formatId("handoff", h.number)}\` once it has.`;
+        ? `Flagging to you as CEO: *${formatId("handoff", h.number)}* ${quote(h.what)} has been stuck between ${side(h.fromId, h.fromText)} and ${side(h.toId, h.toText)} for ${plural(days, "day")}.`
+        : `${step === "remind_from" ? "Still open: " : ""}${side(h.toId, h.toText)} has been waiting ${days >= 1 ? plural(days, "day") : "a while"} on *${quote(h.what)}* from you (${formatId("handoff", h.number)}). When can it land? \`/coo handoff done ${formatId("handoff", h.number)}\` once it has.`;
     const ids = await deps.db.$transaction(async (tx) => {
       const { count } = await tx.handoffNudge.createMany({
         data: [

@@ -4,6 +4,7 @@ import type { Handoff, Prisma } from "../generated/prisma/client.js";
 import { formatId, nextNumber } from "../ledger/ids.js";
 import { type Actor, authorize, handoffNotFound, maySeeHandoff } from "../policy.js";
 import { mention, quote } from "../slack/mentions.js";
+import { duration } from "../words.js";
 
 export type HandoffDraft = {
   what: string;
@@ -26,10 +27,8 @@ export const side = (id: string | null | undefined, text: string | null | undefi
   id ? mention(id) : text ? quote(text) : "someone";
 
 export function handoffLine(h: Handoff, now: Date): string {
-  const days = Math.floor((now.getTime() - h.since.getTime()) / (24 * 3600_000));
-  const age =
-    days >= 1 ? `${days}d` : `${Math.max(0, Math.floor((now.getTime() - h.since.getTime()) / 3600_000))}h`;
-  return `*${formatId("handoff", h.number)}* ${quote(h.what)}: ${side(h.fromId, h.fromText)} → ${side(h.toId, h.toText)} · waiting ${age}${h.status === "open" ? "" : ` · ${h.status}`}`;
+  const waited = duration(now.getTime() - h.since.getTime());
+  return `*${formatId("handoff", h.number)}* ${quote(h.what)}: ${side(h.fromId, h.fromText)} → ${side(h.toId, h.toText)} · waiting for ${waited}${h.status === "open" ? "" : ` · ${h.status}`}`;
 }
 
 export async function createHandoff(

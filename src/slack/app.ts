@@ -6,7 +6,7 @@ import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
 import type { Keyring } from "../secrets.js";
-import { CommandRouter, type Reply } from "./commands.js";
+import { CommandRouter, type Reply, type Subcommand } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
 import { arrivalOf, noteArrival, replyInTime } from "./deadline.js";
 import { claimRequest } from "./dedupe.js";
@@ -47,6 +47,8 @@ export type SlackOptions = {
   keyring: Keyring | undefined;
   /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
   databaseAnsweredSince?: (since: number) => boolean;
+  /** OAuth: a workspace installed coo (again); its installation is stored. */
+  onInstalled?: (workspaceId: string) => Promise<void>;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -62,7 +64,7 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
     config.slack.oauth && options.keyring
       ? installer(
           config.slack.oauth,
-          prismaInstallationStore(deps.db, options.keyring, log),
+          prismaInstallationStore(deps.db, options.keyring, log, options.onInstalled),
           clientOptions.slackApiUrl,
           logger,
         )
@@ -198,7 +200,6 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
   app.command("/coo", async ({ command, ack, client, context }) => {
     const { subcommand, word, args } = commands.resolve(command.text ?? "");
     const scope = scopeOf(context);
-    const help = commands.list().find((s) => s.name === "help");
     const input = {
       workspaceId: scope.workspaceId,
       userId: command.user_id,
@@ -208,13 +209,8 @@ export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: Sl
       client,
     };
     if (!subcommand) {
-      if (!help) throw new Error("the help subcommand is not registered");
-      const unknown = help.run({ ...input, args: "" }).then((reply) => ({
-        ...reply,
-        text: `I don't know \`/coo ${quote(word)}\`. ${reply.text}`,
-        blocks: unknownNote(word, reply) as Reply["blocks"],
-      }));
-      await replyInTime(ack, command.response_url, unknown);
+      const reply: Reply = { text: unknownNote(word, commands.closest(word)), response_type: "ephemeral" };
+      await replyInTime(ack, command.response_url, Promise.resolve(reply));
       return;
     }
     const answer = (async (): Promise<Reply> => {
@@ -271,19 +267,10 @@ async function refusedAsExternal(
   return true;
 }
 
-function unknownNote(word: string, reply: { blocks?: unknown[] }) {
-  return [
-    {
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text: `:grey_question: I don't know \`/coo ${quote(word)}\`. Here is what I do know:`,
-        },
-      ],
-    },
-    ...((reply.blocks ?? []) as never[]),
-  ];
+/** One line for a word coo does not know: the command it most likely meant, and where the rest are. */
+function unknownNote(word: string, closest: Subcommand | undefined): string {
+  const guess = closest ? ` Did you mean \`/coo ${closest.usage}\`?` : "";
+  return `I don't know \`/coo ${quote(word)}\`.${guess} \`/coo help\` lists every command.`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { duration } from "../words.js";
 import type { Block } from "./commands.js";
 
 /** Small Block Kit helpers shared by the features. */
@@ -33,13 +34,10 @@ export function readValue<S extends z.ZodType>(schema: S, raw: string | undefine
   }
 }
 
-/** "3d", "5h", "12m": how long something has been open. */
+/** How long something has been open, after "open": "just now", "for 5 minutes", "for 3 hours", "for 2 days". */
 export function age(since: Date, now: Date): string {
-  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h`;
-  return `${Math.floor(hours / 24)}d`;
+  const ms = now.getTime() - since.getTime();
+  return ms < 60_000 ? "just now" : `for ${duration(ms)}`;
 }
 
 export type Page = { offset: number; limit: number; total: number };

@@ -48,6 +48,22 @@ export class CommandRouter {
     return [...this.subcommands.values()];
   }
 
+  /**
+   * The command a mistyped word most likely meant: the fewest edits (a
+   * letter added, dropped, changed or two swapped), at most one for words of
+   * up to four letters and two for longer ones. Undefined when nothing is close.
+   */
+  closest(word: string): Subcommand | undefined {
+    const typed = word.toLowerCase();
+    const limit = typed.length <= 4 ? 1 : 2;
+    let best: { subcommand: Subcommand; distance: number } | undefined;
+    for (const subcommand of this.subcommands.values()) {
+      const distance = editDistance(typed, subcommand.name);
+      if (distance <= limit && (!best || distance < best.distance)) best = { subcommand, distance };
+    }
+    return best?.subcommand;
+  }
+
   /** Splits "/coo word rest" into the subcommand and its arguments; undefined word means help. */
   resolve(text: string): { subcommand: Subcommand | undefined; word: string; args: string } {
     const trimmed = text.trim();
@@ -64,4 +80,22 @@ export class CommandRouter {
       args: rest.join(" ").trim(),
     };
   }
+}
+
+/** Edits between two words: insertions, deletions, substitutions and swaps of neighbours (optimal string alignment). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = value;
+    }
+  }
+  return at(a.length, b.length);
 }

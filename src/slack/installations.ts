@@ -16,15 +16,14 @@ import { type Keyring, open, seal, sealedKeyId, UnreadableSecret } from "../secr
 export const botScopes = [
   "app_mentions:read",
   "channels:history",
+  "channels:join",
   "channels:read",
   "chat:write",
   "commands",
   "groups:history",
   "groups:read",
   "im:history",
-  "im:read",
   "im:write",
-  "mpim:write",
   "users:read",
 ];
 
@@ -92,7 +91,12 @@ function unreadable(log: Log, id: string, error: UnreadableSecret): CooError {
 }
 
 /** Installations kept in our own database, so every replica sees every workspace; tokens sealed (see secrets.ts). */
-export function prismaInstallationStore(db: Db, keyring: Keyring, log: Log): InstallationStore {
+export function prismaInstallationStore(
+  db: Db,
+  keyring: Keyring,
+  log: Log,
+  onStored: (workspaceId: string) => Promise<void> = async () => {},
+): InstallationStore {
   return {
     async storeInstallation(installation: Installation) {
       const id = installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
@@ -104,6 +108,10 @@ export function prismaInstallationStore(db: Db, keyring: Keyring, log: Log): Ins
         installerUserId: installation.user?.id ?? null,
       };
       await db.installation.upsert({ where: { id }, create: { id, ...row }, update: row });
+      // The install succeeded either way; what follows from it is best effort.
+      await onStored(id).catch((error) =>
+        log.warn("could not resume a workspace after its install", { workspace: id, error: String(error) }),
+      );
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const row = await db.installation.findUnique({ where: { id: keyOf(query) } });

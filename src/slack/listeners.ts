@@ -27,7 +27,7 @@ const matcher = (constraint: string | RegExp) => (key: string) =>
 export class Listeners {
   private readonly actions: Array<Entry<ActionListener>> = [];
   private readonly views: Array<Entry<ViewListener>> = [];
-  private readonly events: Array<Entry<EventListener>> = [];
+  private readonly events: Array<Entry<EventListener> & { type: string }> = [];
 
   /** A button or menu, by its action_id. */
   action(actionId: string | RegExp, listener: ActionListener): void {
@@ -41,7 +41,12 @@ export class Listeners {
 
   /** An Events API event, by its type. */
   event<T extends string>(type: T, listener: Middleware<SlackEventMiddlewareArgs<T>>): void {
-    this.events.push({ matches: matcher(type), listener: listener as unknown as EventListener });
+    this.events.push({ type, matches: matcher(type), listener: listener as unknown as EventListener });
+  }
+
+  /** The event types something listens to (the manifest must subscribe to each). */
+  eventTypes(): string[] {
+    return [...new Set(this.events.map((e) => e.type))].sort();
   }
 
   /** Installs the three Bolt listeners that dispatch to everything registered here. */

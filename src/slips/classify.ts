@@ -1,4 +1,4 @@
-import { addDays, wallClock, zonedToUtc } from "../time/zoned.js";
+import { addDays, isWeekend, wallClock, zonedToUtc } from "../time/zoned.js";
 
 export type Risk = "overdue" | "at_risk" | "drifting";
 export type Step = "dm_owner" | "remind_owner" | "tell_lead" | "tell_ceo";
@@ -10,8 +10,6 @@ export type Policy = {
   workdayStartHour: number;
   workdayEndHour: number;
 };
-
-const isWeekend = (weekday: number) => weekday === 0 || weekday === 6;
 
 /** The end (23:59 local) of the next working day after today, in the owner's zone. */
 export function endOfNextWorkingDay(now: Date, timeZone: string): Date {

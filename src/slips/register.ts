@@ -16,6 +16,7 @@ import { channelMembers } from "../slack/members.js";
 import { echo, mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { describeInstant, parseWhen, slackDate } from "../time/when.js";
+import { plural } from "../words.js";
 import { classify, type Risk } from "./classify.js";
 import { driftStreaks } from "./drift.js";
 
@@ -119,7 +120,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           "1. A DM to the owner (Done, Slip to…, Need help, Snooze).",
           `2. After ${w.escalationGraceHours}h with no change, a reminder and an offer to record a blocker.`,
           `3. If overdue ${w.escalationGraceHours}h after that: ${w.escalateTo === "lead" ? "the workstream lead" : "the channel it was made in"} hears of it.`,
-          `4. Overdue more than ${w.escalateToCeoAfterDays} day(s): the seated CEO hears of it.`,
+          `4. Overdue more than ${plural(w.escalateToCeoAfterDays, "day")}: the seated CEO hears of it.`,
           `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one DM per person per sweep.`,
         ].join("\n"),
       };

@@ -11,6 +11,7 @@ import { actions, button, context, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { mention } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
+import { agree, plural } from "../words.js";
 import { classify, isWorkingHours, nextStep, type Policy, type Risk, type Step } from "./classify.js";
 import { driftStreaks } from "./drift.js";
 
@@ -241,16 +242,27 @@ export class SlipSweeper {
     const blocks: Block[] = [];
     const toOwner = first.step === "dm_owner" || first.step === "remind_owner";
     const zone = to.kind === "user" ? zoneOf(ws, to.id) : zoneOf(ws, first.commitment.ownerId);
+    const one = group.length === 1;
     if (toOwner) {
       blocks.push(
         section(
           first.step === "dm_owner"
-            ? "*A few of your commitments need a look:*"
-            : "*Following up on these; can I help unblock them?*",
+            ? one
+              ? "*One of your commitments needs a look:*"
+              : `*${group.length} of your commitments need a look:*`
+            : one
+              ? "*Following up on this one; can I help unblock it?*"
+              : "*Following up on these; can I help unblock them?*",
         ),
       );
     } else if (to.kind === "channel") {
-      blocks.push(section("*Commitments in this channel that are overdue and still open:*"));
+      blocks.push(
+        section(
+          one
+            ? "*A commitment in this channel is overdue and still open:*"
+            : `*${group.length} commitments in this channel are overdue and still open:*`,
+        ),
+      );
     } else {
       blocks.push(
         section(
@@ -287,7 +299,7 @@ export class SlipSweeper {
         ),
       );
     }
-    const text = `${group.length} commitment(s) ${toOwner ? "of yours need a look" : `need attention (${group.map((i) => mention(i.commitment.ownerId)).join(", ")})`}`;
+    const text = `${plural(group.length, "commitment")} ${toOwner ? `of yours ${agree(group.length, "needs", "need")} a look` : `${agree(group.length, "needs", "need")} attention (${[...new Set(group.map((i) => mention(i.commitment.ownerId)))].join(", ")})`}`;
     return {
       workspaceId: ws,
       text,

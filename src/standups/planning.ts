@@ -4,6 +4,7 @@ import type { Deps } from "../deps.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import type { Outgoing } from "../slack/outbox.js";
+import { plural } from "../words.js";
 import { participantsOf } from "./standup.js";
 
 const week = 7 * 24 * 3600_000;
@@ -43,7 +44,7 @@ export function planningHandler(deps: Deps): KindHandler {
         messages.push({
           workspaceId: cadence.workspaceId,
           userId: owner,
-          text: `Planning: ${mine.length} commitment(s) due next week`,
+          text: `Planning: ${plural(mine.length, "commitment")} due next week`,
           blocks,
         });
       }
@@ -51,7 +52,7 @@ export function planningHandler(deps: Deps): KindHandler {
         workspaceId: cadence.workspaceId,
         channel: cadence.channelId,
         cadenceId: cadence.id,
-        text: `Planning: I asked ${messages.length} owner(s) by DM to confirm or re-date ${due.length} commitment(s) due in the next 7 days.`,
+        text: `Planning: I asked ${plural(messages.length, "owner")} by DM to confirm or re-date ${plural(due.length, "commitment")} due in the next 7 days.`,
       });
       return { participants, messages, closed: true };
     },

@@ -6,6 +6,7 @@ import { formatId } from "../ledger/ids.js";
 import { section } from "../slack/blocks.js";
 import { mention, quote } from "../slack/mentions.js";
 import { slackDate } from "../time/when.js";
+import { duration } from "../words.js";
 import { participantsOf } from "./standup.js";
 
 const day = 24 * 3600_000;
@@ -85,7 +86,7 @@ export function reviewHandler(deps: Deps): KindHandler {
         })),
         ...blockers.map((b) => ({
           score: (now.getTime() - b.openedAt.getTime()) / day,
-          text: `*${formatId("blocker", b.number)}* ${quote(b.text)} has blocked ${mention(b.reporterId)} for ${Math.floor((now.getTime() - b.openedAt.getTime()) / day)} day(s)`,
+          text: `*${formatId("blocker", b.number)}* ${quote(b.text)} has blocked ${mention(b.reporterId)} for ${duration(now.getTime() - b.openedAt.getTime())}`,
         })),
       ]
         .sort((a, b) => b.score - a.score)

@@ -1,7 +1,7 @@
 import * as chrono from "chrono-node";
 import { badInput } from "../errors.js";
 import { echo } from "../slack/mentions.js";
-import { formatterFor, wallClock, zonedToUtc } from "./zoned.js";
+import { addDays, formatterFor, isWeekend, wallClock, zonedToUtc } from "./zoned.js";
 
 /** When a date is given without a time, work is due at the end of that working day. */
 export const defaultDueHour = 17;
@@ -30,15 +30,30 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
   if (result?.index !== 0 || result.text.length < cleaned.length) return undefined;
   const start = result.start;
   const hadTime = start.isCertain("hour");
-  const wall = {
+  let wall = {
     year: start.get("year") ?? local.year,
     month: start.get("month") ?? local.month,
     day: start.get("day") ?? local.day,
     hour: hadTime ? (start.get("hour") ?? 0) : defaultDueHour,
     minute: hadTime ? (start.get("minute") ?? 0) : 0,
   };
+  // "by Friday" typed on a Friday afternoon: chrono's implied noon has
+  // passed, so it moves to next week; a person means today. "next Friday"
+  // and "Friday 10am" with ten o'clock gone still mean next week.
+  const nextWeek = addDays({ ...local }, 7);
+  if (
+    !hadTime &&
+    start.isCertain("weekday") &&
+    !start.isCertain("day") &&
+    !/\bnext\b/i.test(cleaned) &&
+    wall.year === nextWeek.year &&
+    wall.month === nextWeek.month &&
+    wall.day === nextWeek.day
+  ) {
+    wall = { ...wall, year: local.year, month: local.month, day: local.day };
+  }
   let at = zonedToUtc(wall, options.timeZone);
-  // "today" after five: the end of today rather than a time already gone.
+  // "today" (or today's weekday) after five: the end of today rather than a time already gone.
   if (
     !hadTime &&
     at <= options.now &&
@@ -51,6 +66,21 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
   // chrono reads years far beyond any calendar Postgres or Date keeps: no date at all.
   if (Number.isNaN(at.getTime())) return undefined;
   return { at, hadTime };
+}
+
+const dayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/**
+ * When `at` falls on a day off (a weekend day) in `timeZone`: that day's name,
+ * and the same wall time on the next working day. Undefined on a working day.
+ */
+export function offDay(at: Date, timeZone: string): { dayName: string; nextWorkingDay: Date } | undefined {
+  const local = wallClock(at, timeZone);
+  if (!isWeekend(local.weekday)) return undefined;
+  let day: ReturnType<typeof addDays> = local;
+  do day = addDays(day, 1);
+  while (isWeekend(new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay()));
+  return { dayName: dayNames[local.weekday] ?? "", nextWorkingDay: zonedToUtc(day, timeZone) };
 }
 
 /**
@@ -82,8 +112,13 @@ export function warmUpDateParsing(): void {
  * the business clock, read in the same zone.
  */
 export function describeInstant(at: Date, timeZone: string, now: Date): string {
+  return `${describeWallTime(at, timeZone, now)} (${timeZone})`;
+}
+
+/** "Fri 27 Nov 17:00" in `timeZone`, without naming it: for lines under one heading that does. */
+export function describeWallTime(at: Date, timeZone: string, now: Date): string {
   const style = sameYear(at, now, timeZone) ? "instant" : "instantWithYear";
-  return `${formatterFor(style, timeZone).format(at).replace(/,/g, "")} (${timeZone})`;
+  return formatterFor(style, timeZone).format(at).replace(/,/g, "");
 }
 
 /** "Thu 3 Dec", or "Mon 4 Jan 2027" when that is not this year in `timeZone`. */

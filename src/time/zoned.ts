@@ -145,6 +145,13 @@ export function zonedToUtc(wall: WallTime, timeZone: string): Date {
   return new Date(valid.length > 0 ? Math.min(...valid) : before);
 }
 
+/**
+ * Saturday and Sunday: the days off coo assumes for everyone (the slip sweep's
+ * working hours and the weekend note on due dates). There is no per-workspace
+ * setting for them yet.
+ */
+export const isWeekend = (weekday: number) => weekday === 0 || weekday === 6;
+
 /** Adds whole days to a wall date (calendar arithmetic, not 24-hour steps). */
 export function addDays(wall: WallTime, days: number): WallTime {
   const d = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days));

@@ -138,11 +138,20 @@ export class SlackClient {
     return this.post(body, "application/json", { timestamp });
   }
 
-  /** A button press in a message (or, with `home`, in the App Home). */
+  /**
+   * A button press in a message (or, with `home`, in the App Home). By default
+   * the message is an ephemeral reply to a command; with `message`, one coo
+   * posted (a DM), which Slack includes in the payload.
+   */
   press(
     actionId: string,
     value: unknown,
-    options: { user?: string; home?: boolean; rawValue?: string } = {},
+    options: {
+      user?: string;
+      home?: boolean;
+      rawValue?: string;
+      message?: { ts: string; channel: string; blocks?: unknown[] };
+    } = {},
   ) {
     const user = options.user ?? this.who.user;
     return this.interaction({
@@ -154,15 +163,32 @@ export class SlackClient {
             view: { id: "VHOME", type: "home" },
             response_url: undefined,
           }
-        : {
-            container: {
-              type: "message",
-              message_ts: "1.1",
-              channel_id: this.who.channel,
-              is_ephemeral: true,
-            },
-            channel: { id: this.who.channel, name: "general" },
-          }),
+        : options.message
+          ? {
+              container: {
+                type: "message",
+                message_ts: options.message.ts,
+                channel_id: options.message.channel,
+                is_ephemeral: false,
+              },
+              channel: { id: options.message.channel, name: "directmessage" },
+              message: {
+                type: "message",
+                user: "UCOO",
+                ts: options.message.ts,
+                text: "",
+                blocks: options.message.blocks ?? [],
+              },
+            }
+          : {
+              container: {
+                type: "message",
+                message_ts: "1.1",
+                channel_id: this.who.channel,
+                is_ephemeral: true,
+              },
+              channel: { id: this.who.channel, name: "general" },
+            }),
       actions: [
         {
           type: "button",

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_sentChannel_sentTs_idx" ON "OutboxMessage"("sentChannel", "sentTs");
+

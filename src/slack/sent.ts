@@ -1,0 +1,33 @@
+import type { Db } from "../db/open.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Block } from "./commands.js";
+
+/** A message coo posted, as Slack names it in a button press: its channel and ts. */
+export type SentMessage = { workspaceId: string; channel: string; ts: string };
+
+/**
+ * The blocks a message coo sent through the outbox shows now, changed by
+ * `change` and kept, so a later edit of the same message starts from this
+ * one (Slack does not hand back a message's blocks when a modal on it is
+ * submitted). Undefined when the message is not one of the outbox's (or was
+ * cleaned up long ago): the caller then does without editing it.
+ */
+export async function rewriteSent(
+  db: Db,
+  message: SentMessage,
+  change: (blocks: Block[]) => Block[],
+): Promise<{ text: string; blocks: Block[] } | undefined> {
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<Array<{ id: number; text: string; blocks: Prisma.JsonValue }>>`
+      SELECT "id", "text", "blocks" FROM "OutboxMessage"
+      WHERE "sentChannel" = ${message.channel} AND "sentTs" = ${message.ts} AND "workspaceId" = ${message.workspaceId}
+      LIMIT 1 FOR UPDATE`;
+    if (!row || !Array.isArray(row.blocks)) return undefined;
+    const blocks = change(row.blocks as unknown as Block[]);
+    await tx.outboxMessage.update({
+      where: { id: row.id },
+      data: { blocks: blocks as unknown as Prisma.InputJsonValue },
+    });
+    return { text: row.text, blocks };
+  });
+}
