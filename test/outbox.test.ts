@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { enqueue } from "../src/slack/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
 import { anyDatabase, postgresAvailable } from "./kit/database.js";
@@ -6,6 +6,9 @@ import { useBot } from "./kit/harness.js";
 import { until } from "./kit/wait.js";
 
 const h = useBot();
+beforeAll(() => {
+  for (let n = 100; n <= 109; n++) h.fakeSlack.channel(`C${n}`, { members: ["U1", "U3"] });
+});
 const db = () => h.bot.coo.deps.db;
 const outbox = () => h.bot.coo.deps.outbox;
 const posts = (channel: string) =>
@@ -76,6 +79,7 @@ test.runIf(postgresAvailable())(
   "claimers racing for the same messages on Postgres send each one once",
   async () => {
     await h.bot.slack.command("help");
+    h.fakeSlack.crowd(300, "URACE");
     const ids = await db().$transaction((tx) =>
       enqueue(
         tx,
@@ -127,18 +131,15 @@ test("channel_not_found is recorded, not retried, and reported to whoever set up
 test("a message whose sender died after Slack got it is found in the channel's history, not posted again", async () => {
   // Another process claimed it, posted it, and died before marking it sent (its lease ends shortly).
   const id = await crashedSend("C104", "sent just before a crash");
-  h.fakeSlack.history.set("C104", [
-    {
-      ts: "1700000999.000100",
-      text: "sent just before a crash",
-      metadata: { event_type: "coo_outbox", event_payload: { id } },
-    },
-  ]);
+  const landed = h.fakeSlack.remember("C104", {
+    text: "sent just before a crash",
+    metadata: { event_type: "coo_outbox", event_payload: { id } },
+  });
   await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
   expect(posts("C104")).toHaveLength(0);
   expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
     status: "sent",
-    sentTs: "1700000999.000100",
+    sentTs: landed.ts,
     attempts: 2,
   });
 });

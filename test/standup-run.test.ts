@@ -14,11 +14,7 @@ let cadenceId: number;
 let rootTs: string;
 
 beforeAll(async () => {
-  h.fakeSlack.on("conversations.members", () => ({
-    ok: true,
-    members: ["U1", "U2", "U3", "UCOO"],
-    response_metadata: { next_cursor: "" },
-  }));
+  h.fakeSlack.channel("C20", { members: ["U1", "U2", "U3"] });
   // U3 is out until Friday.
   await replyTo(h, await h.bot.slack.command("ooo until 2026-12-04", { user: "U3" }));
   cadenceId = (await scheduleCadence(h, "standup 09:30 weekdays tz America/New_York", "C20")).id;
