@@ -7,7 +7,7 @@ import { until } from "./kit/wait.js";
 
 const h = useBot();
 beforeAll(() => {
-  for (let n = 100; n <= 109; n++) h.fakeSlack.channel(`C${n}`, { members: ["U1", "U3"] });
+  for (let n = 100; n <= 111; n++) h.fakeSlack.channel(`C${n}`, { members: ["U1", "U3"] });
 });
 const db = () => h.bot.coo.deps.db;
 const outbox = () => h.bot.coo.deps.outbox;
@@ -15,13 +15,14 @@ const posts = (channel: string) =>
   h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
 
 /** A message another process had claimed when it died; its lease runs out in 300 ms. */
-async function crashedSend(channel: string, text: string): Promise<number> {
+async function crashedSend(channel: string, text: string, threadTs?: string): Promise<number> {
   await h.bot.slack.command("help");
   const now = new Date();
   const row = await db().outboxMessage.create({
     data: {
       workspaceId: "T1",
       channel,
+      ...(threadTs ? { threadTs } : {}),
       text,
       status: "sending",
       attempts: 1,
@@ -142,6 +143,35 @@ test("a message whose sender died after Slack got it is found in the channel's h
     sentTs: landed.ts,
     attempts: 2,
   });
+});
+
+test("a threaded message (a standup summary) whose sender died after Slack got it is found in its thread, not posted again", async () => {
+  // conversations.history has no thread replies: only conversations.replies can find this one.
+  const root = h.fakeSlack.remember("C110", { text: "Standup for Thu 3 Dec" });
+  for (let i = 0; i < 5; i++)
+    h.fakeSlack.remember("C110", { text: `answer ${i}`, thread_ts: root.ts, user: "U1" });
+  const id = await crashedSend("C110", "Standup summary", root.ts);
+  const landed = h.fakeSlack.remember("C110", {
+    text: "Standup summary",
+    thread_ts: root.ts,
+    metadata: { event_type: "coo_outbox", event_payload: { id } },
+  });
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  expect(posts("C110")).toHaveLength(0);
+  expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+    status: "sent",
+    sentTs: landed.ts,
+    attempts: 2,
+  });
+});
+
+test("a threaded message whose sender died before Slack got it is posted in its thread by the next process, once", async () => {
+  const root = h.fakeSlack.remember("C111", { text: "Standup for Fri 4 Dec" });
+  const id = await crashedSend("C111", "Standup summary", root.ts);
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  await outbox().deliver();
+  expect(posts("C111")).toHaveLength(1);
+  expect(posts("C111")[0]?.args.thread_ts).toBe(root.ts);
 });
 
 test("a message whose sender died before Slack got it is sent by the next process, once", async () => {
