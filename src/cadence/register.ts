@@ -4,6 +4,7 @@ import type { Cadence, CadenceKind } from "../generated/prisma/client.js";
 import { formatId, nextNumber, parseId } from "../ledger/ids.js";
 import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
+import { ensureMember } from "../slack/channels.js";
 import type { CommandInput } from "../slack/commands.js";
 import { echo } from "../slack/mentions.js";
 import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
@@ -55,6 +56,8 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       );
     }
     const timezone = spec.timezone ?? (await input.actor()).timeZone;
+    // Before promising anything: coo must be able to post here when the time comes.
+    const joined = await ensureMember(input.client, channelId, `\`/coo ${kind} ${input.args}\``);
     const cadence = await deps.db.$transaction(async (tx) => {
       const number = await nextNumber(tx, workspaceId, "cadence");
       return tx.cadence.create({
@@ -74,7 +77,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
     });
     await engine.rebuild();
     return {
-      text: `Scheduled ${describeCadence(cadence, deps.clock.now())}. \`/coo cadences\` lists them all.`,
+      text: `Scheduled ${describeCadence(cadence, deps.clock.now())}.${joined === "joined" ? ` I joined <#${channelId}> to post it.` : ""} \`/coo cadences\` lists them all.`,
     };
   }
 

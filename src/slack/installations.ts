@@ -16,6 +16,7 @@ import { type Keyring, open, seal, sealedKeyId, UnreadableSecret } from "../secr
 export const botScopes = [
   "app_mentions:read",
   "channels:history",
+  "channels:join",
   "channels:read",
   "chat:write",
   "commands",
