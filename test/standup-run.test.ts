@@ -132,8 +132,11 @@ test("at close the summary goes in the thread: who answered, what each is doing,
   const text = textOf(summary?.args);
   expect(text).toContain("*Standup summary*: 2 of 2 answered.");
   expect(text).toContain("<@U1>: finish the pricing page by Friday");
-  expect(text).toMatch(/\*Blockers raised\*: B\d+/);
-  expect(text).toMatch(/\*Commitments made\*: C\d+/);
+  // Each blocker and commitment by its id, what it is and whose it is, not a bare id.
+  expect(text).toMatch(/\*Blockers raised\* \(1\)\n• \*B\d+\* waiting on <@U2> for the API keys \(<@U1>\)/);
+  expect(text).toMatch(
+    /\*Commitments made\* \(1\)\n• \*C\d+\* finish the pricing page \(<@U1>\), due <!date\^\d+\^[^|]+\|Fri 4 Dec 17:00 \(America\/New_York\)>/,
+  );
   expect((await db().cadenceRun.findFirstOrThrow({ where: { cadenceId } })).status).toBe("closed");
   await h.bot.coo.cadence.tick();
   expect(h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === rootTs)).toHaveLength(1);

@@ -386,6 +386,25 @@ export class FakeSlack {
     return { status: 200, body };
   }
 
+  /**
+   * What the app answered in an HTTP response: Slack reads a command's reply
+   * and a modal's `update` or `push` just as it reads the Web API's, and
+   * refuses the same things (the person sees an error instead).
+   */
+  checkAnswer(json: unknown): void {
+    if (typeof json !== "object" || json === null) return;
+    const answer = json as Record<string, unknown>;
+    if (answer.response_action === "update" || answer.response_action === "push") {
+      const problems = viewProblems(answer.view);
+      if (problems.length)
+        this.malformed.push({ method: "view_submission ack", error: "invalid_arguments", problems });
+      return;
+    }
+    if (answer.text === undefined && answer.blocks === undefined) return;
+    const refusal = messageRefusal(answer);
+    if (refusal) this.malformed.push({ method: "command ack", ...refusal });
+  }
+
   private payloadRefusal(
     method: string,
     args: Record<string, unknown>,
