@@ -1,4 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
+import { helpReply } from "../src/help/text.js";
+import { blocksProblems } from "./kit/block-kit.js";
 import { scheduleCadence } from "./kit/cadence.js";
 import { days, hours } from "./kit/coo.js";
 import type { SlackCall } from "./kit/fake-slack.js";
@@ -184,4 +186,166 @@ test("a weekly review of 100 owners, with titles, workstreams, blockers and hand
   );
   for (const [i, m] of review.entries())
     if (i > 0) expect(String(m.args.text)).toBe(`Weekly review, continued (${i + 1} of ${review.length})`);
+});
+
+/** Many of one person's commitments and blockers, every title at its longest. */
+async function loadOnePerson(user: string, now: Date) {
+  const overdue = await addCommitments(
+    db(),
+    ws,
+    Array.from({ length: 40 }, (_, i) => ({
+      ownerId: user,
+      title: longText(`late ${i}`, maxTitle),
+      dueAt: new Date(now.getTime() - days(1) - i * 60_000),
+      channelId: "C1",
+    })),
+  );
+  const soon = await addCommitments(
+    db(),
+    ws,
+    Array.from({ length: 40 }, (_, i) => ({
+      ownerId: user,
+      title: longText(`soon ${i}`, maxTitle),
+      dueAt: new Date(now.getTime() + days(4) + i * 60_000),
+      channelId: "C1",
+    })),
+  );
+  await addBlockers(db(), ws, [
+    ...Array.from({ length: 30 }, (_, i) => ({
+      reporterId: user,
+      text: longText(`raised ${i}`, maxBlocker),
+      openedAt: new Date(now.getTime() - days(3)),
+    })),
+    ...Array.from({ length: 30 }, (_, i) => ({
+      reporterId: "U1",
+      waitingOnId: user,
+      text: longText(`waiting ${i}`, maxBlocker),
+      openedAt: new Date(now.getTime() - days(2)),
+    })),
+  ]);
+  return { overdue, soon };
+}
+
+test("lists at their longest (risks, status, commitments, blockers, handoffs, cadences, workstreams, help) fit", async () => {
+  const now = h.clock.now();
+  await loadOnePerson("U4", now);
+  await db().handoff.createMany({
+    data: Array.from({ length: 40 }, (_, i) => ({
+      workspaceId: ws,
+      number: 2000 + i,
+      what: longText(`the specs ${i}`, maxTitle),
+      fromId: "U4",
+      toId: "U2",
+      since: new Date(now.getTime() - days(3 + i)),
+      reporterId: "U4",
+      shared: true,
+      createdAt: now,
+    })),
+  });
+  await db().workstream.createMany({
+    data: Array.from({ length: 3000 }, (_, i) => ({
+      workspaceId: ws,
+      name: `w${i}-${"platform-reliability-".repeat(2)}`.slice(0, 40),
+      ownerId: i % 2 ? "U2" : "U4",
+    })),
+  });
+  await db().cadence.createMany({
+    data: Array.from({ length: 2000 }, (_, i) => ({
+      workspaceId: ws,
+      number: 5000 + i,
+      channelId: `CK${i}`,
+      kind: "standup" as const,
+      time: "09:30",
+      days: [1, 2, 3, 4, 5],
+      timezone: "America/Argentina/ComodRivadavia",
+      createdById: "U4",
+      paused: i % 3 === 0,
+    })),
+  });
+  const say = async (text: string) => {
+    const res = await h.bot.slack.command(text, { user: "U4" });
+    const reply = await replyTo(h, res);
+    assertSlackWouldAccept(h.fakeSlack);
+    return reply;
+  };
+  expect(await say("risks")).toMatch(/\*Overdue\* \(40\)[\s\S]*…and 25 more/);
+  expect(await say("status")).toContain("*Open commitments* (first 5 of 80)");
+  // Thirty raised by them and thirty waiting on them.
+  expect(await say(`status <@U4>`)).toContain("*Open blockers* (60)");
+  for (const list of ["commitments", "commitments all", "blockers", "blockers all", "help"]) await say(list);
+  const handoffs = await say("handoffs");
+  const open = await db().handoff.count({ where: { workspaceId: ws, status: "open", shared: true } });
+  expect(handoffs).toContain(`*Open handoffs* (${open}), the longest waiting first`);
+  expect(handoffs).toContain(`…and ${open - 30} more.`);
+  const cadences = await say("cadences");
+  expect(cadences).toMatch(/…and [\d,]+ more/);
+  const workstreams = await say("workstreams");
+  expect(workstreams).toContain("*#w0-platform-reliability-platform-reliabi*");
+  expect(workstreams).toMatch(/…and [\d,]+ more/);
+});
+
+test("the App Home of someone with everything at its longest fits a view", async () => {
+  const now = h.clock.now();
+  await loadOnePerson("U3", now);
+  h.fakeSlack.reset();
+  await h.bot.slack.event({
+    type: "app_home_opened",
+    user: "U3",
+    channel: "DU3",
+    tab: "home",
+    event_ts: "1.2",
+  });
+  const call = await h.fakeSlack.waitFor("views.publish", (c) => c.args.user_id === "U3");
+  assertSlackWouldAccept(h.fakeSlack);
+  expect(textOf(call.args.view)).toContain("*Your open commitments* (80)");
+});
+
+test("a planning DM with thirty commitments at their longest fits, and says how many more there are", async () => {
+  h.fakeSlack.channel("CPLAN", { members: ["U2"] });
+  const friday = new Date("2026-12-04T15:00:00Z");
+  await addCommitments(
+    db(),
+    ws,
+    Array.from({ length: 30 }, (_, i) => ({
+      ownerId: "U2",
+      title: longText(`next week ${i}`, maxTitle),
+      dueAt: new Date(friday.getTime() + days(3) + i * 60_000),
+    })),
+  );
+  const cadence = await scheduleCadence(h, "planning fri 10:00 tz America/New_York", "CPLAN", "U2");
+  h.fakeSlack.reset();
+  h.clock.set(friday);
+  await h.bot.coo.cadence.taskFor(cadence.id)?.execute();
+  const dm = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU2");
+  assertSlackWouldAccept(h.fakeSlack);
+  const text = textOf(dm.args);
+  expect(String(dm.args.text)).toBe("Planning: 30 commitments due next week");
+  expect(text).toMatch(/…and \d+ more due next week: `\/coo commitments` lists them all\./);
+});
+
+test("the slip sweep's DM, with every title at its longest, fits", async () => {
+  // Thursday 10:00 in Berlin: U2's working hours.
+  h.clock.set(new Date("2026-12-03T09:00:00Z"));
+  await addCommitments(
+    db(),
+    ws,
+    Array.from({ length: 30 }, (_, i) => ({
+      ownerId: "U2",
+      title: longText(`chase ${i}`, maxTitle),
+      dueAt: new Date(Date.parse("2026-12-02T09:00:00Z") - i * 60_000),
+      channelId: "C1",
+    })),
+  );
+  h.fakeSlack.reset();
+  await h.bot.coo.sweeper.sweep();
+  await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU2");
+  assertSlackWouldAccept(h.fakeSlack);
+});
+
+test("help fits however many commands there are", () => {
+  const commands = h.bot.coo.slack.commands.list();
+  const many = [...commands, ...commands, ...commands].map((c, i) => ({ ...c, name: `${c.name}${i}` }));
+  const reply = helpReply(h.bot.coo.deps.persona, many);
+  expect(blocksProblems(reply.blocks, "message")).toEqual([]);
+  for (const c of many) expect(textOf(reply)).toContain(`\`/coo ${c.usage}\`: ${c.summary}`);
 });

@@ -6,6 +6,7 @@ import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { ensureMember } from "../slack/channels.js";
 import type { CommandInput } from "../slack/commands.js";
+import { counted, linesWithin, slackLimits } from "../slack/fit.js";
 import { echo } from "../slack/mentions.js";
 import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
@@ -124,7 +125,13 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       const list = await deps.db.cadence.findMany({ where: { workspaceId }, orderBy: { number: "asc" } });
       if (list.length === 0) return { text: `No cadences yet. In a channel: ${usage.standup}.` };
       const now = deps.clock.now();
-      return { text: list.map((c) => `• ${describeCadence(c, now)}`).join("\n") };
+      return {
+        text: counted(list.length, "cadence"),
+        blocks: linesWithin(
+          list.map((c) => `• ${describeCadence(c, now)}`),
+          { maxBlocks: slackLimits.messageBlocks, more: (n) => `…and ${n} more cadences.` },
+        ),
+      };
     },
   });
 

@@ -6,6 +6,7 @@ import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
 import { scopeOf } from "../slack/context.js";
+import { counted, linesWithin, slackLimits } from "../slack/fit.js";
 import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { maxYearsAhead, parseWhen, tooFarBack } from "../time/when.js";
@@ -83,6 +84,9 @@ async function nudge(deps: Deps, workspaceId: string, value: DraftValue, number:
   );
   await deps.outbox.deliver(ids);
 }
+
+/** Open handoffs `/coo handoffs` lists; the rest are counted. */
+const handoffsShown = 30;
 
 export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
@@ -162,17 +166,26 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     summary: "open handoffs you can see, the longest waiting first",
     async run({ workspaceId, userId }) {
       const now = deps.clock.now();
-      const open = await deps.db.handoff.findMany({
-        where: { workspaceId, status: "open", ...visibleHandoffs(userId) },
-        orderBy: { since: "asc" },
-        take: 30,
-      });
+      const where = { workspaceId, status: "open" as const, ...visibleHandoffs(userId) };
+      const [open, total] = await Promise.all([
+        deps.db.handoff.findMany({ where, orderBy: { since: "asc" }, take: handoffsShown }),
+        deps.db.handoff.count({ where }),
+      ]);
       if (open.length === 0)
         return {
           text: "No open handoffs that you can see. `/coo handoff <what> from @a to @b` records one.",
         };
+      const lines = [
+        `*Open handoffs* (${total}), the longest waiting first`,
+        ...open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`),
+      ];
       return {
-        text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`).join("\n")}`,
+        text: counted(total, "open handoff"),
+        blocks: linesWithin(lines, {
+          maxBlocks: slackLimits.messageBlocks,
+          more: (n) => `…and ${n} more.`,
+          unlisted: total - open.length,
+        }),
       };
     },
   });

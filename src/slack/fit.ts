@@ -70,14 +70,17 @@ export function sections(lines: string[]): Block[] {
 /**
  * Lines as section blocks, at most `maxBlocks` of them: when they do not
  * all fit, as many whole lines as fit, then one line saying how many were
- * left out (`more(n)`).
+ * left out (`more(n)`). `unlisted` counts lines that exist but were never
+ * passed (a query's limit): they are left out too.
  */
 export function linesWithin(
   lines: string[],
-  options: { maxBlocks: number; more: (left: number) => string },
+  options: { maxBlocks: number; more: (left: number) => string; unlisted?: number },
 ): Block[] {
+  const unlisted = options.unlisted ?? 0;
   const all = packLines(lines);
-  if (all.length <= options.maxBlocks) return all.map(section);
+  if (all.length <= options.maxBlocks - (unlisted > 0 ? 1 : 0))
+    return [...all.map(section), ...(unlisted > 0 ? [context(options.more(unlisted))] : [])];
   // Packing is greedy, so the lines that fill the first maxBlocks - 1
   // sections are a prefix: keep those, and leave room for the note.
   let kept = 0;
@@ -91,7 +94,7 @@ export function linesWithin(
     if (!fits) texts++;
     kept++;
   }
-  return [...sections(lines.slice(0, kept)), context(options.more(lines.length - kept))];
+  return [...sections(lines.slice(0, kept)), context(options.more(lines.length - kept + unlisted))];
 }
 
 /**
@@ -144,3 +147,6 @@ export function intoMessages(
 
 /** "1,000": counts as people read them. */
 export const count = (n: number) => n.toLocaleString("en-US");
+
+/** "1 commitment", "1,000 commitments". */
+export const counted = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
