@@ -1,4 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
+import { proposal } from "../src/handoffs/register.js";
 import { helpReply } from "../src/help/text.js";
 import { blocksProblems } from "./kit/block-kit.js";
 import { scheduleCadence } from "./kit/cadence.js";
@@ -348,4 +349,19 @@ test("help fits however many commands there are", () => {
   const reply = helpReply(h.bot.coo.deps.persona, many);
   expect(blocksProblems(reply.blocks, "message")).toEqual([]);
   for (const c of many) expect(textOf(reply)).toContain(`\`/coo ${c.usage}\`: ${c.summary}`);
+});
+
+test("a handoff offer read from the longest DM keeps every button's value within Slack's 2,000 characters", () => {
+  const quotes = (n: number) => '"\\'.repeat(n).slice(0, n);
+  const offer = proposal(
+    { what: quotes(300), fromId: "U2", toText: quotes(100), since: new Date("2026-12-01T00:00:00Z") },
+    "U1",
+    `${quotes(400)}\n`.repeat(3),
+  );
+  expect(blocksProblems(offer.blocks, "message")).toEqual([]);
+  // What rides in "Nudge with my words" is still the DM, as much of it as fits.
+  const nudge = (offer.blocks[1] as { elements: Array<{ action_id: string; value: string }> }).elements.find(
+    (e) => e.action_id === "handoff_choice:quote",
+  );
+  expect((JSON.parse(nudge?.value ?? "{}") as { q: string }).q).toMatch(/^"\\/);
 });

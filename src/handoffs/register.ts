@@ -41,6 +41,23 @@ const draftValue = z.object({
 });
 type DraftValue = z.infer<typeof draftValue>;
 
+/**
+ * The "quote" choice carries the DM itself: as much of it as keeps the
+ * button's value (JSON, where quotes and backslashes take two characters)
+ * within Slack's 2,000.
+ */
+function withQuote(base: Omit<DraftValue, "mode">, dm: string): DraftValue {
+  const value: DraftValue = { ...base, mode: "quote", q: "" };
+  let room = slackLimits.buttonValue - JSON.stringify(value).length;
+  let q = "";
+  for (const char of dm) {
+    room -= JSON.stringify(char).length - 2;
+    if (room < 0) break;
+    q += char;
+  }
+  return { ...value, q };
+}
+
 /** The reply to a DM that reads as a stuck handoff: what coo understood, and the reporter's choice. */
 export function proposal(draft: HandoffDraft, reporterId: string, original: string) {
   const base: Omit<DraftValue, "mode"> = {
@@ -56,11 +73,7 @@ export function proposal(draft: HandoffDraft, reporterId: string, original: stri
     ...(draft.fromId
       ? [
           button("Record and nudge them", "handoff_choice:nudge", { ...base, mode: "nudge" }),
-          button("Nudge with my words", "handoff_choice:quote", {
-            ...base,
-            mode: "quote",
-            q: original.slice(0, 600),
-          }),
+          button("Nudge with my words", "handoff_choice:quote", withQuote(base, original.slice(0, 600))),
         ]
       : []),
     button("Not now", "handoff_choice:dismiss", { ...base, mode: "dismiss" }),

@@ -12,6 +12,7 @@ export const slackLimits = {
   /** A section's text, and any other text object without a tighter limit. */
   text: 3000,
   contextElements: 10,
+  buttonValue: 2000,
   /** A message's top-level `text`. */
   messageText: 40_000,
 } as const;
