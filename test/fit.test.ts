@@ -1,13 +1,7 @@
 import { expect, test } from "vitest";
-import {
-  intoMessages,
-  itemsWithin,
-  linesWithin,
-  packLines,
-  sections,
-  shorten,
-  someOf,
-} from "../src/slack/fit.js";
+import { context, section } from "../src/slack/blocks.js";
+import { intoMessages, itemsWithin, linesWithin, packLines, sections, someOf } from "../src/slack/fit.js";
+import { shorten } from "../src/slack/limits.js";
 import { blocksProblems } from "./kit/block-kit.js";
 
 const textsOf = (blocks: unknown[]) =>
@@ -88,4 +82,18 @@ test("intoMessages splits at 50 blocks and labels every later message", () => {
   expect(textsOf(pages[2] ?? [])[0]).toBe("continued (3 of 3)");
   for (const page of pages) expect(blocksProblems(page, "message")).toEqual([]);
   expect(intoMessages(blocks.slice(0, 3), label)).toEqual([blocks.slice(0, 3)]);
+});
+
+test("linesWithin counts lines that were never fetched with those left out for room", () => {
+  const more = (n: number) => `…and ${n} more`;
+  expect(textsOf(linesWithin(["a", "b"], { more, unlisted: 10 }))).toEqual(["a\nb", "…and 10 more"]);
+  const long = Array.from({ length: 200 }, (_, i) => `${i} ${"w".repeat(1500)}`);
+  const blocks = linesWithin(long, { more, unlisted: 10 });
+  expect(blocks).toHaveLength(50);
+  expect(textsOf(blocks).at(-1)).toBe(`…and ${200 - 49 + 10} more`);
+});
+
+test("a single section or context line never goes over Slack's 3,000 characters", () => {
+  const long = `${"word ".repeat(700)}<@U1>`;
+  expect(blocksProblems([section(long), context(long)], "message")).toEqual([]);
 });

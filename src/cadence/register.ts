@@ -6,7 +6,7 @@ import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
 import { ensureMember } from "../slack/channels.js";
 import type { CommandInput } from "../slack/commands.js";
-import { counted, linesWithin, slackLimits } from "../slack/fit.js";
+import { counted, linesWithin } from "../slack/fit.js";
 import { echo } from "../slack/mentions.js";
 import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
@@ -129,7 +129,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
         text: counted(list.length, "cadence"),
         blocks: linesWithin(
           list.map((c) => `• ${describeCadence(c, now)}`),
-          { maxBlocks: slackLimits.messageBlocks, more: (n) => `…and ${n} more cadences.` },
+          { more: (n) => `…and ${n} more cadences.` },
         ),
       };
     },

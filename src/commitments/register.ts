@@ -10,7 +10,7 @@ import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
 import type { Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
-import { counted, linesWithin, sections, slackLimits } from "../slack/fit.js";
+import { counted, linesWithin, sections } from "../slack/fit.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
@@ -318,7 +318,6 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       return {
         text: counted(streams.length, "workstream"),
         blocks: linesWithin(lines, {
-          maxBlocks: slackLimits.messageBlocks,
           more: (n) => `…and ${n} more workstreams.`,
         }),
       };

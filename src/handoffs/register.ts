@@ -6,7 +6,8 @@ import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
 import { scopeOf } from "../slack/context.js";
-import { counted, linesWithin, slackLimits } from "../slack/fit.js";
+import { counted, linesWithin } from "../slack/fit.js";
+import { slackLimits } from "../slack/limits.js";
 import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { maxYearsAhead, parseWhen, tooFarBack } from "../time/when.js";
@@ -195,7 +196,6 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       return {
         text: counted(total, "open handoff"),
         blocks: linesWithin(lines, {
-          maxBlocks: slackLimits.messageBlocks,
           more: (n) => `…and ${n} more.`,
           unlisted: total - open.length,
         }),

@@ -1,47 +1,6 @@
 import { context, section } from "./blocks.js";
 import type { Block } from "./commands.js";
-
-/**
- * Slack's limits on what coo composes (docs.slack.dev, Block Kit reference;
- * chat.postMessage). Over any of them Slack refuses the whole message, so
- * everything coo builds goes through the helpers below.
- */
-export const slackLimits = {
-  messageBlocks: 50,
-  viewBlocks: 100,
-  /** A section's text, and any other text object without a tighter limit. */
-  text: 3000,
-  contextElements: 10,
-  buttonValue: 2000,
-  /** A message's top-level `text`. */
-  messageText: 40_000,
-} as const;
-
-/** Where a cut may not fall: inside a mention, channel, link or date `<...>`, or an entity like `&amp;`. */
-function safeCut(text: string, at: number): number {
-  const open = text.lastIndexOf("<", at - 1);
-  if (open >= 0 && text.indexOf(">", open) >= at) at = open;
-  const amp = text.lastIndexOf("&", at - 1);
-  if (amp >= 0 && at - amp < 8 && /^&[#a-z0-9]*$/i.test(text.slice(amp, at))) at = amp;
-  // Never between the two halves of a surrogate pair (an emoji).
-  const code = text.charCodeAt(at - 1);
-  if (code >= 0xd800 && code <= 0xdbff) at -= 1;
-  return at;
-}
-
-/**
- * `text` in at most `max` characters: whole if it fits, otherwise cut at a
- * word boundary (never inside a mention, link or entity) and ended with "…".
- */
-export function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const room = max - 1;
-  let at = safeCut(text, room);
-  const space = text.lastIndexOf(" ", at);
-  // Prefer the last whole word, unless that throws away most of the room.
-  if (space > room / 2) at = safeCut(text, space);
-  return `${text.slice(0, at).trimEnd()}…`;
-}
+import { shorten, slackLimits } from "./limits.js";
 
 /**
  * Lines joined with newlines into as few texts of at most `max` characters
@@ -69,18 +28,19 @@ export function sections(lines: string[]): Block[] {
 }
 
 /**
- * Lines as section blocks, at most `maxBlocks` of them: when they do not
+ * Lines as section blocks, at most `maxBlocks` (a message's 50) of them: when they do not
  * all fit, as many whole lines as fit, then one line saying how many were
  * left out (`more(n)`). `unlisted` counts lines that exist but were never
  * passed (a query's limit): they are left out too.
  */
 export function linesWithin(
   lines: string[],
-  options: { maxBlocks: number; more: (left: number) => string; unlisted?: number },
+  options: { more: (left: number) => string; maxBlocks?: number; unlisted?: number },
 ): Block[] {
+  const maxBlocks = options.maxBlocks ?? slackLimits.messageBlocks;
   const unlisted = options.unlisted ?? 0;
   const all = packLines(lines);
-  if (all.length <= options.maxBlocks - (unlisted > 0 ? 1 : 0))
+  if (all.length <= maxBlocks - (unlisted > 0 ? 1 : 0))
     return [...all.map(section), ...(unlisted > 0 ? [context(options.more(unlisted))] : [])];
   // Packing is greedy, so the lines that fill the first maxBlocks - 1
   // sections are a prefix: keep those, and leave room for the note.
@@ -90,7 +50,7 @@ export function linesWithin(
   for (const line of lines) {
     const size = shorten(line, slackLimits.text).length;
     const fits = texts > 0 && length + 1 + size <= slackLimits.text;
-    if (!fits && texts === options.maxBlocks - 1) break;
+    if (!fits && texts === maxBlocks - 1) break;
     length = fits ? length + 1 + size : size;
     if (!fits) texts++;
     kept++;
@@ -105,10 +65,10 @@ export function linesWithin(
 export function itemsWithin(
   head: Block[],
   items: Block[][],
-  options: { maxBlocks: number; more: (left: number) => string },
+  options: { more: (left: number) => string; maxBlocks?: number },
 ): Block[] {
   const blocks = [...head];
-  const room = options.maxBlocks - head.length;
+  const room = (options.maxBlocks ?? slackLimits.messageBlocks) - head.length;
   const total = items.reduce((n, item) => n + item.length, 0);
   if (total <= room) return [...blocks, ...items.flat()];
   let used = 0;

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.js";
 import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import type { Block } from "./commands.js";
+import { shorten, slackLimits } from "./limits.js";
 
 /** A message to send: to a channel (optionally in a thread) or by DM to a user. */
 export type Outgoing = {
@@ -70,7 +71,7 @@ export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
       m.purpose, m.run, m.cadence, ${now}, ${now}
     FROM unnest(${column((m) => m.workspaceId)}::text[], ${column((m) => m.channel)}::text[],
       ${column((m) => m.userId)}::text[], ${column((m) => m.threadTs)}::text[],
-      ${column((m) => m.text)}::text[], ${column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined))}::text[],
+      ${column((m) => shorten(m.text, slackLimits.messageText))}::text[], ${column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined))}::text[],
       ${column((m) => m.purpose)}::text[], ${column((m) => m.runId)}::int[], ${column((m) => m.cadenceId)}::int[])
       WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, n)
     ORDER BY m.n

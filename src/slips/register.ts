@@ -12,7 +12,7 @@ import type { Slack } from "../slack/app.js";
 import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
-import { linesWithin, slackLimits } from "../slack/fit.js";
+import { linesWithin } from "../slack/fit.js";
 import { channelMembers } from "../slack/members.js";
 import { echo, mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
@@ -275,7 +275,7 @@ export async function risksReply(
   ];
   return {
     text: `${lists.overdue.length} overdue, ${lists.at_risk.length} at risk, ${lists.drifting.length} drifting`,
-    blocks: linesWithin(lines, { maxBlocks: slackLimits.messageBlocks, more: (n) => `…and ${n} more lines` }),
+    blocks: linesWithin(lines, { more: (n) => `…and ${n} more lines` }),
   };
 }
 

@@ -3,7 +3,7 @@ import { commitmentLine } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
-import { counted, itemsWithin, slackLimits } from "../slack/fit.js";
+import { counted, itemsWithin } from "../slack/fit.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { participantsOf } from "./standup.js";
 
@@ -40,7 +40,6 @@ export function planningHandler(deps: Deps): KindHandler {
             ),
           ]),
           {
-            maxBlocks: slackLimits.messageBlocks,
             more: (n) => `…and ${n} more due next week: \`/coo commitments\` lists them all.`,
           },
         );
