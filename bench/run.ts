@@ -234,6 +234,7 @@ async function benchFanOut(database: Config["database"], randomRateLimit: number
   const slack = await FakeSlack.start();
   slack.channelRateMs = 1000;
   slack.randomRateLimit = randomRateLimit;
+  for (let c = 0; c < 20; c++) slack.channel(`CF${c}`);
   const coo = await startCooFor(database, slack);
   try {
     await coo.deps.db.workspace.create({ data: { id: "TF" } });
@@ -286,7 +287,8 @@ async function benchStandupSlot(database: Config["database"]): Promise<string[]>
   try {
     const db = coo.deps.db;
     await db.workspace.create({ data: { id: "T1" } });
-    const people = Array.from({ length: 500 }, (_, i) => `UP${i}`);
+    const people = slack.crowd(500, "UP");
+    for (let c = 0; c < 20; c++) slack.channel(`CS${c}`, { members: people.slice(c * 25, c * 25 + 25) });
     await db.person.createMany({
       data: people.map((id) => ({ workspaceId: "T1", slackUserId: id, standupViaDm: true, timezone: "UTC" })),
     });

@@ -65,6 +65,8 @@ async function main() {
   slack.teamId = "T0DEMO";
   for (const [id, name] of Object.entries(people))
     slack.users.set(id, { id, name, tz: zones[id] ?? "UTC", is_admin: id === "U0ALICE" });
+  slack.channel("C0GENERAL", { name: "general", members: Object.keys(people) });
+  slack.channel("C0TEAM", { name: "team", members: Object.keys(people) });
   const problems: string[] = [];
   const log = createLog({
     level: "error",

@@ -1,8 +1,11 @@
 /** Counting and durations as a person writes them: "1 blocker", "3 blockers", "5 minutes". */
 
-/** "1 commitment", "3 commitments"; `many` for irregular plurals ("1 person", "2 people"). */
+/** "1,000": a number as a person reads it. */
+export const count = (n: number) => n.toLocaleString("en-US");
+
+/** "1 commitment", "1,000 commitments"; `many` for irregular plurals ("1 person", "2 people"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 /** The verb after a count: "1 commitment needs", "2 commitments need". */

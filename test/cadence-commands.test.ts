@@ -1,7 +1,10 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { replyTo, useBot } from "./kit/harness.js";
 
 const h = useBot();
+beforeAll(() => {
+  for (let n = 10; n <= 18; n++) h.fakeSlack.channel(`C${n}`, { members: ["U1", "U2", "U3", "U4", "U9"] });
+});
 const db = () => h.bot.coo.deps.db;
 const as = (user: string, text: string, channel = "C1") => h.bot.slack.command(text, { user, channel });
 const say = async (user: string, text: string, channel = "C1") => replyTo(h, await as(user, text, channel));

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cronExpression, latestSlot, nextSlot, slotsBetween } from "../src/cadence/slots.js";
 import { wallClock } from "../src/time/zoned.js";
 import { startTestCoo, TestClock } from "./kit/coo.js";
 import { anyDatabase, postgresAvailable, postgresDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
-import { replyTo } from "./kit/harness.js";
+import { assertSlackWouldAccept, replyTo } from "./kit/harness.js";
 
 const local = (d: Date, tz: string) => {
   const w = wallClock(d, tz);
@@ -67,7 +67,10 @@ describe("the engine", () => {
   beforeAll(async () => {
     fakeSlack = await FakeSlack.start();
     fakeSlack.users.set("U1", { id: "U1", tz: "America/New_York" });
+    for (const channel of ["C50", "C51", "C60", "C70", "C80"])
+      fakeSlack.channel(channel, { members: ["U1"] });
   });
+  afterEach(() => assertSlackWouldAccept(fakeSlack));
   afterAll(async () => {
     await fakeSlack?.stop();
   });

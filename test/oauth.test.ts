@@ -18,6 +18,7 @@ beforeAll(async () => {
     ["UB2", "TB"],
   ] as const)
     fakeSlack.users.set(id, { id, team_id: team });
+  fakeSlack.channel("CTB", { members: ["UB1", "UB2"] });
   db = await anyDatabase();
   bot = await startTestCoo({
     database: db.config,

@@ -1,8 +1,11 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { enqueue } from "../src/slack/outbox.js";
 import { useBot } from "./kit/harness.js";
 
 const h = useBot();
+beforeAll(() => {
+  h.fakeSlack.channel("C300", { members: ["U1"] });
+});
 
 test("/metrics reports requests, ack latency, outbox depth, runs, pings and LLM calls in Prometheus format", async () => {
   await h.bot.slack.command("help");

@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { enqueue } from "../src/slack/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
 import { anyDatabase, postgresAvailable } from "./kit/database.js";
@@ -6,19 +6,23 @@ import { useBot } from "./kit/harness.js";
 import { until } from "./kit/wait.js";
 
 const h = useBot();
+beforeAll(() => {
+  for (let n = 100; n <= 111; n++) h.fakeSlack.channel(`C${n}`, { members: ["U1", "U3"] });
+});
 const db = () => h.bot.coo.deps.db;
 const outbox = () => h.bot.coo.deps.outbox;
 const posts = (channel: string) =>
   h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
 
 /** A message another process had claimed when it died; its lease runs out in 300 ms. */
-async function crashedSend(channel: string, text: string): Promise<number> {
+async function crashedSend(channel: string, text: string, threadTs?: string): Promise<number> {
   await h.bot.slack.command("help");
   const now = new Date();
   const row = await db().outboxMessage.create({
     data: {
       workspaceId: "T1",
       channel,
+      ...(threadTs ? { threadTs } : {}),
       text,
       status: "sending",
       attempts: 1,
@@ -76,6 +80,7 @@ test.runIf(postgresAvailable())(
   "claimers racing for the same messages on Postgres send each one once",
   async () => {
     await h.bot.slack.command("help");
+    h.fakeSlack.crowd(300, "URACE");
     const ids = await db().$transaction((tx) =>
       enqueue(
         tx,
@@ -127,20 +132,46 @@ test("channel_not_found is recorded, not retried, and reported to whoever set up
 test("a message whose sender died after Slack got it is found in the channel's history, not posted again", async () => {
   // Another process claimed it, posted it, and died before marking it sent (its lease ends shortly).
   const id = await crashedSend("C104", "sent just before a crash");
-  h.fakeSlack.history.set("C104", [
-    {
-      ts: "1700000999.000100",
-      text: "sent just before a crash",
-      metadata: { event_type: "coo_outbox", event_payload: { id } },
-    },
-  ]);
+  const landed = h.fakeSlack.remember("C104", {
+    text: "sent just before a crash",
+    metadata: { event_type: "coo_outbox", event_payload: { id } },
+  });
   await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
   expect(posts("C104")).toHaveLength(0);
   expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
     status: "sent",
-    sentTs: "1700000999.000100",
+    sentTs: landed.ts,
     attempts: 2,
   });
+});
+
+test("a threaded message (a standup summary) whose sender died after Slack got it is found in its thread, not posted again", async () => {
+  // conversations.history has no thread replies: only conversations.replies can find this one.
+  const root = h.fakeSlack.remember("C110", { text: "Standup for Thu 3 Dec" });
+  for (let i = 0; i < 5; i++)
+    h.fakeSlack.remember("C110", { text: `answer ${i}`, thread_ts: root.ts, user: "U1" });
+  const id = await crashedSend("C110", "Standup summary", root.ts);
+  const landed = h.fakeSlack.remember("C110", {
+    text: "Standup summary",
+    thread_ts: root.ts,
+    metadata: { event_type: "coo_outbox", event_payload: { id } },
+  });
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  expect(posts("C110")).toHaveLength(0);
+  expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({
+    status: "sent",
+    sentTs: landed.ts,
+    attempts: 2,
+  });
+});
+
+test("a threaded message whose sender died before Slack got it is posted in its thread by the next process, once", async () => {
+  const root = h.fakeSlack.remember("C111", { text: "Standup for Fri 4 Dec" });
+  const id = await crashedSend("C111", "Standup summary", root.ts);
+  await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status === "sent");
+  await outbox().deliver();
+  expect(posts("C111")).toHaveLength(1);
+  expect(posts("C111")[0]?.args.thread_ts).toBe(root.ts);
 });
 
 test("a message whose sender died before Slack got it is sent by the next process, once", async () => {

@@ -48,11 +48,7 @@ describe.runIf(postgresAvailable())("replicas on one Postgres database (real pro
   beforeAll(async () => {
     db = await postgresDatabase();
     fake = await FakeSlack.start();
-    fake.on("conversations.members", () => ({
-      ok: true,
-      members: ["U1", "U2"],
-      response_metadata: { next_cursor: "" },
-    }));
+    for (const channel of ["C1", "C3", "C4"]) fake.channel(channel, { members: ["U1", "U2"] });
     const adapter = new PrismaPg({ connectionString: db.url ?? "" }) as unknown as SqlDriverAdapterFactory;
     prisma = new PrismaClient({ adapter });
     await prisma.workspace.create({ data: { id: "T1" } });

@@ -11,11 +11,8 @@ const say = async (user: string, text: string) =>
 const id = (text: string) => Number(/[CB](\d+)/.exec(text)?.[1]);
 
 beforeAll(async () => {
-  h.fakeSlack.on("conversations.members", () => ({
-    ok: true,
-    members: ["U1", "U2"],
-    response_metadata: { next_cursor: "" },
-  }));
+  h.fakeSlack.channel("C40", { members: ["U1", "U2"] });
+  h.fakeSlack.channel("C41", { members: ["U1", "U2"] });
 });
 
 test("the weekly review posts planned vs done vs slipped per owner and workstream, blockers by age, and the top three risks", async () => {

@@ -207,11 +207,7 @@ test("Need help opens a form; submitting it records a blocker and tells the pers
 
 test("drifting: named as today's work in three standups running", async () => {
   at("2027-01-11T13:00:00Z"); // Mon 08:00 New York
-  h.fakeSlack.on("conversations.members", () => ({
-    ok: true,
-    members: ["U1"],
-    response_metadata: { next_cursor: "" },
-  }));
+  h.fakeSlack.channel("C90", { members: ["U1"] });
   const n = await commit("U1", "refactor the billing module by 2027-01-29", "C90");
   await replyTo(
     h,

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { startTestCoo, type TestCoo } from "./kit/coo.js";
 import { pgliteDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
+import { assertSlackWouldAccept } from "./kit/harness.js";
 
 let fakeSlack: FakeSlack;
 let db: TestDatabase;
@@ -10,6 +11,7 @@ let bot: TestCoo;
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
   fakeSlack.users.set("U1", { id: "U1" });
+  fakeSlack.channel("C1", { members: ["U1"] });
   await fakeSlack.startSocketMode();
   db = await pgliteDatabase();
   bot = await startTestCoo({
@@ -18,6 +20,8 @@ beforeAll(async () => {
     env: { SLACK_APP_TOKEN: "xapp-1-test", SLACK_SIGNING_SECRET: "" },
   });
 });
+
+afterEach(() => assertSlackWouldAccept(fakeSlack));
 
 afterAll(async () => {
   await bot?.stop();

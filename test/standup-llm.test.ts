@@ -8,11 +8,7 @@ let rootTs = "";
 let ts = 1796200000;
 
 beforeAll(async () => {
-  h.fakeSlack.on("conversations.members", () => ({
-    ok: true,
-    members: ["U1", "U2"],
-    response_metadata: { next_cursor: "" },
-  }));
+  h.fakeSlack.channel("C30", { members: ["U1", "U2"] });
   const cadence = await scheduleCadence(h, "standup 09:30 weekdays tz America/New_York", "C30");
   h.clock.set(new Date("2026-12-03T14:30:00Z"));
   await h.bot.coo.cadence.taskFor(cadence.id)?.execute();

@@ -14,11 +14,7 @@ let cadenceId: number;
 let rootTs: string;
 
 beforeAll(async () => {
-  h.fakeSlack.on("conversations.members", () => ({
-    ok: true,
-    members: ["U1", "U2", "U3", "UCOO"],
-    response_metadata: { next_cursor: "" },
-  }));
+  h.fakeSlack.channel("C20", { members: ["U1", "U2", "U3"] });
   // U3 is out until Friday.
   await replyTo(h, await h.bot.slack.command("ooo until 2026-12-04", { user: "U3" }));
   cadenceId = (await scheduleCadence(h, "standup 09:30 weekdays tz America/New_York", "C20")).id;
@@ -136,8 +132,11 @@ test("at close the summary goes in the thread: who answered, what each is doing,
   const text = textOf(summary?.args);
   expect(text).toContain("*Standup summary*: 2 of 2 answered.");
   expect(text).toContain("<@U1>: finish the pricing page by Friday");
-  expect(text).toMatch(/\*Blockers raised\*: B\d+/);
-  expect(text).toMatch(/\*Commitments made\*: C\d+/);
+  // Each blocker and commitment by its id, what it is and whose it is, not a bare id.
+  expect(text).toMatch(/\*Blockers raised\* \(1\)\n• \*B\d+\* waiting on <@U2> for the API keys \(<@U1>\)/);
+  expect(text).toMatch(
+    /\*Commitments made\* \(1\)\n• \*C\d+\* finish the pricing page \(<@U1>\), due <!date\^\d+\^[^|]+\|Fri 4 Dec 17:00 \(America\/New_York\)>/,
+  );
   expect((await db().cadenceRun.findFirstOrThrow({ where: { cadenceId } })).status).toBe("closed");
   await h.bot.coo.cadence.tick();
   expect(h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === rootTs)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { days } from "./kit/coo.js";
 import { mentionOf, replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
@@ -6,6 +6,9 @@ import { uniqueId } from "./kit/slack-client.js";
 
 // Issue 11, as a hostile member would try it: each test names the finding it closes.
 const h = useBot();
+beforeAll(() => {
+  for (const channel of ["C31", "C32", "C33"]) h.fakeSlack.channel(channel, { members: ["U1", "U2", "U3"] });
+});
 const db = () => h.bot.coo.deps.db;
 const say = async (user: string, text: string, channel = "C1") =>
   replyTo(h, await h.bot.slack.command(text, { user, channel }));

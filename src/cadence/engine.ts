@@ -4,8 +4,10 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
 import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
 import { cronLogger } from "../log.js";
+import { slackError } from "../slack/channels.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { isoDate } from "../time/zoned.js";
+import { reportFailure } from "./report.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
 
 export type RunContext = { run: CadenceRun; cadence: Cadence; client: webApi.WebClient; now: Date };
@@ -286,10 +288,17 @@ export class CadenceEngine {
       await this.deps.outbox.deliver(ids);
     } catch (error) {
       this.deps.log.error("cadence run failed", { cadence: cadence.id, slot: run.slot.toISOString(), error });
-      await this.deps.db.cadenceRun.updateMany({
+      const { count } = await this.deps.db.cadenceRun.updateMany({
         where: { id: run.id, status: "claimed", claimedBy: this.replicaId },
         data: { status: "failed", note: String(error).slice(0, 500) },
       });
+      // Slack refused to tell us who is in the channel (coo was removed, the
+      // channel is gone): whoever set the cadence up hears it, as for a refused post.
+      const refused = slackError(error);
+      if (count === 1 && refused)
+        await reportFailure(this.deps, { cadenceId: cadence.id, threadTs: null }, refused).catch((e) =>
+          this.deps.log.warn("could not report a failed run", { error: String(e) }),
+        );
     }
   }
 

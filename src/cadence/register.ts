@@ -4,10 +4,13 @@ import type { Cadence, CadenceKind } from "../generated/prisma/client.js";
 import { formatId, nextNumber, parseId } from "../ledger/ids.js";
 import { authorize } from "../policy.js";
 import type { Slack } from "../slack/app.js";
+import { ensureMember } from "../slack/channels.js";
 import type { CommandInput } from "../slack/commands.js";
+import { linesWithin } from "../slack/fit.js";
 import { echo } from "../slack/mentions.js";
 import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
+import { plural } from "../words.js";
 import type { CadenceEngine } from "./engine.js";
 import { parseStandup, parseWeekly } from "./parse.js";
 import { pausedBy, pauseNote, resumed } from "./pauses.js";
@@ -58,6 +61,8 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       );
     }
     const timezone = spec.timezone ?? (await input.actor()).timeZone;
+    // Before promising anything: coo must be able to post here when the time comes.
+    const joined = await ensureMember(input.client, channelId, `\`/coo ${kind} ${input.args}\``);
     const cadence = await deps.db.$transaction(async (tx) => {
       const number = await nextNumber(tx, workspaceId, "cadence");
       return tx.cadence.create({
@@ -77,7 +82,7 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
     });
     await engine.rebuild();
     return {
-      text: `Scheduled ${describeCadence(cadence, deps.clock.now())}. \`/coo cadences\` lists them all.`,
+      text: `Scheduled ${describeCadence(cadence, deps.clock.now())}.${joined === "joined" ? ` I joined <#${channelId}> to post it.` : ""} \`/coo cadences\` lists them all.`,
     };
   }
 
@@ -124,7 +129,13 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
       const list = await deps.db.cadence.findMany({ where: { workspaceId }, orderBy: { number: "asc" } });
       if (list.length === 0) return { text: `No cadences yet. In a channel: ${usage.standup}.` };
       const now = deps.clock.now();
-      return { text: list.map((c) => `• ${describeCadence(c, now)}`).join("\n") };
+      return {
+        text: plural(list.length, "cadence"),
+        blocks: linesWithin(
+          list.map((c) => `• ${describeCadence(c, now)}`),
+          { more: (n) => `…and ${n} more cadences.` },
+        ),
+      };
     },
   });
 

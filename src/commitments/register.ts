@@ -10,12 +10,14 @@ import type { Slack } from "../slack/app.js";
 import { readValue } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
+import { linesWithin, sections } from "../slack/fit.js";
 import { mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { respondTo } from "../slack/respond.js";
 import { rewriteSent, type SentMessage } from "../slack/sent.js";
 import { describeInstant, maxYearsAhead, slackDate, tooFarAhead } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
+import { plural } from "../words.js";
 import {
   actionIds,
   commitmentList,
@@ -270,14 +272,20 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       );
       const text = [
         deliverySummary(who, record),
-        lines.length
-          ? `*Open commitments*${open.total > lines.length ? ` (first ${lines.length} of ${open.total})` : ""}\n${lines.join("\n")}`
-          : "No open commitments.",
-        blockerLines.length
-          ? `*Open blockers* (${blockers.open})\n${blockerLines.join("\n")}`
-          : "No open blockers.",
-      ].join("\n");
-      return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+        ...(lines.length
+          ? [
+              `*Open commitments*${open.total > lines.length ? ` (first ${lines.length} of ${open.total})` : ""}`,
+              ...lines,
+            ]
+          : ["No open commitments."]),
+        ...(blockerLines.length
+          ? [`*Open blockers* (${blockers.open})`, ...blockerLines]
+          : ["No open blockers."]),
+      ];
+      return {
+        text: `${mention(who)}: ${plural(open.total, "open commitment")}, ${plural(blockers.open, "open blocker")}`,
+        blocks: sections(text),
+      };
     },
   });
 
@@ -325,10 +333,14 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       });
       if (streams.length === 0)
         return { text: `No workstreams yet. ${example("workstream payments owner @dana")} creates one.` };
+      const lines = streams.map(
+        (s) => `• *#${s.name}* owned by ${mention(s.ownerId)}: ${s._count.commitments} open`,
+      );
       return {
-        text: streams
-          .map((s) => `• *#${s.name}* owned by ${mention(s.ownerId)}: ${s._count.commitments} open`)
-          .join("\n"),
+        text: plural(streams.length, "workstream"),
+        blocks: linesWithin(lines, {
+          more: (n) => `…and ${n} more workstreams.`,
+        }),
       };
     },
   });

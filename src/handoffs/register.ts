@@ -6,10 +6,13 @@ import { memberFor } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { actions, button, readValue, section } from "../slack/blocks.js";
 import { scopeOf } from "../slack/context.js";
+import { linesWithin } from "../slack/fit.js";
+import { slackLimits } from "../slack/limits.js";
 import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { maxYearsAhead, parseWhen, tooFarBack } from "../time/when.js";
 import { wallClock, zonedToUtc } from "../time/zoned.js";
+import { plural } from "../words.js";
 import {
   closeHandoff,
   createHandoff,
@@ -40,6 +43,23 @@ const draftValue = z.object({
 });
 type DraftValue = z.infer<typeof draftValue>;
 
+/**
+ * The "quote" choice carries the DM itself: as much of it as keeps the
+ * button's value (JSON, where quotes and backslashes take two characters)
+ * within Slack's 2,000.
+ */
+function withQuote(base: Omit<DraftValue, "mode">, dm: string): DraftValue {
+  const value: DraftValue = { ...base, mode: "quote", q: "" };
+  let room = slackLimits.buttonValue - JSON.stringify(value).length;
+  let q = "";
+  for (const char of dm) {
+    room -= JSON.stringify(char).length - 2;
+    if (room < 0) break;
+    q += char;
+  }
+  return { ...value, q };
+}
+
 /** The reply to a DM that reads as a stuck handoff: what coo understood, and the reporter's choice. */
 export function proposal(draft: HandoffDraft, reporterId: string, original: string) {
   const base: Omit<DraftValue, "mode"> = {
@@ -55,11 +75,7 @@ export function proposal(draft: HandoffDraft, reporterId: string, original: stri
     ...(draft.fromId
       ? [
           button("Record and nudge them", "handoff_choice:nudge", { ...base, mode: "nudge" }),
-          button("Nudge with my words", "handoff_choice:quote", {
-            ...base,
-            mode: "quote",
-            q: original.slice(0, 600),
-          }),
+          button("Nudge with my words", "handoff_choice:quote", withQuote(base, original.slice(0, 600))),
         ]
       : []),
     button("Not now", "handoff_choice:dismiss", { ...base, mode: "dismiss" }),
@@ -83,6 +99,9 @@ async function nudge(deps: Deps, workspaceId: string, value: DraftValue, number:
   );
   await deps.outbox.deliver(ids);
 }
+
+/** Open handoffs `/coo handoffs` lists; the rest are counted. */
+const handoffsShown = 30;
 
 export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add({
@@ -162,17 +181,25 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     summary: "open handoffs you can see, the longest waiting first",
     async run({ workspaceId, userId }) {
       const now = deps.clock.now();
-      const open = await deps.db.handoff.findMany({
-        where: { workspaceId, status: "open", ...visibleHandoffs(userId) },
-        orderBy: { since: "asc" },
-        take: 30,
-      });
+      const where = { workspaceId, status: "open" as const, ...visibleHandoffs(userId) };
+      const [open, total] = await Promise.all([
+        deps.db.handoff.findMany({ where, orderBy: { since: "asc" }, take: handoffsShown }),
+        deps.db.handoff.count({ where }),
+      ]);
       if (open.length === 0)
         return {
           text: "No open handoffs that you can see. `/coo handoff <what> from @a to @b` records one.",
         };
+      const lines = [
+        `*Open handoffs* (${total}), the longest waiting first`,
+        ...open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`),
+      ];
       return {
-        text: `*Open handoffs* (${open.length})\n${open.map((h) => `• ${handoffLine(h, now)}${h.shared ? "" : " · private"}`).join("\n")}`,
+        text: plural(total, "open handoff"),
+        blocks: linesWithin(lines, {
+          more: (n) => `…and ${n} more.`,
+          unlisted: total - open.length,
+        }),
       };
     },
   });

@@ -1,28 +1,29 @@
 import type { Persona } from "../persona/load.js";
 import type { Block, Reply, Subcommand } from "../slack/commands.js";
+import { sections } from "../slack/fit.js";
 
 /** "What I do / what I don't" straight from roles/*.md, then the command list. */
 export function helpReply(persona: Persona, commands: Subcommand[]): Reply {
   const coo = persona.coo;
-  const does = coo.mandate.map((m) => `• ${m}`).join("\n");
-  const doesnt = coo.boundaries.map((b) => `• ${b}`).join("\n");
-  const list = commands
+  const mandate = coo.mandate.map((m) => `• ${m}`);
+  const boundaries = coo.boundaries.map((b) => `• ${b}`);
+  const lines = commands
     .slice()
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => `\`/coo ${c.usage}\`: ${c.summary}`)
-    .join("\n");
+    .map((c) => `\`/coo ${c.usage}\`: ${c.summary}`);
+  const does = mandate.join("\n");
+  const doesnt = boundaries.join("\n");
+  const list = lines.join("\n");
+  // Each list packed into as many sections as it needs: Slack takes 3,000 characters a section.
   const blocks: Block[] = [
     {
       type: "section",
       text: { type: "mrkdwn", text: `*coo, your team's ${coo.title.toLowerCase()}.* ${coo.summary}` },
     },
-    { type: "section", text: { type: "mrkdwn", text: `*What I do*\n${does}` } },
-    {
-      type: "section",
-      text: { type: "mrkdwn", text: `*What I don't do: ask the CEO, CFO or CTO*\n${doesnt}` },
-    },
+    ...sections(["*What I do*", ...mandate]),
+    ...sections(["*What I don't do: ask the CEO, CFO or CTO*", ...boundaries]),
     { type: "divider" },
-    { type: "section", text: { type: "mrkdwn", text: `*Commands*\n${list}` } },
+    ...sections(["*Commands*", ...lines]),
   ];
   const text = [
     `coo: ${coo.summary}`,

@@ -1,11 +1,22 @@
 import type { z } from "zod";
 import { duration } from "../words.js";
 import type { Block } from "./commands.js";
+import { shorten, slackLimits } from "./limits.js";
 
-/** Small Block Kit helpers shared by the features. */
+/**
+ * Small Block Kit helpers shared by the features. A section or context line
+ * longer than Slack takes is shortened rather than refused with the whole
+ * message; what is meant to be long goes through `fit.ts` instead.
+ */
 
-export const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text } });
-export const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
+export const section = (text: string): Block => ({
+  type: "section",
+  text: { type: "mrkdwn", text: shorten(text, slackLimits.text) },
+});
+export const context = (text: string): Block => ({
+  type: "context",
+  elements: [{ type: "mrkdwn", text: shorten(text, slackLimits.text) }],
+});
 export const divider = (): Block => ({ type: "divider" });
 
 export type ButtonStyle = "primary" | "danger" | undefined;

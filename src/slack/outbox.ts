@@ -4,6 +4,7 @@ import type { Deps } from "../deps.js";
 import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import type { Block } from "./commands.js";
+import { shorten, slackLimits } from "./limits.js";
 
 /** A message to send: to a channel (optionally in a thread) or by DM to a user. */
 export type Outgoing = {
@@ -42,6 +43,8 @@ const permanent = new Set([
   "user_disabled",
 ]);
 const maxAttempts = 8;
+/** Pages of a channel's history (or a thread's replies) read when looking for an earlier attempt. */
+const maxLookupPages = 5;
 const sentKeptDays = 14;
 const failedKeptDays = 30;
 
@@ -68,7 +71,7 @@ export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
       m.purpose, m.run, m.cadence, ${now}, ${now}
     FROM unnest(${column((m) => m.workspaceId)}::text[], ${column((m) => m.channel)}::text[],
       ${column((m) => m.userId)}::text[], ${column((m) => m.threadTs)}::text[],
-      ${column((m) => m.text)}::text[], ${column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined))}::text[],
+      ${column((m) => shorten(m.text, slackLimits.messageText))}::text[], ${column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined))}::text[],
       ${column((m) => m.purpose)}::text[], ${column((m) => m.runId)}::int[], ${column((m) => m.cadenceId)}::int[])
       WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, n)
     ORDER BY m.n
@@ -369,24 +372,45 @@ export class Outbox {
     return retryAt;
   }
 
+  /**
+   * The ts of this message if an earlier attempt posted it. A channel's
+   * history holds only its top-level messages; a reply in a thread (a
+   * standup summary) is only in that thread's replies. Both are read from a
+   * minute before the message was written, a few pages at most.
+   */
   private async findPosted(
     client: webApi.WebClient,
     channel: string,
     m: OutboxMessage,
   ): Promise<string | undefined> {
+    const oldest = String(Math.floor(m.createdAt.getTime() / 1000) - 60);
+    const isOurs = (msg: { metadata?: unknown }) =>
+      (msg.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id === m.id;
     try {
-      const history = await client.conversations.history({
-        channel,
-        oldest: String(Math.floor(m.createdAt.getTime() / 1000) - 60),
-        include_all_metadata: true,
-        limit: 200,
+      let cursor: string | undefined;
+      for (let page = 0; page < maxLookupPages; page++) {
+        const args = {
+          channel,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        };
+        const found = m.threadTs
+          ? await client.conversations.replies({ ...args, ts: m.threadTs })
+          : await client.conversations.history(args);
+        const ours = found.messages?.find(isOurs);
+        if (ours) return ours.ts;
+        cursor = found.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
+    } catch (error) {
+      // Not knowing is not proof it was never posted, but the alternative is never posting it.
+      this.deps.log.warn("could not look for an earlier attempt", {
+        id: m.id,
+        error: errorCode(error).detail,
       });
-      const found = history.messages?.find(
-        (msg) =>
-          (msg.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id === m.id,
-      );
-      return found?.ts;
-    } catch {
       return undefined;
     }
   }

@@ -12,6 +12,7 @@ import type { Slack } from "../slack/app.js";
 import { readValue, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
+import { linesWithin } from "../slack/fit.js";
 import { channelMembers } from "../slack/members.js";
 import { echo, mention, quote } from "../slack/mentions.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
@@ -21,6 +22,8 @@ import { classify, type Risk } from "./classify.js";
 import { driftStreaks } from "./drift.js";
 
 const maxSnoozeDays = 30;
+/** Commitments shown under each heading of `/coo risks`; the rest are counted. */
+const risksShown = 15;
 const day = 24 * 3600_000;
 
 const helpValue = z.object({ n: z.number().int().positive() });
@@ -261,14 +264,20 @@ export async function risksReply(
     );
     if (risk) lists[risk].push(`• ${commitmentLine(c, now, viewer.timeZone).replace("\n", " · ")}`);
   }
-  const part = (title: string, list: string[]) =>
-    `*${title}* (${list.length})\n${list.slice(0, 15).join("\n") || "• none"}${list.length > 15 ? `\n…and ${list.length - 15} more` : ""}`;
-  const text = [
-    part("Overdue", lists.overdue),
-    part("At risk: due by the end of the next working day, no update since made", lists.at_risk),
-    part("Drifting: on today's list three standups running", lists.drifting),
-  ].join("\n");
-  return { text, blocks: [section(text)] };
+  const part = (title: string, list: string[]) => [
+    `*${title}* (${list.length})`,
+    ...(list.length ? list.slice(0, risksShown) : ["• none"]),
+    ...(list.length > risksShown ? [`…and ${list.length - risksShown} more`] : []),
+  ];
+  const lines = [
+    ...part("Overdue", lists.overdue),
+    ...part("At risk: due by the end of the next working day, no update since made", lists.at_risk),
+    ...part("Drifting: on today's list three standups running", lists.drifting),
+  ];
+  return {
+    text: `${lists.overdue.length} overdue, ${lists.at_risk.length} at risk, ${lists.drifting.length} drifting`,
+    blocks: linesWithin(lines, { more: (n) => `…and ${n} more lines` }),
+  };
 }
 
 async function tellDependants(

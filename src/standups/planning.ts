@@ -3,6 +3,7 @@ import { commitmentLine } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import { itemsWithin } from "../slack/fit.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { plural } from "../words.js";
 import { participantsOf } from "./standup.js";
@@ -27,20 +28,22 @@ export function planningHandler(deps: Deps): KindHandler {
       });
       const messages: Outgoing[] = [];
       for (const owner of participants) {
-        const mine = due.filter((c) => c.ownerId === owner).slice(0, 20);
+        const mine = due.filter((c) => c.ownerId === owner);
         if (mine.length === 0) continue;
-        const blocks: Block[] = [
-          section(`*Planning for the week ahead* (<#${cadence.channelId}>): do these dates still hold?`),
-        ];
-        for (const c of mine) {
-          blocks.push(section(commitmentLine(c, now, cadence.timezone)));
-          blocks.push(
+        // The soonest first, as many as one message holds; the rest are counted.
+        const blocks = itemsWithin(
+          [section(`*Planning for the week ahead* (<#${cadence.channelId}>): do these dates still hold?`)],
+          mine.map((c): Block[] => [
+            section(commitmentLine(c, now, cadence.timezone)),
             actions(
               button("Confirm", "commitment_confirm", { t: "mine", p: 0, n: c.number }, "primary"),
               button("Re-date…", "commitment_slip", { t: "mine", p: 0, n: c.number }),
             ),
-          );
-        }
+          ]),
+          {
+            more: (n) => `…and ${n} more due next week: \`/coo commitments\` lists them all.`,
+          },
+        );
         messages.push({
           workspaceId: cadence.workspaceId,
           userId: owner,

@@ -3,7 +3,8 @@ import { percent } from "../commitments/blocks.js";
 import type { Deps } from "../deps.js";
 import { handoffLine } from "../handoffs/ledger.js";
 import { formatId } from "../ledger/ids.js";
-import { section } from "../slack/blocks.js";
+import { context } from "../slack/blocks.js";
+import { intoMessages, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
 import { slackDate } from "../time/when.js";
 import { duration } from "../words.js";
@@ -91,32 +92,40 @@ export function reviewHandler(deps: Deps): KindHandler {
       ]
         .sort((a, b) => b.score - a.score)
         .slice(0, 3);
-      const text = [
+      // One line each, packed into sections; a long review goes on in further messages.
+      const lines = [
         `*Weekly review* for the week to ${slackDate(run.slot, cadence.timezone, now)}`,
         `*Overall*: ${tallyLine(total)}`,
-        `*By owner*\n${[...byOwner.entries()].map(([o, t]) => `• ${mention(o)}: ${tallyLine(t)}`).join("\n") || "• nothing was due this week"}`,
+        "*By owner*",
+        ...[...byOwner.entries()].map(([o, t]) => `• ${mention(o)}: ${tallyLine(t)}`),
+        ...(byOwner.size ? [] : ["• nothing was due this week"]),
         ...(byStream.size
-          ? [
-              `*By workstream*\n${[...byStream.entries()].map(([s, t]) => `• #${s}: ${tallyLine(t)}`).join("\n")}`,
-            ]
+          ? ["*By workstream*", ...[...byStream.entries()].map(([s, t]) => `• #${s}: ${tallyLine(t)}`)]
           : []),
         `*Open blockers by age*: ${Object.entries(ages)
           .map(([k, v]) => `${k}: ${v}`)
           .join(" · ")}`,
         ...(await extraLines(deps, cadence.workspaceId, participants)),
-        `*Top risks*\n${risks.map((r, i) => `${i + 1}. ${r.text}`).join("\n") || "None: nothing overdue, nothing blocked. :tada:"}`,
-      ].join("\n");
+        "*Top risks*",
+        ...(risks.length
+          ? risks.map((r, i) => `${i + 1}. ${r.text}`)
+          : ["None: nothing overdue, nothing blocked. :tada:"]),
+      ];
+      const pages = intoMessages(sections(lines), (i, n) =>
+        context(`*Weekly review*, continued (${i} of ${n})`),
+      );
       return {
         participants,
-        messages: [
-          {
-            workspaceId: cadence.workspaceId,
-            channel: cadence.channelId,
-            text,
-            blocks: [section(text)],
-            cadenceId: cadence.id,
-          },
-        ],
+        messages: pages.map((blocks, i) => ({
+          workspaceId: cadence.workspaceId,
+          channel: cadence.channelId,
+          text:
+            i === 0
+              ? `Weekly review: ${tallyLine(total)}`
+              : `Weekly review, continued (${i + 1} of ${pages.length})`,
+          blocks,
+          cadenceId: cadence.id,
+        })),
         closed: true,
       };
     },

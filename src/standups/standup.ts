@@ -5,16 +5,19 @@ import { createCommitment, dropCommitment, slipCommitment } from "../commitments
 import { sameWork } from "../commitments/similar.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import type { Blocker, CadenceRun, Commitment, StandupAnswer } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import { formatId } from "../ledger/ids.js";
 import { actorFor, profileOf } from "../people/people.js";
 import { context, section } from "../slack/blocks.js";
+import { intoMessages, sections, someOf } from "../slack/fit.js";
+import { shorten } from "../slack/limits.js";
 import { channelMembers } from "../slack/members.js";
 import { mention, quote } from "../slack/mentions.js";
 import type { Outgoing } from "../slack/outbox.js";
-import { describeDay, parseWhen, tooFarAhead } from "../time/when.js";
+import { describeDay, parseWhen, slackDate, tooFarAhead } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
+import { count } from "../words.js";
 import { type Extracted, extractItems, todayPart } from "./extract.js";
 
 export const defaultQuestions = [
@@ -61,7 +64,11 @@ export function standupHandler(deps: Deps): KindHandler {
       const questions = (cadence.questions.length ? cadence.questions : defaultQuestions)
         .map((q, i) => `${i + 1}. ${q}`)
         .join("\n");
-      const people = participants.map(mention).join(" ");
+      // Named while the names fit in one line someone reads; beyond that, counted.
+      const people =
+        participants.length <= maxRootMentions
+          ? participants.map(mention).join(" ")
+          : `Everyone here (${count(participants.length)} people)`;
       const viaDm = await deps.db.person.findMany({
         where: { workspaceId: cadence.workspaceId, slackUserId: { in: participants }, standupViaDm: true },
         select: { slackUserId: true },
@@ -107,23 +114,38 @@ export function standupHandler(deps: Deps): KindHandler {
         }));
     },
 
-    async close({ run, cadence }) {
+    async close({ run, cadence, now }) {
       if (!run.rootTs) return [];
       const answers = await deps.db.standupAnswer.findMany({
         where: { runId: run.id },
         orderBy: { createdAt: "asc" },
       });
-      const text = summaryText(run, answers);
-      return [
-        {
-          workspaceId: run.workspaceId,
-          channel: run.channelId,
-          threadTs: run.rootTs,
-          text,
-          blocks: [section(text)],
-          cadenceId: cadence.id,
-        },
-      ];
+      const [commitments, blockers] = await Promise.all([
+        deps.db.commitment.findMany({
+          where: {
+            workspaceId: run.workspaceId,
+            number: { in: answers.flatMap((a) => a.commitmentNumbers) },
+          },
+          orderBy: { number: "asc" },
+        }),
+        deps.db.blocker.findMany({
+          where: { workspaceId: run.workspaceId, number: { in: answers.flatMap((a) => a.blockerNumbers) } },
+          orderBy: { number: "asc" },
+        }),
+      ]);
+      const lines = summaryLines(run, answers, { commitments, blockers, timeZone: cadence.timezone, now });
+      const headline = `Standup summary: ${count(new Set(answers.map((a) => a.userId)).size)} of ${count(run.participants.length)} answered.`;
+      const pages = intoMessages(sections(lines), (i, n) =>
+        context(`*Standup summary*, continued (${i} of ${n})`),
+      );
+      return pages.map((blocks, i) => ({
+        workspaceId: run.workspaceId,
+        channel: run.channelId,
+        threadTs: run.rootTs ?? undefined,
+        text: i === 0 ? headline : `Standup summary, continued (${i + 1} of ${pages.length})`,
+        blocks,
+        cadenceId: cadence.id,
+      }));
     },
   };
 }
@@ -137,6 +159,13 @@ async function answeredBy(deps: Deps, runId: number): Promise<Set<string>> {
   return new Set(rows.map((r) => r.userId));
 }
 
+/** What each person is doing, shortened to this many characters. */
+const doingLength = 160;
+/** The standup root names everyone up to this many people; a larger channel is counted. */
+const maxRootMentions = 25;
+/** "No answer" names this many people, then counts the rest. */
+const maxMissingNamed = 30;
+
 /** The first line that says what someone is doing today, or their first line. */
 function doingLine(text: string): string {
   const lines = text
@@ -148,24 +177,43 @@ function doingLine(text: string): string {
     /^[a-z]+\s*[:\-–]\s*/i,
     "",
   );
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  return line;
 }
 
-export function summaryText(run: Pick<CadenceRun, "participants">, answers: StandupAnswer[]): string {
+/**
+ * The summary as lines (packed into sections by the caller): who answered
+ * and what each is on, the blockers raised and commitments made, by title,
+ * and who did not answer (named up to a point, then counted).
+ */
+export function summaryLines(
+  run: Pick<CadenceRun, "participants">,
+  answers: StandupAnswer[],
+  made: { commitments: Commitment[]; blockers: Blocker[]; timeZone: string; now: Date },
+): string[] {
   const byUser = groupBy(answers, (a) => a.userId);
   const doing = [...byUser.entries()].map(
-    ([user, list]) => `• ${mention(user)}: ${quote(doingLine(list.map((a) => a.text).join("\n")))}`,
+    ([user, list]) =>
+      `• ${mention(user)}: ${shorten(quote(doingLine(list.map((a) => a.text).join("\n"))), doingLength)}`,
   );
-  const commitments = answers.flatMap((a) => a.commitmentNumbers.map((n) => formatId("commitment", n)));
-  const blockers = answers.flatMap((a) => a.blockerNumbers.map((n) => formatId("blocker", n)));
+  const blockers = made.blockers.map(
+    (b) => `• *${formatId("blocker", b.number)}* ${quote(b.text)} (${mention(b.reporterId)})`,
+  );
+  const commitments = made.commitments.map(
+    (c) =>
+      `• *${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}), due ${slackDate(c.dueAt, made.timeZone, made.now)}`,
+  );
   const missing = run.participants.filter((p) => !byUser.has(p));
   return [
-    `*Standup summary*: ${byUser.size} of ${run.participants.length} answered.`,
-    doing.length ? doing.join("\n") : "Nobody answered.",
-    `*Blockers raised*: ${blockers.length ? blockers.join(", ") : "none"}`,
-    `*Commitments made*: ${commitments.length ? commitments.join(", ") : "none"}`,
-    `*No answer*: ${missing.length ? missing.map(mention).join(" ") : "nobody, thank you all"}`,
-  ].join("\n");
+    `*Standup summary*: ${count(byUser.size)} of ${count(run.participants.length)} answered.`,
+    ...(doing.length ? doing : ["Nobody answered."]),
+    blockers.length ? `*Blockers raised* (${count(blockers.length)})` : "*Blockers raised*: none",
+    ...blockers,
+    commitments.length ? `*Commitments made* (${count(commitments.length)})` : "*Commitments made*: none",
+    ...commitments,
+    missing.length
+      ? `*No answer* (${count(missing.length)}): ${someOf(missing.map(mention), maxMissingNamed)}`
+      : "*No answer*: nobody, thank you all",
+  ];
 }
 
 /**

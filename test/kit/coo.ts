@@ -85,6 +85,12 @@ export async function startTestCoo(options: {
   });
   await coo.caughtUp;
   const baseUrl = `http://127.0.0.1:${coo.port}`;
-  const slack = new SlackClient(baseUrl, signingSecret, undefined, (id) => options.fakeSlack.responseUrl(id));
+  const slack = new SlackClient(
+    baseUrl,
+    signingSecret,
+    undefined,
+    (id) => options.fakeSlack.responseUrl(id),
+    (json) => options.fakeSlack.checkAnswer(json),
+  );
   return { coo, slack, baseUrl, logs, stop: () => coo.stop() };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { messageRefusal, viewProblems } from "./block-kit.js";
 
 export type SlackCall = {
   method: string;
@@ -33,7 +34,58 @@ export type FakeUser = {
   enterprise_id?: string;
 };
 
+/** A channel as Slack keeps it: who is in it, and whether outsiders can see it. */
+export type FakeChannel = {
+  id: string;
+  name: string;
+  /** Private channels are invisible (channel_not_found) to a bot that is not in them. */
+  private: boolean;
+  archived: boolean;
+  /** Every member, the bot included when it is in (as conversations.members lists it). */
+  members: Set<string>;
+};
+
+/** A message as conversations.history and conversations.replies return it. */
+export type FakeMessage = {
+  ts: string;
+  text: unknown;
+  metadata?: unknown;
+  thread_ts?: unknown;
+  user?: string;
+  bot_id?: string;
+};
+
+/** A payload Slack would have refused for its shape or size: always a bug in coo. */
+export type Malformed = { method: string; error: string; problems: string[] };
+
+export const botUserId = "UCOO";
+
 const jsonFields = new Set(["blocks", "attachments", "view", "metadata"]);
+
+/** Slack's cursors are opaque; this one carries the offset of the next page. */
+const cursorFor = (offset: number) => Buffer.from(`next:${offset}`).toString("base64");
+function offsetOf(cursor: unknown): number | undefined {
+  if (cursor === undefined || cursor === "") return 0;
+  const match = /^next:(\d+)$/.exec(Buffer.from(String(cursor), "base64").toString("utf8"));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** One page of `items`, as Slack's cursor pagination hands them out. */
+function paginate<T>(
+  items: T[],
+  args: Record<string, unknown>,
+  defaultLimit: number,
+  maxLimit: number,
+): { page: T[]; next: string } | undefined {
+  const offset = offsetOf(args.cursor);
+  if (offset === undefined) return undefined;
+  const asked = Number(args.limit ?? defaultLimit);
+  const limit = Math.min(Number.isFinite(asked) && asked > 0 ? asked : defaultLimit, maxLimit);
+  const page = items.slice(offset, offset + limit);
+  return { page, next: offset + limit < items.length ? cursorFor(offset + limit) : "" };
+}
+
+const tsNumber = (ts: unknown) => Number(ts ?? 0);
 
 async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -74,12 +126,17 @@ export class FakeSlack {
     ms: number;
     match: (args: Record<string, unknown>) => boolean;
   }> = [];
-  private nextTs = 1_700_000_000;
-  /** What was posted to each channel, for conversations.history. */
-  readonly history = new Map<
-    string,
-    Array<{ ts: string; text: unknown; metadata?: unknown; thread_ts?: unknown }>
-  >();
+  /** Message ts values go up from the real clock, as Slack's do (`oldest` filters on them). */
+  private lastTs = 0;
+  private views = 0;
+  /** What was posted to each conversation, newest first: parents and thread replies alike. */
+  readonly history = new Map<string, FakeMessage[]>();
+  /** Channels by id. Anything else (a `D…` DM, a user id) is a DM, always open to the bot. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** Payloads refused for their shape or size (the harness fails a test that sent one). */
+  readonly malformed: Malformed[] = [];
+  /** Channel ids coo used that no test declared (the harness fails the test: declare them). */
+  readonly undeclared = new Set<string>();
   private waiters: Array<() => void> = [];
   private socketServer: WebSocketServer | undefined;
   private socket: WebSocket | undefined;
@@ -111,6 +168,45 @@ export class FakeSlack {
 
   responseUrl(id = "r1"): string {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  /**
+   * Declares a channel (or redeclares it): public unless `private`, with these
+   * members, and the bot in it unless `coo: false`.
+   */
+  channel(
+    id: string,
+    options: { name?: string; private?: boolean; archived?: boolean; members?: string[]; coo?: boolean } = {},
+  ): FakeChannel {
+    const members = new Set(options.members ?? []);
+    if (options.coo ?? true) members.add(botUserId);
+    const channel = {
+      id,
+      name: options.name ?? id.toLowerCase(),
+      private: options.private ?? false,
+      archived: options.archived ?? false,
+      members,
+    };
+    this.channels.set(id, channel);
+    return channel;
+  }
+
+  /** Declares `count` active people (ids `${prefix}0`, `${prefix}1`, ...) and returns their ids. */
+  crowd(count: number, prefix = "UP", tz = "UTC"): string[] {
+    const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    for (const id of ids) this.users.set(id, { id, name: id.toLowerCase(), tz });
+    return ids;
+  }
+
+  /** A message already in a conversation (one posted by a process that then died, say). */
+  remember(channel: string, message: Omit<FakeMessage, "ts"> & { ts?: string }): FakeMessage {
+    const stored = { user: botUserId, bot_id: "BCOO", ...message, ts: message.ts ?? this.ts() };
+    const list = [...(this.history.get(channel) ?? []), stored];
+    this.history.set(
+      channel,
+      list.sort((a, b) => tsNumber(b.ts) - tsNumber(a.ts)),
+    );
+    return stored;
   }
 
   /** Override the answer of one method. */
@@ -213,6 +309,8 @@ export class FakeSlack {
 
   reset(): void {
     this.calls.length = 0;
+    this.malformed.length = 0;
+    this.undeclared.clear();
     this.failures.clear();
     this.tooSoon.clear();
     this.refusedAnyway.clear();
@@ -240,6 +338,12 @@ export class FakeSlack {
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || undefined;
     if (path.startsWith("/respond/")) {
       this.record({ method: "response_url", args: { ...args, id: path.slice(9) }, token, at: Date.now() });
+      // A response_url answers like an incoming webhook: HTTP 400 with the reason.
+      const refusal = messageRefusal(args);
+      if (refusal) {
+        this.malformed.push({ method: "response_url", ...refusal });
+        return { status: 400, body: { ok: false, error: refusal.error } };
+      }
       return { status: 200, body: { ok: true } };
     }
     const method = path.replace(/^\/api\//, "");
@@ -255,13 +359,13 @@ export class FakeSlack {
       }
       this.lastPost.set(channel, Date.now());
     }
-    // Slack's own limits on Block Kit: 50 blocks in a message, 100 in a view.
-    const blockLimit = method.startsWith("views.") ? 100 : 50;
-    const blocks = method.startsWith("views.")
-      ? (args.view as { blocks?: unknown[] } | undefined)?.blocks
-      : (args.blocks as unknown[] | undefined);
-    if (Array.isArray(blocks) && blocks.length > blockLimit)
-      return { status: 200, body: { ok: false, error: "invalid_blocks" } };
+    // Slack checks a payload's shape and size before anything else.
+    const refusal = this.payloadRefusal(method, args);
+    if (refusal) {
+      this.malformed.push({ method, ...refusal });
+      const messages = refusal.problems.map((p) => `[ERROR] ${p}`);
+      return { status: 200, body: { ok: false, error: refusal.error, response_metadata: { messages } } };
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       if ("status" in failure && failure.status === 429) {
@@ -282,6 +386,93 @@ export class FakeSlack {
     return { status: 200, body };
   }
 
+  /**
+   * What the app answered in an HTTP response: Slack reads a command's reply
+   * and a modal's `update` or `push` just as it reads the Web API's, and
+   * refuses the same things (the person sees an error instead).
+   */
+  checkAnswer(json: unknown): void {
+    if (typeof json !== "object" || json === null) return;
+    const answer = json as Record<string, unknown>;
+    if (answer.response_action === "update" || answer.response_action === "push") {
+      const problems = viewProblems(answer.view);
+      if (problems.length)
+        this.malformed.push({ method: "view_submission ack", error: "invalid_arguments", problems });
+      return;
+    }
+    if (answer.text === undefined && answer.blocks === undefined) return;
+    const refusal = messageRefusal(answer);
+    if (refusal) this.malformed.push({ method: "command ack", ...refusal });
+  }
+
+  private payloadRefusal(
+    method: string,
+    args: Record<string, unknown>,
+  ): { error: string; problems: string[] } | undefined {
+    if (method === "chat.postMessage" || method === "chat.postEphemeral" || method === "chat.update")
+      return messageRefusal(args);
+    if (method.startsWith("views.")) {
+      const problems = viewProblems(args.view);
+      return problems.length ? { error: "invalid_arguments", problems } : undefined;
+    }
+    return undefined;
+  }
+
+  /** "1796000001.000100": seconds and microseconds, unique and rising like Slack's. */
+  private ts(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`;
+  }
+
+  /**
+   * Whether the bot may see (`see`) or read and post in (`member`) a
+   * conversation: undefined if it may, else Slack's error. A private channel
+   * the bot is not in does not exist as far as the bot can tell.
+   */
+  private accessError(id: string, need: "see" | "member"): string | undefined {
+    if (/^[DUW]/.test(id)) return undefined;
+    const channel = this.channels.get(id);
+    if (!channel) {
+      this.undeclared.add(id);
+      return "channel_not_found";
+    }
+    const member = channel.members.has(botUserId);
+    if (channel.private && !member) return "channel_not_found";
+    if (need === "member" && !member) return "not_in_channel";
+    return undefined;
+  }
+
+  private channelInfo(id: string): Record<string, unknown> {
+    const channel = this.channels.get(id);
+    if (!channel) return { id, is_im: true, is_channel: false, is_private: true, is_member: true };
+    return {
+      id,
+      name: channel.name,
+      is_channel: !channel.private,
+      is_group: channel.private,
+      is_im: false,
+      is_mpim: false,
+      is_private: channel.private,
+      is_archived: channel.archived,
+      is_member: channel.members.has(botUserId),
+      num_members: channel.members.size,
+    };
+  }
+
+  /** Messages between `oldest` and `latest` (exclusive unless `inclusive`), as history and replies filter. */
+  private within(messages: FakeMessage[], args: Record<string, unknown>): FakeMessage[] {
+    const inclusive = args.inclusive === true || args.inclusive === "true" || args.inclusive === "1";
+    const oldest = args.oldest === undefined ? undefined : Number(args.oldest);
+    const latest = args.latest === undefined ? undefined : Number(args.latest);
+    return messages.filter((m) => {
+      const at = tsNumber(m.ts);
+      if (oldest !== undefined && (inclusive ? at < oldest : at <= oldest)) return false;
+      if (latest !== undefined && (inclusive ? at > latest : at >= latest)) return false;
+      return true;
+    });
+  }
+
   /** The workspace a bot token belongs to: OAuth installs here get `xoxb-<team>-token`. */
   private teamOfToken(token: string | undefined): string {
     return /^xoxb-([A-Z0-9]+)-token$/.exec(token ?? "")?.[1] ?? this.teamId;
@@ -292,7 +483,8 @@ export class FakeSlack {
     args: Record<string, unknown>,
     token: string | undefined,
   ): Record<string, unknown> {
-    const ts = () => `${this.nextTs++}.000100`;
+    const ts = () => this.ts();
+    const denied = (error: string) => ({ ok: false, error });
     switch (method) {
       case "auth.test":
         return {
@@ -305,30 +497,78 @@ export class FakeSlack {
           bot_id: "BCOO",
         };
       case "chat.postMessage": {
-        const messageTs = ts();
         const channel = String(args.channel);
-        this.history.set(channel, [
-          { ts: messageTs, text: args.text, metadata: args.metadata, thread_ts: args.thread_ts },
-          ...(this.history.get(channel) ?? []),
-        ]);
+        const refused = this.accessError(channel, "member");
+        if (refused) return denied(refused);
+        if (this.channels.get(channel)?.archived) return denied("is_archived");
+        const posted = this.remember(channel, {
+          text: args.text,
+          metadata: args.metadata,
+          ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}),
+        });
         return {
           ok: true,
           channel: args.channel,
-          ts: messageTs,
-          message: { text: args.text, ts: messageTs },
+          ts: posted.ts,
+          message: { text: args.text, ts: posted.ts },
         };
       }
-      case "chat.postEphemeral":
+      case "chat.postEphemeral": {
+        const channel = String(args.channel);
+        const refused = this.accessError(channel, "member");
+        if (refused) return denied(refused);
+        const members = this.channels.get(channel)?.members;
+        if (members && !members.has(String(args.user))) return denied("user_not_in_channel");
         return { ok: true, message_ts: ts() };
-      case "chat.update":
+      }
+      case "chat.update": {
+        const channel = String(args.channel);
+        const refused = this.accessError(channel, "member");
+        if (refused) return denied(refused);
+        const message = this.history.get(channel)?.find((m) => m.ts === args.ts);
+        if (!message) return denied("message_not_found");
+        message.text = args.text;
         return { ok: true, channel: args.channel, ts: args.ts };
-      case "chat.getPermalink":
+      }
+      case "chat.getPermalink": {
+        const refused = this.accessError(String(args.channel), "see");
+        if (refused) return denied(refused);
         return {
           ok: true,
           permalink: `https://acme.slack.com/archives/${args.channel}/p${String(args.message_ts).replace(".", "")}`,
         };
-      case "conversations.open":
-        return { ok: true, channel: { id: `D${String(args.users).split(",")[0]}` } };
+      }
+      case "conversations.open": {
+        const users = String(args.users ?? "").split(",");
+        const unknown = users.find((u) => !this.users.has(u));
+        if (unknown) return denied("user_not_found");
+        if (users.some((u) => this.users.get(u)?.is_bot)) return denied("cannot_dm_bot");
+        return { ok: true, channel: { id: `D${users[0]}` } };
+      }
+      case "conversations.info": {
+        const channel = String(args.channel);
+        const refused = this.accessError(channel, "see");
+        if (refused) return denied(refused);
+        return { ok: true, channel: this.channelInfo(channel) };
+      }
+      case "conversations.join": {
+        const channel = this.channels.get(String(args.channel));
+        if (!channel) {
+          this.undeclared.add(String(args.channel));
+          return denied("channel_not_found");
+        }
+        if (channel.private) return denied("method_not_supported_for_channel_type");
+        if (channel.archived) return denied("is_archived");
+        const already = channel.members.has(botUserId);
+        channel.members.add(botUserId);
+        return {
+          ok: true,
+          channel: this.channelInfo(channel.id),
+          ...(already
+            ? { warning: "already_in_channel", response_metadata: { warnings: ["already_in_channel"] } }
+            : {}),
+        };
+      }
       case "api.test":
         return { ok: true };
       case "oauth.v2.access": {
@@ -362,10 +602,58 @@ export class FakeSlack {
           authed_user: { id: `UADMIN${team}` },
         };
       }
-      case "conversations.history":
-        return { ok: true, messages: this.history.get(String(args.channel)) ?? [], has_more: false };
-      case "conversations.members":
-        return { ok: true, members: [...this.users.keys()], response_metadata: { next_cursor: "" } };
+      case "conversations.history": {
+        // Only the channel's own messages: a thread's replies are not here (a
+        // broadcast reply would be, and coo posts none).
+        const channel = String(args.channel);
+        const refused = this.accessError(channel, "member");
+        if (refused) return denied(refused);
+        const all = this.history.get(channel) ?? [];
+        const parents = this.within(all, args).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+        const page = paginate(parents, args, 100, 999);
+        if (!page) return denied("invalid_cursor");
+        return {
+          ok: true,
+          messages: page.page.map((m) => {
+            const replies = all.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
+            return replies.length ? { ...m, thread_ts: m.ts, reply_count: replies.length } : m;
+          }),
+          has_more: page.next !== "",
+          response_metadata: { next_cursor: page.next },
+        };
+      }
+      case "conversations.replies": {
+        // The thread's parent first, then its replies, oldest first. The fake
+        // never sees people's own messages, so a thread under one of them is
+        // known only by its replies.
+        const channel = String(args.channel);
+        const refused = this.accessError(channel, "member");
+        if (refused) return denied(refused);
+        const all = this.history.get(channel) ?? [];
+        const parent = all.find((m) => m.ts === args.ts && (!m.thread_ts || m.thread_ts === m.ts));
+        const replies = all.filter((m) => m.thread_ts === args.ts && m.ts !== args.ts).reverse();
+        if (!parent && replies.length === 0) return denied("thread_not_found");
+        const thread = [
+          ...(parent ? [{ ...parent, thread_ts: parent.ts }] : []),
+          ...this.within(replies, args),
+        ];
+        const page = paginate(thread, args, 1000, 1000);
+        if (!page) return denied("invalid_cursor");
+        return {
+          ok: true,
+          messages: page.page,
+          has_more: page.next !== "",
+          response_metadata: { next_cursor: page.next },
+        };
+      }
+      case "conversations.members": {
+        const channel = this.channels.get(String(args.channel));
+        const refused = this.accessError(String(args.channel), "see");
+        if (refused || !channel) return denied(refused ?? "channel_not_found");
+        const page = paginate([...channel.members], args, 100, 1000);
+        if (!page) return denied("invalid_cursor");
+        return { ok: true, members: page.page, response_metadata: { next_cursor: page.next } };
+      }
       case "users.info": {
         // Slack answers user_not_found for an id it does not know, and for a
         // user of another workspace that shares no channel with this one.
@@ -398,7 +686,7 @@ export class FakeSlack {
       case "views.publish":
       case "views.open":
       case "views.update":
-        return { ok: true, view: { id: `V${this.nextTs++}` } };
+        return { ok: true, view: { id: `V${++this.views}` } };
       default:
         return { ok: false, error: "unknown_method" };
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { startTestCoo, TestClock, type TestCoo } from "./coo.js";
 import { anyDatabase, type TestDatabase } from "./database.js";
 import { FakeAnthropic } from "./fake-anthropic.js";
@@ -17,10 +17,17 @@ export type Harness = {
   db: TestDatabase;
 };
 
+/** The people of the harness's workspace. */
+export const cast = ["U1", "U2", "U3", "U4", "U9"];
+
 /**
  * One bot per test file on its own database, with a hand-moved clock and a
- * small cast: U1 (New York), U2 and U4 (Berlin), U3 (New York), U9 (an admin).
- * The clock goes back to Wednesday before every test.
+ * small cast: U1 (New York), U2 and U4 (Berlin), U3 (New York), U9 (an admin),
+ * all in #general (C1) with coo. A test that uses another channel declares it
+ * (`h.fakeSlack.channel("C20", { members: [...] })`), as a workspace would have it.
+ * The clock goes back to Wednesday before every test. A test fails if coo
+ * sent Slack a payload Slack would refuse for its shape or size, or used a
+ * channel the test never declared.
  */
 export function useBot(
   options: { env?: Record<string, string>; anthropic?: boolean; llmTimeoutMs?: number } = {},
@@ -33,6 +40,7 @@ export function useBot(
     h.fakeSlack.users.set("U3", { id: "U3", name: "cara", tz: "America/New_York" });
     h.fakeSlack.users.set("U4", { id: "U4", name: "dan", tz: "Europe/Berlin" });
     h.fakeSlack.users.set("U9", { id: "U9", name: "root", tz: "UTC", is_admin: true });
+    h.fakeSlack.channel("C1", { name: "general", members: cast });
     h.db = await anyDatabase();
     if (options.anthropic) h.fakeAnthropic = await FakeAnthropic.start();
     h.bot = await startTestCoo({
@@ -53,6 +61,9 @@ export function useBot(
     h.clock.set(wednesday);
     h.fakeSlack.reset();
   });
+  afterEach(() => {
+    assertSlackWouldAccept(h.fakeSlack);
+  });
   return h;
 }
 
@@ -65,3 +76,18 @@ export async function replyTo(h: Harness, res: SlackResponse & { responseId: str
 }
 
 export const mentionOf = (id: string, name?: string) => (name ? `<@${id}|${name}>` : `<@${id}>`);
+
+/** Fails with what Slack would have refused, or which channels a test forgot to declare. */
+export function assertSlackWouldAccept(fake: FakeSlack): void {
+  const malformed = fake.malformed.splice(0);
+  const undeclared = [...fake.undeclared];
+  fake.undeclared.clear();
+  if (malformed.length > 0) {
+    const lines = malformed.map((m) => `${m.method} → ${m.error}: ${m.problems.slice(0, 5).join("; ")}`);
+    throw new Error(`Slack would have refused ${malformed.length} payload(s):\n${lines.join("\n")}`);
+  }
+  if (undeclared.length > 0)
+    throw new Error(
+      `coo used channel(s) ${undeclared.join(", ")} that the test never declared: h.fakeSlack.channel(id, { members })`,
+    );
+}

@@ -22,6 +22,8 @@ export class SlackClient {
     private readonly signingSecret: string,
     readonly who: Who = { team: "T1", user: "U1", channel: "C1" },
     private readonly responseUrl: (id: string) => string = (id) => `http://127.0.0.1:9/${id}`,
+    /** Sees every answer the app gives in an HTTP response (a command's reply, a modal's update), as Slack would. */
+    private readonly onAnswer?: (json: unknown) => void,
   ) {}
 
   async post(
@@ -52,6 +54,7 @@ export class SlackClient {
     } catch {
       json = undefined;
     }
+    if (res.status === 200 && json !== undefined) this.onAnswer?.(json);
     return { status: res.status, text, json };
   }
 
