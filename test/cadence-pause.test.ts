@@ -1,9 +1,13 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { startTestCoo } from "./kit/coo.js";
 import { replyTo, useBot } from "./kit/harness.js";
 
 // Issue 12: a paused cadence says why, and how it comes back.
 const h = useBot();
+beforeAll(() => {
+  for (const id of ["C20", "C21", "C22", "C23"])
+    h.fakeSlack.channel(id, { members: ["U1", "U2", "U3", "U4", "U9"] });
+});
 const db = () => h.bot.coo.deps.db;
 const say = async (user: string, text: string, channel = "C1") =>
   replyTo(h, await h.bot.slack.command(text, { user, channel }));

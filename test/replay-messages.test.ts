@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { handled, loadFixture, postUnsigned, replayEvent } from "./kit/fixtures.js";
 import { useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
@@ -6,6 +6,9 @@ import { uniqueId } from "./kit/slack-client.js";
 
 // Real payloads (test/fixtures/slack/) replayed signed against the running bot.
 const h = useBot();
+beforeAll(() => {
+  for (const id of ["C111"]) h.fakeSlack.channel(id, { members: ["U1", "U2", "U3", "U4", "U9"] });
+});
 const db = () => h.bot.coo.deps.db;
 
 async function replay(name: string, options: Parameters<typeof replayEvent>[2] = {}) {

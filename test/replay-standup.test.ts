@@ -8,6 +8,9 @@ import { uniqueId } from "./kit/slack-client.js";
 // Standup answers as Slack really delivers them (test/fixtures/slack/):
 // replies, edits, deletions, broadcasts and @mentions in the thread.
 const h = useBot();
+beforeAll(() => {
+  for (const id of ["C20"]) h.fakeSlack.channel(id, { members: ["U1", "U2", "U3", "U4", "U9"] });
+});
 const db = () => h.bot.coo.deps.db;
 // Thursday 3 December 2026, 09:30 in New York.
 const slot = new Date("2026-12-03T14:30:00Z");

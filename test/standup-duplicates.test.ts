@@ -8,6 +8,9 @@ import { until } from "./kit/wait.js";
 // in standup-llm.test.ts). The demo's case: bob is given "review the vendor
 // contract" by a command, then answers the standup "vendor contract review".
 const h = useBot();
+beforeAll(() => {
+  for (const id of ["C40"]) h.fakeSlack.channel(id, { members: ["U1", "U2", "U3", "U4", "U9"] });
+});
 const db = () => h.bot.coo.deps.db;
 const slot = new Date("2026-12-03T14:30:00Z");
 let rootTs = "";
