@@ -73,3 +73,17 @@ test("two answers saying the same promise in other words make one commitment", a
   expect(second.commitmentNumbers).toEqual([]);
   expect(await db().commitment.count({ where: { ownerId: "U1" } })).toBe(1);
 });
+
+test("the summary names the work answers linked to, not only what they added", async () => {
+  const run = await db().cadenceRun.findFirstOrThrow({ where: { rootTs } });
+  h.fakeSlack.reset();
+  h.clock.set(new Date(slot.getTime() + hours(5)));
+  await h.bot.coo.cadence.tick();
+  const summary = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) => c.args.thread_ts === run.rootTs && String(c.args.text).startsWith("Standup summary"),
+  );
+  const text = JSON.stringify(summary.args.blocks);
+  expect(text).toContain("Already on the ledger, named today");
+  expect(text).toContain("review the vendor contract (<@U2>)");
+});

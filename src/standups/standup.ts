@@ -133,7 +133,22 @@ export function standupHandler(deps: Deps): KindHandler {
           orderBy: { number: "asc" },
         }),
       ]);
-      const lines = summaryLines(run, answers, { commitments, blockers, timeZone: cadence.timezone, now });
+      // Work already on the ledger that answers named (a near-duplicate links, not adds).
+      const named = await deps.db.commitment.findMany({
+        where: {
+          workspaceId: run.workspaceId,
+          mentions: { some: { runId: run.id } },
+          number: { notIn: commitments.map((c) => c.number) },
+        },
+        orderBy: { number: "asc" },
+      });
+      const lines = summaryLines(run, answers, {
+        commitments,
+        blockers,
+        named,
+        timeZone: cadence.timezone,
+        now,
+      });
       const headline = `Standup summary: ${count(new Set(answers.map((a) => a.userId)).size)} of ${count(run.participants.length)} answered.`;
       const pages = intoMessages(sections(lines), (i, n) =>
         context(`*Standup summary*, continued (${i} of ${n})`),
@@ -188,7 +203,7 @@ function doingLine(text: string): string {
 export function summaryLines(
   run: Pick<CadenceRun, "participants">,
   answers: StandupAnswer[],
-  made: { commitments: Commitment[]; blockers: Blocker[]; timeZone: string; now: Date },
+  made: { commitments: Commitment[]; blockers: Blocker[]; named?: Commitment[]; timeZone: string; now: Date },
 ): string[] {
   const byUser = groupBy(answers, (a) => a.userId);
   const doing = [...byUser.entries()].map(
@@ -198,10 +213,10 @@ export function summaryLines(
   const blockers = made.blockers.map(
     (b) => `• *${formatId("blocker", b.number)}* ${quote(b.text)} (${mention(b.reporterId)})`,
   );
-  const commitments = made.commitments.map(
-    (c) =>
-      `• *${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}), due ${slackDate(c.dueAt, made.timeZone, made.now)}`,
-  );
+  const line = (c: Commitment) =>
+    `• *${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}), due ${slackDate(c.dueAt, made.timeZone, made.now)}`;
+  const commitments = made.commitments.map(line);
+  const named = (made.named ?? []).map(line);
   const missing = run.participants.filter((p) => !byUser.has(p));
   return [
     `*Standup summary*: ${count(byUser.size)} of ${count(run.participants.length)} answered.`,
@@ -210,6 +225,7 @@ export function summaryLines(
     ...blockers,
     commitments.length ? `*Commitments made* (${count(commitments.length)})` : "*Commitments made*: none",
     ...commitments,
+    ...(named.length ? [`*Already on the ledger, named today* (${count(named.length)})`, ...named] : []),
     missing.length
       ? `*No answer* (${count(missing.length)}): ${someOf(missing.map(mention), maxMissingNamed)}`
       : "*No answer*: nobody, thank you all",
