@@ -153,7 +153,14 @@ async function main() {
     await command("U0CARA", "blocker staging is down waiting on the platform team");
     await command("U0CARA", "blockers");
     console.log(`${bold("alice")}: presses [Resolve] next to B1`);
+    const mark = slack.calls.length;
     await client.press("blocker_resolve", { all: false, p: 0, n: 1 }, { user: "U0ALICE" });
+    // The list redraws and bob hears, after the button's acknowledgement.
+    await slack.waitFor("response_url", (c) => slack.calls.indexOf(c) >= mark);
+    await slack.waitFor(
+      "chat.postMessage",
+      (c) => slack.calls.indexOf(c) >= mark && c.args.channel === "DU0BOB",
+    );
     show(await newCalls());
     await command("U0ALICE", "commitments all");
     await command("U0BOB", "commit something by someday");
