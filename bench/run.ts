@@ -136,6 +136,9 @@ async function benchLedger(
   bareUrl: string,
 ) {
   const slack = await FakeSlack.start();
+  // The workspace as Slack knows it: the person sending the load and the channel it comes from.
+  slack.users.set("UB1", { id: "UB1", name: "bench", tz: "UTC" });
+  slack.channel("CB", { members: ["UB1"] });
   const coo = await startCooFor(database, slack);
   const url = `http://127.0.0.1:${coo.port}`;
   const client = new SlackClient(url, secret, { team: "T1", user: "UB1", channel: "CB" }, (id) =>
@@ -179,7 +182,7 @@ async function benchLedger(
     await db.$executeRawUnsafe("VACUUM ANALYZE");
     const first = JSON.stringify((await client.command("blockers")).json ?? {});
     if (!first.includes("*B1*"))
-      throw new Error("the first page does not start with the oldest blocker (B1)");
+      throw new Error(`the first page does not start with the oldest blocker (B1): ${first.slice(0, 300)}`);
     for (const [what, text, expect] of [
       ["/coo blockers (1,000 open)", "blockers", "*B1*"],
       ["/coo commit", "commit bench task {i} by Friday", "Recorded"],
@@ -370,6 +373,8 @@ async function benchSweep(label: string, database: Config["database"]): Promise<
   const slack = await FakeSlack.start();
   // Wednesday 15:00 UTC: inside everyone's working hours.
   const now = new Date("2026-12-02T15:00:00Z");
+  // The 500 owners the sweep DMs, as Slack knows them.
+  slack.crowd(500, "U");
   const coo = await startCooFor(database, slack, { now: () => now });
   try {
     process.stdout.write(`  ${label}: loading 100,000 open commitments for the sweep...\n`);
