@@ -5,7 +5,7 @@ import { register as registerCadence } from "./cadence/register.js";
 import { reportFailure } from "./cadence/report.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
-import { register as registerCommitments } from "./commitments/register.js";
+import { register as registerCommitments } from "./commitments/commands.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
@@ -17,6 +17,7 @@ import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
+import { peopleDirectory } from "./people/people.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createKeyring } from "./secrets.js";
@@ -165,8 +166,13 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       },
     },
   );
-  const deps: Deps = { ...base, outbox, slackFor };
-  const backgroundDeps: Deps = { ...background, outbox, slackFor };
+  const deps: Deps = { ...base, outbox, slackFor, people: peopleDirectory({ ...base, slackFor }) };
+  const backgroundDeps: Deps = {
+    ...background,
+    outbox,
+    slackFor,
+    people: peopleDirectory({ ...background, slackFor }),
+  };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
   const cadence = new CadenceEngine(backgroundDeps, {

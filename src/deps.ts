@@ -7,6 +7,7 @@ import type { Sql } from "./db/sql.js";
 import type { Llm } from "./llm/client.js";
 import type { Log } from "./log.js";
 import type { Metrics } from "./metrics.js";
+import type { People } from "./people/people.js";
 import type { Persona } from "./persona/load.js";
 import type { Outbox } from "./slack/outbox.js";
 
@@ -28,4 +29,6 @@ export type Deps = {
   metrics: Metrics;
   /** The Web API client for a workspace, for work no request started. */
   slackFor: (workspaceId: string) => Promise<webApi.WebClient>;
+  /** The people of a workspace, with Slack behind the port (use cases ask here). */
+  people: People;
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ChangeFeed } from "../src/changes.js";
-import { createCommitment } from "../src/commitments/ledger.js";
+import { createCommitment } from "../src/commitments/queries.js";
 import { type Database, openDatabase } from "../src/db/open.js";
 import { createLog } from "../src/log.js";
 import { enqueue } from "../src/slack/outbox.js";

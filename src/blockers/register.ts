@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findCommitment } from "../commitments/ledger.js";
+import { findCommitment } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
 import type { Blocker } from "../generated/prisma/client.js";

@@ -1,7 +1,7 @@
 import { blockerLine } from "../blockers/register.js";
 import { nextSlot } from "../cadence/slots.js";
-import { commitmentLine } from "../commitments/blocks.js";
-import { listOpenCommitments } from "../commitments/ledger.js";
+import { commitmentLine } from "../commitments/messages.js";
+import { listOpenCommitments } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import { actions, button, context, divider, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";

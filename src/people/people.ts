@@ -183,3 +183,28 @@ export async function actorFor(
     reload: () => actorFor(deps, client, workspaceId, userId, 0),
   };
 }
+
+/**
+ * The people of a workspace as the use cases see them: Slack is behind this
+ * port (users.info through the workspace's own client), so a use case asks
+ * "who is this, and may they own work here" without knowing Slack.
+ */
+export type People = {
+  /** Their time zone and name; read from Slack at most daily. */
+  profile(workspaceId: string, userId: string): Promise<Profile>;
+  /** A real, active person of this workspace, or a refusal saying why not. */
+  member(workspaceId: string, userId: string, eligible?: Eligible): Promise<Profile>;
+  /** Someone acting, able to be read again when a permission turns on their admin flag. */
+  actor(workspaceId: string, userId: string): Promise<Actor>;
+};
+
+export function peopleDirectory(deps: PeopleDeps & Pick<Deps, "slackFor">): People {
+  return {
+    profile: async (workspaceId, userId) =>
+      profileOf(deps, await deps.slackFor(workspaceId), workspaceId, userId),
+    member: async (workspaceId, userId, eligible) =>
+      memberFor(deps, await deps.slackFor(workspaceId), workspaceId, userId, eligible),
+    actor: async (workspaceId, userId) =>
+      actorFor(deps, await deps.slackFor(workspaceId), workspaceId, userId),
+  };
+}

@@ -1,5 +1,5 @@
 import { blockerLine } from "../blockers/register.js";
-import { commitmentLine } from "../commitments/blocks.js";
+import { commitmentLine } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
 import { visibleHandoffs } from "../handoffs/ledger.js";
 import { formatId } from "../ledger/ids.js";

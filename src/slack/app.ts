@@ -52,7 +52,10 @@ export type SlackOptions = {
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
-export function createSlack(deps: Omit<Deps, "outbox" | "slackFor">, options: SlackOptions): Slack {
+export function createSlack(
+  deps: Omit<Deps, "outbox" | "slackFor" | "people">,
+  options: SlackOptions,
+): Slack {
   const { config, log } = deps;
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: withSlash(config.slack.apiUrl) } : {}),

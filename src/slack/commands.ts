@@ -1,9 +1,11 @@
 import type { SlashCommand, types, webApi } from "@slack/bolt";
-
-export type Block = types.KnownBlock;
-
+import type { z } from "zod";
 import { badInput } from "../errors.js";
 import type { Actor } from "../policy.js";
+import { parseWhen } from "../time/when.js";
+import { type CommandSpec, grammar, type Values } from "./grammar.js";
+
+export type Block = types.KnownBlock;
 
 export type Reply = {
   text: string;
@@ -31,6 +33,38 @@ export type Subcommand = {
   summary: string;
   run(input: CommandInput): Promise<Reply>;
 };
+
+/** A date's shape, zone aside: the owner's zone reads it for real in the use case. */
+const readsAsDate = (text: string) => parseWhen(text, { now: new Date(), timeZone: "UTC" }) !== undefined;
+
+/**
+ * A `/coo` command from one declaration: its pattern (src/slack/grammar.ts)
+ * yields the parser and the usage line; `args` types what the parser read and
+ * refuses what does not fit (a title too long, say) in the same words as the
+ * parser does. `run` calls a use case and presents what it returns.
+ */
+export function defineCommand<S extends z.ZodType<Record<string, unknown>>>(
+  definition: CommandSpec & {
+    args: S;
+    run(input: CommandInput, args: z.infer<S>): Promise<Reply>;
+  },
+): Subcommand {
+  const read = grammar(definition);
+  return {
+    name: read.name,
+    usage: read.usage,
+    summary: read.summary,
+    async run(input) {
+      const values: Values = read.read(input.args, readsAsDate);
+      const parsed = definition.args.safeParse(values);
+      if (!parsed.success) {
+        const problem = parsed.error.issues[0]?.message ?? "That does not read as a command";
+        throw badInput(`${problem}: \`${definition.example}\``);
+      }
+      return definition.run(input, parsed.data);
+    },
+  };
+}
 
 /** Slack caps a slash command's text well above this; no coo command needs more. */
 export const maxCommandText = 2000;

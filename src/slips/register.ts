@@ -1,8 +1,8 @@
 import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import { createBlocker } from "../blockers/ledger.js";
-import { commitmentLine } from "../commitments/blocks.js";
-import { type CommitmentRow, findCommitment } from "../commitments/ledger.js";
+import { commitmentLine } from "../commitments/messages.js";
+import { type CommitmentRow, findCommitment } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import { formatId, parseId } from "../ledger/ids.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import { commitmentLine } from "../commitments/blocks.js";
-import type { CommitmentRow } from "../commitments/ledger.js";
+import { commitmentLine } from "../commitments/messages.js";
+import type { CommitmentRow } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";

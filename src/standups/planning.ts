@@ -1,5 +1,5 @@
 import type { KindHandler } from "../cadence/engine.js";
-import { commitmentLine } from "../commitments/blocks.js";
+import { commitmentLine } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
 import { actions, button, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";

@@ -1,5 +1,5 @@
 import type { KindHandler } from "../cadence/engine.js";
-import { percent } from "../commitments/blocks.js";
+import { percent } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
 import { handoffLine } from "../handoffs/ledger.js";
 import { formatId } from "../ledger/ids.js";

@@ -1,8 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import { createBlocker, resolveBlocker } from "../blockers/ledger.js";
 import type { KindHandler, RunContext } from "../cadence/engine.js";
-import { createCommitment, dropCommitment, slipCommitment } from "../commitments/ledger.js";
-import { sameWork } from "../commitments/similar.js";
+import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { Blocker, CadenceRun, Commitment, StandupAnswer } from "../generated/prisma/client.js";
@@ -360,9 +359,8 @@ async function keepPromises(
       if (!made.includes(same.number) && !linked.includes(same.number)) linked.push(same.number);
       continue;
     }
-    const row = await createCommitment(deps, {
+    const row = await recordOwnPromise(deps, {
       workspaceId: run.workspaceId,
-      actorId: userId,
       ownerId: userId,
       title: p.title,
       dueAt: p.dueAt,
@@ -469,10 +467,9 @@ export async function reviseAnswer(
     commitmentNumbers.push(kept.number);
     if (kept.dueAt.getTime() !== p.dueAt.getTime())
       await tryChange(deps, () =>
-        slipCommitment(deps, {
+        slipCommitment(deps, actor, {
           workspaceId: run.workspaceId,
           number: kept.number,
-          actor,
           to: p.dueAt,
           reason: editedReason,
         }),
@@ -480,7 +477,7 @@ export async function reviseAnswer(
   }
   for (const c of unmatched)
     await tryChange(deps, () =>
-      dropCommitment(deps, { workspaceId: run.workspaceId, number: c.number, actor, reason: removedReason }),
+      dropCommitment(deps, actor, { workspaceId: run.workspaceId, number: c.number, reason: removedReason }),
     );
   const added = await keepPromises(
     deps,
@@ -545,7 +542,7 @@ export async function retractAnswer(
   });
   for (const c of made)
     await tryChange(deps, () =>
-      dropCommitment(deps, { workspaceId: run.workspaceId, number: c.number, actor, reason: deletedReason }),
+      dropCommitment(deps, actor, { workspaceId: run.workspaceId, number: c.number, reason: deletedReason }),
     );
   const raised = await deps.db.blocker.findMany({
     where: { workspaceId: run.workspaceId, number: { in: answer.blockerNumbers }, status: "open" },

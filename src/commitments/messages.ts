@@ -1,13 +1,14 @@
 import { z } from "zod";
-import type { CommitmentChange } from "../generated/prisma/client.js";
+import type { Blocker } from "../blockers/use-cases.js";
 import { formatId } from "../ledger/ids.js";
 import { actions, button, context, pager, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
+import { linesWithin, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
-import { describeWallTime, slackDate } from "../time/when.js";
+import { describeInstant, describeWallTime, offDay, slackDate } from "../time/when.js";
 import { plural } from "../words.js";
-import type { DeliveryRecord } from "./ledger.js";
-import { type CommitmentRow, isOverdue } from "./ledger.js";
+import type { CommitmentRow, DeliveryRecord, HistoryEntry } from "./use-cases.js";
+import { isOverdue } from "./use-cases.js";
 
 export const pageSize = 10;
 
@@ -115,7 +116,7 @@ export function slipModal(
 }
 
 /** One change, as a line: "Thu 3 Dec 15:30 · @alice re-dated it from ... to ... because ...". */
-function changeLine(change: CommitmentChange, timeZone: string, now: Date): string {
+function changeLine(change: HistoryEntry, timeZone: string, now: Date): string {
   const when = (at: Date | null) => (at ? describeWallTime(at, timeZone, now) : "no date");
   const why = change.reason ? ` because ${quote(`"${change.reason}"`)}` : "";
   const who = mention(change.actorId);
@@ -143,7 +144,7 @@ function changeLine(change: CommitmentChange, timeZone: string, now: Date): stri
 /** `/coo history C4`: what happened to a commitment, newest last, in the reader's zone. */
 export function historyReply(
   c: CommitmentRow,
-  changes: CommitmentChange[],
+  changes: HistoryEntry[],
   total: number,
   value: { now: Date; timeZone: string },
 ): Reply {
@@ -194,4 +195,128 @@ function valueNumber(raw: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A due date on the owner's day off is kept (people do plan weekend work),
+ * but said out loud, with the command that moves it to the next working day:
+ * "That's a Saturday. If you meant the next working day: `/coo slip C4 to Mon
+ * 7 Dec 17:00`". Empty on a working day.
+ */
+export function offDayNote(number: number, due: Date, timeZone: string, now: Date): string {
+  const off = offDay(due, timeZone);
+  if (!off) return "";
+  const next = describeWallTime(off.nextWorkingDay, timeZone, now);
+  return ` That's a ${off.dayName}. If you meant the next working day: \`/coo slip ${formatId("commitment", number)} to ${next}\`.`;
+}
+
+const idOf = (c: { number: number }) => formatId("commitment", c.number);
+
+/** The reply to `/coo commit`. */
+export function recordedReply(c: CommitmentRow, actorId: string, ownerZone: string, now: Date): string {
+  const id = idOf(c);
+  const forWhom = c.ownerId === actorId ? "you" : mention(c.ownerId);
+  const stream = c.workstream ? ` in #${c.workstream.name}` : "";
+  return `Recorded *${id}* ${quote(c.title)} for ${forWhom}, due ${describeInstant(c.dueAt, ownerZone, now)}${stream}.${offDayNote(c.number, c.dueAt, ownerZone, now)} \`/coo done ${id}\` when it lands.`;
+}
+
+/** The owner's DM when someone else records work for them. */
+export function recordedNotice(c: CommitmentRow, actorId: string, ownerZone: string, now: Date): string {
+  const id = idOf(c);
+  return `${mention(actorId)} recorded *${id}* for you: ${quote(c.title)}, due ${slackDate(c.dueAt, ownerZone, now)}. If the date does not work, \`/coo slip ${id} to <when> because ...\`.`;
+}
+
+/** The new owner's DM when work is handed to them. */
+export function handedNotice(c: CommitmentRow, actorId: string, ownerZone: string, now: Date): string {
+  return `${mention(actorId)} handed you *${idOf(c)}* ${quote(c.title)}, due ${slackDate(c.dueAt, ownerZone, now)}.`;
+}
+
+export function doneReply(c: CommitmentRow): string {
+  const onTime = c.doneAt && c.doneAt <= c.originalDueAt;
+  return `*${idOf(c)}* ${quote(c.title)} is done${onTime ? ", on time" : ""}. :white_check_mark:`;
+}
+
+export function droppedReply(c: CommitmentRow, reason: string | undefined): string {
+  return `Dropped *${idOf(c)}* ${quote(c.title)}${reason ? ` because ${quote(reason)}` : ""}.`;
+}
+
+export function slippedReply(
+  before: CommitmentRow,
+  after: CommitmentRow,
+  reason: string | undefined,
+  ownerZone: string,
+  now: Date,
+): string {
+  return `*${idOf(after)}* moved from ${describeInstant(before.dueAt, ownerZone, now)} to ${describeInstant(after.dueAt, ownerZone, now)}${reason ? ` because ${quote(reason)}` : ""}.${offDayNote(after.number, after.dueAt, ownerZone, now)}`;
+}
+
+/** After a date picked in the Slip form: the new date, said once. */
+export function redatedConfirmation(c: CommitmentRow, ownerZone: string, now: Date): string {
+  return `*${idOf(c)}* now due ${describeInstant(c.dueAt, ownerZone, now)}.${offDayNote(c.number, c.dueAt, ownerZone, now)}`;
+}
+
+export function confirmedReply(c: CommitmentRow, timeZone: string, now: Date): string {
+  return `Confirmed *${idOf(c)}* ${quote(c.title)} for ${slackDate(c.dueAt, timeZone, now)}.`;
+}
+
+export function reassignedReply(c: CommitmentRow): string {
+  return `*${idOf(c)}* now belongs to ${mention(c.ownerId)}.`;
+}
+
+/** `/coo status`: a person's record, their open commitments and the blockers that touch them. */
+export function statusReply(
+  who: string,
+  status: { record: DeliveryRecord; open: { items: CommitmentRow[]; total: number } },
+  touching: { items: Blocker[]; open: number },
+  value: { now: Date; timeZone: string },
+): Reply {
+  const { record, open } = status;
+  const blockers = {
+    open: touching.open,
+    lines: touching.items.map(
+      (b) =>
+        `• *${formatId("blocker", b.number)}* ${quote(b.text)}${b.reporterId === who ? "" : ` (raised by ${mention(b.reporterId)}, waiting on them)`}`,
+    ),
+  };
+  const lines = open.items.map(
+    (c) =>
+      `• *${idOf(c)}* ${quote(c.title)}, due ${slackDate(c.dueAt, value.timeZone, value.now)}${c.dueAt < value.now ? " :warning:" : ""}`,
+  );
+  const text = [
+    deliverySummary(who, record),
+    ...(lines.length
+      ? [
+          `*Open commitments*${open.total > lines.length ? ` (first ${lines.length} of ${open.total})` : ""}`,
+          ...lines,
+        ]
+      : ["No open commitments."]),
+    ...(blockers.lines.length
+      ? [`*Open blockers* (${blockers.open})`, ...blockers.lines]
+      : ["No open blockers."]),
+  ];
+  return {
+    text: `${mention(who)}: ${plural(open.total, "open commitment")}, ${plural(blockers.open, "open blocker")}`,
+    blocks: sections(text),
+  };
+}
+
+export function workstreamReply(
+  name: string,
+  ownerId: string,
+  result: { outcome: "created" | "unchanged" | "changed"; previousOwner?: string },
+): string {
+  if (result.outcome === "created")
+    return `Created #${name}, owned by ${mention(ownerId)}. Add work to it with \`/coo commit <what> by <when> #${name}\`.`;
+  if (result.outcome === "unchanged") return `#${name} is already owned by ${mention(ownerId)}.`;
+  return `#${name} is now owned by ${mention(ownerId)} (was ${mention(result.previousOwner ?? "")}).`;
+}
+
+export function workstreamsReply(streams: Array<{ name: string; ownerId: string; open: number }>): Reply {
+  if (streams.length === 0)
+    return { text: "No workstreams yet. `/coo workstream payments owner @dana` creates one." };
+  const lines = streams.map((s) => `• *#${s.name}* owned by ${mention(s.ownerId)}: ${s.open} open`);
+  return {
+    text: plural(streams.length, "workstream"),
+    blocks: linesWithin(lines, { more: (n) => `…and ${n} more workstreams.` }),
+  };
 }

@@ -1,11 +1,12 @@
 import type { Deps } from "../deps.js";
-import { CooError, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
 import type { Commitment, CommitmentChange, Prisma } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
-import { type Actor, authorize } from "../policy.js";
-import { mention } from "../slack/mentions.js";
 
-type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
+/*
+ * The commitments feature's reads and writes. Only its use cases
+ * (use-cases.ts) call these; no rule, permission or message lives here.
+ */
 
 export type CommitmentRow = Commitment & { workstream: { name: string } | null };
 
@@ -29,17 +30,6 @@ export async function findCommitment(
     );
   }
   return found;
-}
-
-function ensureOpen(c: Commitment) {
-  const id = formatId("commitment", c.number);
-  if (c.status === "done") throw new CooError("conflict", `${id} is already done. Nothing to change.`);
-  if (c.status === "dropped") {
-    throw new CooError(
-      "conflict",
-      `${id} was dropped. Record a new commitment with \`/coo commit\` if it is back on.`,
-    );
-  }
 }
 
 export async function findWorkstream(deps: Pick<Deps, "db">, workspaceId: string, name: string) {
@@ -124,116 +114,38 @@ export async function createCommitment(
   return { ...commitment, workstream: workstreamName === null ? null : { name: workstreamName } };
 }
 
-type Change = { workspaceId: string; number: number; actor: Actor; reason?: string | undefined };
-
 /**
- * Applies one change to an open commitment and records it. The update is
- * conditional on the row still being open, so two people pressing Done at
- * once produce one change and one clear refusal.
+ * One change to an open commitment and its history row, in one transaction.
+ * The update holds only while the row is still open, so two people pressing
+ * Done at once make one change: undefined for the one that lost.
  */
-async function change(
-  deps: LedgerDeps,
-  input: Change,
-  build: (c: CommitmentRow) => {
+export async function applyChange(
+  deps: Pick<Deps, "db">,
+  current: CommitmentRow,
+  change: {
+    actorId: string;
+    reason: string | undefined;
     data: Prisma.CommitmentUpdateManyMutationInput;
     history: Omit<Prisma.CommitmentChangeUncheckedCreateInput, "workspaceId" | "commitmentId" | "actorId">;
   },
-): Promise<CommitmentRow> {
-  const current = await findCommitment(deps, input.workspaceId, input.number);
-  const actor = await authorize(input.actor, { kind: "change_commitment", commitment: current });
-  ensureOpen(current);
-  const { data, history } = build(current);
-  const updated = await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.commitment.updateMany({ where: { id: current.id, status: "open" }, data });
+): Promise<CommitmentRow | undefined> {
+  return deps.db.$transaction(async (tx) => {
+    const { count } = await tx.commitment.updateMany({
+      where: { id: current.id, status: "open" },
+      data: change.data,
+    });
     if (count === 0) return undefined;
     await tx.commitmentChange.create({
       data: {
-        workspaceId: input.workspaceId,
+        workspaceId: current.workspaceId,
         commitmentId: current.id,
-        actorId: actor.slackUserId,
-        reason: input.reason ?? null,
-        ...history,
+        actorId: change.actorId,
+        reason: change.reason ?? null,
+        ...change.history,
       },
     });
     return tx.commitment.findUniqueOrThrow({ where: { id: current.id }, include: withWorkstream });
   });
-  if (!updated) {
-    ensureOpen(await findCommitment(deps, input.workspaceId, input.number));
-    throw new CooError(
-      "conflict",
-      `${formatId("commitment", input.number)} changed while you were looking. Try again.`,
-    );
-  }
-  deps.changes.publish({
-    workspaceId: input.workspaceId,
-    userIds: [current.ownerId, current.creatorId, updated.ownerId, actor.slackUserId],
-    ...(history.kind === "redated"
-      ? {
-          slipped: {
-            commitmentId: current.id,
-            from: current.dueAt,
-            to: updated.dueAt,
-            reason: input.reason ?? null,
-            actorId: actor.slackUserId,
-          },
-        }
-      : {}),
-  });
-  return updated;
-}
-
-export function completeCommitment(deps: LedgerDeps, input: Change) {
-  const now = deps.clock.now();
-  return change(deps, input, () => ({
-    data: { status: "done", doneAt: now },
-    history: { kind: "done", at: now },
-  }));
-}
-
-export function dropCommitment(deps: LedgerDeps, input: Change) {
-  const now = deps.clock.now();
-  return change(deps, input, () => ({ data: { status: "dropped" }, history: { kind: "dropped", at: now } }));
-}
-
-export function slipCommitment(deps: LedgerDeps, input: Change & { to: Date }) {
-  const now = deps.clock.now();
-  return change(deps, input, (c) => {
-    if (input.to.getTime() === c.dueAt.getTime()) {
-      throw new CooError(
-        "bad_input",
-        `${formatId("commitment", c.number)} is already due then. Give a different date.`,
-      );
-    }
-    return {
-      data: { dueAt: input.to, lastTouchedAt: now, snoozedUntil: null },
-      history: { kind: "redated", fromDueAt: c.dueAt, toDueAt: input.to, at: now },
-    };
-  });
-}
-
-export function reassignCommitment(deps: LedgerDeps, input: Change & { to: string }) {
-  const now = deps.clock.now();
-  return change(deps, input, (c) => {
-    if (input.to === c.ownerId) {
-      throw new CooError(
-        "bad_input",
-        `${mention(c.ownerId)} already owns ${formatId("commitment", c.number)}.`,
-      );
-    }
-    return {
-      data: { ownerId: input.to, lastTouchedAt: now },
-      history: { kind: "reassigned", fromOwnerId: c.ownerId, toOwnerId: input.to, at: now },
-    };
-  });
-}
-
-/** The owner says the date still holds (weekly planning). */
-export function confirmCommitment(deps: LedgerDeps, input: Change) {
-  const now = deps.clock.now();
-  return change(deps, input, (c) => ({
-    data: { lastTouchedAt: now },
-    history: { kind: "confirmed", fromDueAt: c.dueAt, toDueAt: c.dueAt, at: now },
-  }));
 }
 
 export type CommitmentFilter =
@@ -319,4 +231,35 @@ export async function commitmentHistory(
     deps.db.commitmentChange.count({ where }),
   ]);
   return { commitment, changes: latest.reverse(), total };
+}
+
+/** A workstream by its name, or undefined. */
+export function workstreamNamed(deps: Pick<Deps, "db">, workspaceId: string, name: string) {
+  return deps.db.workstream.findUnique({ where: { workspaceId_name: { workspaceId, name } } });
+}
+
+export function createWorkstream(deps: Pick<Deps, "db">, workspaceId: string, name: string, ownerId: string) {
+  return deps.db.workstream.create({ data: { workspaceId, name, ownerId } });
+}
+
+export function setWorkstreamOwner(deps: Pick<Deps, "db">, id: number, ownerId: string) {
+  return deps.db.workstream.update({ where: { id }, data: { ownerId } });
+}
+
+/** Every workstream of a workspace with its count of open commitments, by name. */
+export async function workstreamsWithOpenWork(deps: Pick<Deps, "db">, workspaceId: string) {
+  const streams = await deps.db.workstream.findMany({
+    where: { workspaceId },
+    orderBy: { name: "asc" },
+    include: { _count: { select: { commitments: { where: { status: "open" } } } } },
+  });
+  return streams.map((s) => ({ name: s.name, ownerId: s.ownerId, open: s._count.commitments }));
+}
+
+/** Commitments of one owner, open, with their titles (to tell the same work said twice). */
+export function openTitlesOf(deps: Pick<Deps, "db">, workspaceId: string, ownerId: string) {
+  return deps.db.commitment.findMany({
+    where: { workspaceId, ownerId, status: "open" },
+    include: { workstream: { select: { name: true } } },
+  });
 }

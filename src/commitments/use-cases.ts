@@ -1,0 +1,370 @@
+import type { Deps } from "../deps.js";
+import { badInput, CooError } from "../errors.js";
+import type { Commitment, CommitmentChange, Prisma } from "../generated/prisma/client.js";
+import { formatId } from "../ledger/ids.js";
+import type { Profile } from "../people/people.js";
+import { type Actor, authorize } from "../policy.js";
+import type { Block } from "../slack/commands.js";
+import { echo } from "../slack/mentions.js";
+import { enqueue } from "../slack/outbox.js";
+import { rewriteSent, type SentMessage } from "../slack/sent.js";
+import { ensureWithinReach, maxYearsAhead, parseWhen, tooFarAhead } from "../time/when.js";
+import { handedNotice, recordedNotice } from "./messages.js";
+import {
+  applyChange,
+  type CommitmentFilter,
+  type CommitmentRow,
+  commitmentHistory,
+  createCommitment,
+  createWorkstream,
+  type DeliveryRecord,
+  deliveryRecord,
+  findCommitment,
+  findWorkstream,
+  listOpenCommitments,
+  setWorkstreamOwner,
+  workstreamNamed,
+  workstreamsWithOpenWork,
+} from "./queries.js";
+
+/*
+ * The commitments feature's operations: each takes the person acting and a
+ * plain input, checks the policy, writes the change and its history, and
+ * returns what happened. Every surface (slash commands, buttons, standup
+ * answers, and later plain language and the API) calls these; none knows
+ * Slack's payloads (docs/decisions/0020-use-cases-and-grammar.md).
+ */
+
+export type { CommitmentFilter, CommitmentRow, DeliveryRecord };
+export type HistoryEntry = CommitmentChange;
+export { findCommitment, isOverdue } from "./queries.js";
+export { sameWork } from "./similar.js";
+
+type UseCaseDeps = Pick<Deps, "db" | "sql" | "clock" | "changes" | "people" | "outbox">;
+
+export const maxTitle = 300;
+export const dateExamples = "`Friday`, `tomorrow 5pm`, `2026-12-03` or `in 3 days`";
+
+/** A date people gave for work, read in `timeZone`: ahead of now and within reach. */
+export function dueDate(typed: string, timeZone: string, now: Date): Date {
+  const when = parseWhen(typed, { now, timeZone });
+  if (!when) throw badInput(`I can't read ${echo(typed)} as a date. Try ${dateExamples}.`);
+  if (when.at <= now)
+    throw badInput(`${echo(typed)} is in the past. Give a date ahead, e.g. ${dateExamples}.`);
+  ensureWithinReach(when.at, now, typed, dateExamples);
+  return when.at;
+}
+
+/** Sends a DM through the outbox: paced, retried, never twice. */
+async function notify(deps: UseCaseDeps, workspaceId: string, userId: string, text: string): Promise<void> {
+  const ids = await deps.db.$transaction((tx) => enqueue(tx, [{ workspaceId, userId, text }]));
+  await deps.outbox.deliver(ids);
+}
+
+/**
+ * `/coo commit`: who will deliver what, by when. Work goes to a real person
+ * of this workspace (checked with Slack before anything is written); the
+ * date is read in the owner's time zone; an owner other than the actor is
+ * told by DM.
+ */
+export async function recordCommitment(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: {
+    workspaceId: string;
+    title: string;
+    when: string;
+    ownerId?: string | undefined;
+    workstream?: string | undefined;
+    after?: number | undefined;
+    channelId?: string | undefined;
+  },
+): Promise<{ commitment: CommitmentRow; owner: Profile }> {
+  const { workspaceId } = input;
+  const ownerId = input.ownerId ?? actor.slackUserId;
+  const owner = ownerId === actor.slackUserId ? actor : await deps.people.member(workspaceId, ownerId);
+  const now = deps.clock.now();
+  const dueAt = dueDate(input.when, owner.timeZone, now);
+  const stream = input.workstream ? await findWorkstream(deps, workspaceId, input.workstream) : undefined;
+  const dependsOn = input.after ? await findCommitment(deps, workspaceId, input.after) : undefined;
+  const commitment = await createCommitment(deps, {
+    workspaceId,
+    actorId: actor.slackUserId,
+    ownerId,
+    title: input.title,
+    dueAt,
+    workstreamId: stream?.id,
+    channelId: input.channelId,
+    dependsOnId: dependsOn?.id,
+  });
+  if (ownerId !== actor.slackUserId)
+    await notify(
+      deps,
+      workspaceId,
+      ownerId,
+      recordedNotice(commitment, actor.slackUserId, owner.timeZone, now),
+    );
+  return { commitment, owner };
+}
+
+/** A promise someone made in their own standup answer: theirs, recorded as they said it. */
+export function recordOwnPromise(
+  deps: Pick<Deps, "sql" | "clock" | "changes">,
+  input: {
+    workspaceId: string;
+    ownerId: string;
+    title: string;
+    dueAt: Date;
+    channelId?: string | undefined;
+    sourcePermalink?: string | undefined;
+  },
+): Promise<CommitmentRow> {
+  return createCommitment(deps, { ...input, actorId: input.ownerId });
+}
+
+function ensureOpen(c: Commitment) {
+  const id = formatId("commitment", c.number);
+  if (c.status === "done") throw new CooError("conflict", `${id} is already done. Nothing to change.`);
+  if (c.status === "dropped") {
+    throw new CooError(
+      "conflict",
+      `${id} was dropped. Record a new commitment with \`/coo commit\` if it is back on.`,
+    );
+  }
+}
+
+type Change = { workspaceId: string; number: number; reason?: string | undefined };
+
+/**
+ * Applies one change to an open commitment the actor may change, and records
+ * it. Two people pressing Done at once make one change and one clear refusal.
+ */
+async function change(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: Change,
+  build: (c: CommitmentRow) => {
+    data: Prisma.CommitmentUpdateManyMutationInput;
+    history: Omit<Prisma.CommitmentChangeUncheckedCreateInput, "workspaceId" | "commitmentId" | "actorId">;
+  },
+): Promise<{ before: CommitmentRow; after: CommitmentRow }> {
+  const current = await findCommitment(deps, input.workspaceId, input.number);
+  const allowed = await authorize(actor, { kind: "change_commitment", commitment: current });
+  ensureOpen(current);
+  const { data, history } = build(current);
+  const updated = await applyChange(deps, current, {
+    actorId: allowed.slackUserId,
+    reason: input.reason,
+    data,
+    history,
+  });
+  if (!updated) {
+    ensureOpen(await findCommitment(deps, input.workspaceId, input.number));
+    throw new CooError(
+      "conflict",
+      `${formatId("commitment", input.number)} changed while you were looking. Try again.`,
+    );
+  }
+  deps.changes.publish({
+    workspaceId: input.workspaceId,
+    userIds: [current.ownerId, current.creatorId, updated.ownerId, allowed.slackUserId],
+    ...(history.kind === "redated"
+      ? {
+          slipped: {
+            commitmentId: current.id,
+            from: current.dueAt,
+            to: updated.dueAt,
+            reason: input.reason ?? null,
+            actorId: allowed.slackUserId,
+          },
+        }
+      : {}),
+  });
+  return { before: current, after: updated };
+}
+
+export async function completeCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {
+  const now = deps.clock.now();
+  const { after } = await change(deps, actor, input, () => ({
+    data: { status: "done", doneAt: now },
+    history: { kind: "done", at: now },
+  }));
+  return after;
+}
+
+export async function dropCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {
+  const now = deps.clock.now();
+  const { after } = await change(deps, actor, input, () => ({
+    data: { status: "dropped" },
+    history: { kind: "dropped", at: now },
+  }));
+  return after;
+}
+
+/**
+ * A new date, with why: given as typed (read in the owner's zone) or as an
+ * instant (a date picker). The history keeps the old date.
+ */
+export async function slipCommitment(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: Change & { to: string | Date },
+): Promise<{ before: CommitmentRow; after: CommitmentRow; owner: Profile }> {
+  const current = await findCommitment(deps, input.workspaceId, input.number);
+  const owner = await deps.people.profile(input.workspaceId, current.ownerId);
+  const now = deps.clock.now();
+  const to = typeof input.to === "string" ? dueDate(input.to, owner.timeZone, now) : input.to;
+  if (typeof input.to !== "string") {
+    if (Number.isNaN(to.getTime())) throw badInput("Pick a date.");
+    if (to <= now) throw badInput("That is in the past. Pick a date ahead.");
+    if (tooFarAhead(to, now))
+      throw badInput(
+        `That is more than ${maxYearsAhead} years ahead. Pick a date within ${maxYearsAhead} years.`,
+      );
+  }
+  const moved = await change(deps, actor, input, (c) => {
+    if (to.getTime() === c.dueAt.getTime()) {
+      throw new CooError(
+        "bad_input",
+        `${formatId("commitment", c.number)} is already due then. Give a different date.`,
+      );
+    }
+    return {
+      data: { dueAt: to, lastTouchedAt: now, snoozedUntil: null },
+      history: { kind: "redated", fromDueAt: c.dueAt, toDueAt: to, at: now },
+    };
+  });
+  return { ...moved, owner };
+}
+
+/** Hands a commitment to another real person of the workspace, who is told by DM. */
+export async function reassignCommitment(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: Change & { to: string },
+): Promise<{ commitment: CommitmentRow; owner: Profile }> {
+  const owner = await deps.people.member(input.workspaceId, input.to);
+  const now = deps.clock.now();
+  const { after } = await change(deps, actor, input, (c) => {
+    if (input.to === c.ownerId) {
+      throw new CooError("bad_input", `<@${c.ownerId}> already owns ${formatId("commitment", c.number)}.`);
+    }
+    return {
+      data: { ownerId: input.to, lastTouchedAt: now },
+      history: { kind: "reassigned", fromOwnerId: c.ownerId, toOwnerId: input.to, at: now },
+    };
+  });
+  await notify(
+    deps,
+    input.workspaceId,
+    input.to,
+    handedNotice(after, actor.slackUserId, owner.timeZone, now),
+  );
+  return { commitment: after, owner };
+}
+
+/** The owner says the date still holds (weekly planning). */
+export async function confirmCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {
+  const now = deps.clock.now();
+  const { after } = await change(deps, actor, input, (c) => ({
+    data: { lastTouchedAt: now },
+    history: { kind: "confirmed", fromDueAt: c.dueAt, toDueAt: c.dueAt, at: now },
+  }));
+  return after;
+}
+
+/** A list as carried in messages and buttons: mine, u:<user>, w:<workstream>, all. */
+export type ListTarget = string;
+
+/** Open commitments for a target, soonest first, a page at a time. */
+export async function openCommitments(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; viewerId: string; target: ListTarget; offset: number; limit: number },
+): Promise<{ items: CommitmentRow[]; total: number }> {
+  const { workspaceId, target } = input;
+  let filter: CommitmentFilter;
+  if (target === "all") filter = { kind: "all" };
+  else if (target === "mine") filter = { kind: "owner", userId: input.viewerId };
+  else if (target.startsWith("u:")) filter = { kind: "owner", userId: target.slice(2) };
+  else {
+    const stream = await findWorkstream(deps, workspaceId, target.slice(2));
+    filter = { kind: "workstream", workstreamId: stream.id, name: stream.name };
+  }
+  return listOpenCommitments(deps, workspaceId, filter, { offset: input.offset, limit: input.limit });
+}
+
+/** A person's delivery record and their first few open commitments. */
+export async function statusOf(
+  deps: Pick<Deps, "db" | "clock">,
+  input: { workspaceId: string; userId: string; limit: number },
+): Promise<{ record: DeliveryRecord; open: { items: CommitmentRow[]; total: number } }> {
+  const now = deps.clock.now();
+  const [record, open] = await Promise.all([
+    deliveryRecord(deps, input.workspaceId, input.userId, now),
+    listOpenCommitments(
+      deps,
+      input.workspaceId,
+      { kind: "owner", userId: input.userId },
+      { offset: 0, limit: input.limit },
+    ),
+  ]);
+  return { record, open };
+}
+
+/** A commitment and its latest changes, oldest first. */
+export function historyOf(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; number: number; limit: number },
+) {
+  return commitmentHistory(deps, input.workspaceId, input.number, input.limit);
+}
+
+/** What the Slip form needs: the commitment, its owner's zone, and the day after it is due (or today). */
+export async function slipForm(
+  deps: Pick<Deps, "db" | "clock" | "people">,
+  workspaceId: string,
+  number: number,
+) {
+  const commitment = await findCommitment(deps, workspaceId, number);
+  const owner = await deps.people.profile(workspaceId, commitment.ownerId);
+  return { commitment, owner };
+}
+
+/**
+ * `/coo workstream`: creates one owned by someone real, or hands it over
+ * (its owner, an admin or a seat may).
+ */
+export async function setWorkstream(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { workspaceId: string; name: string; ownerId: string },
+): Promise<{ outcome: "created" | "unchanged" | "changed"; previousOwner?: string }> {
+  const { workspaceId, name, ownerId } = input;
+  if (ownerId !== actor.slackUserId) await deps.people.member(workspaceId, ownerId);
+  const existing = await workstreamNamed(deps, workspaceId, name);
+  if (!existing) {
+    await createWorkstream(deps, workspaceId, name, ownerId);
+    return { outcome: "created" };
+  }
+  await authorize(actor, { kind: "change_workstream", workstream: existing });
+  if (existing.ownerId === ownerId) return { outcome: "unchanged" };
+  await setWorkstreamOwner(deps, existing.id, ownerId);
+  return { outcome: "changed", previousOwner: existing.ownerId };
+}
+
+export function workstreams(deps: Pick<Deps, "db">, workspaceId: string) {
+  return workstreamsWithOpenWork(deps, workspaceId);
+}
+
+/**
+ * A DM coo sent (a nudge, planning) whose item for commitment `number` now
+ * shows `note` in place of its buttons; the rest of the message stays. The
+ * blocks are coo's own record of what it sent; undefined when it has none.
+ */
+export function markSentItem(
+  deps: Pick<Deps, "db">,
+  message: SentMessage,
+  mark: (blocks: Block[]) => Block[],
+): Promise<{ text: string; blocks: Block[] } | undefined> {
+  return rewriteSent(deps.db, message, mark);
+}

@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { expect, test } from "vitest";
+
+// The boundaries of docs/decisions/0020: Slack-facing code parses, calls a
+// use case and presents; only use cases and queries touch the database; a
+// feature uses another only through its public surface.
+const root = new URL("../src/", import.meta.url).pathname;
+
+const features = [
+  "blockers",
+  "cadence",
+  "commitments",
+  "handoffs",
+  "help",
+  "home",
+  "routing",
+  "slips",
+  "standups",
+  "workspaces",
+];
+/** What one feature may import of another. */
+const publicSurface = new Set(["use-cases.ts", "messages.ts"]);
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === "generated") return [];
+    return statSync(path).isDirectory() ? files(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const sources = files(root).map((path) => ({ path: relative(root, path), text: readFileSync(path, "utf8") }));
+
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/^import[\s\S]*?from\s+"([^"]+)";/gm)].map((m) => m[1] as string);
+}
+
+function resolve(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  return relative(root, join(root, from, "..", spec)).replace(/\.js$/, ".ts");
+}
+
+/** A file that talks to Slack: the Slack adapter itself, and each feature's commands and messages. */
+const slackFacing = (path: string) =>
+  path.startsWith("slack/") || /^[a-z-]+\/(commands|messages|register)\.ts$/.test(path);
+
+/** Infrastructure in src/slack/ that stores what Slack sends or what is sent to it. */
+const slackStorage = new Set([
+  "slack/outbox.ts",
+  "slack/inbox.ts",
+  "slack/dedupe.ts",
+  "slack/installations.ts",
+  "slack/workspaces.ts",
+  "slack/sent.ts",
+]);
+
+/**
+ * Files still being moved onto use cases (issue 13). Every entry is a
+ * violation to remove; none may be added.
+ */
+const notYetMoved = new Set([
+  "blockers/register.ts",
+  "cadence/register.ts",
+  "handoffs/escalate.ts",
+  "handoffs/register.ts",
+  "help/register.ts",
+  "home/register.ts",
+  "home/view.ts",
+  "routing/answer.ts",
+  "routing/register.ts",
+  "routing/seats.ts",
+  "slack/app.ts",
+  "slack/errors.ts",
+  "slips/register.ts",
+  "slips/sweep.ts",
+  "standups/planning.ts",
+  "standups/register.ts",
+  "standups/review.ts",
+  "standups/standup.ts",
+  "workspaces/register.ts",
+]);
+
+test("no Slack-facing file imports the Prisma client or runs SQL", () => {
+  const offenders = sources
+    .filter((s) => slackFacing(s.path) && !slackStorage.has(s.path) && !notYetMoved.has(s.path))
+    .flatMap((s) => {
+      const found: string[] = [];
+      for (const spec of importsOf(s.text)) {
+        const target = resolve(s.path, spec) ?? spec;
+        if (target.startsWith("generated/") || target.startsWith("db/")) found.push(`imports ${spec}`);
+      }
+      for (const use of ["deps.db", "deps.sql", ".$queryRaw", ".$transaction", ".$executeRaw"])
+        if (s.text.includes(use)) found.push(`uses ${use}`);
+      return found.map((f) => `${s.path} ${f}`);
+    });
+  expect(offenders).toEqual([]);
+});
+
+test("a feature uses another only through its use cases and messages", () => {
+  const offenders = sources.flatMap((s) => {
+    const feature = s.path.split("/")[0] ?? "";
+    if (!features.includes(feature) || notYetMoved.has(s.path)) return [];
+    return importsOf(s.text).flatMap((spec) => {
+      const target = resolve(s.path, spec);
+      if (!target) return [];
+      const [other, file] = target.split("/");
+      if (!other || other === feature || !features.includes(other)) return [];
+      return file && publicSurface.has(file) ? [] : [`${s.path} imports ${target}`];
+    });
+  });
+  expect(offenders).toEqual([]);
+});
+
+test("the core never imports a feature (only the composition root wires them)", () => {
+  const offenders = sources.flatMap((s) => {
+    const top = s.path.split("/")[0] ?? "";
+    if (features.includes(top) || s.path === "coo.ts" || s.path === "main.ts") return [];
+    return importsOf(s.text).flatMap((spec) => {
+      const target = resolve(s.path, spec);
+      const other = target?.split("/")[0];
+      return other && features.includes(other) ? [`${s.path} imports ${target}`] : [];
+    });
+  });
+  expect(offenders).toEqual([]);
+});
+
+test("the list of files still to move only shrinks: each one named still breaks a rule", () => {
+  for (const path of notYetMoved) expect(sources.some((s) => s.path === path)).toBe(true);
+});
