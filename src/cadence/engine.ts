@@ -54,7 +54,12 @@ export class CadenceEngine {
   constructor(
     private readonly deps: Deps,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    // A run's root message: once Slack has it, its ts is where answers arrive.
+    deps.outbox.whenSent("standup_root", async (tx, message, ts) => {
+      if (message.runId) await tx.cadenceRun.update({ where: { id: message.runId }, data: { rootTs: ts } });
+    });
+  }
 
   handle(kind: CadenceKind, handler: KindHandler): void {
     this.handlers.set(kind, handler);

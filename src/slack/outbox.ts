@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
+import { CooError } from "../errors.js";
 import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import type { Block } from "./commands.js";
@@ -79,7 +80,54 @@ export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/** A job of a queue some feature handles (see `Outbox.handle`). */
+export type Job = {
+  queue: string;
+  workspaceId: string;
+  payload: Prisma.InputJsonValue;
+  /** The same key is enqueued once, ever: a cause that repeats (a redelivery, a second timer) does nothing. */
+  key?: string;
+  /** Not before then (default: now). */
+  runAt?: Date;
+};
+
+/**
+ * Adds a job inside the caller's transaction: it exists if and only if the
+ * change that causes it does. Its id, or undefined when a job with its key
+ * already exists.
+ */
+export async function enqueueJob(tx: Tx, job: Job): Promise<number | undefined> {
+  const now = realNow();
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`
+    INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "nextAttemptAt", "createdAt")
+    VALUES (${job.queue}, ${job.workspaceId}, ${JSON.stringify(job.payload)}::jsonb, ${job.key ?? null},
+      ${job.runAt ?? now}, ${now})
+    ON CONFLICT ("key") DO NOTHING
+    RETURNING "id"`;
+  return rows[0]?.id;
+}
+
+/**
+ * What a queue's job does, given its payload, in a transaction that also
+ * marks the job done: its writes (and the jobs and messages it enqueues)
+ * happen exactly once, however often a process dies on the way.
+ */
+export type JobHandler = (tx: Tx, payload: unknown, job: OutboxMessage) => Promise<void>;
+
+/** The queue of messages to Slack (the rows `enqueue` writes). */
+export const slackMessages = "slack_message";
+
+/** After a message is sent: what its purpose records, in the transaction that marks it sent. */
+export type SentHook = (tx: Tx, message: OutboxMessage, ts: string) => Promise<void>;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A job of a queue no feature handles: a bug, not a passing fault. */
+class NoHandler extends Error {
+  constructor(queue: string) {
+    super(`no handler for queue ${queue}`);
+  }
+}
 
 function errorCode(error: unknown): {
   kind: "rate" | "server" | "permanent" | "other";
@@ -93,6 +141,8 @@ function errorCode(error: unknown): {
     data?: { error?: string };
     message?: string;
   };
+  if (error instanceof NoHandler || error instanceof CooError)
+    return { kind: "permanent", detail: (error as Error).message };
   if (e.code === "slack_webapi_rate_limited_error")
     return { kind: "rate", retryAfter: e.retryAfter ?? 1, detail: "ratelimited" };
   if (e.code === "slack_webapi_http_error" && (e.statusCode ?? 0) >= 500)
@@ -115,6 +165,8 @@ function errorCode(error: unknown): {
  */
 export class Outbox {
   readonly holder = randomBytes(4).toString("hex");
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly sentHooks = new Map<string, SentHook>();
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -129,6 +181,18 @@ export class Outbox {
       onFailed?: (message: OutboxMessage, error: string) => Promise<void>;
     } = {},
   ) {}
+
+  /** What jobs of `queue` do. A job whose queue nobody handles fails, and says so. */
+  handle(queue: string, handler: JobHandler): void {
+    if (queue === slackMessages || this.handlers.has(queue))
+      throw new Error(`queue ${queue} is handled twice`);
+    this.handlers.set(queue, handler);
+  }
+
+  /** What a message of this `purpose` records once Slack has it (a standup root's ts on its run). */
+  whenSent(purpose: string, hook: SentHook): void {
+    this.sentHooks.set(purpose, hook);
+  }
 
   start(): void {
     this.running = true;
@@ -182,7 +246,10 @@ export class Outbox {
       // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
       const rows = (await this.claim(new Date(), ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
-      const byKey = groupBy(rows, (m) => `${m.workspaceId}:${m.channel ?? `user:${m.userId}`}`);
+      const byKey = groupBy(
+        rows,
+        (m) => `${m.workspaceId}:${m.channel ?? (m.userId ? `user:${m.userId}` : `job:${m.id}`)}`,
+      );
       await Promise.all(
         [...byKey.entries()].map(async ([key, list]) => {
           for (const [i, m] of list.entries()) {
@@ -229,7 +296,8 @@ export class Outbox {
          SELECT "id" FROM "OutboxMessage" WHERE "id" IN (
            SELECT "id" FROM (
              SELECT "id", ROW_NUMBER() OVER (
-               PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId") ORDER BY "id") AS "rank"
+               PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId", 'job:' || "id"::text)
+               ORDER BY "id") AS "rank"
              FROM "OutboxMessage"
              WHERE ${claimable} ${only}
            ) AS "ranked" WHERE "rank" <= $4)
@@ -271,8 +339,9 @@ export class Outbox {
       ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${until})`;
   }
 
-  /** Sends one message; when it is put back for a retry, says when that is due. */
+  /** Does one job (a message, or a queue's job); when it is put back for a retry, says when that is due. */
   private async sendOne(key: string, m: OutboxMessage): Promise<Date | undefined> {
+    if (m.queue !== slackMessages) return this.runJob(key, m);
     const { db, log } = this.deps;
     try {
       const client = await this.slackFor(m.workspaceId);
@@ -319,14 +388,42 @@ export class Outbox {
             error: null,
           },
         });
-        if (m.purpose === "standup_root" && m.runId)
-          await tx.cadenceRun.update({ where: { id: m.runId }, data: { rootTs: ts } });
+        const hook = m.purpose ? this.sentHooks.get(m.purpose) : undefined;
+        if (hook && ts) await hook(tx, m, ts);
         this.hooks.onSent?.();
       });
       return undefined;
     } catch (error) {
       if (errorCode(error).kind !== "rate")
         log.warn("outbox send failed", { id: m.id, attempt: m.attempts, error: errorCode(error).detail });
+      return this.failed(key, m, error);
+    }
+  }
+
+  /**
+   * Runs a queue's job: its handler's writes and the job's "done" commit
+   * together. A refusal a person could act on (CooError) is not retried; any
+   * other failure is, with backoff, up to the last attempt.
+   */
+  private async runJob(key: string, m: OutboxMessage): Promise<Date | undefined> {
+    const handler = this.handlers.get(m.queue);
+    try {
+      if (!handler) throw new NoHandler(m.queue);
+      await this.deps.db.$transaction(async (tx) => {
+        await handler(tx, m.payload, m);
+        await tx.outboxMessage.update({
+          where: { id: m.id },
+          data: { status: "sent", sentAt: realNow(), lockedBy: null, lockedUntil: null, error: null },
+        });
+      });
+      return undefined;
+    } catch (error) {
+      this.deps.log.warn("job failed", {
+        id: m.id,
+        queue: m.queue,
+        attempt: m.attempts,
+        error: String(error),
+      });
       return this.failed(key, m, error);
     }
   }
