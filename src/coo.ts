@@ -1,5 +1,5 @@
 import { WebClient } from "@slack/web-api";
-import { register as registerBlockers } from "./blockers/register.js";
+import { register as registerBlockers } from "./blockers/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
 import { register as registerCadence } from "./cadence/register.js";
 import { reportFailure } from "./cadence/report.js";

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import type { Blocker } from "../generated/prisma/client.js";
-import { listBlockers } from "./ledger.js";
+import { listBlockers } from "./queries.js";
 
 /*
  * The blockers feature's operations, for every surface (slash commands,

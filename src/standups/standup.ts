@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import { createBlocker, resolveBlocker } from "../blockers/ledger.js";
+import { createBlocker, resolveBlocker } from "../blockers/queries.js";
 import type { KindHandler, RunContext } from "../cadence/engine.js";
 import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";

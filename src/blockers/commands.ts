@@ -11,7 +11,7 @@ import type { Block, Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { echo, mention, quote, userMentionPattern } from "../slack/mentions.js";
 import { duration, plural } from "../words.js";
-import { createBlocker, listBlockers, resolveBlocker } from "./ledger.js";
+import { createBlocker, listBlockers, resolveBlocker } from "./queries.js";
 
 export const blockerPageSize = 15;
 const maxText = 500;
