@@ -1,15 +1,13 @@
 import type { Deps } from "../deps.js";
-import { CooError, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
 import type { Blocker, Prisma } from "../generated/prisma/client.js";
 import { formatId, nextNumber } from "../ledger/ids.js";
-import { type Actor, authorize } from "../policy.js";
-import { mention, quote } from "../slack/mentions.js";
-import { enqueue } from "../slack/outbox.js";
-import { duration } from "../words.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
 
-type LedgerDeps = Pick<Deps, "db" | "clock" | "changes">;
-
-export const recentlyResolvedDays = 7;
+/*
+ * The blockers feature's reads and writes. Only its use cases
+ * (use-cases.ts) call these; no rule, permission or message lives here.
+ */
 
 export async function findBlocker(
   deps: Pick<Deps, "db">,
@@ -24,8 +22,8 @@ export async function findBlocker(
   return found;
 }
 
-export async function createBlocker(
-  deps: LedgerDeps,
+export async function insertBlocker(
+  deps: Pick<Deps, "db">,
   input: {
     workspaceId: string;
     reporterId: string;
@@ -35,85 +33,66 @@ export async function createBlocker(
     waitingOnCommitmentId?: number | undefined;
     channelId?: string | undefined;
     sourcePermalink?: string | undefined;
+    openedAt: Date;
   },
 ): Promise<Blocker> {
   // The number is taken in its own statement: the counter row stays locked for
   // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
   const number = await nextNumber(deps.db, input.workspaceId, "blocker");
-  const blocker = await deps.db.$transaction(async (tx) => {
-    return tx.blocker.create({
-      data: {
-        workspaceId: input.workspaceId,
-        number,
-        text: input.text,
-        reporterId: input.reporterId,
-        waitingOnId: input.waitingOnId ?? null,
-        waitingOnText: input.waitingOnText ?? null,
-        waitingOnCommitmentId: input.waitingOnCommitmentId ?? null,
-        channelId: input.channelId ?? null,
-        sourcePermalink: input.sourcePermalink ?? null,
-        openedAt: deps.clock.now(),
-      },
-    });
+  return deps.db.blocker.create({
+    data: {
+      workspaceId: input.workspaceId,
+      number,
+      text: input.text,
+      reporterId: input.reporterId,
+      waitingOnId: input.waitingOnId ?? null,
+      waitingOnText: input.waitingOnText ?? null,
+      waitingOnCommitmentId: input.waitingOnCommitmentId ?? null,
+      channelId: input.channelId ?? null,
+      sourcePermalink: input.sourcePermalink ?? null,
+      openedAt: input.openedAt,
+    },
   });
-  deps.changes.publish({
-    workspaceId: input.workspaceId,
-    userIds: [input.reporterId, input.waitingOnId ?? ""],
-  });
-  return blocker;
-}
-
-/** The reporter, the person it waits on, a seated human or an admin may resolve a blocker. */
-export async function resolveBlocker(
-  deps: LedgerDeps & Pick<Deps, "outbox">,
-  input: { workspaceId: string; number: number; actor: Actor },
-): Promise<Blocker> {
-  const blocker = await findBlocker(deps, input.workspaceId, input.number);
-  const id = formatId("blocker", blocker.number);
-  const actorId = (await authorize(input.actor, { kind: "resolve_blocker", blocker })).slackUserId;
-  const now = deps.clock.now();
-  // Whoever raised it hears when someone else clears it: queued with the
-  // change itself, so it is said once, and only if the change happened.
-  const told = await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.blocker.updateMany({
-      where: { id: blocker.id, status: "open" },
-      data: { status: "resolved", resolvedAt: now, resolvedById: actorId },
-    });
-    if (count === 0) return undefined;
-    if (blocker.reporterId === actorId) return [];
-    return enqueue(tx, [
-      {
-        workspaceId: input.workspaceId,
-        userId: blocker.reporterId,
-        text: `${mention(actorId)} resolved your blocker *${id}* ${quote(blocker.text)} after ${duration(now.getTime() - blocker.openedAt.getTime())}. If it is not cleared for you, raise it again with \`/coo blocker\`.`,
-      },
-    ]);
-  });
-  if (!told) throw new CooError("conflict", `${id} is already resolved.`);
-  await deps.outbox.deliver(told);
-  deps.changes.publish({
-    workspaceId: input.workspaceId,
-    userIds: [blocker.reporterId, blocker.waitingOnId ?? "", actorId],
-  });
-  return { ...blocker, status: "resolved", resolvedAt: now, resolvedById: actorId };
 }
 
 /**
- * The queue, oldest first. With `includeRecent`, blockers resolved in the
- * last seven days follow the open ones.
+ * Marks an open blocker resolved and queues `notices` in the same
+ * transaction, so they are sent once and only if the change happened.
+ * Undefined when the blocker was no longer open; otherwise the queued ids.
+ */
+export function markResolved(
+  deps: Pick<Deps, "db">,
+  blocker: Blocker,
+  change: { actorId: string; at: Date },
+  notices: Outgoing[],
+): Promise<number[] | undefined> {
+  return deps.db.$transaction(async (tx) => {
+    const { count } = await tx.blocker.updateMany({
+      where: { id: blocker.id, status: "open" },
+      data: { status: "resolved", resolvedAt: change.at, resolvedById: change.actorId },
+    });
+    if (count === 0) return undefined;
+    return enqueue(tx, notices);
+  });
+}
+
+/**
+ * The queue, oldest first. With `resolvedSince`, blockers resolved since
+ * then follow the open ones; with `userId`, only those they raised or that
+ * wait on them.
  */
 export async function listBlockers(
   deps: Pick<Deps, "db" | "sql">,
   workspaceId: string,
-  options: { includeRecent: boolean; now: Date; offset: number; limit: number; userId?: string },
+  options: { resolvedSince?: Date | undefined; offset: number; limit: number; userId?: string | undefined },
 ): Promise<{ items: Blocker[]; total: number; open: number }> {
-  if (!options.includeRecent && !options.userId) return openQueue(deps, workspaceId, options);
-  const recent = new Date(options.now.getTime() - recentlyResolvedDays * 24 * 3600 * 1000);
-  const person: Prisma.BlockerWhereInput = options.userId
-    ? { OR: [{ reporterId: options.userId }, { waitingOnId: options.userId }] }
+  const { resolvedSince, userId } = options;
+  if (!resolvedSince && !userId) return openQueue(deps, workspaceId, options);
+  const person: Prisma.BlockerWhereInput = userId
+    ? { OR: [{ reporterId: userId }, { waitingOnId: userId }] }
     : {};
-  const state: Prisma.BlockerWhereInput = options.includeRecent
-    ? { OR: [{ status: "open" }, { status: "resolved", resolvedAt: { gte: recent } }] }
+  const state: Prisma.BlockerWhereInput = resolvedSince
+    ? { OR: [{ status: "open" }, { status: "resolved", resolvedAt: { gte: resolvedSince } }] }
     : { status: "open" };
   const where: Prisma.BlockerWhereInput = { AND: [{ workspaceId }, person, state] };
   const openOnly: Prisma.BlockerWhereInput = { workspaceId, ...person, status: "open" };
@@ -126,7 +105,7 @@ export async function listBlockers(
     }),
     deps.db.blocker.count({ where }),
     // The open count is the total when only open blockers are listed.
-    options.includeRecent ? deps.db.blocker.count({ where: openOnly }) : undefined,
+    resolvedSince ? deps.db.blocker.count({ where: openOnly }) : undefined,
   ]);
   return { items, total, open: open ?? total };
 }

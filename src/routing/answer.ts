@@ -1,4 +1,4 @@
-import { blockerLine } from "../blockers/commands.js";
+import { blockerLine } from "../blockers/messages.js";
 import { commitmentLine } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
 import { visibleHandoffs } from "../handoffs/ledger.js";
