@@ -61,8 +61,8 @@ const slackStorage = new Set([
  */
 const notYetMoved = new Set([
   "cadence/register.ts",
-  "handoffs/escalate.ts",
-  "handoffs/register.ts",
+  "handoffs/commands.ts",
+  "handoffs/use-cases.ts",
   "help/register.ts",
   "home/register.ts",
   "home/view.ts",

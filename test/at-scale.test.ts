@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
-import { proposal } from "../src/handoffs/register.js";
+import { proposal } from "../src/handoffs/commands.js";
 import { helpReply } from "../src/help/text.js";
 import { blocksProblems } from "./kit/block-kit.js";
 import { scheduleCadence } from "./kit/cadence.js";

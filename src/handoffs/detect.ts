@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Llm } from "../llm/client.js";
 import { mentionedUsers, userMentionPattern } from "../slack/mentions.js";
 import { tooFarBack } from "../time/when.js";
-import type { HandoffDraft } from "./ledger.js";
+import type { HandoffDraft } from "./queries.js";
 
 /** Phrases of a stalled handoff in a DM: someone owes someone else something. */
 const stalled =

@@ -1,7 +1,7 @@
 import { blockerLine } from "../blockers/messages.js";
 import { commitmentLine } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
-import { visibleHandoffs } from "../handoffs/ledger.js";
+import { visibleHandoffs } from "../handoffs/queries.js";
 import { formatId } from "../ledger/ids.js";
 import { mention, quote } from "../slack/mentions.js";
 import { plainText } from "./rules.js";

@@ -1,8 +1,8 @@
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import type { Seat } from "../generated/prisma/client.js";
+import { proposal } from "../handoffs/commands.js";
 import { looksLikeHandoff, readHandoff } from "../handoffs/detect.js";
-import { proposal } from "../handoffs/register.js";
 import { mentionReply } from "../help/text.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";

@@ -5,7 +5,7 @@ import type { CommitmentRow } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
-import { sweepHandoffs } from "../handoffs/escalate.js";
+import { sweepHandoffs } from "../handoffs/use-cases.js";
 import { cronLogger } from "../log.js";
 import { actions, button, context, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";

@@ -1,7 +1,7 @@
 import type { KindHandler } from "../cadence/engine.js";
 import { percent } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
-import { handoffLine } from "../handoffs/ledger.js";
+import { handoffLine } from "../handoffs/queries.js";
 import { formatId } from "../ledger/ids.js";
 import { context } from "../slack/blocks.js";
 import { intoMessages, sections } from "../slack/fit.js";

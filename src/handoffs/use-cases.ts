@@ -4,7 +4,7 @@ import { quote } from "../slack/mentions.js";
 import { enqueue } from "../slack/outbox.js";
 import { isWorkingHours, type Policy } from "../slips/classify.js";
 import { plural } from "../words.js";
-import { side } from "./ledger.js";
+import { side } from "./queries.js";
 
 type Step = "nudge_from" | "remind_from" | "tell_ceo";
 

@@ -21,7 +21,7 @@ import {
   shareHandoff,
   side,
   visibleHandoffs,
-} from "./ledger.js";
+} from "./queries.js";
 
 /** What rides in the consent buttons: the draft read from the DM (and, for "quote", the DM itself). */
 const draftValue = z.object({
