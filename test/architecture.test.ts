@@ -61,8 +61,6 @@ const slackStorage = new Set([
  */
 const notYetMoved = new Set([
   "cadence/register.ts",
-  "handoffs/commands.ts",
-  "handoffs/use-cases.ts",
   "help/register.ts",
   "home/register.ts",
   "home/view.ts",

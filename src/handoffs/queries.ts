@@ -1,119 +1,155 @@
 import type { Deps } from "../deps.js";
-import { CooError } from "../errors.js";
 import type { Handoff, Prisma } from "../generated/prisma/client.js";
-import { formatId, nextNumber } from "../ledger/ids.js";
-import { type Actor, authorize, handoffNotFound, maySeeHandoff } from "../policy.js";
-import { mention, quote } from "../slack/mentions.js";
-import { duration } from "../words.js";
+import { nextNumber } from "../ledger/ids.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
 
-export type HandoffDraft = {
-  what: string;
-  fromId?: string | undefined;
-  fromText?: string | undefined;
-  toId?: string | undefined;
-  toText?: string | undefined;
-  since: Date;
-};
+/*
+ * The handoffs feature's reads and writes. Only its use cases
+ * (use-cases.ts) call these; no rule, permission or message lives here.
+ */
 
-/** Who may see a handoff and whether coo may chase it, as the reporter chose. */
-export type HandoffConsent = {
-  /** Seen by everyone in the workspace (a `/coo handoff` command); otherwise only by the people on it. */
-  shared: boolean;
-  /** The reporter agreed that coo nudges the side that owes it. */
-  chase: boolean;
-};
-
-export const side = (id: string | null | undefined, text: string | null | undefined) =>
-  id ? mention(id) : text ? quote(text) : "someone";
-
-export function handoffLine(h: Handoff, now: Date): string {
-  const waited = duration(now.getTime() - h.since.getTime());
-  return `*${formatId("handoff", h.number)}* ${quote(h.what)}: ${side(h.fromId, h.fromText)} → ${side(h.toId, h.toText)} · waiting for ${waited}${h.status === "open" ? "" : ` · ${h.status}`}`;
+/**
+ * The next handoff number, taken in its own statement: the counter row stays
+ * locked for microseconds, not for the whole insert (a failed insert leaves a
+ * gap, no harm). Known before the insert, it can be named in what is queued with it.
+ */
+export function reserveHandoffNumber(deps: Pick<Deps, "db">, workspaceId: string): Promise<number> {
+  return nextNumber(deps.db, workspaceId, "handoff");
 }
 
-export async function createHandoff(
-  deps: Pick<Deps, "db" | "clock" | "changes">,
-  workspaceId: string,
-  reporterId: string,
-  draft: HandoffDraft & HandoffConsent,
-) {
-  const now = deps.clock.now();
-  // The number is taken in its own statement: the counter row stays locked for
-  // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).
-  const number = await nextNumber(deps.db, workspaceId, "handoff");
-  const handoff = await deps.db.$transaction(async (tx) => {
-    return tx.handoff.create({
-      data: {
-        workspaceId,
-        number,
-        what: draft.what.slice(0, 300),
-        fromId: draft.fromId ?? null,
-        fromText: draft.fromText?.slice(0, 100) ?? null,
-        toId: draft.toId ?? null,
-        toText: draft.toText?.slice(0, 100) ?? null,
-        since: new Date(Math.min(draft.since.getTime(), now.getTime())),
-        reporterId,
-        shared: draft.shared,
-        chase: draft.chase,
-        createdAt: now,
-      },
-    });
-  });
-  deps.changes.publish({ workspaceId, userIds: [reporterId, draft.fromId ?? "", draft.toId ?? ""] });
-  return handoff;
-}
-
-/** A handoff this person may see: a private one is not found by anyone who is not on it. */
-export async function findHandoff(
+/** Inserts a handoff and queues `notices` in the same transaction: they are sent once, and only if it was recorded. */
+export function insertHandoff(
   deps: Pick<Deps, "db">,
-  workspaceId: string,
-  number: number,
-  viewerId: string,
-): Promise<Handoff> {
-  const h = await deps.db.handoff.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
-  if (!h || !maySeeHandoff(viewerId, h)) throw handoffNotFound(number);
-  return h;
+  data: Omit<Prisma.HandoffUncheckedCreateInput, "id">,
+  notices: Outgoing[],
+): Promise<{ handoff: Handoff; queued: number[] }> {
+  return deps.db.$transaction(async (tx) => {
+    const handoff = await tx.handoff.create({ data });
+    return { handoff, queued: await enqueue(tx, notices) };
+  });
 }
 
-/** Either side, the reporter, or (for a shared one) an admin or a seated human may close a handoff. */
-export async function closeHandoff(
-  deps: Pick<Deps, "db" | "clock">,
-  workspaceId: string,
-  number: number,
-  actor: Actor,
-) {
-  const h = await findHandoff(deps, workspaceId, number, actor.slackUserId);
-  const me = (await authorize(actor, { kind: "close_handoff", handoff: h })).slackUserId;
+export function handoffNumbered(deps: Pick<Deps, "db">, workspaceId: string, number: number) {
+  return deps.db.handoff.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
+}
+
+/** Closes a handoff that is still open; false when it no longer was. */
+export async function closeOpenHandoff(
+  deps: Pick<Deps, "db">,
+  id: number,
+  change: { at: Date; by: string },
+): Promise<boolean> {
   const { count } = await deps.db.handoff.updateMany({
-    where: { id: h.id, status: "open" },
-    data: { status: "done", resolvedAt: deps.clock.now(), resolvedById: me },
+    where: { id, status: "open" },
+    data: { status: "done", resolvedAt: change.at, resolvedById: change.by },
   });
-  if (count === 0) throw new CooError("conflict", `${formatId("handoff", number)} is already closed.`);
-  return h;
+  return count === 1;
 }
 
-/** The reporter makes a private handoff visible to the workspace, and lets coo chase it. */
-export async function shareHandoff(
-  deps: Pick<Deps, "db">,
-  workspaceId: string,
-  number: number,
-  actor: Actor,
-) {
-  const h = await findHandoff(deps, workspaceId, number, actor.slackUserId);
-  await authorize(actor, { kind: "share_handoff", handoff: h });
-  if (h.shared) return { handoff: h, changed: false };
-  const handoff = await deps.db.handoff.update({ where: { id: h.id }, data: { shared: true, chase: true } });
-  return { handoff, changed: true };
+/** Visible to the workspace, and chased when it goes stale. */
+export function markShared(deps: Pick<Deps, "db">, id: number): Promise<Handoff> {
+  return deps.db.handoff.update({ where: { id }, data: { shared: true, chase: true } });
 }
 
 /**
  * Open handoffs someone may see: the shared ones and, for `viewerId`, the
  * private ones they are on. Without a viewer (a channel, a review), shared only.
  */
-export function visibleHandoffs(viewerId: string | undefined): Prisma.HandoffWhereInput {
+function visibleTo(viewerId: string | undefined): Prisma.HandoffWhereInput {
   const shared: Prisma.HandoffWhereInput = { shared: true };
   if (!viewerId) return shared;
   return {
     OR: [shared, { reporterId: viewerId }, { fromId: viewerId }, { toId: viewerId }],
   };
+}
+
+/** The open handoffs `viewerId` may see, the longest waiting first, and how many there are. */
+export async function openVisibleHandoffs(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  viewerId: string | undefined,
+  limit: number,
+): Promise<{ items: Handoff[]; total: number }> {
+  const where = { workspaceId, status: "open" as const, ...visibleTo(viewerId) };
+  const [items, total] = await Promise.all([
+    deps.db.handoff.findMany({ where, orderBy: { since: "asc" }, take: limit }),
+    deps.db.handoff.count({ where }),
+  ]);
+  return { items, total };
+}
+
+/** Open shared handoffs any of `people` is on (as reporter or either side), the longest waiting first. */
+export function openSharedHandoffsOf(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  people: string[],
+): Promise<Handoff[]> {
+  return deps.db.handoff.findMany({
+    where: {
+      workspaceId,
+      status: "open",
+      shared: true,
+      OR: [{ fromId: { in: people } }, { toId: { in: people } }, { reporterId: { in: people } }],
+    },
+    orderBy: { since: "asc" },
+  });
+}
+
+/** Every open handoff the reporter agreed to have chased and that names who owes it, with the steps already taken. */
+export function chasedHandoffs(deps: Pick<Deps, "db">) {
+  return deps.db.handoff.findMany({
+    where: { status: "open", chase: true, fromId: { not: null } },
+    include: { nudges: true },
+  });
+}
+
+export async function ceoOf(deps: Pick<Deps, "db">, workspaceId: string): Promise<string | undefined> {
+  const person = await deps.db.person.findFirst({
+    where: { workspaceId, seat: "ceo" },
+    select: { slackUserId: true },
+  });
+  return person?.slackUserId;
+}
+
+/** What the sweep needs to know of a recipient, as stored (no call to Slack). */
+export function storedPerson(deps: Pick<Deps, "db">, workspaceId: string, slackUserId: string) {
+  return deps.db.person.findUnique({
+    where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
+    select: { timezone: true, oooUntil: true },
+  });
+}
+
+/**
+ * Claims one step of the ladder for a handoff and queues its message in the
+ * same transaction: a step already claimed (by another sweep or replica)
+ * queues nothing. The queued ids, empty when the claim was lost.
+ */
+export function claimStep(
+  deps: Pick<Deps, "db">,
+  claim: {
+    workspaceId: string;
+    handoffId: number;
+    step: string;
+    recipientId: string;
+    sweepId: string;
+    at: Date;
+  },
+  notice: Outgoing,
+): Promise<number[]> {
+  return deps.db.$transaction(async (tx) => {
+    const { count } = await tx.handoffNudge.createMany({
+      data: [
+        {
+          workspaceId: claim.workspaceId,
+          handoffId: claim.handoffId,
+          step: claim.step,
+          recipientId: claim.recipientId,
+          sweepId: claim.sweepId,
+          sentAt: claim.at,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return count === 1 ? enqueue(tx, [notice]) : [];
+  });
 }

@@ -136,9 +136,14 @@ export class SlipSweeper {
     });
     const candidates = [...soon, ...drifting];
     report.candidates = candidates.length;
-    report.sent += await sweepHandoffs(this.deps, now, sweepId, async (workspaceId) => {
-      const w = await db.workspace.findUnique({ where: { id: workspaceId } });
-      return w ? policyOf(w) : undefined;
+    report.sent += await sweepHandoffs(this.deps, {
+      now,
+      sweepId,
+      policyOf: async (workspaceId) => {
+        const w = await db.workspace.findUnique({ where: { id: workspaceId } });
+        const policy = w ? policyOf(w) : undefined;
+        return policy && { ...policy, isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy) };
+      },
     });
     if (candidates.length === 0) return [];
 
