@@ -1,5 +1,5 @@
 import { WebClient } from "@slack/web-api";
-import { register as registerBlockers } from "./blockers/register.js";
+import { register as registerBlockers } from "./blockers/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
 import { register as registerCadence } from "./cadence/register.js";
 import { reportFailure } from "./cadence/report.js";
@@ -9,7 +9,7 @@ import { register as registerCommitments } from "./commitments/commands.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
-import { register as registerHandoffs } from "./handoffs/register.js";
+import { register as registerHandoffs } from "./handoffs/commands.js";
 import { register as registerHelp } from "./help/register.js";
 import { register as registerHome } from "./home/register.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";

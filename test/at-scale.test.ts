@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
-import { proposal } from "../src/handoffs/register.js";
+import { handoffOffer } from "../src/handoffs/messages.js";
 import { helpReply } from "../src/help/text.js";
 import { blocksProblems } from "./kit/block-kit.js";
 import { scheduleCadence } from "./kit/cadence.js";
@@ -353,7 +353,7 @@ test("help fits however many commands there are", () => {
 
 test("a handoff offer read from the longest DM keeps every button's value within Slack's 2,000 characters", () => {
   const quotes = (n: number) => '"\\'.repeat(n).slice(0, n);
-  const offer = proposal(
+  const offer = handoffOffer(
     { what: quotes(300), fromId: "U2", toText: quotes(100), since: new Date("2026-12-01T00:00:00Z") },
     "U1",
     `${quotes(400)}\n`.repeat(3),

@@ -3,7 +3,16 @@ import { z } from "zod";
 import type { Llm } from "../llm/client.js";
 import { mentionedUsers, userMentionPattern } from "../slack/mentions.js";
 import { tooFarBack } from "../time/when.js";
-import type { HandoffDraft } from "./ledger.js";
+
+/** Who owes what to whom, since when, as read from what someone said. */
+export type HandoffDraft = {
+  what: string;
+  fromId?: string | undefined;
+  fromText?: string | undefined;
+  toId?: string | undefined;
+  toText?: string | undefined;
+  since: Date;
+};
 
 /** Phrases of a stalled handoff in a DM: someone owes someone else something. */
 const stalled =

@@ -1,4 +1,4 @@
-import { blockerLine } from "../blockers/register.js";
+import { blockerLine } from "../blockers/messages.js";
 import { nextSlot } from "../cadence/slots.js";
 import { commitmentLine } from "../commitments/messages.js";
 import { listOpenCommitments } from "../commitments/queries.js";

@@ -1,7 +1,7 @@
-import { blockerLine } from "../blockers/register.js";
+import { blockerLine } from "../blockers/messages.js";
 import { commitmentLine } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
-import { visibleHandoffs } from "../handoffs/ledger.js";
+import { visibleOpenHandoffs } from "../handoffs/use-cases.js";
 import { formatId } from "../ledger/ids.js";
 import { mention, quote } from "../slack/mentions.js";
 import { plainText } from "./rules.js";
@@ -56,10 +56,10 @@ export async function answerFromLedger(
     return `*Open blockers${about}* (oldest first)\n${blockers.map((b) => `• ${blockerLine(b, now).replace("\n", " · ")}`).join("\n")}`;
   }
   if (/\bhand ?offs?\b|\bhandover\b/.test(lower)) {
-    const handoffs = await deps.db.handoff.findMany({
-      where: { workspaceId, status: "open", ...visibleHandoffs(privateReader) },
-      orderBy: { since: "asc" },
-      take: limit,
+    const { items: handoffs } = await visibleOpenHandoffs(deps, {
+      workspaceId,
+      viewerId: privateReader,
+      limit,
     });
     if (handoffs.length === 0)
       return "No open handoffs to show here. `/coo handoff <what> from @a to @b` records one.";

@@ -1,8 +1,8 @@
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import type { Seat } from "../generated/prisma/client.js";
-import { looksLikeHandoff, readHandoff } from "../handoffs/detect.js";
-import { proposal } from "../handoffs/register.js";
+import { handoffOffer } from "../handoffs/messages.js";
+import { readHandoffDraft } from "../handoffs/use-cases.js";
 import { mentionReply } from "../help/text.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
@@ -186,12 +186,12 @@ export function register(slack: Slack, deps: Deps): void {
       return;
     }
     if (await tryRecordDmAnswer(deps, client, workspaceId, message)) return;
-    if (looksLikeHandoff(text)) {
-      const draft = await readHandoff(deps.llm, text, message.user ?? "", deps.clock.now());
+    const draft = await readHandoffDraft(deps, { text, reporterId: message.user ?? "" });
+    if (draft) {
       await client.chat.postMessage({
         channel: message.channel,
         ...inThread,
-        ...proposal(draft, message.user ?? "", text),
+        ...handoffOffer(draft, message.user ?? "", text),
       });
       return;
     }

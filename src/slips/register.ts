@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { z } from "zod";
-import { createBlocker } from "../blockers/ledger.js";
+import { createBlocker } from "../blockers/use-cases.js";
 import { commitmentLine } from "../commitments/messages.js";
 import { type CommitmentRow, findCommitment } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";

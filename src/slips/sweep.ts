@@ -5,7 +5,7 @@ import type { CommitmentRow } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
-import { sweepHandoffs } from "../handoffs/escalate.js";
+import { sweepHandoffs } from "../handoffs/use-cases.js";
 import { cronLogger } from "../log.js";
 import { actions, button, context, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
@@ -136,9 +136,14 @@ export class SlipSweeper {
     });
     const candidates = [...soon, ...drifting];
     report.candidates = candidates.length;
-    report.sent += await sweepHandoffs(this.deps, now, sweepId, async (workspaceId) => {
-      const w = await db.workspace.findUnique({ where: { id: workspaceId } });
-      return w ? policyOf(w) : undefined;
+    report.sent += await sweepHandoffs(this.deps, {
+      now,
+      sweepId,
+      policyOf: async (workspaceId) => {
+        const w = await db.workspace.findUnique({ where: { id: workspaceId } });
+        const policy = w ? policyOf(w) : undefined;
+        return policy && { ...policy, isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy) };
+      },
     });
     if (candidates.length === 0) return [];
 

@@ -1,7 +1,8 @@
 import type { KindHandler } from "../cadence/engine.js";
 import { percent } from "../commitments/messages.js";
 import type { Deps } from "../deps.js";
-import { handoffLine } from "../handoffs/ledger.js";
+import { handoffLine } from "../handoffs/messages.js";
+import { sharedHandoffsOf } from "../handoffs/use-cases.js";
 import { formatId } from "../ledger/ids.js";
 import { context } from "../slack/blocks.js";
 import { intoMessages, sections } from "../slack/fit.js";
@@ -134,19 +135,7 @@ export function reviewHandler(deps: Deps): KindHandler {
 
 /** Open shared handoffs involving the channel's people, the longest waiting named (private ones stay private). */
 async function extraLines(deps: Deps, workspaceId: string, participants: string[]): Promise<string[]> {
-  const open = await deps.db.handoff.findMany({
-    where: {
-      workspaceId,
-      status: "open",
-      shared: true,
-      OR: [
-        { fromId: { in: participants } },
-        { toId: { in: participants } },
-        { reporterId: { in: participants } },
-      ],
-    },
-    orderBy: { since: "asc" },
-  });
+  const open = await sharedHandoffsOf(deps, { workspaceId, people: participants });
   const oldest = open[0];
   return [
     `*Handoffs open*: ${open.length}${oldest ? `; the longest waiting: ${handoffLine(oldest, deps.clock.now())}` : ""}`,

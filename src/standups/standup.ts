@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import { createBlocker, resolveBlocker } from "../blockers/ledger.js";
+import { createBlocker, resolveBlocker } from "../blockers/use-cases.js";
 import type { KindHandler, RunContext } from "../cadence/engine.js";
 import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
@@ -507,7 +507,7 @@ export async function reviseAnswer(
   }
   for (const b of stillOpen)
     await tryChange(deps, () =>
-      resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
+      resolveBlocker(deps, actor, { workspaceId: run.workspaceId, number: b.number }),
     );
 
   await deps.db.standupAnswer.update({
@@ -549,7 +549,7 @@ export async function retractAnswer(
   });
   for (const b of raised)
     await tryChange(deps, () =>
-      resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
+      resolveBlocker(deps, actor, { workspaceId: run.workspaceId, number: b.number }),
     );
   await deps.db.standupAnswer.delete({ where: { id: answer.id } });
   deps.log.info("standup answer deleted", { run: run.id, user: answer.userId, dropped: made.length });
