@@ -66,8 +66,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add(
     defineCommand({
       name: "blocker",
-      // The last "waiting on" splits: a text slot takes as many words as the rest allows.
-      pattern: "[<what:text>] waiting on|for <on:text=@user> || <what:text>",
+      // The last "waiting on" splits: a text slot takes as many words as the rest allows,
+      pattern: "[<what:text>] waiting on|for <on:text=@someone> || <what:text>",
       summary: "raise a blocker, and who or what it waits on",
       example: raiseExample,
       empty: "What is blocked?",

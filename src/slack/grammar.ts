@@ -289,6 +289,16 @@ function takeAnywhere(
   return { text, values: {} };
 }
 
+/** The most slots a reading of these elements can fill. */
+function slotCount(elements: Element[]): number {
+  return elements.reduce((n, e) => {
+    if (e.kind === "slot") return n + 1;
+    if (e.kind === "optional" || e.kind === "anywhere") return n + slotCount(e.items);
+    if (e.kind === "choice") return n + Math.max(0, ...e.options.map(slotCount));
+    return n;
+  }, 0);
+}
+
 /** The first element a text stopped matching at, to say what is missing. */
 function firstMissing(elements: Element[], tokens: Token[]): Element | undefined {
   let at = 0;
@@ -380,10 +390,21 @@ export function grammar(spec: CommandSpec): Grammar {
           Object.assign(values, taken.values);
         }
         const tokens = tokenize(text);
+        // The valid reading that fills the most slots: a trailing option
+        // ("waiting on @dana") is taken when the text has it. Readings come
+        // longest-text first, so the search stops at the first that fills them all.
+        const most = slotCount(form.elements);
+        let best: Values | undefined;
         for (const reading of readings(form.elements, tokens, text, 0, check)) {
-          if (reading.problems.length === 0) return { ...values, ...reading.values };
-          firstProblem ??= reading.problems[0];
+          if (reading.problems.length > 0) {
+            firstProblem ??= reading.problems[0];
+            continue;
+          }
+          const filled = Object.keys(reading.values).length;
+          if (!best || filled > Object.keys(best).length) best = reading.values;
+          if (filled >= most) break;
         }
+        if (best) return { ...values, ...best };
         firstGap ??= firstMissing(form.elements, tokens);
       }
       if (args.trim() === "" && spec.empty) throw refuse(spec.empty);
