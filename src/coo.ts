@@ -22,6 +22,7 @@ import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
+import { channelDirectory } from "./slack/channels.js";
 import { forgetOldRequests } from "./slack/dedupe.js";
 import { resealInstallations, workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
@@ -166,12 +167,20 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       },
     },
   );
-  const deps: Deps = { ...base, outbox, slackFor, people: peopleDirectory({ ...base, slackFor }) };
+  const channels = channelDirectory({ slackFor });
+  const deps: Deps = {
+    ...base,
+    outbox,
+    slackFor,
+    people: peopleDirectory({ ...base, slackFor }),
+    channels,
+  };
   const backgroundDeps: Deps = {
     ...background,
     outbox,
     slackFor,
     people: peopleDirectory({ ...background, slackFor }),
+    channels,
   };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
