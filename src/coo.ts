@@ -1,8 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { register as registerBlockers } from "./blockers/register.js";
+import { register as registerCadence } from "./cadence/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
-import { register as registerCadence } from "./cadence/register.js";
-import { reportFailure } from "./cadence/report.js";
+import { reportFailure } from "./cadence/use-cases.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
 import { register as registerCommitments } from "./commitments/commands.js";

@@ -61,7 +61,7 @@ const slackStorage = new Set([
  */
 const notYetMoved = new Set([
   "blockers/register.ts",
-  "cadence/register.ts",
+  "cadence/commands.ts",
   "handoffs/escalate.ts",
   "handoffs/register.ts",
   "help/register.ts",
@@ -76,8 +76,8 @@ const notYetMoved = new Set([
   "slips/sweep.ts",
   "standups/planning.ts",
   "standups/register.ts",
-  "standups/review.ts",
-  "standups/standup.ts",
+  "standups/messages.ts",
+  "standups/use-cases.ts",
   "workspaces/register.ts",
 ]);
 

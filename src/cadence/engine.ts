@@ -7,8 +7,8 @@ import { cronLogger } from "../log.js";
 import { slackError } from "../slack/channels.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { isoDate } from "../time/zoned.js";
-import { reportFailure } from "./report.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
+import { reportFailure } from "./use-cases.js";
 
 export type RunContext = { run: CadenceRun; cadence: Cadence; client: webApi.WebClient; now: Date };
 

@@ -6,7 +6,7 @@ import type { Block } from "../slack/commands.js";
 import { itemsWithin } from "../slack/fit.js";
 import type { Outgoing } from "../slack/outbox.js";
 import { plural } from "../words.js";
-import { participantsOf } from "./standup.js";
+import { participantsOf } from "./use-cases.js";
 
 const week = 7 * 24 * 3600_000;
 

@@ -5,9 +5,9 @@ import type { CadenceRun } from "../generated/prisma/client.js";
 import type { Slack } from "../slack/app.js";
 import { scopeOf } from "../slack/context.js";
 import { extractByRules } from "./extract.js";
+import { reviewHandler } from "./messages.js";
 import { planningHandler } from "./planning.js";
-import { reviewHandler } from "./review.js";
-import { recordAnswer, retractAnswer, reviseAnswer, standupHandler } from "./standup.js";
+import { recordAnswer, retractAnswer, reviseAnswer, standupHandler } from "./use-cases.js";
 
 export type MessageLike = {
   subtype?: string;

@@ -13,7 +13,7 @@ import { isoDate } from "../time/zoned.js";
 import { plural } from "../words.js";
 import type { CadenceEngine } from "./engine.js";
 import { parseStandup, parseWeekly } from "./parse.js";
-import { pausedBy, pauseNote, resumed } from "./pauses.js";
+import { pausedBy, pauseNote, resumed } from "./queries.js";
 import { dayNames, describeDays, nextSlot } from "./slots.js";
 
 const usage = {

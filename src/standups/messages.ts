@@ -8,7 +8,7 @@ import { intoMessages, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
 import { slackDate } from "../time/when.js";
 import { duration } from "../words.js";
-import { participantsOf } from "./standup.js";
+import { participantsOf } from "./use-cases.js";
 
 const day = 24 * 3600_000;
 
