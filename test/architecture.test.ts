@@ -61,7 +61,6 @@ const slackStorage = new Set([
  */
 const notYetMoved = new Set([
   "blockers/register.ts",
-  "cadence/commands.ts",
   "handoffs/escalate.ts",
   "handoffs/register.ts",
   "help/register.ts",
@@ -74,10 +73,6 @@ const notYetMoved = new Set([
   "slack/errors.ts",
   "slips/register.ts",
   "slips/sweep.ts",
-  "standups/planning.ts",
-  "standups/register.ts",
-  "standups/messages.ts",
-  "standups/use-cases.ts",
   "workspaces/register.ts",
 ]);
 

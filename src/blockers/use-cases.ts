@@ -24,3 +24,6 @@ export async function blockersOf(
   });
   return { items, open };
 }
+
+// What a standup answer raises and what its edit or deletion clears.
+export { createBlocker, resolveBlocker } from "./ledger.js";

@@ -1,265 +1,187 @@
+import { z } from "zod";
 import type { Deps } from "../deps.js";
-import { badInput, CooError, notFound } from "../errors.js";
-import type { Cadence, CadenceKind } from "../generated/prisma/client.js";
-import { formatId, nextNumber, parseId } from "../ledger/ids.js";
-import { authorize } from "../policy.js";
+import { badInput } from "../errors.js";
 import type { Slack } from "../slack/app.js";
-import { ensureMember } from "../slack/channels.js";
-import type { CommandInput } from "../slack/commands.js";
-import { linesWithin } from "../slack/fit.js";
-import { echo } from "../slack/mentions.js";
-import { describeInstant, ensureWithinReach, parseWhen } from "../time/when.js";
-import { isoDate } from "../time/zoned.js";
-import { plural } from "../words.js";
-import type { CadenceEngine } from "./engine.js";
-import { parseStandup, parseWeekly } from "./parse.js";
-import { pausedBy, pauseNote, resumed } from "./queries.js";
-import { dayNames, describeDays, nextSlot } from "./slots.js";
+import { type CommandInput, defineCommand } from "../slack/commands.js";
+import { dmPreferenceReply } from "../standups/messages.js";
+import { answerStandupsByDm } from "../standups/use-cases.js";
+import {
+  awayReply,
+  backReply,
+  cadenceChangedReply,
+  cadencesReply,
+  channelOnly,
+  scheduledReply,
+  skipReply,
+} from "./messages.js";
+import { daySlot, daysSlot, zoneSlot } from "./parse.js";
+import {
+  type CadenceDeps,
+  type CadenceEngine,
+  type CadenceKind,
+  changeCadence,
+  comeBack,
+  goAway,
+  listCadences,
+  scheduleCadence,
+  skipDay,
+} from "./use-cases.js";
 
-const usage = {
-  standup: "`/coo standup <HH:MM> [weekdays | daily | mon-fri | mon,wed,fri] [tz <Area/City>]`",
-  review: "`/coo review <day> <HH:MM> [tz <Area/City>]`",
-  planning: "`/coo planning <day> <HH:MM> [tz <Area/City>]`",
-  cadence: "`/coo cadence pause|resume|remove <id>`",
-  skip: "`/coo skip <date>` or `/coo skip off <date>`",
-  ooo: "`/coo ooo until <when>` or `/coo ooo off`",
-};
+/*
+ * The cadence feature in Slack: `/coo standup`, `review`, `planning`,
+ * `cadences`, `cadence`, `skip` and `ooo`. Each parses what was typed,
+ * calls a use case (use-cases.ts) and presents what it returns (messages.ts).
+ */
 
+/** Cadences and skip days belong to a channel: a DM is no place for them. */
 function ensureChannel(input: CommandInput, what: string): void {
   const { channelId, command } = input;
-  if (channelId.startsWith("D") || command.channel_name === "directmessage") {
-    throw badInput(
-      `A ${what} belongs to a channel. Run this in the channel where it should happen, e.g. ${usage.standup} in #team.`,
-    );
-  }
-}
-
-export function describeCadence(c: Cadence, now: Date): string {
-  const when =
-    c.kind === "standup" ? `${c.time} ${describeDays(c.days)}` : `${dayNames[c.days[0] ?? 1]} ${c.time}`;
-  const next = c.paused
-    ? pauseNote(c, now)
-    : `next ${describeInstant(nextSlot(c, now) ?? now, c.timezone, now)}`;
-  return `*${formatId("cadence", c.number)}* ${c.kind} in <#${c.channelId}> at ${when} (${c.timezone}) · ${next}`;
+  if (channelId.startsWith("D") || command.channel_name === "directmessage")
+    throw badInput(channelOnly(what));
 }
 
 export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine): void {
-  async function create(
+  const scheduling: CadenceDeps = { ...deps, engine };
+
+  async function schedule(
     input: CommandInput,
     kind: CadenceKind,
-    spec: { time: string; days: number[]; timezone: string | undefined },
+    spec: { time: string; days: number[]; zone: string | undefined },
   ) {
     ensureChannel(input, kind);
-    const { workspaceId, channelId, userId } = input;
-    const existing = await deps.db.cadence.findUnique({
-      where: { workspaceId_channelId_kind: { workspaceId, channelId, kind } },
+    const { cadence, joined } = await scheduleCadence(scheduling, await input.actor(), {
+      workspaceId: input.workspaceId,
+      channelId: input.channelId,
+      kind,
+      time: spec.time,
+      days: spec.days,
+      timezone: spec.zone,
+      again: `\`/coo ${kind} ${input.args}\``,
     });
-    if (existing) {
-      throw new CooError(
-        "conflict",
-        `This channel already has a ${kind}: ${describeCadence(existing, deps.clock.now())}. Change it with \`/coo cadence remove ${formatId("cadence", existing.number)}\` first, or pause it.`,
-      );
-    }
-    const timezone = spec.timezone ?? (await input.actor()).timeZone;
-    // Before promising anything: coo must be able to post here when the time comes.
-    const joined = await ensureMember(input.client, channelId, `\`/coo ${kind} ${input.args}\``);
-    const cadence = await deps.db.$transaction(async (tx) => {
-      const number = await nextNumber(tx, workspaceId, "cadence");
-      return tx.cadence.create({
-        data: {
-          workspaceId,
-          number,
-          channelId,
-          kind,
-          time: spec.time,
-          days: spec.days,
-          timezone,
-          createdById: userId,
-          activeFrom: deps.clock.now(),
-          ...(kind === "standup" ? {} : { closeAfterMinutes: 0, remindAfterMinutes: 0 }),
-        },
-      });
-    });
-    await engine.rebuild();
-    return {
-      text: `Scheduled ${describeCadence(cadence, deps.clock.now())}.${joined === "joined" ? ` I joined <#${channelId}> to post it.` : ""} \`/coo cadences\` lists them all.`,
-    };
+    return { text: scheduledReply(cadence, joined, deps.clock.now()) };
   }
 
-  commands.add({
-    name: "standup",
-    usage: "standup <HH:MM> [weekdays | daily | mon,wed,fri] [tz <Area/City>]",
-    summary: "a daily standup in this channel (`standup dm on|off`: answer by DM)",
-    async run(input) {
-      const dmPref = /^dm\s+(on|off)$/i.exec(input.args.trim());
-      if (dmPref) {
-        const on = dmPref[1]?.toLowerCase() === "on";
-        await input.actor();
-        await deps.db.person.update({
-          where: { workspaceId_slackUserId: { workspaceId: input.workspaceId, slackUserId: input.userId } },
-          data: { standupViaDm: on },
+  commands.add(
+    defineCommand({
+      name: "standup",
+      pattern:
+        "<time:time=HH:MM> [<days:days=weekdays|daily|mon,wed,fri>] [tz <zone:zone=Area/City>] || dm <dm:on|off>",
+      summary: "a daily standup in this channel (`standup dm on|off`: answer by DM)",
+      example: "/coo standup 09:30 weekdays",
+      empty: "When?",
+      unknown: "Give a time, then the days if not weekdays, then `tz` and a time zone if not yours.",
+      args: z.object({
+        time: z.string().optional(),
+        days: daysSlot.optional(),
+        zone: zoneSlot.optional(),
+        dm: z.enum(["on", "off"]).optional(),
+      }),
+      async run(input, args) {
+        if (args.dm) {
+          const on = args.dm === "on";
+          await answerStandupsByDm(deps, await input.actor(), { workspaceId: input.workspaceId, on });
+          return { text: dmPreferenceReply(on) };
+        }
+        return schedule(input, "standup", {
+          time: args.time ?? "",
+          days: args.days ?? [1, 2, 3, 4, 5],
+          zone: args.zone,
         });
-        return {
-          text: on
-            ? "I'll send you standup questions by DM; reply there."
-            : "You'll answer standups in the channel thread.",
-        };
-      }
-      return create(input, "standup", parseStandup(input.args, usage.standup));
-    },
-  });
+      },
+    }),
+  );
 
   for (const kind of ["review", "planning"] as const) {
-    commands.add({
-      name: kind,
-      usage: `${kind} <day> <HH:MM> [tz <Area/City>]`,
-      summary:
-        kind === "review"
-          ? "a weekly review posted in this channel"
-          : "weekly planning: owners confirm or re-date next week's work",
-      run: (input) => create(input, kind, parseWeekly(input.args, usage[kind], `\`/coo ${kind} fri 16:00\``)),
-    });
+    const example = kind === "review" ? "/coo review fri 16:00" : "/coo planning mon 09:00";
+    commands.add(
+      defineCommand({
+        name: kind,
+        pattern: "<day:word> <time:time=HH:MM> [tz <zone:zone=Area/City>]",
+        summary:
+          kind === "review"
+            ? "a weekly review posted in this channel"
+            : "weekly planning: owners confirm or re-date next week's work",
+        example,
+        unknown: "Give a day and a time.",
+        args: z.object({ day: daySlot, time: z.string(), zone: zoneSlot.optional() }),
+        run: (input, args) => schedule(input, kind, { time: args.time, days: [args.day], zone: args.zone }),
+      }),
+    );
   }
 
-  commands.add({
-    name: "cadences",
-    usage: "cadences",
-    summary: "every standup, review and planning, with its next run",
-    async run({ workspaceId }) {
-      const list = await deps.db.cadence.findMany({ where: { workspaceId }, orderBy: { number: "asc" } });
-      if (list.length === 0) return { text: `No cadences yet. In a channel: ${usage.standup}.` };
-      const now = deps.clock.now();
-      return {
-        text: plural(list.length, "cadence"),
-        blocks: linesWithin(
-          list.map((c) => `• ${describeCadence(c, now)}`),
-          { more: (n) => `…and ${n} more cadences.` },
-        ),
-      };
-    },
-  });
+  commands.add(
+    defineCommand({
+      name: "cadences",
+      pattern: "",
+      summary: "every standup, review and planning, with its next run",
+      example: "/coo cadences",
+      args: z.object({}),
+      async run({ workspaceId }) {
+        return cadencesReply(await listCadences(deps, workspaceId), deps.clock.now());
+      },
+    }),
+  );
 
-  commands.add({
-    name: "cadence",
-    usage: "cadence pause|resume|remove <id>",
-    summary: "pause, resume or remove a cadence",
-    async run({ workspaceId, args, actor }) {
-      const [verb = "", id = "", ...rest] = args.trim().split(/\s+/);
-      const action = verb.toLowerCase();
-      if (!["pause", "resume", "remove"].includes(action) || rest.length > 0) {
-        throw badInput(`Say what to do and to which: ${usage.cadence}, e.g. \`/coo cadence pause K1\`.`);
-      }
-      const number = parseId("cadence", id);
-      if (number === undefined)
-        throw badInput(
-          `${echo(id)} is not a cadence id. Ids look like \`K1\`; \`/coo cadences\` shows them.`,
-        );
-      const cadence = await deps.db.cadence.findUnique({
-        where: { workspaceId_number: { workspaceId, number } },
-      });
-      if (!cadence)
-        throw notFound(
-          `There is no cadence ${formatId("cadence", number)} here. \`/coo cadences\` lists them.`,
-        );
-      const person = await authorize(await actor(), { kind: "change_cadence", cadence });
-      if (action === "remove") {
-        await deps.db.cadence.delete({ where: { id: cadence.id } });
-        await engine.rebuild();
-        return {
-          text: `Removed ${formatId("cadence", number)} (${cadence.kind} in <#${cadence.channelId}>).`,
-        };
-      }
-      const paused = action === "pause";
-      if (cadence.paused === paused)
-        return { text: `${formatId("cadence", number)} is already ${paused ? "paused" : "running"}.` };
-      // Slots missed while paused are not caught up on resume.
-      const now = deps.clock.now();
-      const updated = await deps.db.cadence.update({
-        where: { id: cadence.id },
-        data: paused ? pausedBy(person.slackUserId, now) : resumed(now),
-      });
-      await engine.rebuild();
-      return { text: `${paused ? "Paused" : "Resumed"} ${describeCadence(updated, deps.clock.now())}.` };
-    },
-  });
+  const whatAndWhich = "Say what to do and to which.";
+  commands.add(
+    defineCommand({
+      name: "cadence",
+      pattern: "<verb:pause|resume|remove> <id:cadence>",
+      summary: "pause, resume or remove a cadence",
+      example: "/coo cadence pause K1",
+      unknown: whatAndWhich,
+      invalid: { verb: whatAndWhich },
+      args: z.object({ verb: z.enum(["pause", "resume", "remove"]), id: z.number() }),
+      async run({ workspaceId, actor }, args) {
+        const change = await changeCadence(scheduling, await actor(), {
+          workspaceId,
+          number: args.id,
+          verb: args.verb,
+        });
+        return { text: cadenceChangedReply(change, deps.clock.now()) };
+      },
+    }),
+  );
 
-  commands.add({
-    name: "skip",
-    usage: "skip <date> | skip off <date>",
-    summary: "a holiday: no cadence runs in this channel that day (`skip off <date>` restores it)",
-    async run(input) {
-      ensureChannel(input, "skip day");
-      const { workspaceId, channelId, userId, args } = input;
-      const off = /^(?:off|undo|remove)\s+([\s\S]+)$/i.exec(args.trim());
-      const typed = (off?.[1] ?? args).trim();
-      if (!typed)
-        throw badInput(`Which day? ${usage.skip}, e.g. \`/coo skip 2026-12-24\` or \`/coo skip friday\`.`);
-      const cadences = await deps.db.cadence.findMany({
-        where: { workspaceId, channelId },
-        orderBy: { number: "asc" },
-      });
-      if (cadences.length === 0)
-        throw notFound(
-          `No cadence runs in this channel, so there is nothing to skip. ${usage.standup} sets one up.`,
-        );
-      // Skipping a day cancels everyone's standup here: the same people who may change the cadences.
-      await authorize(await input.actor(), { kind: "skip_day", cadences });
-      const timeZone = cadences[0]?.timezone ?? (await input.actor()).timeZone;
-      const now = deps.clock.now();
-      const when = parseWhen(typed, { now, timeZone });
-      if (!when)
-        throw badInput(
-          `I can't read ${echo(typed)} as a date. ${usage.skip}, e.g. \`/coo skip 2026-12-24\`.`,
-        );
-      if (!off) ensureWithinReach(when.at, now, typed, "`/coo skip friday`");
-      const date = isoDate(when.at, timeZone);
-      if (off) {
-        const { count } = await deps.db.skipDay.deleteMany({ where: { workspaceId, channelId, date } });
-        return {
-          text: count
-            ? `${date} is a working day here again: cadences run as usual.`
-            : `${date} was not a skip day here; nothing to restore.`,
-        };
-      }
-      if (date < isoDate(now, timeZone)) throw badInput(`${date} is in the past. Give today or a later day.`);
-      const { count } = await deps.db.skipDay.createMany({
-        data: [{ workspaceId, channelId, date, createdById: userId }],
-        skipDuplicates: true,
-      });
-      return {
-        text: count
-          ? `No cadence will run in this channel on ${date}. \`/coo skip off ${date}\` undoes it.`
-          : `${date} is already a skip day here.`,
-      };
-    },
-  });
+  commands.add(
+    defineCommand({
+      name: "skip",
+      // A restored day is read after `off`: "off 2026-12-24" is no date itself.
+      pattern: "<date:date> || <off:off|undo|remove=off> <date:date>",
+      summary: "a holiday: no cadence runs in this channel that day (`skip off <date>` restores it)",
+      example: "/coo skip 2026-12-24",
+      empty: "Which day?",
+      args: z.object({ date: z.string(), off: z.string().optional() }),
+      async run(input, args) {
+        ensureChannel(input, "skip day");
+        const change = await skipDay(deps, await input.actor(), {
+          workspaceId: input.workspaceId,
+          channelId: input.channelId,
+          when: args.date,
+          off: args.off !== undefined,
+        });
+        return { text: skipReply(change) };
+      },
+    }),
+  );
 
-  commands.add({
-    name: "ooo",
-    usage: "ooo until <when> | ooo off",
-    summary: "you are out of office: no standup prompts or pings until then",
-    async run({ workspaceId, userId, args, actor }) {
-      const person = await actor();
-      const text = args.trim();
-      const key = { workspaceId_slackUserId: { workspaceId, slackUserId: userId } };
-      if (/^off$/i.test(text)) {
-        await deps.db.person.update({ where: key, data: { oooUntil: null } });
-        return { text: "Welcome back. Standups and reminders include you again." };
-      }
-      const match = /^(?:until\s+)?(.+)$/i.exec(text);
-      if (!text || !match?.[1]) throw badInput(`Until when? ${usage.ooo}, e.g. \`/coo ooo until Friday\`.`);
-      const now = deps.clock.now();
-      const when = parseWhen(match[1], { now, timeZone: person.timeZone });
-      if (!when)
-        throw badInput(
-          `I can't read ${echo(match[1])} as a date. ${usage.ooo}, e.g. \`/coo ooo until 2026-12-24\`.`,
-        );
-      if (when.at <= now) throw badInput(`${echo(match[1])} is in the past. ${usage.ooo}`);
-      ensureWithinReach(when.at, now, match[1], "`/coo ooo until Friday`");
-      await deps.db.person.update({ where: key, data: { oooUntil: when.at } });
-      return {
-        text: `You're out of office until ${describeInstant(when.at, person.timeZone, now)}: no standup prompts or pings until then. \`/coo ooo off\` ends it early.`,
-      };
-    },
-  });
+  commands.add(
+    defineCommand({
+      name: "ooo",
+      pattern: "[until] <when:date> || <off:off>",
+      summary: "you are out of office: no standup prompts or pings until then",
+      example: "/coo ooo until Friday",
+      empty: "Until when?",
+      args: z.object({ when: z.string().optional(), off: z.string().optional() }),
+      async run({ workspaceId, actor }, args) {
+        const me = await actor();
+        if (args.off || !args.when) {
+          await comeBack(deps, me, { workspaceId });
+          return { text: backReply };
+        }
+        const until = await goAway(deps, me, { workspaceId, until: args.when });
+        return { text: awayReply(until, me.timeZone, deps.clock.now()) };
+      },
+    }),
+  );
 }

@@ -1,254 +1,412 @@
-import type { webApi } from "@slack/bolt";
-import { createBlocker, resolveBlocker } from "../blockers/ledger.js";
-import type { KindHandler, RunContext } from "../cadence/engine.js";
+import { createBlocker, resolveBlocker } from "../blockers/use-cases.js";
+import type { KindHandler, RunContext } from "../cadence/use-cases.js";
 import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import type { Blocker, CadenceRun, Commitment, StandupAnswer } from "../generated/prisma/client.js";
-import { groupBy } from "../group.js";
-import { formatId } from "../ledger/ids.js";
-import { actorFor, profileOf } from "../people/people.js";
-import { context, section } from "../slack/blocks.js";
-import { intoMessages, sections, someOf } from "../slack/fit.js";
-import { shorten } from "../slack/limits.js";
-import { channelMembers } from "../slack/members.js";
-import { mention, quote } from "../slack/mentions.js";
-import type { Outgoing } from "../slack/outbox.js";
-import { describeDay, parseWhen, slackDate, tooFarAhead } from "../time/when.js";
+import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import type { Actor } from "../policy.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
+import { parseWhen, tooFarAhead } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
-import { count } from "../words.js";
-import { type Extracted, extractItems, todayPart } from "./extract.js";
+import { type Extracted, extractByRules, extractItems, todayPart } from "./extract.js";
+import {
+  type Composed,
+  dmAnswerRecorded,
+  planningAsk,
+  planningNote,
+  type Risk,
+  standupByDm,
+  standupReminder,
+  standupRoot,
+  standupSummary,
+  type Tally,
+  type WeeklyReview,
+  weeklyReview,
+} from "./messages.js";
+import {
+  answerByMessage,
+  answeredBy,
+  answeringByDm,
+  answersByDm,
+  answersOf,
+  awayAmong,
+  blockersNumbered,
+  commitmentIdsNumbered,
+  commitmentsNamedIn,
+  commitmentsNumbered,
+  completeAnswer,
+  deleteAnswer,
+  insertAnswer,
+  mentionCommitments,
+  openBlockersRaisedBy,
+  openCommitmentsOf,
+  openDueBetween,
+  openRunByRoot,
+  openSharedHandoffsOf,
+  openStandupFor,
+  overdueOf,
+  plannedBetween,
+  setAnswersByDm,
+  updateAnswer,
+} from "./queries.js";
 
-export const defaultQuestions = [
-  "What did you finish since the last standup?",
-  "What will you get done today, and by when?",
-  "Anything blocking you? (who or what are you waiting on)",
-];
+/*
+ * The standups feature's operations: the standup, the weekly review and
+ * planning as the scheduler's handlers (each reads, then composes with
+ * messages.ts; the scheduler queues what they return), and standup answers
+ * recorded, revised and retracted, each turned into commitments and blockers
+ * through those features' use cases. None knows Slack: channels and people
+ * are asked through `deps.channels` and `deps.people`.
+ */
 
-/** Channel members minus bots and minus people out of office at the slot. */
+export type { CadenceRun, Commitment, Handoff, StandupAnswer } from "../generated/prisma/client.js";
+
+const day = 24 * 3600_000;
+const week = 7 * day;
+
+/** Channel members (or the cadence's own list) minus people out of office at the slot. */
 export async function participantsOf(
   deps: Deps,
-  client: webApi.WebClient,
   ctx: Pick<RunContext, "cadence" | "run">,
 ): Promise<string[]> {
   const { cadence, run } = ctx;
-  let members = cadence.participants;
-  if (members.length === 0) {
-    members = await channelMembers(client, cadence.channelId);
-    const self = await client.auth.test();
-    members = members.filter((m) => m !== self.user_id);
-  }
-  const away = await deps.db.person.findMany({
-    where: { workspaceId: cadence.workspaceId, slackUserId: { in: members }, oooUntil: { gt: run.slot } },
-    select: { slackUserId: true },
-  });
-  const out = new Set(away.map((p) => p.slackUserId));
-  return members.filter((m) => !out.has(m));
+  const members =
+    cadence.participants.length > 0
+      ? cadence.participants
+      : await deps.channels.members(cadence.workspaceId, cadence.channelId);
+  const away = await awayAmong(deps, cadence.workspaceId, members, run.slot);
+  return members.filter((m) => !away.has(m));
 }
 
-async function permalink(client: webApi.WebClient, channel: string, ts: string): Promise<string | undefined> {
-  try {
-    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
-  } catch {
-    return undefined;
-  }
-}
+/** A composed message to a channel or a person of the run's workspace. */
+const to = (
+  workspaceId: string,
+  where: { channel: string; threadTs?: string | undefined } | { userId: string },
+  composed: Composed,
+  extra: Pick<Outgoing, "purpose" | "runId" | "cadenceId"> = {},
+): Outgoing => ({
+  workspaceId,
+  ...("channel" in where
+    ? { channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) }
+    : { userId: where.userId }),
+  ...composed,
+  ...extra,
+});
+
+// ---------------------------------------------------------------- the daily standup
 
 export function standupHandler(deps: Deps): KindHandler {
   return {
     async open(ctx) {
-      const { cadence, run, client, now } = ctx;
-      const participants = await participantsOf(deps, client, ctx);
-      const title = `Standup for ${describeDay(run.slot, cadence.timezone, now)}`;
-      const questions = (cadence.questions.length ? cadence.questions : defaultQuestions)
-        .map((q, i) => `${i + 1}. ${q}`)
-        .join("\n");
-      // Named while the names fit in one line someone reads; beyond that, counted.
-      const people =
-        participants.length <= maxRootMentions
-          ? participants.map(mention).join(" ")
-          : `Everyone here (${count(participants.length)} people)`;
-      const viaDm = await deps.db.person.findMany({
-        where: { workspaceId: cadence.workspaceId, slackUserId: { in: participants }, standupViaDm: true },
-        select: { slackUserId: true },
-      });
+      const { cadence, run, now } = ctx;
+      const participants = await participantsOf(deps, ctx);
+      const viaDm = await answeringByDm(deps, cadence.workspaceId, participants);
       const messages: Outgoing[] = [
-        {
-          workspaceId: cadence.workspaceId,
-          channel: cadence.channelId,
-          text: `${title}\n${questions}`,
-          blocks: [
-            section(`*${title}*\n${questions}`),
-            context(
-              `${people || "Everyone here"}: reply in this thread. Dated promises become commitments, blockers go to the queue.`,
-            ),
-          ],
-          purpose: "standup_root",
-          runId: run.id,
-          cadenceId: cadence.id,
-        },
-        ...viaDm.map(({ slackUserId }) => ({
-          workspaceId: cadence.workspaceId,
-          userId: slackUserId,
-          text: `*${title}* in <#${cadence.channelId}>\n${questions}\nReply here; I'll post your answer's summary in the thread.`,
-        })),
+        to(
+          cadence.workspaceId,
+          { channel: cadence.channelId },
+          standupRoot(cadence, run.slot, participants, now),
+          {
+            purpose: "standup_root",
+            runId: run.id,
+            cadenceId: cadence.id,
+          },
+        ),
+        ...viaDm.map((userId) => to(cadence.workspaceId, { userId }, standupByDm(cadence, run.slot, now))),
       ];
       return { participants, messages };
     },
 
-    async remind({ run, cadence, client, now }) {
+    async remind({ run, cadence, now }) {
       const answered = await answeredBy(deps, run.id);
-      const away = await deps.db.person.findMany({
-        where: { workspaceId: run.workspaceId, slackUserId: { in: run.participants }, oooUntil: { gt: now } },
-        select: { slackUserId: true },
-      });
-      const skip = new Set([...answered, ...away.map((p) => p.slackUserId)]);
-      const link = run.rootTs ? await permalink(client, run.channelId, run.rootTs) : undefined;
+      const away = await awayAmong(deps, run.workspaceId, run.participants, now);
+      const link = run.rootTs
+        ? await deps.channels.permalink(run.workspaceId, run.channelId, run.rootTs)
+        : undefined;
       return run.participants
-        .filter((p) => !skip.has(p))
-        .map((userId) => ({
-          workspaceId: run.workspaceId,
-          userId,
-          text: `Reminder: today's standup in <#${cadence.channelId}> is still open.${link ? ` Reply in the thread: ${link}` : ""}`,
-        }));
+        .filter((p) => !answered.has(p) && !away.has(p))
+        .map((userId) => to(run.workspaceId, { userId }, standupReminder(cadence.channelId, link)));
     },
 
     async close({ run, cadence, now }) {
       if (!run.rootTs) return [];
-      const answers = await deps.db.standupAnswer.findMany({
-        where: { runId: run.id },
-        orderBy: { createdAt: "asc" },
-      });
+      const answers = await answersOf(deps, run.id);
       const [commitments, blockers] = await Promise.all([
-        deps.db.commitment.findMany({
-          where: {
-            workspaceId: run.workspaceId,
-            number: { in: answers.flatMap((a) => a.commitmentNumbers) },
-          },
-          orderBy: { number: "asc" },
-        }),
-        deps.db.blocker.findMany({
-          where: { workspaceId: run.workspaceId, number: { in: answers.flatMap((a) => a.blockerNumbers) } },
-          orderBy: { number: "asc" },
-        }),
+        commitmentsNumbered(
+          deps,
+          run.workspaceId,
+          answers.flatMap((a) => a.commitmentNumbers),
+        ),
+        blockersNumbered(
+          deps,
+          run.workspaceId,
+          answers.flatMap((a) => a.blockerNumbers),
+        ),
       ]);
       // Work already on the ledger that answers named (a near-duplicate links, not adds).
-      const named = await deps.db.commitment.findMany({
-        where: {
-          workspaceId: run.workspaceId,
-          mentions: { some: { runId: run.id } },
-          number: { notIn: commitments.map((c) => c.number) },
-        },
-        orderBy: { number: "asc" },
-      });
-      const lines = summaryLines(run, answers, {
+      const named = await commitmentsNamedIn(
+        deps,
+        run.workspaceId,
+        run.id,
+        commitments.map((c) => c.number),
+      );
+      const pages = standupSummary(run, answers, {
         commitments,
         blockers,
         named,
         timeZone: cadence.timezone,
         now,
       });
-      const headline = `Standup summary: ${count(new Set(answers.map((a) => a.userId)).size)} of ${count(run.participants.length)} answered.`;
-      const pages = intoMessages(sections(lines), (i, n) =>
-        context(`*Standup summary*, continued (${i} of ${n})`),
+      return pages.map((page) =>
+        to(run.workspaceId, { channel: run.channelId, threadTs: run.rootTs ?? undefined }, page, {
+          cadenceId: cadence.id,
+        }),
       );
-      return pages.map((blocks, i) => ({
-        workspaceId: run.workspaceId,
-        channel: run.channelId,
-        threadTs: run.rootTs ?? undefined,
-        text: i === 0 ? headline : `Standup summary, continued (${i + 1} of ${pages.length})`,
-        blocks,
-        cadenceId: cadence.id,
-      }));
     },
   };
 }
 
-async function answeredBy(deps: Deps, runId: number): Promise<Set<string>> {
-  const rows = await deps.db.standupAnswer.findMany({
-    where: { runId },
-    select: { userId: true },
-    distinct: ["userId"],
-  });
-  return new Set(rows.map((r) => r.userId));
+// ---------------------------------------------------------------- the weekly review
+
+const noTally = (): Tally => ({ planned: 0, done: 0, onTime: 0, slipped: 0 });
+
+/**
+ * The weekly review: for the channel's people, what was planned for the week
+ * against what was done and what slipped, by owner and by workstream; open
+ * blockers by age; and the three biggest risks, named.
+ */
+export function reviewHandler(deps: Deps): KindHandler {
+  return {
+    async open(ctx) {
+      const { run, cadence, now } = ctx;
+      const participants = await participantsOf(deps, ctx);
+      const planned = await plannedBetween(
+        deps,
+        cadence.workspaceId,
+        participants,
+        new Date(run.slot.getTime() - week),
+        run.slot,
+      );
+      const byOwner = new Map<string, Tally>();
+      const byStream = new Map<string, Tally>();
+      for (const c of planned) {
+        for (const [map, key] of [
+          [byOwner, c.ownerId],
+          [byStream, c.workstream?.name ?? ""],
+        ] as const) {
+          if (map === byStream && key === "") continue;
+          const t = map.get(key) ?? noTally();
+          t.planned++;
+          if (c.status === "done") t.done++;
+          if (c.status === "done" && c.doneAt && c.doneAt <= c.originalDueAt) t.onTime++;
+          if (c.dueAt > c.originalDueAt && c.status !== "done") t.slipped++;
+          map.set(key, t);
+        }
+      }
+      const total = [...byOwner.values()].reduce(
+        (a, t) => ({
+          planned: a.planned + t.planned,
+          done: a.done + t.done,
+          onTime: a.onTime + t.onTime,
+          slipped: a.slipped + t.slipped,
+        }),
+        noTally(),
+      );
+      const overdue = await overdueOf(deps, cadence.workspaceId, participants, now, 10);
+      const blockers = await openBlockersRaisedBy(deps, cadence.workspaceId, participants);
+      const blockerAges = { "under 1 day": 0, "1–3 days": 0, "3–7 days": 0, "over 7 days": 0 };
+      for (const b of blockers) {
+        const d = (now.getTime() - b.openedAt.getTime()) / day;
+        blockerAges[d < 1 ? "under 1 day" : d < 3 ? "1–3 days" : d < 7 ? "3–7 days" : "over 7 days"]++;
+      }
+      const risks: Risk[] = [
+        ...overdue.map((commitment) => ({
+          score: (now.getTime() - commitment.dueAt.getTime()) / day + 1,
+          risk: { kind: "overdue" as const, commitment },
+        })),
+        ...blockers.map((blocker) => ({
+          score: (now.getTime() - blocker.openedAt.getTime()) / day,
+          risk: { kind: "blocked" as const, blocker },
+        })),
+      ]
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 3)
+        .map((r) => r.risk);
+      const handoffs = await openSharedHandoffsOf(deps, cadence.workspaceId, participants);
+      const review: WeeklyReview = {
+        slot: run.slot,
+        timeZone: cadence.timezone,
+        total,
+        byOwner,
+        byStream,
+        blockerAges,
+        handoffs: { open: handoffs.length, oldest: handoffs[0] },
+        risks,
+      };
+      return {
+        participants,
+        messages: weeklyReview(review, now).map((page) =>
+          to(cadence.workspaceId, { channel: cadence.channelId }, page, { cadenceId: cadence.id }),
+        ),
+        closed: true,
+      };
+    },
+  };
 }
 
-/** What each person is doing, shortened to this many characters. */
-const doingLength = 160;
-/** The standup root names everyone up to this many people; a larger channel is counted. */
-const maxRootMentions = 25;
-/** "No answer" names this many people, then counts the rest. */
-const maxMissingNamed = 30;
+// ---------------------------------------------------------------- weekly planning
 
-/** The first line that says what someone is doing today, or their first line. */
-function doingLine(text: string): string {
-  const lines = text
-    .split(/\n+/)
-    .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "").trim())
-    .filter(Boolean);
-  const today = lines.find((l) => /^(today|plan|next)\s*[:\-–]/i.test(l));
-  const line = (today ?? lines.find((l) => !/^(yesterday|done)\s*[:\-–]/i.test(l)) ?? lines[0] ?? "").replace(
-    /^[a-z]+\s*[:\-–]\s*/i,
-    "",
-  );
-  return line;
+/** Weekly planning: each owner is asked, by DM, to confirm or re-date next week's commitments. */
+export function planningHandler(deps: Deps): KindHandler {
+  return {
+    async open(ctx) {
+      const { run, cadence, now } = ctx;
+      const participants = await participantsOf(deps, ctx);
+      const due = await openDueBetween(
+        deps,
+        cadence.workspaceId,
+        participants,
+        run.slot,
+        new Date(run.slot.getTime() + week),
+      );
+      const messages: Outgoing[] = [];
+      for (const owner of participants) {
+        const mine = due.filter((c) => c.ownerId === owner);
+        if (mine.length === 0) continue;
+        messages.push(
+          to(
+            cadence.workspaceId,
+            { userId: owner },
+            planningAsk(cadence.channelId, mine, cadence.timezone, now),
+          ),
+        );
+      }
+      messages.push(
+        to(cadence.workspaceId, { channel: cadence.channelId }, planningNote(messages.length, due.length), {
+          cadenceId: cadence.id,
+        }),
+      );
+      return { participants, messages, closed: true };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- answers
+
+/** The open standup whose thread a message is a reply in. */
+export async function standupThread(
+  deps: Pick<Deps, "db">,
+  message: { workspaceId: string; channel: string; ts: string; threadTs?: string | undefined },
+): Promise<CadenceRun | undefined> {
+  if (!message.threadTs || message.threadTs === message.ts) return undefined;
+  return openRunByRoot(deps, message.workspaceId, message.channel, message.threadTs);
+}
+
+const userMentionAnywhere = /<@[A-Z0-9]+(\|[^>]*)?>/g;
+
+/**
+ * A reply in a standup thread that @mentions coo arrives twice (a message and
+ * an app_mention) and is handled once: it is a question for coo when it
+ * mentions coo, ends with a question mark and holds no dated promise and no
+ * blocker; anything else is a standup answer. Both listeners ask this, on
+ * the same text, so they agree (docs/decisions/0018).
+ */
+export function asksCoo(text: string, cooUserId: string | undefined, now: Date): boolean {
+  if (!cooUserId || !new RegExp(`<@${cooUserId}(\\|[^>]*)?>`).test(text)) return false;
+  const words = text.replace(userMentionAnywhere, "").trim();
+  if (!words.endsWith("?")) return false;
+  const read = extractByRules(words, now);
+  return read.commitments.length === 0 && read.blockers.length === 0;
+}
+
+/** A message someone wrote in a channel or a DM, as an answer sees it. */
+export type Said = {
+  workspaceId: string;
+  userId: string;
+  text: string;
+  ts: string;
+  channel: string;
+  threadTs?: string | undefined;
+};
+
+/**
+ * A reply in an open standup's thread is an answer, unless it is a question
+ * put to coo there (routing answers that). True when it was taken as one.
+ */
+export async function answerInThread(
+  deps: Deps,
+  said: Said & { cooUserId: string | undefined },
+): Promise<boolean> {
+  const run = await standupThread(deps, said);
+  if (!run || asksCoo(said.text, said.cooUserId, deps.clock.now())) return false;
+  await recordAnswer(deps, { run, said, via: "thread" });
+  return true;
 }
 
 /**
- * The summary as lines (packed into sections by the caller): who answered
- * and what each is on, the blockers raised and commitments made, by title,
- * and who did not answer (named up to a point, then counted).
+ * An edit: a standup answer follows it; a message that was no answer but is
+ * in an open standup's thread becomes one.
  */
-export function summaryLines(
-  run: Pick<CadenceRun, "participants">,
-  answers: StandupAnswer[],
-  made: { commitments: Commitment[]; blockers: Blocker[]; named?: Commitment[]; timeZone: string; now: Date },
-): string[] {
-  const byUser = groupBy(answers, (a) => a.userId);
-  const doing = [...byUser.entries()].map(
-    ([user, list]) =>
-      `• ${mention(user)}: ${shorten(quote(doingLine(list.map((a) => a.text).join("\n"))), doingLength)}`,
+export async function editAnswer(deps: Deps, said: Said & { cooUserId: string | undefined }): Promise<void> {
+  if (await reviseAnswer(deps, said)) return;
+  if (said.text) await answerInThread(deps, said);
+}
+
+/**
+ * A DM from someone who answers standups by DM, while their standup is open,
+ * is their answer; they are told it was taken. True when it was taken as one
+ * (routing handles the rest).
+ */
+export async function tryRecordDmAnswer(deps: Deps, said: Said): Promise<boolean> {
+  if (!said.userId || !said.text) return false;
+  if (!(await answersByDm(deps, said.workspaceId, said.userId))) return false;
+  const run = await openStandupFor(deps, said.workspaceId, said.userId);
+  if (!run) return false;
+  await recordAnswer(deps, { run, said, via: "dm" });
+  const ids = await deps.db.$transaction((tx) =>
+    enqueue(tx, [
+      to(
+        said.workspaceId,
+        { channel: said.channel, threadTs: said.threadTs },
+        dmAnswerRecorded(run.channelId),
+      ),
+    ]),
   );
-  const blockers = made.blockers.map(
-    (b) => `• *${formatId("blocker", b.number)}* ${quote(b.text)} (${mention(b.reporterId)})`,
-  );
-  const line = (c: Commitment) =>
-    `• *${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}), due ${slackDate(c.dueAt, made.timeZone, made.now)}`;
-  const commitments = made.commitments.map(line);
-  const named = (made.named ?? []).map(line);
-  const missing = run.participants.filter((p) => !byUser.has(p));
-  return [
-    `*Standup summary*: ${count(byUser.size)} of ${count(run.participants.length)} answered.`,
-    ...(doing.length ? doing : ["Nobody answered."]),
-    blockers.length ? `*Blockers raised* (${count(blockers.length)})` : "*Blockers raised*: none",
-    ...blockers,
-    commitments.length ? `*Commitments made* (${count(commitments.length)})` : "*Commitments made*: none",
-    ...commitments,
-    ...(named.length ? [`*Already on the ledger, named today* (${count(named.length)})`, ...named] : []),
-    missing.length
-      ? `*No answer* (${count(missing.length)}): ${someOf(missing.map(mention), maxMissingNamed)}`
-      : "*No answer*: nobody, thank you all",
-  ];
+  await deps.outbox.deliver(ids);
+  return true;
+}
+
+/** `/coo standup dm on|off`: whether the actor gets standup questions by DM and answers there. */
+export async function answerStandupsByDm(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { workspaceId: string; on: boolean },
+): Promise<void> {
+  await setAnswersByDm(deps, input.workspaceId, actor.slackUserId, input.on);
 }
 
 /**
  * Records one reply to a standup and turns it into commitments and blockers,
  * each linking back to the message. A redelivered message is recorded once.
  */
-export async function recordAnswer(
+async function recordAnswer(
   deps: Deps,
-  client: webApi.WebClient,
-  input: { run: CadenceRun; userId: string; text: string; ts: string; channel: string; via: "thread" | "dm" },
+  input: { run: CadenceRun; said: Said; via: "thread" | "dm" },
 ): Promise<StandupAnswer | undefined> {
-  const { run, userId, text, ts, channel, via } = input;
-  const created = await deps.db.standupAnswer.createMany({
-    data: [{ workspaceId: run.workspaceId, runId: run.id, userId, text, messageTs: ts, via }],
-    skipDuplicates: true,
+  const { run, via } = input;
+  const { userId, text, ts, channel } = input.said;
+  const recorded = await insertAnswer(deps, {
+    workspaceId: run.workspaceId,
+    runId: run.id,
+    userId,
+    text,
+    messageTs: ts,
+    via,
   });
-  if (created.count === 0) return undefined;
-  const link = await permalink(client, channel, ts);
+  if (!recorded) return undefined;
+  const link = await deps.channels.permalink(run.workspaceId, channel, ts);
   const now = deps.clock.now();
-  const author = await profileOf(deps, client, run.workspaceId, userId);
+  const author = await deps.people.profile(run.workspaceId, userId);
   const items = await extractItems(deps.llm, text, now);
   const promises = await keepPromises(
     deps,
@@ -273,10 +431,7 @@ export async function recordAnswer(
     linked: promises.linked.length,
     blockers: blockerNumbers.length,
   });
-  return deps.db.standupAnswer.update({
-    where: { runId_messageTs: { runId: run.id, messageTs: ts } },
-    data: { permalink: link ?? null, commitmentNumbers, blockerNumbers },
-  });
+  return completeAnswer(deps, run.id, ts, { permalink: link ?? null, commitmentNumbers, blockerNumbers });
 }
 
 /**
@@ -293,28 +448,16 @@ async function recordMentions(
 ) {
   const today = todayPart(text).toLowerCase();
   const ids = new Set([...today.matchAll(/\bc(\d{1,9})\b/g)].map((m) => Number(m[1])));
-  const open = await deps.db.commitment.findMany({
-    where: { workspaceId: run.workspaceId, ownerId: userId, status: "open", number: { notIn: justMade } },
-    select: { id: true, number: true, title: true },
-  });
+  const open = await openCommitmentsOf(deps, run.workspaceId, userId, justMade);
   const named = open.filter(
     (c) => ids.has(c.number) || (c.title.length >= 6 && today.includes(c.title.toLowerCase())),
   );
-  if (named.length === 0) return;
-  await deps.db.commitmentMention.createMany({
-    data: named.map((c) => ({
-      workspaceId: run.workspaceId,
-      commitmentId: c.id,
-      runId: run.id,
-      cadenceId: run.cadenceId,
-      at: now,
-    })),
-    skipDuplicates: true,
-  });
-  await deps.db.commitment.updateMany({
-    where: { id: { in: named.map((c) => c.id) } },
-    data: { lastTouchedAt: now },
-  });
+  await mentionCommitments(
+    deps,
+    run,
+    named.map((c) => c.id),
+    now,
+  );
 }
 
 type Promised = { title: string; dueAt: Date };
@@ -343,10 +486,7 @@ async function keepPromises(
   promises: Promised[],
   link: string | undefined,
 ): Promise<{ made: number[]; linked: number[] }> {
-  const open = await deps.db.commitment.findMany({
-    where: { workspaceId: run.workspaceId, ownerId: userId, status: "open" },
-    select: { number: true, title: true, dueAt: true },
-  });
+  const open = await openCommitmentsOf(deps, run.workspaceId, userId);
   const made: number[] = [];
   const linked: number[] = [];
   for (const p of promises) {
@@ -368,7 +508,7 @@ async function keepPromises(
       sourcePermalink: link,
     });
     made.push(row.number);
-    open.push({ number: row.number, title: row.title, dueAt: row.dueAt });
+    open.push({ id: row.id, number: row.number, title: row.title, dueAt: row.dueAt });
   }
   return { made, linked };
 }
@@ -394,32 +534,12 @@ function raiseBlocker(
 /** A commitment an answer named again: a mention in this run and a sign of life. */
 async function mentionFromAnswer(deps: Deps, run: CadenceRun, numbers: number[], now: Date) {
   if (numbers.length === 0) return;
-  const rows = await deps.db.commitment.findMany({
-    where: { workspaceId: run.workspaceId, number: { in: numbers } },
-    select: { id: true },
-  });
-  await deps.db.commitmentMention.createMany({
-    data: rows.map((c) => ({
-      workspaceId: run.workspaceId,
-      commitmentId: c.id,
-      runId: run.id,
-      cadenceId: run.cadenceId,
-      at: now,
-    })),
-    skipDuplicates: true,
-  });
-  await deps.db.commitment.updateMany({
-    where: { id: { in: rows.map((c) => c.id) } },
-    data: { lastTouchedAt: now },
-  });
+  await mentionCommitments(deps, run, await commitmentIdsNumbered(deps, run.workspaceId, numbers), now);
 }
 
 /** The standup answer behind a message, while its standup is still open. */
 async function openAnswer(deps: Deps, workspaceId: string, messageTs: string, userId: string | undefined) {
-  const answer = await deps.db.standupAnswer.findFirst({
-    where: { workspaceId, messageTs, ...(userId ? { userId } : {}) },
-    include: { run: true },
-  });
+  const answer = await answerByMessage(deps, workspaceId, messageTs, userId);
   if (!answer) return { found: false as const };
   if (answer.run.status !== "open") return { found: true as const, open: undefined };
   return { found: true as const, open: answer };
@@ -432,11 +552,7 @@ async function openAnswer(deps: Deps, workspaceId: string, messageTs: string, us
  * resolved, a new one raised. Every change is the author's, with a reason in
  * the commitment's history. False when the message is no open answer.
  */
-export async function reviseAnswer(
-  deps: Deps,
-  client: webApi.WebClient,
-  input: { workspaceId: string; userId: string; ts: string; text: string },
-): Promise<boolean> {
+async function reviseAnswer(deps: Deps, input: Said): Promise<boolean> {
   const { found, open: answer } = await openAnswer(deps, input.workspaceId, input.ts, input.userId);
   if (!found) return false;
   if (!answer) {
@@ -446,14 +562,11 @@ export async function reviseAnswer(
   if (answer.text === input.text) return true;
   const { run } = answer;
   const now = deps.clock.now();
-  const actor = await actorFor(deps, client, run.workspaceId, input.userId);
+  const actor = await deps.people.actor(run.workspaceId, input.userId);
   const items = await extractItems(deps.llm, input.text, now);
   const promised = datedPromises(items, actor.timeZone, now);
 
-  const made = await deps.db.commitment.findMany({
-    where: { workspaceId: run.workspaceId, number: { in: answer.commitmentNumbers } },
-    orderBy: { number: "asc" },
-  });
+  const made = await commitmentsNumbered(deps, run.workspaceId, answer.commitmentNumbers);
   const commitmentNumbers = made.filter((c) => c.status !== "open").map((c) => c.number);
   const fresh: Promised[] = [];
   const unmatched = made.filter((c) => c.status === "open");
@@ -490,10 +603,7 @@ export async function reviseAnswer(
   commitmentNumbers.push(...added.made);
   await mentionFromAnswer(deps, run, added.linked, now);
 
-  const raised = await deps.db.blocker.findMany({
-    where: { workspaceId: run.workspaceId, number: { in: answer.blockerNumbers } },
-    orderBy: { number: "asc" },
-  });
+  const raised = await blockersNumbered(deps, run.workspaceId, answer.blockerNumbers);
   const blockerNumbers = raised.filter((b) => b.status !== "open").map((b) => b.number);
   const stillOpen = raised.filter((b) => b.status === "open");
   for (const b of items.blockers) {
@@ -510,10 +620,7 @@ export async function reviseAnswer(
       resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
     );
 
-  await deps.db.standupAnswer.update({
-    where: { id: answer.id },
-    data: { text: input.text, commitmentNumbers, blockerNumbers },
-  });
+  await updateAnswer(deps, answer.id, { text: input.text, commitmentNumbers, blockerNumbers });
   deps.log.info("standup answer edited", {
     run: run.id,
     user: input.userId,
@@ -530,28 +637,23 @@ export async function reviseAnswer(
  */
 export async function retractAnswer(
   deps: Deps,
-  client: webApi.WebClient,
   input: { workspaceId: string; userId: string | undefined; ts: string },
 ): Promise<boolean> {
   const { found, open: answer } = await openAnswer(deps, input.workspaceId, input.ts, input.userId);
   if (!found || !answer) return found;
   const { run } = answer;
-  const actor = await actorFor(deps, client, run.workspaceId, answer.userId);
-  const made = await deps.db.commitment.findMany({
-    where: { workspaceId: run.workspaceId, number: { in: answer.commitmentNumbers }, status: "open" },
-  });
+  const actor = await deps.people.actor(run.workspaceId, answer.userId);
+  const made = await commitmentsNumbered(deps, run.workspaceId, answer.commitmentNumbers, "open");
   for (const c of made)
     await tryChange(deps, () =>
       dropCommitment(deps, actor, { workspaceId: run.workspaceId, number: c.number, reason: deletedReason }),
     );
-  const raised = await deps.db.blocker.findMany({
-    where: { workspaceId: run.workspaceId, number: { in: answer.blockerNumbers }, status: "open" },
-  });
+  const raised = await blockersNumbered(deps, run.workspaceId, answer.blockerNumbers, "open");
   for (const b of raised)
     await tryChange(deps, () =>
       resolveBlocker(deps, { workspaceId: run.workspaceId, number: b.number, actor }),
     );
-  await deps.db.standupAnswer.delete({ where: { id: answer.id } });
+  await deleteAnswer(deps, answer.id);
   deps.log.info("standup answer deleted", { run: run.id, user: answer.userId, dropped: made.length });
   return true;
 }
