@@ -1,8 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { register as registerBlockers } from "./blockers/commands.js";
+import { register as registerCadence } from "./cadence/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
-import { register as registerCadence } from "./cadence/register.js";
-import { reportFailure } from "./cadence/report.js";
+import { reportFailure } from "./cadence/use-cases.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
 import { register as registerCommitments } from "./commitments/commands.js";
@@ -22,6 +22,7 @@ import { loadPersona, systemPrompt } from "./persona/load.js";
 import { register as registerRouting } from "./routing/register.js";
 import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
+import { channelDirectory } from "./slack/channels.js";
 import { forgetOldRequests } from "./slack/dedupe.js";
 import { resealInstallations, workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
@@ -166,12 +167,20 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       },
     },
   );
-  const deps: Deps = { ...base, outbox, slackFor, people: peopleDirectory({ ...base, slackFor }) };
+  const channels = channelDirectory({ slackFor });
+  const deps: Deps = {
+    ...base,
+    outbox,
+    slackFor,
+    people: peopleDirectory({ ...base, slackFor }),
+    channels,
+  };
   const backgroundDeps: Deps = {
     ...background,
     outbox,
     slackFor,
     people: peopleDirectory({ ...background, slackFor }),
+    channels,
   };
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);

@@ -9,6 +9,7 @@ import type { Log } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import type { People } from "./people/people.js";
 import type { Persona } from "./persona/load.js";
+import type { Channels } from "./slack/channels.js";
 import type { Outbox } from "./slack/outbox.js";
 
 /** What every feature gets from the composition root. */
@@ -31,4 +32,6 @@ export type Deps = {
   slackFor: (workspaceId: string) => Promise<webApi.WebClient>;
   /** The people of a workspace, with Slack behind the port (use cases ask here). */
   people: People;
+  /** A workspace's channels (who is in one, joining one, links to messages), with Slack behind the port. */
+  channels: Channels;
 };

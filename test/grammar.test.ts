@@ -106,7 +106,12 @@ test("a long text with many 'by's is read without trying every split (dates are 
 });
 
 test("a trailing option is taken when the text has it, though free text could have swallowed it", () => {
-  const drop = grammar({ name: "drop", pattern: "<what:text> [because <why:text>]", summary: "", example: "" });
+  const drop = grammar({
+    name: "drop",
+    pattern: "<what:text> [because <why:text>]",
+    summary: "",
+    example: "",
+  });
   expect(drop.read("the offsite because the budget moved", readsAsDate)).toEqual({
     what: "the offsite",
     why: "the budget moved",

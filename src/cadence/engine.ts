@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { webApi } from "@slack/bolt";
 import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
 import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
@@ -7,10 +6,10 @@ import { cronLogger } from "../log.js";
 import { slackError } from "../slack/channels.js";
 import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { isoDate } from "../time/zoned.js";
-import { reportFailure } from "./report.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
+import { reportFailure } from "./use-cases.js";
 
-export type RunContext = { run: CadenceRun; cadence: Cadence; client: webApi.WebClient; now: Date };
+export type RunContext = { run: CadenceRun; cadence: Cadence; now: Date };
 
 /**
  * What a kind of cadence says at each step of a run. Handlers only read and
@@ -166,7 +165,7 @@ export class CadenceEngine {
     await Promise.all(
       open.map(async ({ cadence, ...run }) => {
         const handler = this.handlers.get(cadence.kind);
-        const ctx = { run, cadence, client: await this.deps.slackFor(cadence.workspaceId), now };
+        const ctx = { run, cadence, now };
         if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
           await this.step(run, () => handler?.close?.(ctx), {
             where: { id: run.id, status: "open" },
@@ -264,8 +263,7 @@ export class CadenceEngine {
     if (!handler) throw new Error(`no handler for ${cadence.kind} cadences`);
     const now = this.deps.clock.now();
     try {
-      const client = await this.deps.slackFor(cadence.workspaceId);
-      const opened = await handler.open({ run, cadence, client, now });
+      const opened = await handler.open({ run, cadence, now });
       const ids = await this.deps.db.$transaction(async (tx) => {
         const { count } = await tx.cadenceRun.updateMany({
           where: { id: run.id, status: "claimed", claimedBy: this.replicaId },

@@ -1,5 +1,5 @@
 import { blockerLine } from "../blockers/messages.js";
-import { nextSlot } from "../cadence/slots.js";
+import { nextSlot } from "../cadence/use-cases.js";
 import { commitmentLine } from "../commitments/messages.js";
 import { listOpenCommitments } from "../commitments/queries.js";
 import type { Deps } from "../deps.js";

@@ -8,14 +8,9 @@ import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { mention, quote } from "../slack/mentions.js";
+import { isPersonMessage, type MessageLike } from "../slack/message-events.js";
 import { enqueue } from "../slack/outbox.js";
-import {
-  asksCoo,
-  isPersonMessage,
-  type MessageLike,
-  standupThread,
-  tryRecordDmAnswer,
-} from "../standups/register.js";
+import { asksCoo, standupThread, tryRecordDmAnswer } from "../standups/use-cases.js";
 import { answerFromLedger } from "./answer.js";
 import { classifyQuestion } from "./classify.js";
 import { plainText } from "./rules.js";
@@ -153,7 +148,12 @@ export function register(slack: Slack, deps: Deps): void {
     // In an open standup thread, an @mention that is no question to coo is an
     // answer, which the standup listener records from its message event.
     if (
-      (await standupThread(deps, workspaceId, event)) &&
+      (await standupThread(deps, {
+        workspaceId,
+        channel: event.channel,
+        ts: event.ts,
+        threadTs: event.thread_ts,
+      })) &&
       !asksCoo(event.text, context.botUserId, deps.clock.now())
     )
       return;
@@ -185,7 +185,15 @@ export function register(slack: Slack, deps: Deps): void {
         await client.chat.postMessage({ channel: message.channel, ...inThread, text: attachmentNote });
       return;
     }
-    if (await tryRecordDmAnswer(deps, client, workspaceId, message)) return;
+    const answer = {
+      workspaceId,
+      userId: message.user ?? "",
+      text,
+      ts: message.ts,
+      channel: message.channel,
+      threadTs: message.thread_ts,
+    };
+    if (await tryRecordDmAnswer(deps, answer)) return;
     const draft = await readHandoffDraft(deps, { text, reporterId: message.user ?? "" });
     if (draft) {
       await client.chat.postMessage({

@@ -53,7 +53,7 @@ export type SlackOptions = {
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
 export function createSlack(
-  deps: Omit<Deps, "outbox" | "slackFor" | "people">,
+  deps: Omit<Deps, "outbox" | "slackFor" | "people" | "channels">,
   options: SlackOptions,
 ): Slack {
   const { config, log } = deps;

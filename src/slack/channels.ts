@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { badInput, CooError } from "../errors.js";
+import { channelMembers } from "./members.js";
 
 /** Slack's error code of a failed Web API call, if it was Slack that said no. */
 export function slackError(error: unknown): string | undefined {
@@ -48,4 +49,45 @@ export async function ensureMember(
       );
     throw error;
   }
+}
+
+/**
+ * The channels of a workspace as the use cases see them: Slack is behind
+ * this port, as it is behind `People`, so a use case asks "who is in this
+ * channel" or "may coo post here" without knowing Slack.
+ */
+export type Channels = {
+  /**
+   * coo can post in the channel when the time comes: a public channel it is
+   * not in, it joins; otherwise it refuses with how to invite it (see
+   * `ensureMember`). `again` is the command to run once coo is in.
+   */
+  join(workspaceId: string, channelId: string, again: string): Promise<"member" | "joined">;
+  /** The people in a channel, coo itself left out. */
+  members(workspaceId: string, channelId: string): Promise<string[]>;
+  /** A link to a message, or undefined when Slack gives none. */
+  permalink(workspaceId: string, channelId: string, ts: string): Promise<string | undefined>;
+};
+
+export function channelDirectory(deps: {
+  slackFor: (workspaceId: string) => Promise<webApi.WebClient>;
+}): Channels {
+  return {
+    join: async (workspaceId, channelId, again) =>
+      ensureMember(await deps.slackFor(workspaceId), channelId, again),
+    members: async (workspaceId, channelId) => {
+      const client = await deps.slackFor(workspaceId);
+      const members = await channelMembers(client, channelId);
+      const self = await client.auth.test();
+      return members.filter((m) => m !== self.user_id);
+    },
+    permalink: async (workspaceId, channelId, ts) => {
+      try {
+        const client = await deps.slackFor(workspaceId);
+        return (await client.chat.getPermalink({ channel: channelId, message_ts: ts })).permalink;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

@@ -1,6 +1,10 @@
 import type { webApi } from "@slack/bolt";
-import type { CadenceEngine } from "../cadence/engine.js";
-import { type LeftReason, pauseWorkspace, resumeWorkspace } from "../cadence/pauses.js";
+import {
+  type CadenceEngine,
+  type LeftReason,
+  pauseWorkspace,
+  resumeWorkspace,
+} from "../cadence/use-cases.js";
 import type { Deps } from "../deps.js";
 import type { Slack } from "../slack/app.js";
 import { scopeOf } from "../slack/context.js";
