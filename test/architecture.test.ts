@@ -62,7 +62,6 @@ const notYetMoved = new Set([
   "cadence/register.ts",
   "handoffs/escalate.ts",
   "handoffs/register.ts",
-  "help/register.ts",
   "home/register.ts",
   "home/view.ts",
   "routing/answer.ts",

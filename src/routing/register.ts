@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import type { Seat } from "../generated/prisma/client.js";
 import { looksLikeHandoff, readHandoff } from "../handoffs/detect.js";
 import { proposal } from "../handoffs/register.js";
-import { mentionReply } from "../help/text.js";
+import { mentionReply } from "../help/messages.js";
 import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { externalNote, scopeOf } from "../slack/context.js";
