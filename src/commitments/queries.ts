@@ -148,6 +148,11 @@ export async function applyChange(
   });
 }
 
+/** A sign of life on a commitment, with no change to record. */
+export async function touch(deps: Pick<Deps, "db">, id: number, now: Date): Promise<void> {
+  await deps.db.commitment.update({ where: { id }, data: { lastTouchedAt: now } });
+}
+
 export type CommitmentFilter =
   | { kind: "owner"; userId: string }
   | { kind: "workstream"; workstreamId: number; name: string }
