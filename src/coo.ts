@@ -24,7 +24,7 @@ import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { prismaInstallationStore, resealInstallations, workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
-import { register as registerSlips } from "./slips/register.js";
+import { register as registerSlips } from "./slips/commands.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
 import { warmUpDateParsing } from "./time/when.js";

@@ -67,8 +67,6 @@ const notYetMoved = new Set([
   "routing/answer.ts",
   "routing/register.ts",
   "routing/seats.ts",
-  "slips/register.ts",
-  "slips/sweep.ts",
   "standups/planning.ts",
   "standups/register.ts",
   "standups/review.ts",
