@@ -19,7 +19,7 @@ import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { peopleDirectory } from "./people/people.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
-import { register as registerRouting } from "./routing/register.js";
+import { register as registerRouting } from "./routing/commands.js";
 import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { prismaInstallationStore, resealInstallations, workspaceClients } from "./slack/installations.js";

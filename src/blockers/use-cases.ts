@@ -61,6 +61,9 @@ export async function blockersAround(
 }
 
 /** Open blockers that wait on a commitment (`waiting on C12`): their reporters hear when it moves. */
-export function blockersWaitingOn(deps: Pick<Deps, "db">, input: { commitmentId: number }): Promise<Blocker[]> {
+export function blockersWaitingOn(
+  deps: Pick<Deps, "db">,
+  input: { commitmentId: number },
+): Promise<Blocker[]> {
   return openBlockersWaitingOn(deps, input.commitmentId);
 }

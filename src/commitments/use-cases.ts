@@ -22,9 +22,11 @@ import {
   findCommitment,
   findWorkstream,
   listOpenCommitments,
+  openCommitmentsNaming,
   setWorkstreamOwner,
   touch,
   workstreamNamed,
+  workstreamsNaming,
   workstreamsWithOpenWork,
 } from "./queries.js";
 
@@ -381,6 +383,23 @@ export async function setWorkstream(
 
 export function workstreams(deps: Pick<Deps, "db">, workspaceId: string) {
   return workstreamsWithOpenWork(deps, workspaceId);
+}
+
+/**
+ * Open commitments a question is about: titles naming any of `words` (all,
+ * without words), overdue or due by a date when asked, soonest first.
+ */
+export function openCommitmentsAbout(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; words: string[]; overdueAt?: Date; dueBy?: Date; limit: number },
+): Promise<CommitmentRow[]> {
+  const { workspaceId, limit, ...filter } = input;
+  return openCommitmentsNaming(deps, workspaceId, filter, limit);
+}
+
+/** Workstreams whose name holds any of `words`, and who owns them. */
+export function workstreamsAbout(deps: Pick<Deps, "db">, input: { workspaceId: string; words: string[] }) {
+  return workstreamsNaming(deps, input.workspaceId, input.words);
 }
 
 /**

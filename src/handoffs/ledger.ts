@@ -117,3 +117,17 @@ export function visibleHandoffs(viewerId: string | undefined): Prisma.HandoffWhe
     OR: [shared, { reporterId: viewerId }, { fromId: viewerId }, { toId: viewerId }],
   };
 }
+
+/** Open handoffs someone may see (see `visibleHandoffs`), the longest waiting first. */
+export function openHandoffsVisibleTo(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  viewerId: string | undefined,
+  limit: number,
+): Promise<Handoff[]> {
+  return deps.db.handoff.findMany({
+    where: { workspaceId, status: "open", ...visibleHandoffs(viewerId) },
+    orderBy: { since: "asc" },
+    take: limit,
+  });
+}
