@@ -11,7 +11,7 @@ import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
 import { register as registerHandoffs } from "./handoffs/register.js";
 import { register as registerHelp } from "./help/commands.js";
-import { register as registerHome } from "./home/register.js";
+import { register as registerHome } from "./home/commands.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";

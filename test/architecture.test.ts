@@ -62,8 +62,6 @@ const notYetMoved = new Set([
   "cadence/register.ts",
   "handoffs/escalate.ts",
   "handoffs/register.ts",
-  "home/register.ts",
-  "home/view.ts",
   "standups/planning.ts",
   "standups/register.ts",
   "standups/review.ts",
