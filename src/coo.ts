@@ -10,8 +10,8 @@ import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
 import { register as registerHandoffs } from "./handoffs/commands.js";
-import { register as registerHelp } from "./help/register.js";
-import { register as registerHome } from "./home/register.js";
+import { register as registerHelp } from "./help/commands.js";
+import { register as registerHome } from "./home/commands.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { createLlm } from "./llm/client.js";
@@ -19,22 +19,18 @@ import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { peopleDirectory } from "./people/people.js";
 import { loadPersona, systemPrompt } from "./persona/load.js";
-import { register as registerRouting } from "./routing/register.js";
+import { register as registerRouting } from "./routing/commands.js";
 import { createKeyring } from "./secrets.js";
 import { createSlack, type Slack } from "./slack/app.js";
 import { channelDirectory } from "./slack/channels.js";
-import { forgetOldRequests } from "./slack/dedupe.js";
-import { resealInstallations, workspaceClients } from "./slack/installations.js";
+import { prismaInstallationStore, resealInstallations, workspaceClients } from "./slack/installations.js";
 import { Outbox } from "./slack/outbox.js";
-import { register as registerSlips } from "./slips/register.js";
+import { register as registerSlips } from "./slips/commands.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { register as registerStandups } from "./standups/register.js";
 import { warmUpDateParsing } from "./time/when.js";
-import {
-  register as registerWorkspaces,
-  resumeOnInstall,
-  resumeWithWorkingToken,
-} from "./workspaces/register.js";
+import { register as registerWorkspaces, resumeWithWorkingToken } from "./workspaces/commands.js";
+import { admission, forgetOldRequestsBefore, resumeWorkspaceCadences } from "./workspaces/use-cases.js";
 
 export type CooOptions = {
   clock?: Clock;
@@ -131,11 +127,15 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   };
   const slack = createSlack(base, {
     routes,
-    keyring,
+    installations: keyring
+      ? prismaInstallationStore(database.prisma, keyring, log, (workspaceId) =>
+          // The cadence engine exists by the time anyone installs.
+          resumeWorkspaceCadences(base, cadence, workspaceId, "coo was installed again"),
+        )
+      : undefined,
+    admission: admission(base),
     ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
     databaseAnsweredSince: database.answeredSince,
-    // The cadence engine exists by the time anyone installs.
-    onInstalled: (workspaceId) => resumeOnInstall(base, cadence, workspaceId),
   });
   const slackFor = workspaceClients({
     config,
@@ -248,7 +248,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const housekeeping = setInterval(
     () => {
       // Request and event ids are kept by the real clock: Slack's five minutes are real.
-      void forgetOldRequests(backgroundDeps.db, new Date()).catch((error) =>
+      void forgetOldRequestsBefore(backgroundDeps, new Date()).catch((error) =>
         log.warn("event cleanup failed", { error }),
       );
       void deps.outbox.forgetOld().catch((error) => log.warn("outbox cleanup failed", { error }));

@@ -49,33 +49,13 @@ const slackFacing = (path: string) =>
 const slackStorage = new Set([
   "slack/outbox.ts",
   "slack/inbox.ts",
-  "slack/dedupe.ts",
   "slack/installations.ts",
-  "slack/workspaces.ts",
   "slack/sent.ts",
-]);
-
-/**
- * Files still being moved onto use cases (issue 13). Every entry is a
- * violation to remove; none may be added.
- */
-const notYetMoved = new Set([
-  "help/register.ts",
-  "home/register.ts",
-  "home/view.ts",
-  "routing/answer.ts",
-  "routing/register.ts",
-  "routing/seats.ts",
-  "slack/app.ts",
-  "slack/errors.ts",
-  "slips/register.ts",
-  "slips/sweep.ts",
-  "workspaces/register.ts",
 ]);
 
 test("no Slack-facing file imports the Prisma client or runs SQL", () => {
   const offenders = sources
-    .filter((s) => slackFacing(s.path) && !slackStorage.has(s.path) && !notYetMoved.has(s.path))
+    .filter((s) => slackFacing(s.path) && !slackStorage.has(s.path))
     .flatMap((s) => {
       const found: string[] = [];
       for (const spec of importsOf(s.text)) {
@@ -92,7 +72,7 @@ test("no Slack-facing file imports the Prisma client or runs SQL", () => {
 test("a feature uses another only through its use cases and messages", () => {
   const offenders = sources.flatMap((s) => {
     const feature = s.path.split("/")[0] ?? "";
-    if (!features.includes(feature) || notYetMoved.has(s.path)) return [];
+    if (!features.includes(feature)) return [];
     return importsOf(s.text).flatMap((spec) => {
       const target = resolve(s.path, spec);
       if (!target) return [];
@@ -115,8 +95,4 @@ test("the core never imports a feature (only the composition root wires them)", 
     });
   });
   expect(offenders).toEqual([]);
-});
-
-test("the list of files still to move only shrinks: each one named still breaks a rule", () => {
-  for (const path of notYetMoved) expect(sources.some((s) => s.path === path)).toBe(true);
 });

@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
 import { handoffOffer } from "../src/handoffs/messages.js";
-import { helpReply } from "../src/help/text.js";
+import { helpReply } from "../src/help/messages.js";
 import { blocksProblems } from "./kit/block-kit.js";
 import { scheduleCadence } from "./kit/cadence.js";
 import { days, hours } from "./kit/coo.js";

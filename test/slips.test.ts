@@ -396,3 +396,19 @@ test("Slip to… from a nudge DM keeps the DM, marks that item re-dated with its
   expect(textOf(done.args)).toContain(`*C${first}* draft the press release\nre-dated: now due`);
   expect((done.args.blocks as Array<{ type: string }>).filter((b) => b.type === "actions")).toEqual([]);
 });
+
+// Issue 13: a snooze wrote the commitment directly, with no history row and no change event.
+test("a snooze is on the record: /coo history says who snoozed it and until when", async () => {
+  at("2027-03-24T15:00:00Z"); // Wed 11:00 in New York
+  const n = await commit("U1", "renew the domain by 2027-03-26");
+  expect(await say("U1", `snooze C${n} for 1 day`)).toMatch(/No chasing on \*C\d+\* until/);
+  const history = await say("U1", `history C${n}`);
+  expect(history).toMatch(/<@U1> snoozed the chasing until Thu 25 Mar 11:00/);
+  const changes = await db().commitmentChange.findMany({
+    where: { commitment: { workspaceId: "T1", number: n } },
+    orderBy: { id: "asc" },
+  });
+  expect(changes.map((c) => c.kind)).toEqual(["created", "snoozed"]);
+  expect(changes[1]?.snoozedUntil?.toISOString()).toBe("2027-03-25T15:00:00.000Z");
+  await say("U1", `done C${n}`);
+});

@@ -144,3 +144,42 @@ async function openQueue(
   const items = rows.map(({ total: _total, ...blocker }) => blocker);
   return { items, total, open: total };
 }
+
+/** Open blockers whose text names any of `words` (every open one without words), oldest first. */
+export function openBlockersNaming(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  words: string[],
+  limit: number,
+): Promise<Blocker[]> {
+  return deps.db.blocker.findMany({
+    where: {
+      workspaceId,
+      status: "open",
+      ...(words.length
+        ? { OR: words.map((w) => ({ text: { contains: w, mode: "insensitive" as const } })) }
+        : {}),
+    },
+    orderBy: { openedAt: "asc" },
+    take: limit,
+  });
+}
+
+/** Open blockers of one side of a person, oldest first: those they raised, or those waiting on them. */
+export function openBlockersBy(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  who: { reporterId: string } | { waitingOnId: string },
+  limit: number,
+): Promise<Blocker[]> {
+  return deps.db.blocker.findMany({
+    where: { workspaceId, status: "open", ...who },
+    orderBy: { openedAt: "asc" },
+    take: limit,
+  });
+}
+
+/** Open blockers that wait on a commitment (`waiting on C12`). */
+export function openBlockersWaitingOn(deps: Pick<Deps, "db">, commitmentId: number): Promise<Blocker[]> {
+  return deps.db.blocker.findMany({ where: { waitingOnCommitmentId: commitmentId, status: "open" } });
+}

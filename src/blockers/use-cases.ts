@@ -5,7 +5,15 @@ import type { Blocker } from "../generated/prisma/client.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { resolvedNotice } from "./messages.js";
-import { findBlocker, insertBlocker, listBlockers, markResolved } from "./queries.js";
+import {
+  findBlocker,
+  insertBlocker,
+  listBlockers,
+  markResolved,
+  openBlockersBy,
+  openBlockersNaming,
+  openBlockersWaitingOn,
+} from "./queries.js";
 
 /*
  * The blockers feature's operations, for every surface (slash commands,
@@ -152,4 +160,33 @@ export async function blockersOf(
     userId: input.userId,
   });
   return { items, open };
+}
+
+/** Open blockers whose text names any of `words` (every open one without words), oldest first. */
+export function openBlockersAbout(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; words: string[]; limit: number },
+): Promise<Blocker[]> {
+  return openBlockersNaming(deps, input.workspaceId, input.words, input.limit);
+}
+
+/** A person's open blockers, oldest first: those they raised, and those waiting on them. */
+export async function blockersAround(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; userId: string; limit: number },
+): Promise<{ raised: Blocker[]; waiting: Blocker[] }> {
+  const { workspaceId, userId, limit } = input;
+  const [raised, waiting] = await Promise.all([
+    openBlockersBy(deps, workspaceId, { reporterId: userId }, limit),
+    openBlockersBy(deps, workspaceId, { waitingOnId: userId }, limit),
+  ]);
+  return { raised, waiting };
+}
+
+/** Open blockers that wait on a commitment (`waiting on C12`): their reporters hear when it moves. */
+export function blockersWaitingOn(
+  deps: Pick<Deps, "db">,
+  input: { commitmentId: number },
+): Promise<Blocker[]> {
+  return openBlockersWaitingOn(deps, input.commitmentId);
 }

@@ -19,6 +19,7 @@ import {
   cadenceById,
   cadenceOfKind,
   cadencesIn,
+  cadencesJoinedBy,
   cadencesOf,
   createCadence,
   deleteCadence,
@@ -26,8 +27,10 @@ import {
   pauseCadence,
   removeSkipDay,
   resumeCadence,
+  runningCadences,
   setOutOfOffice,
 } from "./queries.js";
+import { nextSlot } from "./slots.js";
 
 /*
  * The cadence feature's operations: scheduling standups, reviews and
@@ -200,4 +203,22 @@ export async function reportFailure(
       },
     ]),
   );
+}
+
+/**
+ * The soonest next run among the cadences a person took part in (or, when
+ * they took part in none, any running in the workspace).
+ */
+export async function nextCadenceFor(
+  deps: Pick<Deps, "db" | "clock">,
+  input: { workspaceId: string; userId: string },
+): Promise<{ kind: string; channelId: string; at: Date; timeZone: string } | undefined> {
+  const now = deps.clock.now();
+  const joined = await cadencesJoinedBy(deps, input.workspaceId, input.userId);
+  const running = await runningCadences(deps, input.workspaceId, joined.length ? joined : undefined);
+  const next = running
+    .map((c) => ({ c, at: nextSlot(c, now) }))
+    .filter((x): x is { c: Cadence; at: Date } => x.at !== undefined)
+    .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  return next && { kind: next.c.kind, channelId: next.c.channelId, at: next.at, timeZone: next.c.timezone };
 }

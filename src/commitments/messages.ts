@@ -134,6 +134,8 @@ function changeLine(change: HistoryEntry, timeZone: string, now: Date): string {
         return "dropped it";
       case "confirmed":
         return `confirmed the date, ${when(change.toDueAt)}`;
+      case "snoozed":
+        return `snoozed the chasing until ${when(change.snoozedUntil)}`;
       default:
         return `changed it (${String(change.kind).replace(/_/g, " ")})`;
     }

@@ -148,6 +148,11 @@ export async function applyChange(
   });
 }
 
+/** A sign of life on a commitment, with no change to record. */
+export async function touch(deps: Pick<Deps, "db">, id: number, now: Date): Promise<void> {
+  await deps.db.commitment.update({ where: { id }, data: { lastTouchedAt: now } });
+}
+
 export type CommitmentFilter =
   | { kind: "owner"; userId: string }
   | { kind: "workstream"; workstreamId: number; name: string }
@@ -261,5 +266,39 @@ export function openTitlesOf(deps: Pick<Deps, "db">, workspaceId: string, ownerI
   return deps.db.commitment.findMany({
     where: { workspaceId, ownerId, status: "open" },
     include: { workstream: { select: { name: true } } },
+  });
+}
+
+/**
+ * Open commitments whose title names any of `words` (all, without words),
+ * due before `overdueAt` or by `dueBy` when given, soonest first.
+ */
+export function openCommitmentsNaming(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  filter: { words: string[]; overdueAt?: Date | undefined; dueBy?: Date | undefined },
+  limit: number,
+): Promise<CommitmentRow[]> {
+  const { words, overdueAt, dueBy } = filter;
+  return deps.db.commitment.findMany({
+    where: {
+      workspaceId,
+      status: "open",
+      ...(overdueAt ? { dueAt: { lt: overdueAt } } : dueBy ? { dueAt: { lte: dueBy } } : {}),
+      ...(words.length
+        ? { OR: words.map((w) => ({ title: { contains: w, mode: "insensitive" as const } })) }
+        : {}),
+    },
+    orderBy: { dueAt: "asc" },
+    take: limit,
+    include: withWorkstream,
+  });
+}
+
+/** Workstreams whose name holds any of `words`. */
+export function workstreamsNaming(deps: Pick<Deps, "db">, workspaceId: string, words: string[]) {
+  if (words.length === 0) return Promise.resolve([]);
+  return deps.db.workstream.findMany({
+    where: { workspaceId, OR: words.map((w) => ({ name: { contains: w } })) },
   });
 }

@@ -22,8 +22,11 @@ import {
   findCommitment,
   findWorkstream,
   listOpenCommitments,
+  openCommitmentsNaming,
   setWorkstreamOwner,
+  touch,
   workstreamNamed,
+  workstreamsNaming,
   workstreamsWithOpenWork,
 } from "./queries.js";
 
@@ -147,9 +150,11 @@ async function change(
     data: Prisma.CommitmentUpdateManyMutationInput;
     history: Omit<Prisma.CommitmentChangeUncheckedCreateInput, "workspaceId" | "commitmentId" | "actorId">;
   },
+  /** Who may: its owner, who recorded it or a privileged person; or its owner alone. */
+  may: "change_commitment" | "own_commitment" = "change_commitment",
 ): Promise<{ before: CommitmentRow; after: CommitmentRow }> {
   const current = await findCommitment(deps, input.workspaceId, input.number);
-  const allowed = await authorize(actor, { kind: "change_commitment", commitment: current });
+  const allowed = await authorize(actor, { kind: may, commitment: current });
   ensureOpen(current);
   const { data, history } = build(current);
   const updated = await applyChange(deps, current, {
@@ -273,6 +278,30 @@ export async function confirmCommitment(deps: UseCaseDeps, actor: Actor, input: 
   return after;
 }
 
+/**
+ * No chasing about a commitment until `until` (a nudge's Snooze, `/coo
+ * snooze`): the owner's own call; the date stays. The history keeps it.
+ */
+export async function snoozeCommitment(deps: UseCaseDeps, actor: Actor, input: Change & { until: Date }) {
+  const now = deps.clock.now();
+  const { after } = await change(
+    deps,
+    actor,
+    input,
+    () => ({
+      data: { snoozedUntil: input.until },
+      history: { kind: "snoozed", snoozedUntil: input.until, at: now },
+    }),
+    "own_commitment",
+  );
+  return after;
+}
+
+/** A sign of life (the owner asked for help with it): it is no longer "no update since made". */
+export async function touchCommitment(deps: Pick<Deps, "db" | "clock">, input: { commitmentId: number }) {
+  await touch(deps, input.commitmentId, deps.clock.now());
+}
+
 /** A list as carried in messages and buttons: mine, u:<user>, w:<workstream>, all. */
 export type ListTarget = string;
 
@@ -354,6 +383,23 @@ export async function setWorkstream(
 
 export function workstreams(deps: Pick<Deps, "db">, workspaceId: string) {
   return workstreamsWithOpenWork(deps, workspaceId);
+}
+
+/**
+ * Open commitments a question is about: titles naming any of `words` (all,
+ * without words), overdue or due by a date when asked, soonest first.
+ */
+export function openCommitmentsAbout(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; words: string[]; overdueAt?: Date; dueBy?: Date; limit: number },
+): Promise<CommitmentRow[]> {
+  const { workspaceId, limit, ...filter } = input;
+  return openCommitmentsNaming(deps, workspaceId, filter, limit);
+}
+
+/** Workstreams whose name holds any of `words`, and who owns them. */
+export function workstreamsAbout(deps: Pick<Deps, "db">, input: { workspaceId: string; words: string[] }) {
+  return workstreamsNaming(deps, input.workspaceId, input.words);
 }
 
 /**

@@ -1,24 +1,22 @@
 import { App, type webApi } from "@slack/bolt";
+import type { InstallationStore } from "@slack/oauth";
 import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
-import type { Keyring } from "../secrets.js";
 import { CommandRouter, type Reply, type Subcommand } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
 import { arrivalOf, noteArrival, replyInTime } from "./deadline.js";
-import { claimRequest } from "./dedupe.js";
 import { guardIncoming } from "./envelope.js";
 import { replyWithError, userFacingMessage } from "./errors.js";
 import { EventInbox } from "./inbox.js";
-import { botScopes, installer, prismaInstallationStore } from "./installations.js";
+import { botScopes, installer } from "./installations.js";
 import { Listeners } from "./listeners.js";
 import { quote } from "./mentions.js";
 import { SignedHttpReceiver } from "./receiver.js";
 import { respondTo } from "./respond.js";
-import { workspaceRegistry } from "./workspaces.js";
 
 export type SlackApp = InstanceType<typeof App>;
 type WebClientOptions = webApi.WebClientOptions;
@@ -38,17 +36,28 @@ export type Slack = {
   inbox: EventInbox;
 };
 
+/**
+ * What the request middleware asks of every request before any listener
+ * runs; the composition root answers with the workspaces feature's use cases.
+ */
+export type Admission = {
+  /** Makes sure coo knows the workspace (its row exists). */
+  workspace(workspaceId: string): Promise<void>;
+  /** True the first time a request key is seen, false for a replay of the same signed request. */
+  firstTime(workspaceId: string, key: string): Promise<boolean>;
+};
+
 export type SlackOptions = {
   /** Extra HTTP routes served beside /slack/events (health, later metrics). */
   routes: Routes;
   /** Web API client retries; tests set 0 so a dead fake fails fast. */
   retries?: number;
-  /** Seals the tokens OAuth installs hand over; config makes sure OAuth mode has one. */
-  keyring: Keyring | undefined;
+  /** OAuth: where installations are kept (their tokens sealed). Undefined with one bot token. */
+  installations: InstallationStore | undefined;
+  /** The workspace and replay checks every request passes. */
+  admission: Admission;
   /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
   databaseAnsweredSince?: (since: number) => boolean;
-  /** OAuth: a workspace installed coo (again); its installation is stored. */
-  onInstalled?: (workspaceId: string) => Promise<void>;
 };
 
 /** Builds the Bolt app: receiver, logging, one error handler, workspace and dedupe middleware, the /coo router. */
@@ -64,13 +73,8 @@ export function createSlack(
   const logger = boltLogger(log, config.logLevel, { messageText: config.logMessageText });
   // With OAuth each workspace's token comes from its installation; without it, one bot token.
   const install =
-    config.slack.oauth && options.keyring
-      ? installer(
-          config.slack.oauth,
-          prismaInstallationStore(deps.db, options.keyring, log, options.onInstalled),
-          clientOptions.slackApiUrl,
-          logger,
-        )
+    config.slack.oauth && options.installations
+      ? installer(config.slack.oauth, options.installations, clientOptions.slackApiUrl, logger)
       : undefined;
   const credentials = install
     ? { authorize: (source: Parameters<typeof install.authorize>[0]) => install.authorize(source) }
@@ -144,7 +148,7 @@ export function createSlack(
   inbox.install(app);
   guardIncoming(app, log);
 
-  const ensureWorkspace = workspaceRegistry(deps.db);
+  const { admission } = options;
   // With one bot token, only that token's workspace is served: a payload naming
   // another team is refused. (With OAuth, authorize already refuses teams
   // without an installation.)
@@ -172,10 +176,10 @@ export function createSlack(
       log.warn("request without a workspace refused");
       return;
     }
-    await ensureWorkspace(workspaceId);
+    await admission.workspace(workspaceId);
     const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
     const requestKey = replayKey(body);
-    if (requestKey && !(await claimRequest(deps.db, workspaceId, requestKey))) {
+    if (requestKey && !(await admission.firstTime(workspaceId, requestKey))) {
       log.warn("replayed request ignored", { kind: requestKey.slice(0, 3) });
       await ack?.();
       return;

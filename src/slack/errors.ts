@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
-import { databaseFailure } from "../db/failures.js";
-import { CooError } from "../errors.js";
+import { CooError, databaseFailure } from "../errors.js";
 import type { Log } from "../log.js";
 import { respondTo } from "./respond.js";
 

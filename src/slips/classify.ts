@@ -1,6 +1,10 @@
+import type { Workspace } from "../generated/prisma/client.js";
 import { addDays, isWeekend, wallClock, zonedToUtc } from "../time/zoned.js";
 
 export type Risk = "overdue" | "at_risk" | "drifting";
+export const risks: Risk[] = ["overdue", "at_risk", "drifting"];
+/** The longest a snooze may last: longer, and the date is what is wrong. */
+export const maxSnoozeDays = 30;
 export type Step = "dm_owner" | "remind_owner" | "tell_lead" | "tell_ceo";
 export const ladder: Step[] = ["dm_owner", "remind_owner", "tell_lead", "tell_ceo"];
 
@@ -10,6 +14,16 @@ export type Policy = {
   workdayStartHour: number;
   workdayEndHour: number;
 };
+
+/** A workspace's ladder, as the rules read it. */
+export function policyOf(w: Workspace): Policy {
+  return {
+    graceHours: w.escalationGraceHours,
+    ceoAfterDays: w.escalateToCeoAfterDays,
+    workdayStartHour: w.workdayStartHour,
+    workdayEndHour: w.workdayEndHour,
+  };
+}
 
 /** The end (23:59 local) of the next working day after today, in the owner's zone. */
 export function endOfNextWorkingDay(now: Date, timeZone: string): Date {

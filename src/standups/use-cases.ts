@@ -674,3 +674,21 @@ async function tryChange(deps: Deps, change: () => Promise<unknown>) {
     deps.log.info("standup edit left a changed item as it was", { code: error.code });
   }
 }
+
+/**
+ * An @mention in an open standup thread that is no question to coo is a
+ * standup answer (recorded from its message event), not something to route.
+ */
+export async function isStandupAnswer(
+  deps: Pick<Deps, "db" | "clock">,
+  input: {
+    workspaceId: string;
+    channel: string;
+    ts: string;
+    threadTs: string | undefined;
+    text: string;
+    botUserId: string | undefined;
+  },
+): Promise<boolean> {
+  return Boolean(await standupThread(deps, input)) && !asksCoo(input.text, input.botUserId, deps.clock.now());
+}

@@ -1,16 +1,16 @@
 import type { Deps } from "../deps.js";
-import { profileOf } from "../people/people.js";
 import type { Slack } from "../slack/app.js";
 import { scopeOf } from "../slack/context.js";
-import { homeView } from "./view.js";
+import { homeView } from "./messages.js";
+import { homeOf } from "./use-cases.js";
 
 export function register({ listeners }: Slack, deps: Deps): void {
   const publish = async (workspaceId: string, userId: string) => {
     const client = await deps.slackFor(workspaceId);
-    const person = await profileOf(deps, client, workspaceId, userId);
+    const home = await homeOf(deps, { workspaceId, userId });
     await client.views.publish({
       user_id: userId,
-      view: await homeView(deps, workspaceId, userId, person.timeZone),
+      view: homeView(home, deps.persona.coo.summary, deps.clock.now()),
     });
   };
 

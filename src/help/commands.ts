@@ -1,8 +1,10 @@
 import type { Deps } from "../deps.js";
 import type { Slack } from "../slack/app.js";
-import { helpReply } from "./text.js";
+import { helpReply } from "./messages.js";
 
 export function register({ commands }: Slack, deps: Deps): void {
+  // Whatever follows `/coo help` (`/coo help commit`), the whole help is the answer:
+  // it is short, and every command's usage line comes from its own declaration.
   commands.add({
     name: "help",
     usage: "help",

@@ -1,0 +1,55 @@
+import { blockerLine } from "../blockers/messages.js";
+import { actionIds as commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import { actions, button, context, divider, section } from "../slack/blocks.js";
+import type { Block } from "../slack/commands.js";
+import { slackDate } from "../time/when.js";
+import { type Home, homeShown } from "./use-cases.js";
+
+/** The App Home of one person: their open commitments (overdue first), their blockers, their cadence. */
+export function homeView(home: Home, summary: string, now: Date) {
+  const { commitments, timeZone } = home;
+  const blocks: Block[] = [
+    section(`*Your work, as coo sees it.* ${summary}`),
+    divider(),
+    section(`*Your open commitments* (${commitments.total})`),
+  ];
+  if (commitments.items.length === 0)
+    blocks.push(context("Nothing open. `/coo commit <what> by <when>` records one."));
+  for (const c of commitments.items) {
+    const value = { t: "mine", p: 0, n: c.number };
+    blocks.push(section(commitmentLine(c, now, timeZone)));
+    blocks.push(
+      actions(
+        button("Done", commitmentButtons.done, value, "primary"),
+        button("Slip…", commitmentButtons.slip, value),
+      ),
+    );
+  }
+  if (commitments.total > homeShown)
+    blocks.push(context(`…and ${commitments.total - homeShown} more: \`/coo commitments\``));
+  const blockerBlocks = (title: string, list: Home["raised"]) => [
+    divider(),
+    section(`*${title}* (${list.length}${list.length === homeShown ? "+" : ""})`),
+    ...(list.length === 0
+      ? [context("None.")]
+      : list.map((b) => ({
+          ...section(blockerLine(b, now)),
+          accessory: button("Resolve", "blocker_resolve", { all: false, p: 0, n: b.number }),
+        }))),
+  ];
+  blocks.push(
+    ...blockerBlocks("Blockers you raised", home.raised),
+    ...blockerBlocks("Waiting on you", home.waiting),
+  );
+  const next = home.nextCadence;
+  blocks.push(
+    divider(),
+    section("*Your next cadence*"),
+    context(
+      next
+        ? `${next.kind} in <#${next.channelId}>, ${slackDate(next.at, next.timeZone, now)}`
+        : "No standups or reviews are scheduled yet. In a channel: `/coo standup 09:30 weekdays`.",
+    ),
+  );
+  return { type: "home" as const, blocks };
+}

@@ -1,0 +1,35 @@
+import { type Blocker, blockersAround } from "../blockers/use-cases.js";
+import { nextCadenceFor } from "../cadence/use-cases.js";
+import { type CommitmentRow, openCommitments } from "../commitments/use-cases.js";
+import type { Deps } from "../deps.js";
+
+/*
+ * The App Home's one operation: what a person's work looks like now, read
+ * through the features that keep it (docs/decisions/0020-use-cases-and-grammar.md).
+ */
+
+/** Items shown under each heading of the Home; the rest are counted. */
+export const homeShown = 15;
+
+export type Home = {
+  timeZone: string;
+  commitments: { items: CommitmentRow[]; total: number };
+  raised: Blocker[];
+  waiting: Blocker[];
+  nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
+};
+
+/** A person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
+export async function homeOf(
+  deps: Pick<Deps, "db" | "clock" | "people">,
+  input: { workspaceId: string; userId: string },
+): Promise<Home> {
+  const { workspaceId, userId } = input;
+  const [person, commitments, blockers, nextCadence] = await Promise.all([
+    deps.people.profile(workspaceId, userId),
+    openCommitments(deps, { workspaceId, viewerId: userId, target: "mine", offset: 0, limit: homeShown }),
+    blockersAround(deps, { workspaceId, userId, limit: homeShown }),
+    nextCadenceFor(deps, { workspaceId, userId }),
+  ]);
+  return { timeZone: person.timeZone, commitments, ...blockers, nextCadence };
+}

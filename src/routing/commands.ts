@@ -1,0 +1,196 @@
+import type { Context, webApi } from "@slack/bolt";
+import { z } from "zod";
+import type { Deps } from "../deps.js";
+import { handoffOffer } from "../handoffs/messages.js";
+import { readHandoffDraft } from "../handoffs/use-cases.js";
+import { seats } from "../persona/load.js";
+import type { Slack } from "../slack/app.js";
+import { defineCommand } from "../slack/commands.js";
+import { externalNote, scopeOf } from "../slack/context.js";
+import { isStandupAnswer, tryRecordDmAnswer } from "../standups/use-cases.js";
+import {
+  attachmentNote,
+  helloReply,
+  ledgerAnswerText,
+  otherReply,
+  redirectedReply,
+  seatedReply,
+  seatsReply,
+  unseatedReply,
+  vacatedReply,
+} from "./messages.js";
+import { assignSeat, routeMessage, seatHolders, vacateSeat } from "./use-cases.js";
+
+/*
+ * Routing in Slack: every @mention and DM put to coo, and `/coo seat` and
+ * `/coo seats`. Each parses what came, calls a use case (use-cases.ts) and
+ * presents what it returns (messages.ts).
+ */
+
+type Incoming = {
+  workspaceId: string;
+  userId: string;
+  channel: string;
+  ts: string;
+  text: string;
+  where: "channel" | "dm";
+  threadTs?: string | undefined;
+};
+
+/** A direct message as Slack sends it, as far as routing reads it. */
+type DirectMessage = {
+  channel: string;
+  channel_type?: string;
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+};
+
+/** A person's own words (or a file they shared): not a bot's, an edit, a deletion or a join. */
+const fromPerson = (m: DirectMessage) =>
+  !m.bot_id && Boolean(m.user) && (m.subtype === undefined || m.subtype === "file_share");
+
+/** Classifies and routes one message, and answers where it was asked. */
+async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise<void> {
+  const reply = (text: string) =>
+    client.chat.postMessage({
+      channel: m.channel,
+      text,
+      // In a channel always in a thread; in a DM only when the question was asked in one.
+      ...(m.where === "channel"
+        ? { thread_ts: m.threadTs ?? m.ts }
+        : m.threadTs
+          ? { thread_ts: m.threadTs }
+          : {}),
+    });
+  const routed = await routeMessage(deps, {
+    workspaceId: m.workspaceId,
+    askerId: m.userId,
+    text: m.text,
+    where: m.where,
+    channelId: m.channel,
+    ts: m.ts,
+    link: () =>
+      client.chat.getPermalink({ channel: m.channel, message_ts: m.ts }).then(
+        (r) => r.permalink,
+        () => undefined,
+      ),
+  });
+  switch (routed.kind) {
+    case "hello":
+      await reply(helloReply(deps.persona));
+      return;
+    case "other":
+      await reply(otherReply(deps.persona));
+      return;
+    case "answer":
+      await reply(ledgerAnswerText(routed.answer, deps.clock.now(), routed.timeZone));
+      return;
+    case "unseated":
+      await reply(unseatedReply(routed.lane, routed.seat));
+      return;
+    case "redirected":
+      await reply(redirectedReply(routed.lane, routed.seat, routed.holder));
+      return;
+    case "seen":
+      return;
+  }
+}
+
+/** Someone of another organisation (Slack Connect) is answered with a note, never the ledger. */
+async function fromOutside(context: Context): Promise<boolean> {
+  const scope = scopeOf(context);
+  return scope.external || (await scope.actor()).kind === "external";
+}
+
+export function register({ listeners, commands }: Slack, deps: Deps): void {
+  const nameTheSeat = "Name the seat and the person (seats: ceo, cfo, cto), or free it with `none`:";
+  commands.add(
+    defineCommand({
+      name: "seat",
+      pattern: "<seat:ceo|cfo|cto> <holder:user=@user> || <seat:ceo|cfo|cto> <none:none|nobody|vacant=none>",
+      summary: "who holds the CEO, CFO and CTO seats (admins seat them; questions in their lane go to them)",
+      example: "/coo seat cfo @dana",
+      empty: nameTheSeat,
+      unknown: nameTheSeat,
+      invalid: { seat: nameTheSeat, holder: nameTheSeat, none: nameTheSeat },
+      args: z.object({
+        seat: z.enum(seats),
+        holder: z.string().optional(),
+        none: z.string().optional(),
+      }),
+      async run({ workspaceId, actor }, { seat, holder }) {
+        if (!holder)
+          return { text: vacatedReply(seat, await vacateSeat(deps, await actor(), { workspaceId, seat })) };
+        const result = await assignSeat(deps, await actor(), { workspaceId, seat, userId: holder });
+        return { text: seatedReply(seat, holder, result, deps.persona) };
+      },
+    }),
+  );
+
+  commands.add(
+    defineCommand({
+      name: "seats",
+      pattern: "",
+      summary: "who holds which seat",
+      example: "/coo seats",
+      args: z.object({}),
+      async run({ workspaceId }) {
+        return { text: seatsReply(await seatHolders(deps, { workspaceId, seats }), deps.persona) };
+      },
+    }),
+  );
+
+  listeners.event("app_mention", async ({ event, client, context }) => {
+    if (!event.user) return;
+    if (await fromOutside(context)) {
+      await client.chat.postMessage({
+        channel: event.channel,
+        thread_ts: event.thread_ts ?? event.ts,
+        text: externalNote,
+      });
+      return;
+    }
+    const { workspaceId } = scopeOf(context);
+    // In an open standup thread, an @mention that is no question to coo is an
+    // answer, which the standup listener records from its message event.
+    const answer = { workspaceId, channel: event.channel, ts: event.ts, text: event.text };
+    if (await isStandupAnswer(deps, { ...answer, threadTs: event.thread_ts, botUserId: context.botUserId }))
+      return;
+    await route(deps, client, { ...answer, userId: event.user, where: "channel", threadTs: event.thread_ts });
+  });
+
+  listeners.event("message", async ({ event, client, context }) => {
+    const message = event as DirectMessage;
+    if (message.channel_type !== "im" || !fromPerson(message)) return;
+    const { workspaceId } = scopeOf(context);
+    const userId = message.user ?? "";
+    const inThread = message.thread_ts ? { thread_ts: message.thread_ts } : {};
+    if (await fromOutside(context)) {
+      await client.chat.postMessage({ channel: message.channel, ...inThread, text: externalNote });
+      return;
+    }
+    const text = message.text ?? "";
+    if (!text.trim()) {
+      // A file with no words: coo reads text only.
+      if (message.subtype === "file_share")
+        await client.chat.postMessage({ channel: message.channel, ...inThread, text: attachmentNote });
+      return;
+    }
+    const dm = { workspaceId, channel: message.channel, ts: message.ts, text, threadTs: message.thread_ts };
+    if (await tryRecordDmAnswer(deps, { ...dm, userId })) return;
+    const draft = await readHandoffDraft(deps, { text, reporterId: userId });
+    if (draft) {
+      await client.chat.postMessage({
+        channel: message.channel,
+        ...inThread,
+        ...handoffOffer(draft, userId, text),
+      });
+      return;
+    }
+    await route(deps, client, { ...dm, userId, where: "dm" });
+  });
+}

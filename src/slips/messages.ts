@@ -1,0 +1,226 @@
+import { z } from "zod";
+import { actionIds as commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import type { CommitmentRow } from "../commitments/use-cases.js";
+import { formatId } from "../ledger/ids.js";
+import { actions, button, context, section } from "../slack/blocks.js";
+import type { Block, Reply } from "../slack/commands.js";
+import { linesWithin } from "../slack/fit.js";
+import { mention, quote } from "../slack/mentions.js";
+import { describeInstant, slackDate } from "../time/when.js";
+import { agree, plural } from "../words.js";
+import { maxSnoozeDays, type Risk, type Step } from "./classify.js";
+
+/*
+ * What the slips feature shows: the nudges the sweep sends, `/coo risks`,
+ * `/coo escalation`, the Need help form and the notes around them. Pure:
+ * Block Kit and text within Slack's limits, no I/O.
+ */
+
+export const actionIds = {
+  help: "nudge_help",
+  snooze: "nudge_snooze",
+  helpModal: "nudge_help_modal",
+} as const;
+
+/** Need help: the commitment it is about. */
+export const helpValue = z.object({ n: z.number().int().positive() });
+/** Snooze: the commitment and for how many days. */
+export const snoozeValue = z.object({
+  n: z.number().int().positive(),
+  d: z.number().int().min(1).max(maxSnoozeDays),
+});
+
+/** Two blocks an item plus a heading and a footer stays well under Slack's 50. */
+export const maxItemsPerMessage = 15;
+/** Commitments shown under each heading of `/coo risks`; the rest are counted. */
+const risksShown = 15;
+
+const riskWords: Record<Risk, string> = {
+  overdue: ":red_circle: overdue",
+  at_risk: ":large_orange_circle: due soon, no update yet",
+  drifting: ":hourglass: on today's list three standups running",
+};
+
+export type NudgeItem = { commitment: CommitmentRow; risk: Risk; step: Step };
+
+/**
+ * One message about a recipient's items at one step of the ladder: the owner's
+ * DM (with Done, Slip to…, Need help and Snooze), a channel post, or the
+ * lead's or CEO's DM. The most overdue first; past fifteen, the rest counted.
+ */
+export function nudgeMessage(
+  group: NudgeItem[],
+  to: "user" | "channel",
+  zone: string,
+  now: Date,
+): { text: string; blocks: Block[] } {
+  const first = group[0] as NudgeItem;
+  const blocks: Block[] = [];
+  const toOwner = first.step === "dm_owner" || first.step === "remind_owner";
+  const one = group.length === 1;
+  if (toOwner) {
+    blocks.push(
+      section(
+        first.step === "dm_owner"
+          ? one
+            ? "*One of your commitments needs a look:*"
+            : `*${group.length} of your commitments need a look:*`
+          : one
+            ? "*Following up on this one; can I help unblock it?*"
+            : "*Following up on these; can I help unblock them?*",
+      ),
+    );
+  } else if (to === "channel") {
+    blocks.push(
+      section(
+        one
+          ? "*A commitment in this channel is overdue and still open:*"
+          : `*${group.length} commitments in this channel are overdue and still open:*`,
+      ),
+    );
+  } else {
+    blocks.push(
+      section(
+        first.step === "tell_ceo"
+          ? "*Overdue well past the threshold; flagging to you as CEO:*"
+          : "*Overdue work you lead that has not moved after two reminders:*",
+      ),
+    );
+  }
+  // Slack takes at most 50 blocks in a message: the most overdue first, the rest counted.
+  const shown = [...group].sort((a, b) => a.commitment.dueAt.getTime() - b.commitment.dueAt.getTime());
+  for (const item of shown.slice(0, maxItemsPerMessage)) {
+    const c = item.commitment;
+    const value = { t: "mine", p: 0, n: c.number };
+    blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
+    if (toOwner) {
+      blocks.push(
+        actions(
+          button("Done", commitmentButtons.done, value, "primary"),
+          button("Slip to…", commitmentButtons.slip, value),
+          button(item.step === "remind_owner" ? "Record a blocker" : "Need help", actionIds.help, {
+            n: c.number,
+          }),
+          button("Snooze 1 day", actionIds.snooze, { n: c.number, d: 1 }),
+        ),
+      );
+    }
+  }
+  if (shown.length > maxItemsPerMessage) {
+    const more = shown.length - maxItemsPerMessage;
+    blocks.push(
+      context(
+        `…and ${more} more. \`/coo risks\` lists every commitment at risk${toOwner ? "" : " in the workspace"}.`,
+      ),
+    );
+  }
+  const text = `${plural(group.length, "commitment")} ${toOwner ? `of yours ${agree(group.length, "needs", "need")} a look` : `${agree(group.length, "needs", "need")} attention (${[...new Set(group.map((i) => mention(i.commitment.ownerId)))].join(", ")})`}`;
+  return { text, blocks };
+}
+
+/** `/coo risks`: overdue, at risk and drifting, each list in the reader's zone. */
+export function risksReply(lists: Record<Risk, CommitmentRow[]>, timeZone: string, now: Date): Reply {
+  const line = (c: CommitmentRow) => `• ${commitmentLine(c, now, timeZone).replace("\n", " · ")}`;
+  const part = (title: string, list: CommitmentRow[]) => [
+    `*${title}* (${list.length})`,
+    ...(list.length ? list.slice(0, risksShown).map(line) : ["• none"]),
+    ...(list.length > risksShown ? [`…and ${list.length - risksShown} more`] : []),
+  ];
+  const lines = [
+    ...part("Overdue", lists.overdue),
+    ...part("At risk: due by the end of the next working day, no update since made", lists.at_risk),
+    ...part("Drifting: on today's list three standups running", lists.drifting),
+  ];
+  return {
+    text: `${lists.overdue.length} overdue, ${lists.at_risk.length} at risk, ${lists.drifting.length} drifting`,
+    blocks: linesWithin(lines, { more: (n) => `…and ${n} more lines` }),
+  };
+}
+
+/** `/coo escalation`: how slipping work is chased here. */
+export function escalationReply(w: {
+  escalationGraceHours: number;
+  escalateToCeoAfterDays: number;
+  escalateTo: string;
+  workdayStartHour: number;
+  workdayEndHour: number;
+}): string {
+  return [
+    "*How slipping work is chased here*",
+    "1. A DM to the owner (Done, Slip to…, Need help, Snooze).",
+    `2. After ${w.escalationGraceHours}h with no change, a reminder and an offer to record a blocker.`,
+    `3. If overdue ${w.escalationGraceHours}h after that: ${w.escalateTo === "lead" ? "the workstream lead" : "the channel it was made in"} hears of it.`,
+    `4. Overdue more than ${plural(w.escalateToCeoAfterDays, "day")}: the seated CEO hears of it.`,
+    `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one DM per person per sweep.`,
+  ].join("\n");
+}
+
+/** What a change to the ladder that does not fit is told. */
+export const escalationChoices =
+  "Say what to change: `/coo escalation grace 24`, `/coo escalation ceo 3`, `/coo escalation to lead` or `/coo escalation hours 9-18` (grace 1 to 168 hours, ceo 1 to 60 days).";
+
+/** The reply to `/coo snooze`. */
+export function snoozedReply(c: CommitmentRow, until: Date, timeZone: string, now: Date): string {
+  return `No chasing on *${formatId("commitment", c.number)}* until ${describeInstant(until, timeZone, now)}.`;
+}
+
+/** The reply to a nudge's Snooze button. */
+export function snoozePressedReply(c: CommitmentRow, until: Date, timeZone: string, now: Date): string {
+  return `Snoozed *${formatId("commitment", c.number)}* until ${describeInstant(until, timeZone, now)}.`;
+}
+
+/** The form behind a nudge's Need help: what is in the way, and who can unblock it. */
+export function helpModal(c: CommitmentRow, privateMetadata: string) {
+  return {
+    type: "modal" as const,
+    callback_id: actionIds.helpModal,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text" as const, text: "Record a blocker" },
+    submit: { type: "plain_text" as const, text: "Record" },
+    blocks: [
+      section(`*${formatId("commitment", c.number)}* ${quote(c.title)}`),
+      {
+        type: "input",
+        block_id: "what",
+        label: { type: "plain_text", text: "What is in the way?" },
+        element: { type: "plain_text_input", action_id: "value", max_length: 400 },
+      },
+      {
+        type: "input",
+        block_id: "who",
+        optional: true,
+        label: { type: "plain_text", text: "Who can unblock it?" },
+        element: { type: "users_select", action_id: "value" },
+      },
+    ] as Block[],
+  };
+}
+
+/** The DM to whoever the owner says can unblock their work. */
+export function helpRequestNotice(
+  reporterId: string,
+  c: { number: number; title: string },
+  what: string,
+  blockerNumber: number,
+): string {
+  return `${mention(reporterId)} is blocked on *${formatId("commitment", c.number)}* ${quote(c.title)} and says you can help: ${quote(what)} (${formatId("blocker", blockerNumber)}).`;
+}
+
+/** What of someone's depends on a commitment that moved. */
+export const dependantLine = {
+  commitment: (c: { number: number; title: string }) =>
+    `your *${formatId("commitment", c.number)}* ${quote(c.title)}`,
+  blocker: (b: { number: number; text: string }) =>
+    `your blocker *${formatId("blocker", b.number)}* ${quote(b.text)}`,
+};
+
+/** The DM to someone whose work depends on a commitment that moved. */
+export function slipNotice(
+  moved: { number: number; title: string; ownerId: string },
+  slipped: { from: Date; to: Date; reason: string | null },
+  affected: string[],
+  timeZone: string,
+  now: Date,
+): string {
+  return `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, timeZone, now)} to ${slackDate(slipped.to, timeZone, now)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${affected.join(" and ")}.`;
+}

@@ -1,0 +1,225 @@
+import type { Deps } from "../deps.js";
+import type { Commitment, Prisma, Workspace } from "../generated/prisma/client.js";
+import { enqueue, type Outgoing } from "../slack/outbox.js";
+import type { Step } from "./classify.js";
+
+/*
+ * The slips feature's reads and writes: what is at risk, the escalation
+ * steps already taken, the sweep's lease and the workspace's ladder. Only its
+ * use cases and the sweep call these; no rule or message lives here.
+ */
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * For commitments named as today's work in at least three standups: how many
+ * of their cadence's latest runs in a row named them.
+ */
+export async function driftStreaks(deps: Pick<Deps, "db">): Promise<Map<number, number>> {
+  const counted = await deps.db.commitmentMention.groupBy({
+    by: ["commitmentId"],
+    _count: { _all: true },
+    having: { commitmentId: { _count: { gte: 3 } } },
+  });
+  const streaks = new Map<number, number>();
+  if (counted.length === 0) return streaks;
+  const mentions = await deps.db.commitmentMention.findMany({
+    where: { commitmentId: { in: counted.map((c) => c.commitmentId) }, commitment: { status: "open" } },
+    select: { commitmentId: true, runId: true, cadenceId: true },
+  });
+  const cadenceIds = [...new Set(mentions.map((m) => m.cadenceId))];
+  const recentRuns = new Map<number, number[]>();
+  for (const cadenceId of cadenceIds) {
+    const runs = await deps.db.cadenceRun.findMany({
+      where: { cadenceId, status: { in: ["open", "closed"] } },
+      orderBy: { slot: "desc" },
+      take: 10,
+      select: { id: true },
+    });
+    recentRuns.set(
+      cadenceId,
+      runs.map((r) => r.id),
+    );
+  }
+  const byCommitment = new Map<number, { cadenceId: number; runs: Set<number> }>();
+  for (const m of mentions) {
+    const entry = byCommitment.get(m.commitmentId) ?? { cadenceId: m.cadenceId, runs: new Set<number>() };
+    entry.runs.add(m.runId);
+    byCommitment.set(m.commitmentId, entry);
+  }
+  for (const [commitmentId, { cadenceId, runs }] of byCommitment) {
+    let streak = 0;
+    for (const runId of recentRuns.get(cadenceId) ?? []) {
+      if (!runs.has(runId)) break;
+      streak++;
+    }
+    streaks.set(commitmentId, streak);
+  }
+  return streaks;
+}
+
+/** What an at-risk list shows of a commitment, with its workstream's lead for the ladder. */
+export type AtRisk = Commitment & { workstream: { name: string; ownerId: string } | null };
+
+const withWorkstream = {
+  workstream: { select: { name: true, ownerId: true } },
+} satisfies Prisma.CommitmentInclude;
+
+/** Not snoozed now. */
+const awake = (now: Date): Prisma.CommitmentWhereInput => ({
+  OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+});
+
+/**
+ * Open commitments of every workspace that are due by `until` or drifting
+ * (`drifting` ids), leaving out the snoozed ones: what a sweep considers.
+ */
+export async function sweepCandidates(
+  deps: Pick<Deps, "db">,
+  now: Date,
+  until: Date,
+  drifting: number[],
+): Promise<AtRisk[]> {
+  const soon = await deps.db.commitment.findMany({
+    where: { status: "open", dueAt: { lte: until }, ...awake(now) },
+    include: withWorkstream,
+  });
+  const more = drifting.filter((id) => !soon.some((c) => c.id === id));
+  if (more.length === 0) return soon;
+  const rest = await deps.db.commitment.findMany({
+    where: { id: { in: more }, status: "open", ...awake(now) },
+    include: withWorkstream,
+  });
+  return [...soon, ...rest];
+}
+
+/**
+ * Open commitments of one workspace due by `until` or drifting, soonest first,
+ * snoozed or not (`/coo risks` shows them all), of `owners` when given.
+ */
+export function openSoonOrDrifting(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  input: { until: Date; drifting: number[]; owners: string[] | undefined },
+): Promise<AtRisk[]> {
+  return deps.db.commitment.findMany({
+    where: {
+      workspaceId,
+      status: "open",
+      ...(input.owners ? { ownerId: { in: input.owners } } : {}),
+      OR: [{ dueAt: { lte: input.until } }, { id: { in: input.drifting } }],
+    },
+    include: withWorkstream,
+    orderBy: { dueAt: "asc" },
+  });
+}
+
+/** What the ladder needs to know of people: their zone, whether they are away, their seat. */
+export function peopleOf(deps: Pick<Deps, "db">, workspaceIds: string[], userIds?: string[]) {
+  return deps.db.person.findMany({
+    where: { workspaceId: { in: workspaceIds }, ...(userIds ? { slackUserId: { in: userIds } } : {}) },
+    select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
+  });
+}
+
+export function workspacesByIds(deps: Pick<Deps, "db">, ids: string[]): Promise<Workspace[]> {
+  return deps.db.workspace.findMany({ where: { id: { in: ids } } });
+}
+
+export async function workspaceById(deps: Pick<Deps, "db">, id: string): Promise<Workspace | undefined> {
+  return (await deps.db.workspace.findUnique({ where: { id } })) ?? undefined;
+}
+
+/** How the ladder climbs in a workspace (its settings). */
+export type LadderSettings = Pick<
+  Workspace,
+  "escalationGraceHours" | "escalateToCeoAfterDays" | "escalateTo" | "workdayStartHour" | "workdayEndHour"
+>;
+
+export function ladderOf(deps: Pick<Deps, "db">, workspaceId: string): Promise<Workspace> {
+  return deps.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+}
+
+export async function setLadder(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  data: Partial<LadderSettings>,
+): Promise<void> {
+  await deps.db.workspace.update({ where: { id: workspaceId }, data });
+}
+
+/** The steps already taken about these commitments, each with the due date it was about. */
+export function stepsTaken(deps: Pick<Deps, "db">, commitmentIds: number[]) {
+  return deps.db.escalation.findMany({
+    where: { commitmentId: { in: commitmentIds } },
+    select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
+  });
+}
+
+export type StepToTake = {
+  workspaceId: string;
+  commitmentId: number;
+  step: Step;
+  dueAt: Date;
+  reason: string;
+  recipientId: string;
+};
+
+/**
+ * Records the steps and queues their messages in one transaction: a crash
+ * after it loses nothing (the outbox sends), and before it sends nothing.
+ * One statement for every step; the unique (commitment, step, due date) drops
+ * any another sweep already recorded. `compose` gets the steps that are ours
+ * and returns their messages; the outbox ids come back.
+ */
+export function recordSteps(
+  deps: Pick<Deps, "db">,
+  steps: StepToTake[],
+  taken: { sweepId: string; at: Date },
+  compose: (ours: Set<string>) => Outgoing[],
+): Promise<number[]> {
+  const column = <T>(pick: (s: StepToTake) => T) => steps.map(pick);
+  return deps.db.$transaction(async (tx: Tx) => {
+    const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
+      INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
+      SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${taken.sweepId}, ${taken.at}
+      FROM unnest(${column((s) => s.workspaceId)}::text[], ${column((s) => s.commitmentId)}::int[],
+        ${column((s) => s.step)}::text[], ${column((s) => s.dueAt.toISOString())}::text[],
+        ${column((s) => s.reason)}::text[], ${column((s) => s.recipientId)}::text[])
+        AS e(workspace, commitment, step, due, reason, recipient)
+      ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
+      RETURNING "commitmentId", "step"`;
+    return enqueue(tx, compose(new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`))));
+  });
+}
+
+/** Takes the named lease until `until` if it is free (or its holder's time ran out by `now`). */
+export async function acquireLease(
+  deps: Pick<Deps, "db">,
+  lease: { name: string; holder: string; until: Date },
+  now: Date,
+): Promise<boolean> {
+  const rows = await deps.db.$queryRaw<Array<{ holder: string }>>`
+    INSERT INTO "Lease" ("name", "holder", "until") VALUES (${lease.name}, ${lease.holder}, ${lease.until})
+    ON CONFLICT ("name") DO UPDATE SET "holder" = EXCLUDED."holder", "until" = EXCLUDED."until"
+    WHERE "Lease"."until" <= ${now}
+    RETURNING "holder"`;
+  return rows[0]?.holder === lease.holder;
+}
+
+export async function releaseLease(
+  deps: Pick<Deps, "db">,
+  lease: { name: string; holder: string },
+  now: Date,
+): Promise<void> {
+  await deps.db.lease.updateMany({ where: { name: lease.name, holder: lease.holder }, data: { until: now } });
+}
+
+/** The open commitments that wait on this one (`after C12`). */
+export function openCommitmentsAfter(deps: Pick<Deps, "db">, commitmentId: number) {
+  return deps.db.commitment.findMany({ where: { dependsOnId: commitmentId, status: "open" } });
+}
+
+export async function commitmentById(deps: Pick<Deps, "db">, id: number) {
+  return (await deps.db.commitment.findUnique({ where: { id } })) ?? undefined;
+}
