@@ -14,7 +14,7 @@ import pg from "pg";
 import { type Config, loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
 import { createLog } from "../src/log.js";
-import { enqueue } from "../src/slack/outbox.js";
+import { enqueue } from "../src/jobs/outbox.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
 import { SlackClient } from "../test/kit/slack-client.js";
 import type { LoadJob } from "./load.js";

@@ -1,12 +1,11 @@
 /**
  * A tiny in-process feed of "these people's work changed", so views that
  * depend on the ledger (the App Home) refresh without the ledger knowing them.
+ * Only views: anything a crash must not lose is a job (decision 0021).
  */
 export type Change = {
   workspaceId: string;
   userIds: string[];
-  /** Set when a commitment moved to a new date: whoever depends on it is told. */
-  slipped?: { commitmentId: number; from: Date; to: Date; reason: string | null; actorId: string };
 };
 export type ChangeListener = (change: Change) => void | Promise<void>;
 

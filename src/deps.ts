@@ -4,13 +4,13 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/open.js";
 import type { Sql } from "./db/sql.js";
+import type { Outbox } from "./jobs/outbox.js";
 import type { Llm } from "./llm/client.js";
 import type { Log } from "./log.js";
 import type { Metrics } from "./metrics.js";
 import type { People } from "./people/people.js";
 import type { Persona } from "./persona/load.js";
 import type { Channels } from "./slack/channels.js";
-import type { Outbox } from "./slack/outbox.js";
 
 /** What every feature gets from the composition root. */
 export type Deps = {

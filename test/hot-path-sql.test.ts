@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ChangeFeed } from "../src/changes.js";
 import { createCommitment } from "../src/commitments/queries.js";
 import { type Database, openDatabase } from "../src/db/open.js";
+import { enqueue } from "../src/jobs/outbox.js";
 import { createLog } from "../src/log.js";
-import { enqueue } from "../src/slack/outbox.js";
 import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 
 // The plain-SQL paths (db/sql.ts) must read and write exactly what Prisma

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
-import { enqueue } from "../src/slack/outbox.js";
+import { enqueue } from "../src/jobs/outbox.js";
 import { useBot } from "./kit/harness.js";
 
 const h = useBot();

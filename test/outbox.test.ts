@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
-import { enqueue } from "../src/slack/outbox.js";
+import { enqueue } from "../src/jobs/outbox.js";
 import { startTestCoo } from "./kit/coo.js";
 import { anyDatabase, postgresAvailable } from "./kit/database.js";
 import { useBot } from "./kit/harness.js";

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { enqueue } from "../src/slack/outbox.js";
+import { enqueue } from "../src/jobs/outbox.js";
 import { startTestCoo, type TestCoo } from "./kit/coo.js";
 import { postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";

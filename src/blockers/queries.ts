@@ -1,8 +1,8 @@
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import type { Blocker, Prisma } from "../generated/prisma/client.js";
+import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import { formatId, nextNumber } from "../ledger/ids.js";
-import { enqueue, type Outgoing } from "../slack/outbox.js";
 
 /*
  * The blockers feature's reads and writes. Only its use cases

@@ -1,9 +1,9 @@
 import type { Deps } from "../deps.js";
 import { badInput, CooError, notFound } from "../errors.js";
 import type { Cadence, CadenceKind, OutboxMessage } from "../generated/prisma/client.js";
+import { enqueue } from "../jobs/outbox.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
-import { enqueue } from "../slack/outbox.js";
 import { ensureWithinReach, parseWhen } from "../time/when.js";
 import { isoDate } from "../time/zoned.js";
 import type { CadenceEngine } from "./engine.js";

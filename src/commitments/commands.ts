@@ -2,6 +2,7 @@ import { z } from "zod";
 import { blockersOf } from "../blockers/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
+import type { SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Actor } from "../policy.js";
 import type { Slack } from "../slack/app.js";
@@ -9,7 +10,6 @@ import { defineButton, defineModal } from "../slack/buttons.js";
 import { type Block, defineCommand, type Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { respondTo } from "../slack/respond.js";
-import type { SentMessage } from "../slack/sent.js";
 import { describeInstant } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
 import {

@@ -128,6 +128,8 @@ export async function applyChange(
     data: Prisma.CommitmentUpdateManyMutationInput;
     history: Omit<Prisma.CommitmentChangeUncheckedCreateInput, "workspaceId" | "commitmentId" | "actorId">;
   },
+  /** More writes that stand or fall with the change (the jobs it causes). */
+  also?: (tx: Prisma.TransactionClient) => Promise<unknown>,
 ): Promise<CommitmentRow | undefined> {
   return deps.db.$transaction(async (tx) => {
     const { count } = await tx.commitment.updateMany({
@@ -144,6 +146,7 @@ export async function applyChange(
         ...change.history,
       },
     });
+    await also?.(tx);
     return tx.commitment.findUniqueOrThrow({ where: { id: current.id }, include: withWorkstream });
   });
 }

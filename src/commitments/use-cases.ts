@@ -1,13 +1,14 @@
+import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import type { Commitment, CommitmentChange, Prisma } from "../generated/prisma/client.js";
+import { enqueue, enqueueJob } from "../jobs/outbox.js";
+import { rewriteSent, type SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Profile } from "../people/people.js";
 import { type Actor, authorize } from "../policy.js";
 import type { Block } from "../slack/commands.js";
 import { echo } from "../slack/mentions.js";
-import { enqueue } from "../slack/outbox.js";
-import { rewriteSent, type SentMessage } from "../slack/sent.js";
 import { ensureWithinReach, maxYearsAhead, parseWhen, tooFarAhead } from "../time/when.js";
 import { handedNotice, recordedNotice } from "./messages.js";
 import {
@@ -138,6 +139,17 @@ function ensureOpen(c: Commitment) {
 
 type Change = { workspaceId: string; number: number; reason?: string | undefined };
 
+/** The job a new date causes (queue `commitments.slipped`): what moved, from when to when, and why. */
+export const commitmentSlipped = "commitments.slipped";
+export const slippedPayload = z.object({
+  commitmentId: z.number().int(),
+  from: z.string().datetime(),
+  to: z.string().datetime(),
+  reason: z.string().nullable(),
+  actorId: z.string(),
+});
+export type SlippedPayload = z.infer<typeof slippedPayload>;
+
 /**
  * Applies one change to an open commitment the actor may change, and records
  * it. Two people pressing Done at once make one change and one clear refusal.
@@ -157,12 +169,27 @@ async function change(
   const allowed = await authorize(actor, { kind: may, commitment: current });
   ensureOpen(current);
   const { data, history } = build(current);
-  const updated = await applyChange(deps, current, {
-    actorId: allowed.slackUserId,
-    reason: input.reason,
-    data,
-    history,
-  });
+  // A new date is a cause: whoever waits on this work hears of it, through a
+  // job written with the change, so a crash cannot lose it (decision 0021).
+  const slipped: SlippedPayload | undefined =
+    history.kind === "redated" && data.dueAt instanceof Date
+      ? {
+          commitmentId: current.id,
+          from: current.dueAt.toISOString(),
+          to: data.dueAt.toISOString(),
+          reason: input.reason ?? null,
+          actorId: allowed.slackUserId,
+        }
+      : undefined;
+  const updated = await applyChange(
+    deps,
+    current,
+    { actorId: allowed.slackUserId, reason: input.reason, data, history },
+    slipped
+      ? (tx) =>
+          enqueueJob(tx, { queue: commitmentSlipped, workspaceId: current.workspaceId, payload: slipped })
+      : undefined,
+  );
   if (!updated) {
     ensureOpen(await findCommitment(deps, input.workspaceId, input.number));
     throw new CooError(
@@ -173,17 +200,6 @@ async function change(
   deps.changes.publish({
     workspaceId: input.workspaceId,
     userIds: [current.ownerId, current.creatorId, updated.ownerId, allowed.slackUserId],
-    ...(history.kind === "redated"
-      ? {
-          slipped: {
-            commitmentId: current.id,
-            from: current.dueAt,
-            to: updated.dueAt,
-            reason: input.reason ?? null,
-            actorId: allowed.slackUserId,
-          },
-        }
-      : {}),
   });
   return { before: current, after: updated };
 }

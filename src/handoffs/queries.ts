@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import type { Handoff, Prisma } from "../generated/prisma/client.js";
+import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import { nextNumber } from "../ledger/ids.js";
-import { enqueue, type Outgoing } from "../slack/outbox.js";
 
 /*
  * The handoffs feature's reads and writes. Only its use cases

@@ -1,10 +1,10 @@
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import type { Handoff } from "../generated/prisma/client.js";
+import type { Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize, handoffNotFound, maySeeHandoff } from "../policy.js";
 import { echo } from "../slack/mentions.js";
-import type { Outgoing } from "../slack/outbox.js";
 import { maxYearsAhead, parseWhen, tooFarBack } from "../time/when.js";
 import { wallClock, zonedToUtc } from "../time/zoned.js";
 import { type HandoffDraft, looksLikeHandoff, readHandoff } from "./detect.js";

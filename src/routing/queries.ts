@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import type { Seat } from "../generated/prisma/client.js";
-import { enqueue, type Outgoing } from "../slack/outbox.js";
+import { enqueue, type Outgoing } from "../jobs/outbox.js";
 
 /*
  * The routing feature's reads and writes: who holds which seat, and the

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commitmentSlipped } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { Slack } from "../slack/app.js";
@@ -116,15 +117,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   const form = helpForm(deps);
   for (const control of [snoozeButton(deps), helpButton(deps, form), form]) control.register(listeners);
 
-  // Re-sequencing: when a commitment moves, whoever depends on it hears.
-  deps.changes.subscribe(async ({ workspaceId, slipped }) => {
-    if (!slipped) return;
-    try {
-      await tellDependants(deps, { workspaceId, slipped });
-    } catch (error) {
-      deps.log.warn("could not tell dependants about a slip", { error: String(error) });
-    }
-  });
+  // Re-sequencing: when a commitment moves, whoever depends on it hears (a job the move wrote).
+  deps.outbox.handle(commitmentSlipped, tellDependants(deps));
 }
 
 /** The Need help form: what is in the way is recorded as a blocker, and who can unblock it is told. */

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import type { Commitment, Prisma, Workspace } from "../generated/prisma/client.js";
-import { enqueue, type Outgoing } from "../slack/outbox.js";
+import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Step } from "./classify.js";
 
 /*

@@ -4,8 +4,8 @@ import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
+import type { Outgoing } from "../jobs/outbox.js";
 import { cronLogger } from "../log.js";
-import type { Outgoing } from "../slack/outbox.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
 import { nudgeMessage } from "./messages.js";
 import {

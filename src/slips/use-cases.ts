@@ -1,17 +1,17 @@
 import { blockersWaitingOn, createBlocker } from "../blockers/use-cases.js";
-import type { Change } from "../changes.js";
 import {
   type CommitmentRow,
   findCommitment,
+  slippedPayload,
   snoozeCommitment,
   touchCommitment,
 } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
+import { enqueue, type JobHandler, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
-import { enqueue, type Outgoing } from "../slack/outbox.js";
 import { parseWhen } from "../time/when.js";
 import { classify, maxSnoozeDays, type Risk, risks } from "./classify.js";
 import { dependantLine, escalationChoices, helpRequestNotice, slipNotice } from "./messages.js";
@@ -203,31 +203,42 @@ export async function escalationLadder(
 /**
  * A commitment moved to a new date: whoever has work after it (`after C12`)
  * or a blocker waiting on it (`waiting on C12`) is told by DM, in their own
- * zone; not whoever moved it.
+ * zone; not whoever moved it. The job the move wrote with itself
+ * (`commitments.slipped`) runs this: it reads and composes first, and its
+ * messages are queued in the transaction that marks the job done, so each
+ * is sent once, whenever a process dies.
  */
-export async function tellDependants(
-  deps: UseCaseDeps,
-  input: { workspaceId: string; slipped: NonNullable<Change["slipped"]> },
-): Promise<void> {
-  const { workspaceId, slipped } = input;
-  const moved = await commitmentById(deps, slipped.commitmentId);
-  if (!moved) return;
-  const now = deps.clock.now();
-  const [commitments, blockers] = await Promise.all([
-    openCommitmentsAfter(deps, moved.id),
-    blockersWaitingOn(deps, { commitmentId: moved.id }),
-  ]);
-  const byPerson = new Map<string, string[]>();
-  const add = (userId: string, line: string) => byPerson.set(userId, [...(byPerson.get(userId) ?? []), line]);
-  for (const c of commitments) add(c.ownerId, dependantLine.commitment(c));
-  for (const b of blockers) add(b.reporterId, dependantLine.blocker(b));
-  const messages: Outgoing[] = [];
-  for (const [userId, lines] of byPerson) {
-    if (userId === slipped.actorId) continue;
-    const person = await deps.people.profile(workspaceId, userId);
-    messages.push({ workspaceId, userId, text: slipNotice(moved, slipped, lines, person.timeZone, now) });
-  }
-  await send(deps, messages);
+export function tellDependants(deps: UseCaseDeps): JobHandler {
+  return async (raw) => {
+    const slipped = slippedPayload.parse(raw);
+    const moved = await commitmentById(deps, slipped.commitmentId);
+    if (!moved) return undefined;
+    const now = deps.clock.now();
+    const [commitments, blockers] = await Promise.all([
+      openCommitmentsAfter(deps, moved.id),
+      blockersWaitingOn(deps, { commitmentId: moved.id }),
+    ]);
+    const byPerson = new Map<string, string[]>();
+    const add = (userId: string, line: string) =>
+      byPerson.set(userId, [...(byPerson.get(userId) ?? []), line]);
+    for (const c of commitments) add(c.ownerId, dependantLine.commitment(c));
+    for (const b of blockers) add(b.reporterId, dependantLine.blocker(b));
+    const moves = { from: new Date(slipped.from), to: new Date(slipped.to), reason: slipped.reason };
+    const messages: Outgoing[] = [];
+    for (const [userId, lines] of byPerson) {
+      if (userId === slipped.actorId) continue;
+      const person = await deps.people.profile(moved.workspaceId, userId);
+      messages.push({
+        workspaceId: moved.workspaceId,
+        userId,
+        text: slipNotice(moved, moves, lines, person.timeZone, now),
+      });
+    }
+    if (messages.length === 0) return undefined;
+    return async (tx) => {
+      await enqueue(tx, messages);
+    };
+  };
 }
 
 /** Messages through the outbox: paced, retried, never twice. */

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import type { OutboxMessage, Prisma } from "../generated/prisma/client.js";
+import { type OutboxMessage, Prisma } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
-import type { Block } from "./commands.js";
-import { shorten, slackLimits } from "./limits.js";
+import type { Block } from "../slack/commands.js";
+import { shorten, slackLimits } from "../slack/limits.js";
+import { findPosted, openDm, post, type SlackFailure, slackFailure } from "../slack/post.js";
 
 /** A message to send: to a channel (optionally in a thread) or by DM to a user. */
 export type Outgoing = {
@@ -29,23 +30,7 @@ export type OutboxOptions = {
   pollMs: number;
 };
 
-/** Errors that retrying will not fix: recorded, reported, not retried. */
-const permanent = new Set([
-  "channel_not_found",
-  "not_in_channel",
-  "is_archived",
-  "account_inactive",
-  "user_not_found",
-  "invalid_blocks",
-  "msg_too_long",
-  "no_text",
-  "restricted_action",
-  "cannot_dm_bot",
-  "user_disabled",
-]);
 const maxAttempts = 8;
-/** Pages of a channel's history (or a thread's replies) read when looking for an earlier attempt. */
-const maxLookupPages = 5;
 const sentKeptDays = 14;
 const failedKeptDays = 30;
 
@@ -108,11 +93,17 @@ export async function enqueueJob(tx: Tx, job: Job): Promise<number | undefined> 
 }
 
 /**
- * What a queue's job does, given its payload, in a transaction that also
- * marks the job done: its writes (and the jobs and messages it enqueues)
- * happen exactly once, however often a process dies on the way.
+ * What a queue's job does. It reads and calls out first, outside any
+ * transaction, and may return its writes: they run in the transaction that
+ * marks the job done, so they (and the jobs and messages they enqueue)
+ * happen exactly once, however often a process dies on the way. (Reading
+ * inside that transaction through anything but `tx` would wait on itself on
+ * the embedded database's single connection.)
  */
-export type JobHandler = (tx: Tx, payload: unknown, job: OutboxMessage) => Promise<void>;
+export type JobHandler = (
+  payload: unknown,
+  job: OutboxMessage,
+) => Promise<((tx: Tx) => Promise<void>) | undefined>;
 
 /** The queue of messages to Slack (the rows `enqueue` writes). */
 export const slackMessages = "slack_message";
@@ -129,29 +120,10 @@ class NoHandler extends Error {
   }
 }
 
-function errorCode(error: unknown): {
-  kind: "rate" | "server" | "permanent" | "other";
-  retryAfter?: number;
-  detail: string;
-} {
-  const e = error as {
-    code?: string;
-    retryAfter?: number;
-    statusCode?: number;
-    data?: { error?: string };
-    message?: string;
-  };
+function errorCode(error: unknown): SlackFailure {
   if (error instanceof NoHandler || error instanceof CooError)
     return { kind: "permanent", detail: (error as Error).message };
-  if (e.code === "slack_webapi_rate_limited_error")
-    return { kind: "rate", retryAfter: e.retryAfter ?? 1, detail: "ratelimited" };
-  if (e.code === "slack_webapi_http_error" && (e.statusCode ?? 0) >= 500)
-    return { kind: "server", detail: `http ${e.statusCode}` };
-  if (e.code === "slack_webapi_platform_error") {
-    const slack = e.data?.error ?? "unknown";
-    return { kind: permanent.has(slack) ? "permanent" : "other", detail: slack };
-  }
-  return { kind: "other", detail: e.message ?? String(error) };
+  return slackFailure(error);
 }
 
 /**
@@ -346,26 +318,22 @@ export class Outbox {
     try {
       const client = await this.slackFor(m.workspaceId);
       let channel = m.channel;
-      if (!channel && m.userId) {
-        const opened = await client.conversations.open({ users: m.userId });
-        channel = opened.channel?.id ?? null;
-      }
+      if (!channel && m.userId) channel = (await openDm(client, m.userId)) ?? null;
       if (!channel) throw new Error("no channel to send to");
       // An earlier attempt may have reached Slack before its process died.
-      const already = m.attempts > 1 ? await this.findPosted(client, channel, m) : undefined;
+      const already = m.attempts > 1 ? await this.alreadyPosted(client, channel, m) : undefined;
       let ts = already;
       // A 429 is retried here, after Retry-After, so the channel keeps its order.
       for (let rateLimited = 0; !ts; rateLimited++) {
         await this.pace(key);
         try {
-          const posted = await client.chat.postMessage({
+          ts = await post(client, {
             channel,
             text: m.text,
-            ...(m.blocks ? { blocks: m.blocks as unknown as Block[] } : {}),
-            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
-            metadata: { event_type: "coo_outbox", event_payload: { id: m.id } },
+            blocks: m.blocks ? (m.blocks as unknown as Block[]) : undefined,
+            threadTs: m.threadTs ?? undefined,
+            jobId: m.id,
           });
-          ts = posted.ts as string;
           await this.spaceAfter(key);
         } catch (error) {
           const { kind, retryAfter } = errorCode(error);
@@ -409,13 +377,24 @@ export class Outbox {
     const handler = this.handlers.get(m.queue);
     try {
       if (!handler) throw new NoHandler(m.queue);
+      const write = await handler(m.payload, m);
       await this.deps.db.$transaction(async (tx) => {
-        await handler(tx, m.payload, m);
+        if (write) await write(tx);
+        // Done: what it was asked to do (a person's words, say) is not kept.
         await tx.outboxMessage.update({
           where: { id: m.id },
-          data: { status: "sent", sentAt: realNow(), lockedBy: null, lockedUntil: null, error: null },
+          data: {
+            status: "sent",
+            sentAt: realNow(),
+            lockedBy: null,
+            lockedUntil: null,
+            error: null,
+            payload: Prisma.DbNull,
+          },
         });
       });
+      // What the job queued (its messages, further jobs) goes out now rather than at the next poll.
+      if (write && this.running) setImmediate(() => void this.deliver().catch(() => {}));
       return undefined;
     } catch (error) {
       this.deps.log.warn("job failed", {
@@ -469,39 +448,14 @@ export class Outbox {
     return retryAt;
   }
 
-  /**
-   * The ts of this message if an earlier attempt posted it. A channel's
-   * history holds only its top-level messages; a reply in a thread (a
-   * standup summary) is only in that thread's replies. Both are read from a
-   * minute before the message was written, a few pages at most.
-   */
-  private async findPosted(
+  /** The ts of this message if an earlier attempt posted it (see `findPosted`). */
+  private async alreadyPosted(
     client: webApi.WebClient,
     channel: string,
     m: OutboxMessage,
   ): Promise<string | undefined> {
-    const oldest = String(Math.floor(m.createdAt.getTime() / 1000) - 60);
-    const isOurs = (msg: { metadata?: unknown }) =>
-      (msg.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id === m.id;
     try {
-      let cursor: string | undefined;
-      for (let page = 0; page < maxLookupPages; page++) {
-        const args = {
-          channel,
-          oldest,
-          include_all_metadata: true,
-          limit: 200,
-          ...(cursor ? { cursor } : {}),
-        };
-        const found = m.threadTs
-          ? await client.conversations.replies({ ...args, ts: m.threadTs })
-          : await client.conversations.history(args);
-        const ours = found.messages?.find(isOurs);
-        if (ours) return ours.ts;
-        cursor = found.response_metadata?.next_cursor || undefined;
-        if (!cursor) return undefined;
-      }
-      return undefined;
+      return await findPosted(client, { channel, threadTs: m.threadTs, jobId: m.id, writtenAt: m.createdAt });
     } catch (error) {
       // Not knowing is not proof it was never posted, but the alternative is never posting it.
       this.deps.log.warn("could not look for an earlier attempt", {

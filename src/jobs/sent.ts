@@ -1,6 +1,6 @@
 import type { Db } from "../db/open.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Block } from "./commands.js";
+import type { Block } from "../slack/commands.js";
 
 /** A message coo posted, as Slack names it in a button press: its channel and ts. */
 export type SentMessage = { workspaceId: string; channel: string; ts: string };
