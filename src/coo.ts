@@ -14,7 +14,9 @@ import { register as registerHelp } from "./help/commands.js";
 import { register as registerHome } from "./home/commands.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
+import { installEventInbox } from "./jobs/inbox.js";
 import { Outbox } from "./jobs/outbox.js";
+import { ScheduledJob } from "./jobs/schedule.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -59,6 +61,8 @@ export type RunningCoo = {
   stop(): Promise<void>;
 };
 
+const housekeepingJobs = "housekeeping";
+
 /** Secrets the logger must never print, whatever field they end up in. */
 export function secretsOf(config: Config): string[] {
   return [
@@ -92,8 +96,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     : undefined;
   // Before serving: rows still under an old key, or in plain text, are sealed under the current key.
   if (keyring) await resealInstallations(database.prisma, keyring, log);
-  let outbox: Outbox | undefined;
-  const metrics = createMetrics({ outboxDepth: async () => (outbox ? outbox.depth() : 0) });
+  const metrics = createMetrics({ outboxDepth: async () => outbox.depth() });
   const llm = createLlm({
     config: config.anthropic,
     systemPrompt: systemPrompt(persona),
@@ -125,32 +128,13 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     "GET /readyz": readyz(database, slackReachable),
     "GET /metrics": metricsRoute(metrics),
   };
-  const slack = createSlack(base, {
-    routes,
-    installations: keyring
-      ? prismaInstallationStore(database.prisma, keyring, log, (workspaceId) =>
-          // The cadence engine exists by the time anyone installs.
-          resumeWorkspaceCadences(base, cadence, workspaceId, "coo was installed again"),
-        )
-      : undefined,
-    admission: admission(base),
-    ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
-    databaseAnsweredSince: database.answeredSince,
-  });
-  const slackFor = workspaceClients({
-    config,
-    db: database.prisma,
-    keyring,
-    log,
-    single: slack.app.client,
-    clientOptions: slack.clientOptions,
-  });
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
   const background = { ...base, db: database.background.prisma, sql: database.background.sql };
-  outbox = new Outbox(
+  const outbox: Outbox = new Outbox(
     background,
-    (workspaceId) => slackFor(workspaceId, "outbox"),
+    // Clients exist once the Slack app does; the outbox sends nothing before it starts.
+    (workspaceId) => clientsFor(workspaceId, "outbox"),
     {
       // Slack allows about one message a second per channel; the outbox spaces
       // posts from Slack's answer to the last one, so no margin is needed.
@@ -167,6 +151,28 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       },
     },
   );
+  const slack = createSlack(base, {
+    inbox: (app) => installEventInbox(app, outbox, database.prisma, log),
+    routes,
+    installations: keyring
+      ? prismaInstallationStore(database.prisma, keyring, log, (workspaceId) =>
+          // The cadence engine exists by the time anyone installs.
+          resumeWorkspaceCadences(base, cadence, workspaceId, "coo was installed again"),
+        )
+      : undefined,
+    admission: admission(base),
+    ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}),
+    databaseAnsweredSince: database.answeredSince,
+  });
+  const clientsFor = workspaceClients({
+    config,
+    db: database.prisma,
+    keyring,
+    log,
+    single: slack.app.client,
+    clientOptions: slack.clientOptions,
+  });
+  const slackFor = (workspaceId: string) => clientsFor(workspaceId);
   const channels = channelDirectory({ slackFor });
   const deps: Deps = {
     ...base,
@@ -235,27 +241,20 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     .then(() => cadence.catchUp())
     .catch((error) => log.error("catch-up failed", { error }));
 
-  // Events a stopped process left half done: at start, and then every half lease.
-  const recoverEvents = () =>
-    slack.inbox.recover().catch((error) => log.warn("event recovery failed", { error: String(error) }));
-  const eventRecovery =
-    (options.timers ?? true)
-      ? setInterval(() => void recoverEvents(), (config.leaseSeconds * 1000) / 2)
-      : undefined;
-  eventRecovery?.unref();
-  if (options.timers ?? true) void recoverEvents();
-
-  const housekeeping = setInterval(
-    () => {
-      // Request and event ids are kept by the real clock: Slack's five minutes are real.
-      void forgetOldRequestsBefore(backgroundDeps, new Date()).catch((error) =>
-        log.warn("event cleanup failed", { error }),
-      );
-      void deps.outbox.forgetOld().catch((error) => log.warn("outbox cleanup failed", { error }));
-    },
-    60 * 60 * 1000,
-  );
-  housekeeping.unref();
+  // Housekeeping, hourly, as a job: old request ids and finished jobs are forgotten.
+  outbox.handle(housekeepingJobs, async () => {
+    // Request and event ids are kept by the real clock: Slack's five minutes are real.
+    await forgetOldRequestsBefore(backgroundDeps, new Date());
+    await outbox.forgetOld();
+    return undefined;
+  });
+  const housekeeping = new ScheduledJob(backgroundDeps, {
+    name: "coo-housekeeping",
+    cron: "17 * * * *",
+    queue: housekeepingJobs,
+    timers: options.timers ?? true,
+  });
+  await housekeeping.start();
 
   log.info("coo is running", {
     mode: config.slack.mode,
@@ -275,8 +274,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     sweeper,
     caughtUp,
     async stop() {
-      clearInterval(housekeeping);
-      clearInterval(eventRecovery);
+      await housekeeping.stop();
       await caughtUp;
       await cadence.stop();
       await sweeper.stop();

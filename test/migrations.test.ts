@@ -155,9 +155,7 @@ test("every table of workspace data names its workspace; the few that do not are
           WHERE c.table_schema = 'public' AND c.table_name = t.table_name AND c.column_name = 'workspaceId')
       ORDER BY t.table_name`;
     expect(rows.map((r) => r.table_name)).toEqual([
-      "InboundEvent", // recorded before Slack's workspace is authorized; its teamId says which
       "Installation", // its id is the workspace id
-      "Lease", // one row per process-wide lease (the slip sweep), no workspace data
       "OutboxPace", // keyed by "<workspace>:<channel>"
       "Workspace",
       "_prisma_migrations",

@@ -1,160 +1,55 @@
 import type { App, ReceiverEvent } from "@slack/bolt";
-import type { Deps } from "../deps.js";
+import type { Db } from "../db/open.js";
+import type { Log } from "../log.js";
+import type { Outbox } from "./outbox.js";
 
 /**
- * Events API deliveries, made durable (docs/decisions/0016-durable-events.md).
+ * Events API deliveries, made durable with the one job system
+ * (docs/decisions/0016-durable-events.md, 0021-one-job-system.md).
  *
  * Bolt acknowledges an event before its listeners run, and Slack does not
- * send an acknowledged event again. So each event is written here first,
- * claimed by this process for a lease, and marked handled only when its
- * listeners have run. A process that dies mid-handler leaves the row
- * claimed; when the lease ends, Slack's own redelivery or the next
- * `recover()` (any replica) runs it, once. A redelivery of an event that was
- * handled, or that a live process holds, is acknowledged and ignored.
+ * send an acknowledged event again. So each event is first written as a job
+ * of the queue `slack_event`, keyed by its event_id and already claimed by
+ * this process for a lease; only then does Bolt acknowledge it. Its
+ * listeners run here at once, the lease renewed while they do, and the job
+ * is marked done when they have run. A process that dies mid-handler leaves
+ * the job claimed: when the lease ends, any process's job runner takes it
+ * over and hands the stored envelope to Bolt again. A redelivery of an event
+ * whose job exists is acknowledged and ignored.
  */
-const nowUtc = `(now() AT TIME ZONE 'UTC')`;
-
-const receive = {
-  name: "coo_inbox_receive",
-  text: `
-    INSERT INTO "InboundEvent" ("eventId", "teamId", "body", "status", "attempts", "lockedUntil", "receivedAt")
-    VALUES ($1, $2, $3::jsonb, 'received', 1, ${nowUtc} + make_interval(secs => $4::float8), ${nowUtc})
-    ON CONFLICT ("eventId") DO UPDATE
-      SET "attempts" = "InboundEvent"."attempts" + 1, "lockedUntil" = EXCLUDED."lockedUntil"
-      WHERE "InboundEvent"."status" = 'received' AND "InboundEvent"."lockedUntil" <= ${nowUtc}
-    RETURNING "eventId"`,
-};
-
-const handled = {
-  name: "coo_inbox_handled",
-  text: `UPDATE "InboundEvent" SET "status" = 'handled', "handledAt" = ${nowUtc}, "body" = NULL WHERE "eventId" = $1`,
-};
-
-/** A handler that threw: tried again later by `recover()`, up to the last attempt. */
-const failed = {
-  name: "coo_inbox_failed",
-  text: `
-    UPDATE "InboundEvent" SET
-      "status" = CASE WHEN "attempts" >= $2 THEN 'failed'::"InboundStatus" ELSE 'received'::"InboundStatus" END,
-      "body" = CASE WHEN "attempts" >= $2 THEN NULL ELSE "body" END,
-      "lockedUntil" = ${nowUtc} + make_interval(secs => 30 * "attempts")
-    WHERE "eventId" = $1`,
-};
-
-const giveUp = {
-  name: "coo_inbox_give_up",
-  text: `
-    UPDATE "InboundEvent" SET "status" = 'failed', "body" = NULL
-    WHERE "status" = 'received' AND "lockedUntil" <= ${nowUtc}
-      AND ("attempts" >= $1 OR "receivedAt" < ${nowUtc} - interval '1 day')
-    RETURNING "eventId"`,
-};
-
-/** A live process keeps its claim for as long as the handler runs. */
-const renew = {
-  name: "coo_inbox_renew",
-  text: `
-    UPDATE "InboundEvent" SET "lockedUntil" = ${nowUtc} + make_interval(secs => $2::float8)
-    WHERE "eventId" = $1 AND "status" = 'received'`,
-};
-
-const takeOver = {
-  name: "coo_inbox_take_over",
-  text: `
-    UPDATE "InboundEvent" SET "attempts" = "attempts" + 1,
-      "lockedUntil" = ${nowUtc} + make_interval(secs => $1::float8)
-    WHERE "eventId" IN (
-      SELECT "eventId" FROM "InboundEvent"
-      WHERE "status" = 'received' AND "lockedUntil" <= ${nowUtc}
-      ORDER BY "receivedAt" LIMIT 20 FOR UPDATE SKIP LOCKED)
-    RETURNING "eventId", "body"`,
-};
+export const slackEvents = "slack_event";
 
 type Body = { type?: unknown; event_id?: unknown; team_id?: unknown; authorizations?: unknown };
 
-export class EventInbox {
-  private process: ((event: ReceiverEvent) => Promise<void>) | undefined;
-
-  constructor(
-    private readonly deps: Pick<Deps, "sql" | "log">,
-    private readonly options: { leaseSeconds: number; maxAttempts?: number },
-  ) {}
-
-  private get maxAttempts() {
-    return this.options.maxAttempts ?? 3;
-  }
-
-  /** Puts the inbox in front of Bolt: every event passes here, from HTTP and Socket Mode alike. */
-  install(app: App): void {
-    const process = app.processEvent.bind(app);
-    this.process = process;
-    app.processEvent = async (event: ReceiverEvent) => {
-      const body = event.body as Body;
-      if (body.type !== "event_callback" || typeof body.event_id !== "string") return process(event);
-      const eventId = body.event_id;
-      const rows = await this.deps.sql<{ eventId: string }>(receive, [
-        eventId,
-        teamOf(body),
-        JSON.stringify(body),
-        this.options.leaseSeconds,
-      ]);
-      if (rows.length === 0) {
-        this.deps.log.info("duplicate event ignored", { eventId, retryNum: event.retryNum });
-        await event.ack();
-        return;
-      }
-      await this.run(eventId, () => process(event));
-    };
-  }
-
-  /**
-   * Runs the events whose process stopped before handling them (their lease
-   * is over), oldest first; gives up on those tried too often or too old.
-   */
-  async recover(): Promise<number> {
-    const process = this.process;
-    if (!process) return 0;
-    const abandoned = await this.deps.sql<{ eventId: string }>(giveUp, [this.maxAttempts]);
-    for (const { eventId } of abandoned) this.deps.log.error("event given up", { eventId });
-    const rows = await this.deps.sql<{ eventId: string; body: unknown }>(takeOver, [
-      this.options.leaseSeconds,
-    ]);
-    for (const row of rows) {
-      const body = (typeof row.body === "string" ? JSON.parse(row.body) : row.body) as Record<
-        string,
-        unknown
-      >;
-      this.deps.log.warn("handling an event a stopped process left", { eventId: row.eventId });
-      await this.run(row.eventId, () => process({ body, ack: async () => {} }));
+/**
+ * Puts the inbox in front of Bolt: every event passes here, from HTTP and
+ * Socket Mode alike. Events the job runner takes over (a process died with
+ * them) are handed to Bolt as they were delivered.
+ */
+export function installEventInbox(app: App, outbox: Outbox, db: Db, log: Log): void {
+  const process = app.processEvent.bind(app);
+  outbox.handle(slackEvents, async (body) => {
+    log.warn("handling an event a stopped process left");
+    await process({ body: body as Record<string, unknown>, ack: async () => {} });
+    return undefined;
+  });
+  app.processEvent = async (event: ReceiverEvent) => {
+    const body = event.body as Body;
+    if (body.type !== "event_callback" || typeof body.event_id !== "string") return process(event);
+    const eventId = body.event_id;
+    const claim = await outbox.claimNew(db, {
+      queue: slackEvents,
+      workspaceId: teamOf(body),
+      key: `event:${eventId}`,
+      payload: body as never,
+    });
+    if (!claim) {
+      log.info("duplicate event ignored", { eventId, retryNum: event.retryNum });
+      await event.ack();
+      return;
     }
-    return rows.length;
-  }
-
-  private async run(eventId: string, handle: () => Promise<void>): Promise<void> {
-    // Renewed at half the lease: only a process that stopped lets its events go.
-    const heartbeat = setInterval(
-      () => {
-        this.deps
-          .sql(renew, [eventId, this.options.leaseSeconds])
-          .catch((e) =>
-            this.deps.log.warn("could not renew an event's lease", { eventId, error: String(e) }),
-          );
-      },
-      (this.options.leaseSeconds * 1000) / 2,
-    );
-    heartbeat.unref();
-    try {
-      await handle();
-    } catch (error) {
-      await this.deps
-        .sql(failed, [eventId, this.maxAttempts])
-        .catch((e) => this.deps.log.warn("could not record a failed event", { eventId, error: String(e) }));
-      throw error;
-    } finally {
-      clearInterval(heartbeat);
-    }
-    await this.deps.sql(handled, [eventId]);
-  }
+    await claim.run(() => process(event));
+  };
 }
 
 function teamOf(body: Body): string | null {

@@ -68,7 +68,8 @@ export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
 /** A job of a queue some feature handles (see `Outbox.handle`). */
 export type Job = {
   queue: string;
-  workspaceId: string;
+  /** Null for a job of no one workspace (the sweep, housekeeping). */
+  workspaceId: string | null;
   payload: Prisma.InputJsonValue;
   /** The same key is enqueued once, ever: a cause that repeats (a redelivery, a second timer) does nothing. */
   key?: string;
@@ -112,6 +113,10 @@ export const slackMessages = "slack_message";
 export type SentHook = (tx: Tx, message: OutboxMessage, ts: string) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The database's clock, as the UTC wall time the timestamp columns hold. */
+const dbNow = `(now() AT TIME ZONE 'UTC')`;
+const dbNowSql = Prisma.raw(dbNow);
 
 /** A job of a queue no feature handles: a bug, not a passing fault. */
 class NoHandler extends Error {
@@ -180,6 +185,69 @@ export class Outbox {
     })();
   }
 
+  /**
+   * Writes a job already claimed by this process, to run it at once (an
+   * event, before Slack is acknowledged): `run` does the work with the lease
+   * renewed, then marks it done; a failure puts it back for the runner to
+   * retry. Undefined when a job with its key exists (a redelivery).
+   */
+  async claimNew(
+    db: Deps["db"],
+    job: Job,
+  ): Promise<{ run(work: () => Promise<void>): Promise<void> } | undefined> {
+    const now = realNow();
+    const rows = await db.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "status", "attempts",
+        "lockedBy", "lockedUntil", "nextAttemptAt", "createdAt")
+      VALUES (${job.queue}, ${job.workspaceId}, ${JSON.stringify(job.payload)}::jsonb, ${job.key ?? null},
+        'sending', 1, ${this.holder}, ${dbNowSql} + make_interval(secs => ${this.options.leaseMs}::float8 / 1000),
+        ${now}, ${now})
+      ON CONFLICT ("key") DO NOTHING
+      RETURNING "id"`;
+    const id = rows[0]?.id;
+    if (id === undefined) return undefined;
+    return {
+      run: async (work) => {
+        // Renewed at half the lease: only a process that stopped lets its job go.
+        const heartbeat = setInterval(() => {
+          void db.$executeRaw`
+            UPDATE "OutboxMessage" SET "lockedUntil" = ${dbNowSql} + make_interval(secs => ${this.options.leaseMs}::float8 / 1000)
+            WHERE "id" = ${id} AND "lockedBy" = ${this.holder} AND "status" = 'sending'`.catch(() => {});
+        }, this.options.leaseMs / 2);
+        heartbeat.unref();
+        try {
+          await work();
+        } catch (error) {
+          await db.outboxMessage
+            .update({
+              where: { id },
+              data: {
+                status: "pending",
+                nextAttemptAt: new Date(realNow().getTime() + 30_000),
+                lockedBy: null,
+                lockedUntil: null,
+                error: String(error).slice(0, 500),
+              },
+            })
+            .catch(() => {});
+          throw error;
+        } finally {
+          clearInterval(heartbeat);
+        }
+        await db.outboxMessage.update({
+          where: { id },
+          data: {
+            status: "sent",
+            sentAt: realNow(),
+            lockedBy: null,
+            lockedUntil: null,
+            payload: Prisma.DbNull,
+          },
+        });
+      },
+    };
+  }
+
   /** Stops polling and waits for the sends under way; unsent messages stay for the next process. */
   async stop(): Promise<void> {
     this.running = false;
@@ -216,7 +284,7 @@ export class Outbox {
     let claimed = 0;
     const work = (async () => {
       // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
-      const rows = (await this.claim(new Date(), ids)).sort((a, b) => a.id - b.id);
+      const rows = (await this.claim(ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
       const byKey = groupBy(
         rows,
@@ -252,18 +320,19 @@ export class Outbox {
    * hold up the rest), but per channel only as many as the pace lets out
    * well inside the lease.
    */
-  private async claim(now: Date, ids?: number[]): Promise<OutboxMessage[]> {
-    const until = new Date(now.getTime() + this.options.leaseMs);
+  private async claim(ids?: number[]): Promise<OutboxMessage[]> {
     const perChannel = Math.max(1, Math.floor(this.options.leaseMs / Math.max(this.options.paceMs, 1) / 2));
-    const only = ids ? `AND "id" = ANY($5::int[])` : "";
-    const params: unknown[] = [this.holder, until, now, perChannel, ...(ids ? [ids] : [])];
+    const only = ids ? `AND "id" = ANY($4::int[])` : "";
+    const params: unknown[] = [this.holder, this.options.leaseMs, perChannel, ...(ids ? [ids] : [])];
+    // Leases are on the database's clock, the one every process shares.
     // The claimable test is repeated at the FOR UPDATE level on purpose: when
     // another claimer took a row between this statement's snapshot and its
     // lock, Postgres re-checks only the locking level's own conditions
     // against the row as it is now. Without them the row would be claimed twice.
-    const claimable = `(("status" = 'pending' AND "nextAttemptAt" <= $3) OR ("status" = 'sending' AND "lockedUntil" < $3))`;
+    const claimable = `(("status" = 'pending' AND "nextAttemptAt" <= ${dbNow}) OR ("status" = 'sending' AND "lockedUntil" < ${dbNow}))`;
     return this.deps.db.$queryRawUnsafe<OutboxMessage[]>(
-      `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1, "lockedUntil" = $2, "attempts" = "attempts" + 1
+      `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1,
+         "lockedUntil" = ${dbNow} + make_interval(secs => $2::float8 / 1000), "attempts" = "attempts" + 1
        WHERE "id" IN (
          SELECT "id" FROM "OutboxMessage" WHERE "id" IN (
            SELECT "id" FROM (
@@ -272,7 +341,7 @@ export class Outbox {
                ORDER BY "id") AS "rank"
              FROM "OutboxMessage"
              WHERE ${claimable} ${only}
-           ) AS "ranked" WHERE "rank" <= $4)
+           ) AS "ranked" WHERE "rank" <= $3)
          AND ${claimable}
          ORDER BY "id" LIMIT 2000 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
@@ -316,6 +385,7 @@ export class Outbox {
     if (m.queue !== slackMessages) return this.runJob(key, m);
     const { db, log } = this.deps;
     try {
+      if (!m.workspaceId) throw new Error("a message with no workspace to send it in");
       const client = await this.slackFor(m.workspaceId);
       let channel = m.channel;
       if (!channel && m.userId) channel = (await openDm(client, m.userId)) ?? null;

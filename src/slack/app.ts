@@ -3,7 +3,6 @@ import type { InstallationStore } from "@slack/oauth";
 import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
 import type { Routes } from "../http/server.js";
-import { EventInbox } from "../jobs/inbox.js";
 import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
@@ -32,8 +31,6 @@ export type Slack = {
   clientOptions: WebClientOptions;
   /** HTTP mode only: the receiver that owns the port. */
   receiver: SignedHttpReceiver | undefined;
-  /** Events, recorded before they are acknowledged and marked handled once handled. */
-  inbox: EventInbox;
 };
 
 /**
@@ -56,6 +53,8 @@ export type SlackOptions = {
   installations: InstallationStore | undefined;
   /** The workspace and replay checks every request passes. */
   admission: Admission;
+  /** Puts the event inbox in front of Bolt: events recorded before they are acknowledged (src/jobs/inbox.ts). */
+  inbox: (app: SlackApp) => void;
   /** Whether Postgres has answered anything since a `performance.now()` reading (see Database.answeredSince). */
   databaseAnsweredSince?: (since: number) => boolean;
 };
@@ -144,8 +143,7 @@ export function createSlack(
   app.use(noteArrival);
   // Both receivers hand payloads to app.processEvent. The last wrapper runs
   // first: a payload is checked and cleaned, then an event is recorded.
-  const inbox = new EventInbox(deps, { leaseSeconds: config.leaseSeconds });
-  inbox.install(app);
+  options.inbox(app);
   guardIncoming(app, log);
 
   const { admission } = options;
@@ -231,7 +229,7 @@ export function createSlack(
 
   const listeners = new Listeners();
   listeners.attach(app);
-  return { app, commands, listeners, clientOptions: { ...clientOptions, logger }, receiver, inbox };
+  return { app, commands, listeners, clientOptions: { ...clientOptions, logger }, receiver };
 }
 
 /**

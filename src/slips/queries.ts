@@ -5,7 +5,7 @@ import type { Step } from "./classify.js";
 
 /*
  * The slips feature's reads and writes: what is at risk, the escalation
- * steps already taken, the sweep's lease and the workspace's ladder. Only its
+ * steps already taken and the workspace's ladder. Only its
  * use cases and the sweep call these; no rule or message lives here.
  */
 
@@ -172,6 +172,9 @@ export type StepToTake = {
  * any another sweep already recorded. `compose` gets the steps that are ours
  * and returns their messages; the outbox ids come back.
  */
+/** Any constant: the same in every coo process. */
+const sweepLockKey = 7_322_612;
+
 export function recordSteps(
   deps: Pick<Deps, "db">,
   steps: StepToTake[],
@@ -180,6 +183,9 @@ export function recordSteps(
 ): Promise<number[]> {
   const column = <T>(pick: (s: StepToTake) => T) => steps.map(pick);
   return deps.db.$transaction(async (tx: Tx) => {
+    // Sweeps write one at a time: a second one finds every step the first took, so a
+    // person's items never split across two DMs. (The lock ends with the transaction.)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${sweepLockKey})`;
     const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
       INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
       SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${taken.sweepId}, ${taken.at}
@@ -191,28 +197,6 @@ export function recordSteps(
       RETURNING "commitmentId", "step"`;
     return enqueue(tx, compose(new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`))));
   });
-}
-
-/** Takes the named lease until `until` if it is free (or its holder's time ran out by `now`). */
-export async function acquireLease(
-  deps: Pick<Deps, "db">,
-  lease: { name: string; holder: string; until: Date },
-  now: Date,
-): Promise<boolean> {
-  const rows = await deps.db.$queryRaw<Array<{ holder: string }>>`
-    INSERT INTO "Lease" ("name", "holder", "until") VALUES (${lease.name}, ${lease.holder}, ${lease.until})
-    ON CONFLICT ("name") DO UPDATE SET "holder" = EXCLUDED."holder", "until" = EXCLUDED."until"
-    WHERE "Lease"."until" <= ${now}
-    RETURNING "holder"`;
-  return rows[0]?.holder === lease.holder;
-}
-
-export async function releaseLease(
-  deps: Pick<Deps, "db">,
-  lease: { name: string; holder: string },
-  now: Date,
-): Promise<void> {
-  await deps.db.lease.updateMany({ where: { name: lease.name, holder: lease.holder }, data: { until: now } });
 }
 
 /** The open commitments that wait on this one (`after C12`). */

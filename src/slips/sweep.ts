@@ -1,33 +1,29 @@
 import { randomBytes } from "node:crypto";
-import cron, { type ScheduledTask } from "node-cron";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
 import type { Outgoing } from "../jobs/outbox.js";
-import { cronLogger } from "../log.js";
+import { ScheduledJob } from "../jobs/schedule.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
 import { nudgeMessage } from "./messages.js";
 import {
   type AtRisk,
-  acquireLease,
   driftStreaks,
   peopleOf,
   recordSteps,
-  releaseLease,
   stepsTaken,
   sweepCandidates,
   workspaceById,
   workspacesByIds,
 } from "./queries.js";
 
-const leaseName = "slip-sweep";
-const leaseMs = 5 * 60_000;
+/** The job the sweep's timer enqueues, once per slot however many processes run the timer. */
+export const sweepJobs = "slips.sweep";
 /** At-risk needs "by the end of the next working day": over a weekend that is up to four days out. */
 const horizonMs = 5 * 24 * 3600_000;
 
 export type SweepReport = {
-  skipped: boolean;
   candidates: number;
   flagged: number;
   sent: number;
@@ -47,38 +43,47 @@ type Item = {
 
 /**
  * Finds commitments that are overdue, at risk or drifting and takes each one
- * step up the escalation ladder, once. A lease keeps two sweeps (timers,
- * replicas) from running at once; an Escalation row per (commitment, step,
- * due date), written before anything is sent, keeps any ping from repeating.
+ * step up the escalation ladder, once. Its timer enqueues one job per slot,
+ * so one process sweeps; an Escalation row per (commitment, step, due date),
+ * written before anything is sent (one sweep's writes at a time), keeps any
+ * ping from repeating.
  * People are only pinged in their working hours and not while out of office,
  * with all their items in one DM.
  */
 export class SlipSweeper {
-  private task: ScheduledTask | undefined;
+  private timer: ScheduledJob | undefined;
 
   constructor(
     private readonly deps: Deps,
     private readonly options: { cron: string; timers: boolean },
   ) {}
 
+  /**
+   * The timer only enqueues: one job per slot (every process's timer writes
+   * the same key), which whichever process claims it runs.
+   */
   async start(): Promise<void> {
-    this.task = cron.createTask(this.options.cron, () => this.sweep(), {
-      name: "coo-slip-sweep",
-      noOverlap: true,
-      logger: cronLogger(this.deps.log),
+    this.deps.outbox.handle(sweepJobs, async () => {
+      await this.sweep();
+      return undefined;
     });
-    if (this.options.timers) await this.task.start();
+    this.timer = new ScheduledJob(this.deps, {
+      name: "coo-slip-sweep",
+      cron: this.options.cron,
+      queue: sweepJobs,
+      timers: this.options.timers,
+    });
+    await this.timer.start();
   }
 
   async stop(): Promise<void> {
-    await this.task?.destroy();
+    await this.timer?.stop();
   }
 
   async sweep(): Promise<SweepReport> {
     const now = this.deps.clock.now();
     const sweepId = randomBytes(6).toString("hex");
     const report: SweepReport = {
-      skipped: false,
       candidates: 0,
       flagged: 0,
       sent: 0,
@@ -86,22 +91,15 @@ export class SlipSweeper {
       decideMs: 0,
       deliverMs: 0,
     };
-    const lease = { name: leaseName, holder: sweepId };
-    if (!(await acquireLease(this.deps, { ...lease, until: new Date(now.getTime() + leaseMs) }, now)))
-      return { ...report, skipped: true };
-    try {
-      const started = performance.now();
-      const ids = await this.decide(now, sweepId, report);
-      report.decideMs = Math.round(performance.now() - started);
-      if (ids.length === 0) return report;
-      await this.deps.outbox.deliver(ids);
-      report.deliverMs = Math.round(performance.now() - started - report.decideMs);
-      this.deps.metrics.pings.inc(report.sent);
-      this.deps.log.info("slip sweep", { ...report, sweepId });
-      return report;
-    } finally {
-      await releaseLease(this.deps, lease, now);
-    }
+    const started = performance.now();
+    const ids = await this.decide(now, sweepId, report);
+    report.decideMs = Math.round(performance.now() - started);
+    if (ids.length === 0) return report;
+    await this.deps.outbox.deliver(ids);
+    report.deliverMs = Math.round(performance.now() - started - report.decideMs);
+    this.deps.metrics.pings.inc(report.sent);
+    this.deps.log.info("slip sweep", { ...report, sweepId });
+    return report;
   }
 
   /** Finds what needs chasing, records each step and queues its messages; fills in `report`. */

@@ -97,17 +97,17 @@ export async function postUnsigned(
   return { status: res.status, text, json };
 }
 
-/** Resolves once the bot has run every listener for this delivery (the inbox marks it handled). */
+/** Resolves once the bot has run every listener for this delivery (its job in the inbox is done). */
 export async function handled(
   db: {
-    inboundEvent: { findUnique(args: { where: { eventId: string } }): Promise<{ status: string } | null> };
+    outboxMessage: { findUnique(args: { where: { key: string } }): Promise<{ status: string } | null> };
   },
   eventId: string,
 ): Promise<void> {
   const end = Date.now() + 8000;
   while (Date.now() < end) {
-    const row = await db.inboundEvent.findUnique({ where: { eventId } });
-    if (row?.status === "handled") return;
+    const row = await db.outboxMessage.findUnique({ where: { key: `event:${eventId}` } });
+    if (row?.status === "sent") return;
     if (row?.status === "failed") throw new Error(`event ${eventId} failed`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OutboxMessage" ALTER COLUMN "workspaceId" DROP NOT NULL;
+
