@@ -193,7 +193,6 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const cadence = new CadenceEngine(backgroundDeps, {
     catchUpMinutes: config.catchUpMinutes,
     timers: options.timers ?? true,
-    leaseSeconds: config.leaseSeconds,
     tickCron: config.tickCron,
   });
   registerCadence(slack, deps, cadence);

@@ -3,6 +3,7 @@ import { days, hours, startTestCoo, TestClock } from "./kit/coo.js";
 import { postgresAvailable, postgresDatabase } from "./kit/database.js";
 import { mentionOf, replyTo, useBot } from "./kit/harness.js";
 import { textOf } from "./kit/messages.js";
+import { until } from "./kit/wait.js";
 
 const h = useBot();
 const db = () => h.bot.coo.deps.db;
@@ -285,6 +286,8 @@ test.runIf(postgresAvailable())(
       for (const title of ["alpha", "beta"])
         await a.slack.command(`commit ${title} by tomorrow`, { user: "U1" });
       await a.slack.command(`commit gamma by tomorrow for ${mentionOf("U2")}`, { user: "U1" });
+      // U2's "you own gamma" DM may be in b's hands (its poll loop shares the database): let it land first.
+      await until(async () => (await a.coo.deps.outbox.depth()) === 0, 5000);
       h.fakeSlack.reset();
       clock.advance(hours(0.2));
       const reports = await Promise.all([

@@ -1,20 +1,20 @@
-import { randomBytes } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
+import { z } from "zod";
 import type { Deps } from "../deps.js";
 import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
-import { enqueue, type Outgoing } from "../jobs/outbox.js";
+import { enqueue, enqueueJob, type JobWrite, type Outgoing } from "../jobs/outbox.js";
 import { cronLogger } from "../log.js";
 import { slackError } from "../slack/channels.js";
 import { isoDate } from "../time/zoned.js";
 import { cronExpression, latestSlot, slotsBetween } from "./slots.js";
-import { reportFailure } from "./use-cases.js";
+import { failureMessage } from "./use-cases.js";
 
 export type RunContext = { run: CadenceRun; cadence: Cadence; now: Date };
 
 /**
  * What a kind of cadence says at each step of a run. Handlers only read and
- * compose; the engine queues their messages in the outbox in the same
- * transaction as the step, so a step and its messages happen together or not at all.
+ * compose; the engine queues their messages in the same transaction as the
+ * step, so a step and its messages happen together or not at all.
  */
 export type KindHandler = {
   /** Opens the run; `closed: true` for runs that are one message. */
@@ -23,27 +23,32 @@ export type KindHandler = {
   close?(ctx: RunContext): Promise<Outgoing[]>;
 };
 
-export type FireResult = "ran" | "taken" | "skipped" | "paused" | "none";
+/** "queued": the slot's job is written (and done, when this resolves); "taken": it was already. */
+export type FireResult = "queued" | "taken" | "skipped" | "paused" | "none";
 
 export type EngineOptions = {
   catchUpMinutes: number;
   timers: boolean;
-  leaseSeconds: number;
   tickCron: string;
 };
+
+/** The jobs of a cadence (docs/decisions/0021-one-job-system.md). */
+export const cadenceJobs = { run: "cadence.run", remind: "cadence.remind", close: "cadence.close" } as const;
+const runJob = z.object({ cadenceId: z.number().int(), slot: z.string().datetime() });
+const stepJob = z.object({ runId: z.number().int() });
 
 const minute = 60_000;
 
 /**
- * Runs cadences on time, once. node-cron fires each cadence at its slot in its
- * own zone; a ticker sends reminders, closes runs, picks up any slot a timer
- * missed (a stall, a DST gap, a restart) inside the catch-up window, and takes
- * over runs whose process died after claiming them. Every run first claims its
- * unique (cadence, slot) row with a lease, so a second timer, a restart or
- * another replica does nothing, and a crash loses nothing.
+ * Runs cadences on time, once. Timers only enqueue: node-cron fires each
+ * cadence at its slot in its own zone, and a ticker picks up any slot a
+ * timer missed (a stall, a DST gap, a restart) inside the catch-up window and
+ * queues due reminders and closes. Each is a job keyed by what it is for
+ * (`cadence:<id>:<slot>`, `remind:<run>`, `close:<run>`), so a second timer,
+ * a restart or another replica writes nothing new; the job system's lease
+ * hands the job of a process that died to another.
  */
 export class CadenceEngine {
-  readonly replicaId = randomBytes(4).toString("hex");
   private readonly handlers = new Map<CadenceKind, KindHandler>();
   private readonly tasks = new Map<number, ScheduledTask>();
   private ticker: ScheduledTask | undefined;
@@ -58,6 +63,14 @@ export class CadenceEngine {
     deps.outbox.whenSent("standup_root", async (tx, message, ts) => {
       if (message.runId) await tx.cadenceRun.update({ where: { id: message.runId }, data: { rootTs: ts } });
     });
+    deps.outbox.handle(cadenceJobs.run, (payload) => this.openRun(runJob.parse(payload)));
+    deps.outbox.handle(cadenceJobs.remind, (payload) => this.remind(stepJob.parse(payload).runId));
+    deps.outbox.handle(cadenceJobs.close, (payload) => this.close(stepJob.parse(payload).runId));
+  }
+
+  /** The process a run's `claimedBy` names while it opens: the job system's holder. */
+  get replicaId(): string {
+    return this.deps.outbox.holder;
   }
 
   handle(kind: CadenceKind, handler: KindHandler): void {
@@ -75,7 +88,7 @@ export class CadenceEngine {
     if (this.options.timers) await this.ticker.start();
   }
 
-  /** Stops taking work: no timer fires after this. Runs in progress finish. */
+  /** Stops taking work: no timer fires after this. Jobs under way finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const task of this.tasks.values()) await task.destroy();
@@ -107,7 +120,7 @@ export class CadenceEngine {
     this.signature = await this.currentSignature();
   }
 
-  /** A cadence's timer went off: run its latest slot if it is not too old. */
+  /** A cadence's timer went off: queue its latest slot if it is not too old. */
   async fire(cadenceId: number): Promise<FireResult> {
     if (this.stopped) return "none";
     const now = this.deps.clock.now();
@@ -120,68 +133,45 @@ export class CadenceEngine {
       await this.record(cadence, slot, "the slot is older than the catch-up window");
       return "skipped";
     }
-    return this.runSlot(cadence, slot);
+    return this.queueSlot(cadence, slot);
   }
 
-  /** Picks up missed slots and orphaned runs, sends due reminders, closes due runs. */
+  /** Queues missed slots, due reminders and due closes (each once), and does them. */
   async tick(): Promise<void> {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     if ((await this.currentSignature()) !== this.signature) await this.rebuild();
     const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
-    for (const cadence of cadences) {
+    const missed = cadences.flatMap((cadence) => {
       const slot = latestSlot(cadence, now);
-      if (
-        !slot ||
-        slot < cadence.activeFrom ||
-        now.getTime() - slot.getTime() > this.options.catchUpMinutes * minute
-      )
-        continue;
-      const exists = await this.deps.db.cadenceRun.findUnique({
-        where: { cadenceId_slot: { cadenceId: cadence.id, slot } },
-      });
-      if (!exists) await this.runSlot(cadence, slot);
-    }
-    // A process that claimed a run and died before opening it: take the run over once its lease ends.
-    const orphans = await this.deps.db.cadenceRun.findMany({
-      where: { status: "claimed", leaseUntil: { lt: new Date() } },
-      include: { cadence: true },
+      const inWindow =
+        slot &&
+        slot >= cadence.activeFrom &&
+        now.getTime() - slot.getTime() <= this.options.catchUpMinutes * minute;
+      return inWindow ? [{ cadence, slot }] : [];
     });
-    for (const { cadence, ...run } of orphans) {
-      const { count } = await this.deps.db.cadenceRun.updateMany({
-        where: { id: run.id, status: "claimed", claimedBy: run.claimedBy },
-        data: { claimedBy: this.replicaId, leaseUntil: this.leaseEnd() },
-      });
-      if (count === 1) {
-        this.deps.log.warn("taking over a run whose process stopped", { run: run.id, from: run.claimedBy });
-        await this.open(cadence, { ...run, claimedBy: this.replicaId });
-      }
-    }
+    const runs = missed.length
+      ? await this.deps.db.cadenceRun.findMany({
+          where: { OR: missed.map(({ cadence, slot }) => ({ cadenceId: cadence.id, slot })) },
+          select: { cadenceId: true, slot: true },
+        })
+      : [];
+    const ran = new Set(runs.map((r) => `${r.cadenceId}:${r.slot.getTime()}`));
+    const jobs: Array<{ queue: string; workspaceId: string; key: string; payload: Prisma.InputJsonValue }> =
+      [];
+    for (const { cadence, slot } of missed)
+      if (!ran.has(`${cadence.id}:${slot.getTime()}`)) jobs.push(this.slotJob(cadence, slot));
     const open = await this.deps.db.cadenceRun.findMany({
       where: { status: "open" },
       include: { cadence: true },
     });
-    // Runs side by side: one run's reminders do not wait for another's to be sent.
-    await Promise.all(
-      open.map(async ({ cadence, ...run }) => {
-        const handler = this.handlers.get(cadence.kind);
-        const ctx = { run, cadence, now };
-        if (now.getTime() >= run.slot.getTime() + cadence.closeAfterMinutes * minute) {
-          await this.step(run, () => handler?.close?.(ctx), {
-            where: { id: run.id, status: "open" },
-            data: { status: "closed", closedAt: now },
-          });
-        } else if (
-          now.getTime() >= run.slot.getTime() + cadence.remindAfterMinutes * minute &&
-          !run.remindedAt
-        ) {
-          await this.step(run, () => handler?.remind?.(ctx), {
-            where: { id: run.id, remindedAt: null },
-            data: { remindedAt: now },
-          });
-        }
-      }),
-    );
+    for (const { cadence, ...run } of open) {
+      const closeAt = run.slot.getTime() + cadence.closeAfterMinutes * minute;
+      const remindAt = run.slot.getTime() + cadence.remindAfterMinutes * minute;
+      if (now.getTime() >= closeAt) jobs.push(this.stepJob(cadenceJobs.close, run));
+      else if (now.getTime() >= remindAt && !run.remindedAt) jobs.push(this.stepJob(cadenceJobs.remind, run));
+    }
+    await this.queue(jobs);
   }
 
   /**
@@ -208,14 +198,59 @@ export class CadenceEngine {
       const inWindow = now.getTime() - slot.getTime() <= this.options.catchUpMinutes * minute;
       if (slot === latest && inWindow) {
         this.deps.log.info("catching up a missed slot", { cadence: cadence.id, slot: slot.toISOString() });
-        await this.runSlot(cadence, slot);
+        await this.queueSlot(cadence, slot);
       } else {
         await this.record(cadence, slot, "missed while coo was not running");
       }
     }
   }
 
-  private async runSlot(cadence: Cadence, slot: Date): Promise<FireResult> {
+  private slotJob(cadence: Cadence, slot: Date) {
+    return {
+      queue: cadenceJobs.run,
+      workspaceId: cadence.workspaceId,
+      key: `cadence:${cadence.id}:${slot.toISOString()}`,
+      payload: { cadenceId: cadence.id, slot: slot.toISOString() },
+    };
+  }
+
+  private stepJob(queue: string, run: CadenceRun) {
+    const what = queue === cadenceJobs.close ? "close" : "remind";
+    return { queue, workspaceId: run.workspaceId, key: `${what}:${run.id}`, payload: { runId: run.id } };
+  }
+
+  private async queueSlot(cadence: Cadence, slot: Date): Promise<FireResult> {
+    const ids = await this.queue([this.slotJob(cadence, slot)]);
+    return ids.length ? "queued" : "taken";
+  }
+
+  /** Writes the jobs (those not written before) and does them now; resolves when they are done. */
+  private async queue(
+    jobs: Array<{ queue: string; workspaceId: string; key: string; payload: Prisma.InputJsonValue }>,
+  ): Promise<number[]> {
+    if (jobs.length === 0) return [];
+    const ids = await this.deps.db.$transaction(async (tx) => {
+      const written: number[] = [];
+      for (const job of jobs) {
+        const id = await enqueueJob(tx, job);
+        if (id !== undefined) written.push(id);
+      }
+      return written;
+    });
+    await this.deps.outbox.deliver(ids);
+    return ids;
+  }
+
+  /**
+   * The job of one slot. The run's row is claimed first, in this process's
+   * name (so a slot is never opened twice, and a restart sees what was under
+   * way); the channel is read and the messages composed; then the run opens
+   * and its messages are queued in the transaction that finishes the job.
+   */
+  private async openRun(job: z.infer<typeof runJob>): Promise<JobWrite | undefined> {
+    const slot = new Date(job.slot);
+    const cadence = await this.deps.db.cadence.findUnique({ where: { id: job.cadenceId } });
+    if (!cadence || cadence.paused) return undefined;
     const day = isoDate(slot, cadence.timezone);
     const holiday = await this.deps.db.skipDay.findUnique({
       where: {
@@ -226,61 +261,33 @@ export class CadenceEngine {
         },
       },
     });
-    if (holiday) {
-      await this.record(cadence, slot, `${day} is a skip day in this channel`);
-      return "skipped";
-    }
-    const claimed = await this.deps.db.cadenceRun.createMany({
-      data: [
-        {
-          workspaceId: cadence.workspaceId,
-          cadenceId: cadence.id,
-          slot,
-          channelId: cadence.channelId,
-          status: "claimed",
-          claimedBy: this.replicaId,
-          leaseUntil: this.leaseEnd(),
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (claimed.count === 0) return "taken";
-    const run = await this.deps.db.cadenceRun.findUniqueOrThrow({
-      where: { cadenceId_slot: { cadenceId: cadence.id, slot } },
-    });
-    await this.open(cadence, run);
-    return "ran";
-  }
-
-  /** Leases run on the real clock: they are about processes, not about the business day. */
-  private leaseEnd(): Date {
-    return new Date(Date.now() + this.options.leaseSeconds * 1000);
-  }
-
-  /** Opens a run this process holds: its messages are queued in the transaction that opens it. */
-  private async open(cadence: Cadence, run: CadenceRun): Promise<void> {
+    if (holiday)
+      return async (tx) => {
+        await this.record(cadence, slot, `${day} is a skip day in this channel`, tx);
+        return undefined;
+      };
+    const run = await this.claim(cadence, slot);
+    if (!run) return undefined;
     const handler = this.handlers.get(cadence.kind);
     if (!handler) throw new Error(`no handler for ${cadence.kind} cadences`);
     const now = this.deps.clock.now();
+    let opened: Awaited<ReturnType<KindHandler["open"]>>;
     try {
-      const opened = await handler.open({ run, cadence, now });
-      const ids = await this.deps.db.$transaction(async (tx) => {
-        const { count } = await tx.cadenceRun.updateMany({
-          where: { id: run.id, status: "claimed", claimedBy: this.replicaId },
-          data: {
-            participants: opened.participants,
-            status: opened.closed ? "closed" : "open",
-            leaseUntil: null,
-            ...(opened.closed ? { closedAt: now } : {}),
-          },
-        });
-        if (count === 0) return undefined;
-        return enqueue(tx, opened.messages);
+      opened = await handler.open({ run, cadence, now });
+    } catch (error) {
+      return this.failed(cadence, run, error);
+    }
+    return async (tx) => {
+      const { count } = await tx.cadenceRun.updateMany({
+        where: { id: run.id, status: "claimed" },
+        data: {
+          participants: opened.participants,
+          status: opened.closed ? "closed" : "open",
+          leaseUntil: null,
+          ...(opened.closed ? { closedAt: now } : {}),
+        },
       });
-      if (!ids) {
-        this.deps.log.warn("another process took this run over first", { run: run.id });
-        return;
-      }
+      if (count === 0) return [];
       this.deps.metrics.scheduledRuns.inc({ kind: cadence.kind });
       this.deps.log.info("cadence ran", {
         cadence: cadence.id,
@@ -288,43 +295,106 @@ export class CadenceEngine {
         slot: run.slot.toISOString(),
         replica: this.replicaId,
       });
-      await this.deps.outbox.deliver(ids);
-    } catch (error) {
-      this.deps.log.error("cadence run failed", { cadence: cadence.id, slot: run.slot.toISOString(), error });
-      const { count } = await this.deps.db.cadenceRun.updateMany({
-        where: { id: run.id, status: "claimed", claimedBy: this.replicaId },
+      return enqueue(tx, opened.messages);
+    };
+  }
+
+  /**
+   * The slot's run row, claimed by this process: new, or left "claimed" by a
+   * process that died holding the job (which the job system then gave here).
+   * Undefined when the run is past opening already.
+   */
+  private async claim(cadence: Cadence, slot: Date): Promise<CadenceRun | undefined> {
+    const { db } = this.deps;
+    const mine = { claimedBy: this.replicaId, leaseUntil: null };
+    await db.cadenceRun.createMany({
+      data: [
+        {
+          workspaceId: cadence.workspaceId,
+          cadenceId: cadence.id,
+          slot,
+          channelId: cadence.channelId,
+          status: "claimed",
+          ...mine,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const run = await db.cadenceRun.findUniqueOrThrow({
+      where: { cadenceId_slot: { cadenceId: cadence.id, slot } },
+    });
+    if (run.status !== "claimed") return undefined;
+    if (run.claimedBy !== this.replicaId) {
+      this.deps.log.warn("taking over a run whose process stopped", { run: run.id, from: run.claimedBy });
+      await db.cadenceRun.update({ where: { id: run.id }, data: mine });
+    }
+    return { ...run, ...mine };
+  }
+
+  /**
+   * Opening failed: the run is marked failed (the job is done; the next slot
+   * tries afresh). When Slack refused to say who is in the channel (coo was
+   * removed, the channel is gone), whoever set the cadence up hears it.
+   */
+  private async failed(cadence: Cadence, run: CadenceRun, error: unknown): Promise<JobWrite> {
+    this.deps.log.error("cadence run failed", { cadence: cadence.id, slot: run.slot.toISOString(), error });
+    return async (tx) => {
+      const { count } = await tx.cadenceRun.updateMany({
+        where: { id: run.id, status: "claimed" },
         data: { status: "failed", note: String(error).slice(0, 500) },
       });
-      // Slack refused to tell us who is in the channel (coo was removed, the
-      // channel is gone): whoever set the cadence up hears it, as for a refused post.
       const refused = slackError(error);
-      if (count === 1 && refused)
-        await reportFailure(this.deps, { cadenceId: cadence.id, threadTs: null }, refused).catch((e) =>
-          this.deps.log.warn("could not report a failed run", { error: String(e) }),
-        );
-    }
+      return count === 1 && refused ? enqueue(tx, [failureMessage(cadence, false, refused)]) : [];
+    };
   }
 
-  /** A reminder or a close: composed first, then claimed and queued in one transaction. */
+  private remind(runId: number): Promise<JobWrite | undefined> {
+    return this.step(
+      runId,
+      (handler, ctx) => handler.remind?.(ctx),
+      (now) => ({ where: { id: runId, status: "open", remindedAt: null }, data: { remindedAt: now } }),
+    );
+  }
+
+  private close(runId: number): Promise<JobWrite | undefined> {
+    return this.step(
+      runId,
+      (handler, ctx) => handler.close?.(ctx),
+      (now) => ({ where: { id: runId, status: "open" }, data: { status: "closed", closedAt: now } }),
+    );
+  }
+
+  /** A reminder or a close: composed first, then recorded and queued in the transaction that ends the job. */
   private async step(
-    run: CadenceRun,
-    compose: () => Promise<Outgoing[]> | undefined,
-    claim: { where: Prisma.CadenceRunWhereInput; data: Prisma.CadenceRunUpdateManyMutationInput },
-  ): Promise<void> {
-    try {
-      const messages = (await compose()) ?? [];
-      const ids = await this.deps.db.$transaction(async (tx) => {
-        const { count } = await tx.cadenceRun.updateMany(claim);
-        return count === 1 ? enqueue(tx, messages) : [];
-      });
-      await this.deps.outbox.deliver(ids);
-    } catch (error) {
-      this.deps.log.error("cadence step failed", { run: run.id, error });
-    }
+    runId: number,
+    compose: (handler: KindHandler, ctx: RunContext) => Promise<Outgoing[]> | undefined,
+    change: (now: Date) => {
+      where: Prisma.CadenceRunWhereInput;
+      data: Prisma.CadenceRunUpdateManyMutationInput;
+    },
+  ): Promise<JobWrite | undefined> {
+    const found = await this.deps.db.cadenceRun.findUnique({
+      where: { id: runId },
+      include: { cadence: true },
+    });
+    if (found?.status !== "open") return undefined;
+    const { cadence, ...run } = found;
+    const handler = this.handlers.get(cadence.kind);
+    const now = this.deps.clock.now();
+    const messages = (handler && (await compose(handler, { run, cadence, now }))) ?? [];
+    return async (tx) => {
+      const { count } = await tx.cadenceRun.updateMany(change(now));
+      return count === 1 ? enqueue(tx, messages) : [];
+    };
   }
 
-  private async record(cadence: Cadence, slot: Date, note: string): Promise<void> {
-    const { count } = await this.deps.db.cadenceRun.createMany({
+  private async record(
+    cadence: Cadence,
+    slot: Date,
+    note: string,
+    tx?: Prisma.TransactionClient,
+  ): Promise<void> {
+    const { count } = await (tx ?? this.deps.db).cadenceRun.createMany({
       data: [
         {
           workspaceId: cadence.workspaceId,

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import { badInput, CooError, notFound } from "../errors.js";
 import type { Cadence, CadenceKind, OutboxMessage } from "../generated/prisma/client.js";
-import { enqueue } from "../jobs/outbox.js";
+import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
 import { ensureWithinReach, parseWhen } from "../time/when.js";
@@ -195,14 +195,17 @@ export async function reportFailure(
   if (!cadence) return;
   // Queued only: this runs inside the outbox's own send, and the poll loop delivers it.
   await deps.db.$transaction((tx) =>
-    enqueue(tx, [
-      {
-        workspaceId: cadence.workspaceId,
-        userId: cadence.createdById,
-        text: failureNotice(cadence, Boolean(message.threadTs), error),
-      },
-    ]),
+    enqueue(tx, [failureMessage(cadence, Boolean(message.threadTs), error)]),
   );
+}
+
+/** The DM telling whoever set a cadence up that Slack refused one of its messages or its channel. */
+export function failureMessage(cadence: Cadence, inThread: boolean, error: string): Outgoing {
+  return {
+    workspaceId: cadence.workspaceId,
+    userId: cadence.createdById,
+    text: failureNotice(cadence, inThread, error),
+  };
 }
 
 /**

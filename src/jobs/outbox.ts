@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { Deps } from "../deps.js";
@@ -99,12 +100,12 @@ export async function enqueueJob(tx: Tx, job: Job): Promise<number | undefined> 
  * marks the job done, so they (and the jobs and messages they enqueue)
  * happen exactly once, however often a process dies on the way. (Reading
  * inside that transaction through anything but `tx` would wait on itself on
- * the embedded database's single connection.)
+ * the embedded database's single connection.) The writes may return the
+ * ids of the messages and jobs they enqueued: those are done before the job
+ * counts as finished, so whoever delivered the job sees its effects.
  */
-export type JobHandler = (
-  payload: unknown,
-  job: OutboxMessage,
-) => Promise<((tx: Tx) => Promise<void>) | undefined>;
+export type JobWrite = (tx: Tx) => Promise<number[] | undefined>;
+export type JobHandler = (payload: unknown, job: OutboxMessage) => Promise<JobWrite | undefined>;
 
 /** The queue of messages to Slack (the rows `enqueue` writes). */
 export const slackMessages = "slack_message";
@@ -113,6 +114,9 @@ export const slackMessages = "slack_message";
 export type SentHook = (tx: Tx, message: OutboxMessage, ts: string) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Set while a delivery runs: a job's own follow-up delivery never waits for the delivery it is part of. */
+const delivering = new AsyncLocalStorage<true>();
 
 /** The database's clock, as the UTC wall time the timestamp columns hold. */
 const dbNow = `(now() AT TIME ZONE 'UTC')`;
@@ -281,8 +285,9 @@ export class Outbox {
   /** Sends the given messages now (or every due one); resolves when they are done or rescheduled. */
   async deliver(ids?: number[]): Promise<void> {
     if (ids?.length === 0) return;
+    const nested = delivering.getStore() === true;
     let claimed = 0;
-    const work = (async () => {
+    const work = delivering.run(true, async () => {
       // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
       const rows = (await this.claim(ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
@@ -303,7 +308,7 @@ export class Outbox {
           }
         }),
       );
-    })();
+    });
     this.inFlight.add(work);
     try {
       await work;
@@ -312,7 +317,8 @@ export class Outbox {
     }
     // Some were taken by this process's poll loop a moment earlier: wait for it, so
     // "deliver these" still means they are done when this resolves.
-    if (ids && claimed < ids.length) await Promise.allSettled([...this.inFlight]);
+    // (Not from inside a delivery: it would be waiting for itself.)
+    if (ids && claimed < ids.length && !nested) await Promise.allSettled([...this.inFlight]);
   }
 
   /**
@@ -448,8 +454,8 @@ export class Outbox {
     try {
       if (!handler) throw new NoHandler(m.queue);
       const write = await handler(m.payload, m);
-      await this.deps.db.$transaction(async (tx) => {
-        if (write) await write(tx);
+      const queued = await this.deps.db.$transaction(async (tx) => {
+        const ids = write ? await write(tx) : undefined;
         // Done: what it was asked to do (a person's words, say) is not kept.
         await tx.outboxMessage.update({
           where: { id: m.id },
@@ -462,9 +468,15 @@ export class Outbox {
             payload: Prisma.DbNull,
           },
         });
+        return ids ?? undefined;
       });
       // What the job queued (its messages, further jobs) goes out now rather than at the next poll.
-      if (write && this.running) setImmediate(() => void this.deliver().catch(() => {}));
+      // (The job is done either way: a failure here leaves them to the poll loop.)
+      if (queued?.length)
+        await this.deliver(queued).catch((error) =>
+          this.deps.log.warn("could not deliver what a job queued", { id: m.id, error: String(error) }),
+        );
+      else if (write && this.running) setImmediate(() => void this.deliver().catch(() => {}));
       return undefined;
     } catch (error) {
       this.deps.log.warn("job failed", {

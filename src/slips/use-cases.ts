@@ -235,9 +235,7 @@ export function tellDependants(deps: UseCaseDeps): JobHandler {
       });
     }
     if (messages.length === 0) return undefined;
-    return async (tx) => {
-      await enqueue(tx, messages);
-    };
+    return (tx) => enqueue(tx, messages);
   };
 }
 
