@@ -115,8 +115,8 @@ export type SentHook = (tx: Tx, message: OutboxMessage, ts: string) => Promise<v
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Set while a delivery runs: a job's own follow-up delivery never waits for the delivery it is part of. */
-const delivering = new AsyncLocalStorage<true>();
+/** Set inside a sweep of every due job (the poll loop, a kick): such work never waits on other deliveries. */
+const sweeping = new AsyncLocalStorage<true>();
 
 /** The database's clock, as the UTC wall time the timestamp columns hold. */
 const dbNow = `(now() AT TIME ZONE 'UTC')`;
@@ -151,6 +151,7 @@ export class Outbox {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly sweeps = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: Pick<Deps, "db" | "log">,
@@ -180,7 +181,7 @@ export class Outbox {
     this.loop = (async () => {
       while (this.running) {
         try {
-          await this.deliver();
+          await this.sweep();
         } catch (error) {
           this.deps.log.warn("outbox poll failed", { error: String(error) });
         }
@@ -252,6 +253,17 @@ export class Outbox {
     };
   }
 
+  /** Does every due job (the poll loop's round, or a kick after a job queued more). */
+  private async sweep(): Promise<void> {
+    const round = sweeping.run(true, () => this.deliver());
+    this.sweeps.add(round);
+    try {
+      await round;
+    } finally {
+      this.sweeps.delete(round);
+    }
+  }
+
   /** Stops polling and waits for the sends under way; unsent messages stay for the next process. */
   async stop(): Promise<void> {
     this.running = false;
@@ -285,9 +297,8 @@ export class Outbox {
   /** Sends the given messages now (or every due one); resolves when they are done or rescheduled. */
   async deliver(ids?: number[]): Promise<void> {
     if (ids?.length === 0) return;
-    const nested = delivering.getStore() === true;
     let claimed = 0;
-    const work = delivering.run(true, async () => {
+    const work = (async () => {
       // RETURNING has no order: sort, so each channel gets its messages in the order they were written.
       const rows = (await this.claim(ids)).sort((a, b) => a.id - b.id);
       claimed = rows.length;
@@ -308,17 +319,18 @@ export class Outbox {
           }
         }),
       );
-    });
+    })();
     this.inFlight.add(work);
     try {
       await work;
     } finally {
       this.inFlight.delete(work);
     }
-    // Some were taken by this process's poll loop a moment earlier: wait for it, so
-    // "deliver these" still means they are done when this resolves.
-    // (Not from inside a delivery: it would be waiting for itself.)
-    if (ids && claimed < ids.length && !nested) await Promise.allSettled([...this.inFlight]);
+    // Some were taken by this process's sweep a moment earlier: wait for it, so
+    // "deliver these" still means they are done when this resolves. A sweep
+    // itself never waits (the delivery waiting on it may be inside it), so no
+    // two deliveries ever wait on each other.
+    if (ids && claimed < ids.length && !sweeping.getStore()) await Promise.allSettled([...this.sweeps]);
   }
 
   /**
@@ -476,7 +488,7 @@ export class Outbox {
         await this.deliver(queued).catch((error) =>
           this.deps.log.warn("could not deliver what a job queued", { id: m.id, error: String(error) }),
         );
-      else if (write && this.running) setImmediate(() => void this.deliver().catch(() => {}));
+      else if (write && this.running) setImmediate(() => void this.sweep().catch(() => {}));
       return undefined;
     } catch (error) {
       this.deps.log.warn("job failed", {
