@@ -91,3 +91,41 @@ test("the core never imports a feature (only the composition root wires them)", 
   });
   expect(offenders).toEqual([]);
 });
+
+/** The object literal around `at`: from its unmatched `{` to the matching `}`. */
+function enclosingObject(text: string, at: number): string {
+  let depth = 0;
+  let start = at;
+  while (start > 0) {
+    start -= 1;
+    if (text[start] === "}") depth += 1;
+    else if (text[start] === "{" && depth-- === 0) break;
+  }
+  let end = at;
+  depth = 0;
+  while (end < text.length) {
+    if (text[end] === "{") depth += 1;
+    else if (text[end] === "}" && depth-- === 0) break;
+    end += 1;
+  }
+  return text.slice(start, end + 1);
+}
+
+test("a feature builds a button only from its spec, so the id and value match what the handler reads", () => {
+  const offenders = sources.flatMap((s) => {
+    if (!features.includes(s.path.split("/")[0] ?? "")) return [];
+    const found: string[] = [];
+    // The raw builder (private to src/slack/blocks.ts) takes any id and any value.
+    if (/(?<![\w.$])button\s*\(/.test(s.text)) found.push("calls button(");
+    // A button element written out by hand.
+    if (/["']?type["']?\s*:\s*["']button["']/.test(s.text)) found.push('writes type: "button"');
+    // An action id is fine on a modal's input (a datepicker, a plain_text_input); not on a button.
+    for (const m of s.text.matchAll(/["']?action_id["']?\s*:/g)) {
+      const element = enclosingObject(s.text, m.index);
+      const type = /["']?type["']?\s*:\s*["']([a-z_]+)["']/.exec(element)?.[1];
+      if (!type || type === "button") found.push(`writes ${element.replace(/\s+/g, " ")}`);
+    }
+    return found.map((f) => `${s.path} ${f}`);
+  });
+  expect(offenders).toEqual([]);
+});

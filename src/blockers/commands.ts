@@ -7,12 +7,10 @@ import { defineCommand, type Reply } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { userMentionPattern } from "../slack/mentions.js";
 import {
-  actionIds,
+  blockerButtons,
   blockerPageSize,
   blockerQueue,
-  itemValue,
   type ListValue,
-  listValue,
   raisedReply,
   resolvedReply,
 } from "./messages.js";
@@ -110,15 +108,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     }),
   );
 
-  for (const control of [resolveButton(deps), pageButton(deps)]) control.register(listeners);
+  for (const control of [resolvePressed(deps), pagePressed(deps)]) control.register(listeners);
 }
 
 const outdated = "That button is out of date. Run `/coo blockers` again.";
 
-function resolveButton(deps: Deps) {
-  return defineButton({
-    id: actionIds.resolve,
-    value: itemValue,
+function resolvePressed(deps: Deps) {
+  return defineButton(blockerButtons.resolve, {
     outdated,
     async handle({ body, respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);
@@ -130,11 +126,8 @@ function resolveButton(deps: Deps) {
   });
 }
 
-function pageButton(deps: Deps) {
-  return defineButton({
-    id: actionIds.page,
-    value: listValue,
-    variants: ["prev", "next"],
+function pagePressed(deps: Deps) {
+  return defineButton(blockerButtons.page, {
     outdated,
     async handle({ respond, context, value }) {
       await respond({

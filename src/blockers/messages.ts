@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatId } from "../ledger/ids.js";
-import { age, button, context, pager, section } from "../slack/blocks.js";
+import { age, buttonSpec, context, pager, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { mention, quote } from "../slack/mentions.js";
 import { duration, plural } from "../words.js";
@@ -10,11 +10,15 @@ import { type Blocker, recentlyResolvedDays } from "./use-cases.js";
 export const blockerPageSize = 15;
 
 /** What a queue shows, as carried in its buttons: with the recently resolved or not, and from where. */
-export const listValue = z.object({ all: z.boolean(), p: z.number().int().min(0).max(1_000_000) });
-export const itemValue = listValue.extend({ n: z.number().int().positive() });
+const listValue = z.object({ all: z.boolean(), p: z.number().int().min(0).max(1_000_000) });
+const itemValue = listValue.extend({ n: z.number().int().positive() });
 export type ListValue = z.infer<typeof listValue>;
 
-export const actionIds = { resolve: "blocker_resolve", page: "blockers_page" } as const;
+/** The queue's buttons (Resolve is on the App Home too). */
+export const blockerButtons = {
+  resolve: buttonSpec({ id: "blocker_resolve", value: itemValue }),
+  page: buttonSpec({ id: "blockers_page", value: listValue, variants: ["prev", "next"] }),
+};
 
 function waitingOn(b: Blocker): string {
   if (b.waitingOnId) return ` · waiting on ${mention(b.waitingOnId)}`;
@@ -53,18 +57,15 @@ export function blockerQueue(
   for (const b of items) {
     const line = section(blockerLine(b, now));
     if (b.status === "open") {
-      (line as { accessory?: unknown }).accessory = button(
+      (line as { accessory?: unknown }).accessory = blockerButtons.resolve.element(
         "Resolve",
-        actionIds.resolve,
         { ...value, n: b.number },
-        "primary",
+        { style: "primary" },
       );
     }
     blocks.push(line);
   }
-  blocks.push(
-    ...pager({ offset: value.p, limit: blockerPageSize, total }, actionIds.page, (p) => ({ ...value, p })),
-  );
+  blocks.push(...pager({ offset: value.p, limit: blockerPageSize, total }, blockerButtons.page, value));
   return { text: plural(open, "open blocker"), blocks, response_type: "ephemeral" };
 }
 

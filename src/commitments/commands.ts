@@ -13,14 +13,14 @@ import { respondTo } from "../slack/respond.js";
 import { describeInstant } from "../time/when.js";
 import { addDays, isoDate, wallClock, zonedToUtc } from "../time/zoned.js";
 import {
+  commitmentButtons,
+  commitmentForms,
   commitmentList,
   confirmedReply,
   doneReply,
   droppedReply,
   historyReply,
-  itemValue,
   type ListValue,
-  listValue,
   markItem,
   pageSize,
   reassignedReply,
@@ -293,11 +293,11 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   );
 
   for (const control of [
-    doneButton(deps),
-    pageButton(deps),
-    confirmButton(deps),
-    slipButton(deps),
-    slipForm_(deps),
+    donePressed(deps),
+    pagePressed(deps),
+    confirmPressed(deps),
+    slipPressed(deps),
+    slipSubmitted(deps),
   ])
     control.register(listeners);
 }
@@ -319,10 +319,8 @@ function postedMessageOf(body: object, workspaceId: string): SentMessage | undef
   return { workspaceId, channel: container.channel_id, ts: container.message_ts };
 }
 
-function doneButton(deps: Deps) {
-  return defineButton({
-    id: "commitment_done",
-    value: itemValue,
+function donePressed(deps: Deps) {
+  return defineButton(commitmentButtons.done, {
     async handle({ body, respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);
       const me = await actor();
@@ -354,11 +352,8 @@ function doneButton(deps: Deps) {
   });
 }
 
-function pageButton(deps: Deps) {
-  return defineButton({
-    id: "commitments_page",
-    value: listValue,
-    variants: ["prev", "next"],
+function pagePressed(deps: Deps) {
+  return defineButton(commitmentButtons.page, {
     async handle({ respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);
       await respond({
@@ -369,10 +364,8 @@ function pageButton(deps: Deps) {
   });
 }
 
-function confirmButton(deps: Deps) {
-  return defineButton({
-    id: "commitment_confirm",
-    value: itemValue,
+function confirmPressed(deps: Deps) {
+  return defineButton(commitmentButtons.confirm, {
     async handle({ body, respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);
       const me = await actor();
@@ -383,26 +376,8 @@ function confirmButton(deps: Deps) {
   });
 }
 
-const slipMetadata = z.object({
-  n: z.number().int().positive(),
-  t: z.string(),
-  p: z.number().int().min(0),
-  r: z.string().url().optional(),
-  /** Pressed in a DM coo sent: that message, to mark the item in place. */
-  c: z
-    .string()
-    .regex(/^[CDG][A-Z0-9]+$/)
-    .optional(),
-  ts: z
-    .string()
-    .regex(/^\d+\.\d+$/)
-    .optional(),
-});
-
-function slipButton(deps: Deps) {
-  return defineButton({
-    id: "commitment_slip",
-    value: itemValue,
+function slipPressed(deps: Deps) {
+  return defineButton(commitmentButtons.slip, {
     async handle({ body, client, context, value }) {
       if (!("trigger_id" in body))
         throw new CooError("bad_input", "That button is out of date. Run the command again.");
@@ -416,11 +391,11 @@ function slipButton(deps: Deps) {
       );
       const responseUrl = "response_url" in body ? (body.response_url as string) : undefined;
       const posted = postedMessageOf(body, workspaceId);
-      const metadata = JSON.stringify({
+      const metadata = {
         ...value,
         ...(responseUrl ? { r: responseUrl } : {}),
         ...(posted ? { c: posted.channel, ts: posted.ts } : {}),
-      });
+      };
       await client.views.open({
         trigger_id: body.trigger_id as string,
         view: slipModal(commitment, metadata, owner.timeZone, initial, now),
@@ -429,10 +404,8 @@ function slipButton(deps: Deps) {
   });
 }
 
-function slipForm_(deps: Deps) {
-  return defineModal({
-    callbackId: "commitment_slip_modal",
-    metadata: slipMetadata,
+function slipSubmitted(deps: Deps) {
+  return defineModal(commitmentForms.slip, {
     firstBlock: "date",
     outdated: "This form is out of date; close it and press Slip again.",
     async submit({ ack, view, context, metadata: meta }) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Blocker } from "../blockers/use-cases.js";
 import { formatId } from "../ledger/ids.js";
-import { actions, button, context, pager, section } from "../slack/blocks.js";
+import { actions, buttonSpec, context, modalSpec, pager, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
@@ -13,17 +13,40 @@ import { isOverdue } from "./use-cases.js";
 export const pageSize = 10;
 
 /** What a list shows, as carried in its buttons: mine, u:<user>, w:<workstream>, all. */
-export const listTarget = z.string().regex(/^(mine|all|u:[UW][A-Z0-9]+|w:[a-z0-9][\w-]*)$/);
-export const listValue = z.object({ t: listTarget, p: z.number().int().min(0).max(1_000_000) });
-export const itemValue = listValue.extend({ n: z.number().int().positive() });
+const listTarget = z.string().regex(/^(mine|all|u:[UW][A-Z0-9]+|w:[a-z0-9][\w-]*)$/);
+const listValue = z.object({ t: listTarget, p: z.number().int().min(0).max(1_000_000) });
+const itemValue = listValue.extend({ n: z.number().int().positive() });
 export type ListValue = z.infer<typeof listValue>;
 
-export const actionIds = {
-  done: "commitment_done",
-  slip: "commitment_slip",
-  page: "commitments_page",
-  slipModal: "commitment_slip_modal",
-} as const;
+/** The buttons a commitment carries wherever it is shown: lists, nudges, planning DMs, the App Home. */
+export const commitmentButtons = {
+  done: buttonSpec({ id: "commitment_done", value: itemValue }),
+  slip: buttonSpec({ id: "commitment_slip", value: itemValue }),
+  confirm: buttonSpec({ id: "commitment_confirm", value: itemValue }),
+  page: buttonSpec({ id: "commitments_page", value: listValue, variants: ["prev", "next"] }),
+};
+
+/** What the Slip form carries: the item and list it came from, and where to answer. */
+const slipMetadata = z.object({
+  n: z.number().int().positive(),
+  t: z.string(),
+  p: z.number().int().min(0),
+  r: z.string().url().optional(),
+  /** Pressed in a DM coo sent: that message, to mark the item in place. */
+  c: z
+    .string()
+    .regex(/^[CDG][A-Z0-9]+$/)
+    .optional(),
+  ts: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .optional(),
+});
+export type SlipMetadata = z.input<typeof slipMetadata>;
+
+export const commitmentForms = {
+  slip: modalSpec({ callbackId: "commitment_slip_modal", metadata: slipMetadata }),
+};
 
 export function commitmentLine(c: CommitmentRow, now: Date, timeZone: string): string {
   const due = isOverdue(c, now)
@@ -53,9 +76,14 @@ export function commitmentList(
   for (const c of items) {
     const v = { t: target, p: page.offset, n: c.number };
     blocks.push(section(commitmentLine(c, now, timeZone)));
-    blocks.push(actions(button("Done", actionIds.done, v, "primary"), button("Slip…", actionIds.slip, v)));
+    blocks.push(
+      actions(
+        commitmentButtons.done.element("Done", v, { style: "primary" }),
+        commitmentButtons.slip.element("Slip…", v),
+      ),
+    );
   }
-  blocks.push(...pager({ ...page, limit: pageSize }, actionIds.page, (offset) => ({ t: target, p: offset })));
+  blocks.push(...pager({ ...page, limit: pageSize }, commitmentButtons.page, { t: target }));
   const overdue = items.filter((c) => isOverdue(c, now)).length;
   const text = `${plural(page.total, "open commitment")}${overdue ? `, ${overdue} overdue on this page` : ""}`;
   return { text, blocks, response_type: "ephemeral" };
@@ -76,15 +104,13 @@ export function deliverySummary(userId: string, record: DeliveryRecord): string 
 /** The modal behind "Slip…": a new date and time, and a reason for the history. */
 export function slipModal(
   c: CommitmentRow,
-  privateMetadata: string,
+  metadata: SlipMetadata,
   timeZone: string,
   initialDate: string,
   now: Date,
 ) {
   return {
-    type: "modal" as const,
-    callback_id: actionIds.slipModal,
-    private_metadata: privateMetadata,
+    ...commitmentForms.slip.view(metadata),
     title: { type: "plain_text" as const, text: `Slip ${formatId("commitment", c.number)}` },
     submit: { type: "plain_text" as const, text: "Re-date" },
     close: { type: "plain_text" as const, text: "Cancel" },

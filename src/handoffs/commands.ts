@@ -6,11 +6,10 @@ import { defineCommand } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import {
   closedReply,
-  draftValue,
+  handoffButtons,
   handoffList,
   handoffsShown,
   offerDismissed,
-  offerId,
   offerTakenReply,
   sharedReply,
   trackingReply,
@@ -85,15 +84,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     }),
   );
 
-  offerButton(deps).register(listeners);
+  offerAnswered(deps).register(listeners);
 }
 
 /** The reporter's answer to the offer a DM got: record it, record and nudge, nudge quoting them, or not now. */
-function offerButton(deps: Deps) {
-  return defineButton({
-    id: offerId,
-    value: draftValue,
-    variants: ["nudge", "quote", "dismiss"],
+function offerAnswered(deps: Deps) {
+  return defineButton(handoffButtons.offer, {
     outdated: "That button is out of date. Tell me about the handoff again.",
     async handle({ respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);

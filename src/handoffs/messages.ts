@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatId } from "../ledger/ids.js";
-import { actions, button, section } from "../slack/blocks.js";
+import { actions, type ButtonStyle, buttonSpec, section } from "../slack/blocks.js";
 import type { Reply } from "../slack/commands.js";
 import { linesWithin } from "../slack/fit.js";
 import { slackLimits } from "../slack/limits.js";
@@ -22,7 +22,7 @@ export function handoffLine(h: Handoff, now: Date): string {
 const userId = z.string().regex(/^[UW][A-Z0-9]+$/);
 
 /** What rides in the offer's buttons: the draft read from the DM (and, for "quote", the DM itself). */
-export const draftValue = z.object({
+const draftValue = z.object({
   mode: z.enum(["record", "nudge", "quote", "dismiss"]),
   w: z.string().min(1).max(300),
   f: userId.optional(),
@@ -35,7 +35,17 @@ export const draftValue = z.object({
 });
 type DraftValue = z.infer<typeof draftValue>;
 
-export const offerId = "handoff_choice";
+/** The offer's choices: one button each, told apart by a suffix that matches the value's mode. */
+export const handoffButtons = {
+  offer: buttonSpec({ id: "handoff_choice", value: draftValue, variants: ["nudge", "quote", "dismiss"] }),
+};
+
+/** "Record it" is the plain `handoff_choice`; the others carry their mode as the variant. */
+const choice = (label: string, value: DraftValue, style?: ButtonStyle) =>
+  handoffButtons.offer.element(label, value, {
+    style,
+    variant: value.mode === "record" ? undefined : value.mode,
+  });
 
 /**
  * The "quote" choice carries the DM itself: as much of it as keeps the
@@ -65,14 +75,14 @@ export function handoffOffer(draft: HandoffDraft, reporterId: string, original: 
   };
   const text = `Sounds like a stuck handoff: *${quote(draft.what)}*, owed by ${side(draft.fromId, draft.fromText)} to ${side(draft.toId, draft.toText)}. Shall I track it? It stays between you and the people on it, and nobody is nudged unless you pick a nudge.`;
   const buttons = [
-    button("Record it", offerId, { ...base, mode: "record" }, "primary"),
+    choice("Record it", { ...base, mode: "record" }, "primary"),
     ...(draft.fromId
       ? [
-          button("Record and nudge them", `${offerId}:nudge`, { ...base, mode: "nudge" }),
-          button("Nudge with my words", `${offerId}:quote`, withQuote(base, original.slice(0, 600))),
+          choice("Record and nudge them", { ...base, mode: "nudge" }),
+          choice("Nudge with my words", withQuote(base, original.slice(0, 600))),
         ]
       : []),
-    button("Not now", `${offerId}:dismiss`, { ...base, mode: "dismiss" }),
+    choice("Not now", { ...base, mode: "dismiss" }),
   ];
   return { text, blocks: [section(text), actions(...buttons)] };
 }

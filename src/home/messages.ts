@@ -1,6 +1,6 @@
-import { blockerLine } from "../blockers/messages.js";
-import { actionIds as commitmentButtons, commitmentLine } from "../commitments/messages.js";
-import { actions, button, context, divider, section } from "../slack/blocks.js";
+import { blockerButtons, blockerLine } from "../blockers/messages.js";
+import { commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import { actions, context, divider, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { slackDate } from "../time/when.js";
 import { type Home, homeShown } from "./use-cases.js";
@@ -20,8 +20,8 @@ export function homeView(home: Home, summary: string, now: Date) {
     blocks.push(section(commitmentLine(c, now, timeZone)));
     blocks.push(
       actions(
-        button("Done", commitmentButtons.done, value, "primary"),
-        button("Slip…", commitmentButtons.slip, value),
+        commitmentButtons.done.element("Done", value, { style: "primary" }),
+        commitmentButtons.slip.element("Slip…", value),
       ),
     );
   }
@@ -34,7 +34,7 @@ export function homeView(home: Home, summary: string, now: Date) {
       ? [context("None.")]
       : list.map((b) => ({
           ...section(blockerLine(b, now)),
-          accessory: button("Resolve", "blocker_resolve", { all: false, p: 0, n: b.number }),
+          accessory: blockerButtons.resolve.element("Resolve", { all: false, p: 0, n: b.number }),
         }))),
   ];
   blocks.push(

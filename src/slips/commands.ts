@@ -8,14 +8,13 @@ import { defineCommand } from "../slack/commands.js";
 import { scopeOf } from "../slack/context.js";
 import { channelMembers } from "../slack/members.js";
 import {
-  actionIds,
   escalationReply,
   helpModal,
-  helpValue,
+  nudgeButtons,
+  nudgeForms,
   risksReply,
   snoozedReply,
   snoozePressedReply,
-  snoozeValue,
 } from "./messages.js";
 import {
   askForHelp,
@@ -114,18 +113,16 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     }),
   );
 
-  const form = helpForm(deps);
-  for (const control of [snoozeButton(deps), helpButton(deps, form), form]) control.register(listeners);
+  for (const control of [snoozePressed(deps), helpPressed(deps), helpSubmitted(deps)])
+    control.register(listeners);
 
   // Re-sequencing: when a commitment moves, whoever depends on it hears (a job the move wrote).
   deps.outbox.handle(commitmentSlipped, tellDependants(deps));
 }
 
 /** The Need help form: what is in the way is recorded as a blocker, and who can unblock it is told. */
-function helpForm(deps: Deps) {
-  return defineModal({
-    callbackId: actionIds.helpModal,
-    metadata: helpValue,
+function helpSubmitted(deps: Deps) {
+  return defineModal(nudgeForms.help, {
     firstBlock: "what",
     outdated: "This form is out of date; close it.",
     async submit({ ack, view, context, metadata }) {
@@ -151,10 +148,8 @@ function helpForm(deps: Deps) {
 }
 
 /** A nudge's Need help (or Record a blocker): opens the form, for the owner only. */
-function helpButton(deps: Deps, form: ReturnType<typeof helpForm>) {
-  return defineButton({
-    id: actionIds.help,
-    value: helpValue,
+function helpPressed(deps: Deps) {
+  return defineButton(nudgeButtons.help, {
     outdated: "That button is out of date.",
     async handle({ body, client, context, value }) {
       if (!("trigger_id" in body)) throw new CooError("bad_input", "That button is out of date.");
@@ -162,17 +157,15 @@ function helpButton(deps: Deps, form: ReturnType<typeof helpForm>) {
       const c = await helpFormFor(deps, await actor(), { workspaceId, number: value.n });
       await client.views.open({
         trigger_id: body.trigger_id as string,
-        view: helpModal(c, form.metadataOf({ n: c.number })),
+        view: helpModal(c),
       });
     },
   });
 }
 
 /** A nudge's Snooze: no chasing for a day, the owner's call. */
-function snoozeButton(deps: Deps) {
-  return defineButton({
-    id: actionIds.snooze,
-    value: snoozeValue,
+function snoozePressed(deps: Deps) {
+  return defineButton(nudgeButtons.snooze, {
     outdated: "That button is out of date.",
     async handle({ respond, context, value }) {
       const { workspaceId, actor } = scopeOf(context);

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { actionIds as commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import { commitmentButtons, commitmentLine } from "../commitments/messages.js";
 import type { CommitmentRow } from "../commitments/use-cases.js";
 import { formatId } from "../ledger/ids.js";
-import { actions, button, context, section } from "../slack/blocks.js";
+import { actions, buttonSpec, context, modalSpec, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
@@ -16,19 +16,24 @@ import { maxSnoozeDays, type Risk, type Step } from "./classify.js";
  * Block Kit and text within Slack's limits, no I/O.
  */
 
-export const actionIds = {
-  help: "nudge_help",
-  snooze: "nudge_snooze",
-  helpModal: "nudge_help_modal",
-} as const;
-
 /** Need help: the commitment it is about. */
-export const helpValue = z.object({ n: z.number().int().positive() });
+const helpValue = z.object({ n: z.number().int().positive() });
 /** Snooze: the commitment and for how many days. */
-export const snoozeValue = z.object({
+const snoozeValue = z.object({
   n: z.number().int().positive(),
   d: z.number().int().min(1).max(maxSnoozeDays),
 });
+
+/** The owner's nudge's own buttons (next to the commitment's Done and Slip to…). */
+export const nudgeButtons = {
+  help: buttonSpec({ id: "nudge_help", value: helpValue }),
+  snooze: buttonSpec({ id: "nudge_snooze", value: snoozeValue }),
+};
+
+/** The Need help form carries the commitment it is about. */
+export const nudgeForms = {
+  help: modalSpec({ callbackId: "nudge_help_modal", metadata: helpValue }),
+};
 
 /** Two blocks an item plus a heading and a footer stays well under Slack's 50. */
 export const maxItemsPerMessage = 15;
@@ -96,12 +101,12 @@ export function nudgeMessage(
     if (toOwner) {
       blocks.push(
         actions(
-          button("Done", commitmentButtons.done, value, "primary"),
-          button("Slip to…", commitmentButtons.slip, value),
-          button(item.step === "remind_owner" ? "Record a blocker" : "Need help", actionIds.help, {
+          commitmentButtons.done.element("Done", value, { style: "primary" }),
+          commitmentButtons.slip.element("Slip to…", value),
+          nudgeButtons.help.element(item.step === "remind_owner" ? "Record a blocker" : "Need help", {
             n: c.number,
           }),
-          button("Snooze 1 day", actionIds.snooze, { n: c.number, d: 1 }),
+          nudgeButtons.snooze.element("Snooze 1 day", { n: c.number, d: 1 }),
         ),
       );
     }
@@ -170,11 +175,9 @@ export function snoozePressedReply(c: CommitmentRow, until: Date, timeZone: stri
 }
 
 /** The form behind a nudge's Need help: what is in the way, and who can unblock it. */
-export function helpModal(c: CommitmentRow, privateMetadata: string) {
+export function helpModal(c: CommitmentRow) {
   return {
-    type: "modal" as const,
-    callback_id: actionIds.helpModal,
-    private_metadata: privateMetadata,
+    ...nudgeForms.help.view({ n: c.number }),
     title: { type: "plain_text" as const, text: "Record a blocker" },
     submit: { type: "plain_text" as const, text: "Record" },
     blocks: [

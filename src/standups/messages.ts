@@ -1,11 +1,11 @@
 import type { Blocker } from "../blockers/use-cases.js";
 import type { Cadence } from "../cadence/use-cases.js";
-import { commitmentLine, percent } from "../commitments/messages.js";
+import { commitmentButtons, commitmentLine, percent } from "../commitments/messages.js";
 import type { CommitmentRow } from "../commitments/use-cases.js";
 import { groupBy } from "../group.js";
 import { handoffLine } from "../handoffs/messages.js";
 import { formatId } from "../ledger/ids.js";
-import { actions, button, context, section } from "../slack/blocks.js";
+import { actions, context, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { intoMessages, itemsWithin, sections, someOf } from "../slack/fit.js";
 import { shorten } from "../slack/limits.js";
@@ -236,8 +236,8 @@ export function planningAsk(channelId: string, mine: CommitmentRow[], timeZone: 
     mine.map((c): Block[] => [
       section(commitmentLine(c, now, timeZone)),
       actions(
-        button("Confirm", "commitment_confirm", { t: "mine", p: 0, n: c.number }, "primary"),
-        button("Re-date…", "commitment_slip", { t: "mine", p: 0, n: c.number }),
+        commitmentButtons.confirm.element("Confirm", { t: "mine", p: 0, n: c.number }, { style: "primary" }),
+        commitmentButtons.slip.element("Re-date…", { t: "mine", p: 0, n: c.number }),
       ),
     ]),
     { more: (n) => `…and ${n} more due next week: \`/coo commitments\` lists them all.` },
