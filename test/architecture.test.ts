@@ -64,6 +64,17 @@ test("no Slack-facing file imports the Prisma client or runs SQL", () => {
   expect(offenders).toEqual([]);
 });
 
+test("hand-written SQL has one style: a named statement with a row schema, run by db/sql.ts's query", () => {
+  const offenders = sources
+    .filter((s) => s.path !== "db/sql.ts" && !s.path.startsWith("generated/"))
+    .flatMap((s) =>
+      ["$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "Prisma.sql", "Prisma.raw"]
+        .filter((use) => s.text.includes(use))
+        .map((use) => `${s.path} uses ${use}`),
+    );
+  expect(offenders).toEqual([]);
+});
+
 test("a feature uses another only through its use cases and messages", () => {
   const offenders = sources.flatMap((s) => {
     const feature = s.path.split("/")[0] ?? "";

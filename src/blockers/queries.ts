@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { blockerRow, count } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import type { Blocker, Prisma } from "../generated/prisma/client.js";
@@ -110,19 +113,21 @@ export async function listBlockers(
   return { items, total, open: open ?? total };
 }
 
-const openQueuePage = {
+const openQueuePage = statement({
   name: "coo_open_blockers_page",
   text: `
     SELECT *, count(*) OVER () AS "total" FROM "Blocker"
     WHERE "workspaceId" = $1 AND "status" = 'open'
     ORDER BY "openedAt" ASC, "number" ASC
     OFFSET $2 LIMIT $3`,
-};
+  row: blockerRow.extend({ total: count }),
+});
 
-const openQueueCount = {
+const openQueueCount = statement({
   name: "coo_open_blockers_count",
   text: `SELECT count(*) AS "total" FROM "Blocker" WHERE "workspaceId" = $1 AND "status" = 'open'`,
-};
+  row: z.object({ total: count }),
+});
 
 /**
  * The hot path (`/coo blockers`): one indexed query that returns the page and
@@ -134,13 +139,8 @@ async function openQueue(
   workspaceId: string,
   options: { offset: number; limit: number },
 ): Promise<{ items: Blocker[]; total: number; open: number }> {
-  const rows = await deps.sql<Blocker & { total: number }>(openQueuePage, [
-    workspaceId,
-    options.offset,
-    options.limit,
-  ]);
-  const total =
-    rows[0]?.total ?? (await deps.sql<{ total: number }>(openQueueCount, [workspaceId]))[0]?.total ?? 0;
+  const rows = await query(deps.sql, openQueuePage, [workspaceId, options.offset, options.limit]);
+  const total = rows[0]?.total ?? (await query(deps.sql, openQueueCount, [workspaceId]))[0]?.total ?? 0;
   const items = rows.map(({ total: _total, ...blocker }) => blocker);
   return { items, total, open: total };
 }

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { commitmentRow } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import type { Commitment, CommitmentChange, Prisma } from "../generated/prisma/client.js";
@@ -57,28 +60,24 @@ export async function findWorkstream(deps: Pick<Deps, "db">, workspaceId: string
  * it back with its workstream's name. One round trip and one commit; the
  * counter row is locked only for this statement.
  */
-const insertCommitment = {
+const insertCommitment = statement({
   name: "coo_insert_commitment",
   text: `
-    WITH counter AS (
-      INSERT INTO "Counter" ("workspaceId", "kind", "value") VALUES ($1, 'commitment', 1)
-      ON CONFLICT ("workspaceId", "kind") DO UPDATE SET "value" = "Counter"."value" + 1
-      RETURNING "value"
-    ), created AS (
+    WITH created AS (
       INSERT INTO "Commitment" ("workspaceId", "number", "title", "ownerId", "creatorId", "dueAt",
         "originalDueAt", "workstreamId", "channelId", "sourcePermalink", "dependsOnId",
         "createdAt", "lastTouchedAt", "updatedAt")
-      SELECT $1, counter."value", $2::text, $3::text, $4::text, $5::timestamp(3), $5::timestamp(3),
-        $6::int, $7::text, $8::text, $9::int, $10::timestamp(3), $10::timestamp(3), $10::timestamp(3)
-      FROM counter
+      VALUES ($1, coo_next_number($1, 'commitment'), $2::text, $3::text, $4::text, $5::timestamptz, $5::timestamptz,
+        $6::int, $7::text, $8::text, $9::int, $10::timestamptz, $10::timestamptz, $10::timestamptz)
       RETURNING *
     ), history AS (
       INSERT INTO "CommitmentChange" ("workspaceId", "commitmentId", "actorId", "kind", "toDueAt", "toOwnerId", "at")
-      SELECT $1, created."id", $4::text, 'created', $5::timestamp(3), $3::text, $10::timestamp(3) FROM created
+      SELECT $1, created."id", $4::text, 'created', $5::timestamptz, $3::text, $10::timestamptz FROM created
     )
     SELECT created.*, workstream."name" AS "workstreamName"
     FROM created LEFT JOIN "Workstream" workstream ON workstream."id" = created."workstreamId"`,
-};
+  row: commitmentRow.extend({ workstreamName: z.string().nullable() }),
+});
 
 export async function createCommitment(
   deps: Pick<Deps, "sql" | "clock" | "changes">,
@@ -96,7 +95,7 @@ export async function createCommitment(
 ): Promise<CommitmentRow> {
   // The ledger's clock, not the database's: tests and the demo move it.
   const now = deps.clock.now();
-  const [row] = await deps.sql<Commitment & { workstreamName: string | null }>(insertCommitment, [
+  const [row] = await query(deps.sql, insertCommitment, [
     input.workspaceId,
     input.title,
     input.ownerId,

@@ -5,11 +5,12 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { z } from "zod";
 import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
 import { applyMigrations, readMigrations, type SqlSession } from "./migrate.js";
-import { pgliteSql, postgresSql, type Sql } from "./sql.js";
+import { pgliteSql, postgresSql, query, type Sql, statement } from "./sql.js";
 
 export type Db = PrismaClient;
 
@@ -187,13 +188,19 @@ async function migratePostgres(url: string, log: Log): Promise<string[]> {
   }
 }
 
+const selectOne = statement({
+  name: "coo_ping",
+  text: "SELECT 1 AS one",
+  row: z.object({ one: z.literal(1) }),
+});
+
 /** A health check must answer promptly even when the database does not: give up after `withinMs`. */
 async function ping(prisma: Db, withinMs = 800): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), withinMs);
   });
-  const answered = prisma.$queryRaw`SELECT 1`.then(
+  const answered = query(prisma, selectOne, []).then(
     () => true,
     () => false,
   );

@@ -1,52 +1,83 @@
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import type { z } from "zod";
+import type { Prisma } from "../generated/prisma/client.js";
 
 /**
- * Plain SQL for the few request paths that run under load (`/coo commit`,
- * `/coo blockers`, the profile read every command makes). Prisma compiles each
- * query on the event loop, which costs several times the round trip itself;
- * these statements skip that. See docs/decisions/0011-hot-path-sql.md.
+ * The one way coo writes SQL by hand (docs/decisions/0022-schema-rules.md):
+ * a named, constant statement with `$1`-style parameters and a zod schema for
+ * its rows, run by `query`. The text never has values spliced into it, and a
+ * row that does not have the shape the code expects fails loudly here rather
+ * than somewhere downstream.
  *
- * Values and rows follow Prisma's conventions, so a row read here equals the
- * same row read through Prisma: `timestamp(3)` columns hold UTC wall times
- * and come back as Dates, and Dates go in as UTC.
+ * It runs on the plain driver (`Deps.sql`, for the request paths that run
+ * under load: Prisma compiles each query on the event loop, which costs
+ * several times the round trip; docs/decisions/0011-hot-path-sql.md) or
+ * inside a Prisma transaction (`tx`), for statements that must commit with
+ * the ORM's writes.
  */
-export type Statement = {
+export type Statement<Row> = {
   /** Unique per text: Postgres prepares a named statement once per connection. */
   name: string;
   text: string;
+  /** Checks (and types) each row; a zod schema. */
+  row: { parse(row: unknown): Row };
 };
 
-export type Sql = <Row>(statement: Statement, values: readonly unknown[]) => Promise<Row[]>;
+export const statement = <Schema extends z.ZodType>(s: {
+  name: string;
+  text: string;
+  row: Schema;
+}): Statement<z.output<Schema>> => s;
 
-const timestampOid = 1114;
+/** Runs a statement on the plain driver; rows as the driver returns them. */
+export type Sql = (
+  statement: { name: string; text: string },
+  values: readonly unknown[],
+) => Promise<unknown[]>;
+
+/** Where a statement runs: the plain driver, or a Prisma client or transaction. */
+export type SqlRunner = Sql | Pick<Prisma.TransactionClient, "$queryRawUnsafe">;
+
+export async function query<Row>(
+  on: SqlRunner,
+  statement: Statement<Row>,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  const rows =
+    typeof on === "function"
+      ? await on(statement, values)
+      : await on.$queryRawUnsafe<unknown[]>(statement.text, ...values);
+  return rows.map((row) => statement.row.parse(row));
+}
+
 const int8Oid = 20;
 
-/** "2026-11-26 09:30:00.123" as stored (UTC, no zone) to the instant. */
-const utcTimestamp = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
-
 const toParam = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+// Every timestamp column is timestamptz, which both drivers read as a Date.
+// A count(*) is int8: read it as a number (no count here nears 2^53).
 
 export function postgresSql(pool: pg.Pool): Sql {
   const types = {
     getTypeParser: (oid: number, format?: "text" | "binary") =>
-      oid === timestampOid ? utcTimestamp : oid === int8Oid ? Number : pg.types.getTypeParser(oid, format),
+      oid === int8Oid ? Number : pg.types.getTypeParser(oid, format),
   } as pg.CustomTypesConfig;
-  return async <Row>(statement: Statement, values: readonly unknown[]) => {
+  return async (statement, values) => {
     const result = await pool.query({
       name: statement.name,
       text: statement.text,
       values: values.map(toParam),
       types,
     });
-    return result.rows as Row[];
+    return result.rows;
   };
 }
 
 export function pgliteSql(pglite: PGlite): Sql {
-  const parsers = { [timestampOid]: utcTimestamp, [int8Oid]: Number };
-  return async <Row>(statement: Statement, values: readonly unknown[]) => {
-    const result = await pglite.query<Row>(statement.text, values.map(toParam), { parsers });
+  const parsers = { [int8Oid]: Number };
+  return async (statement, values) => {
+    const result = await pglite.query<unknown>(statement.text, values.map(toParam), { parsers });
     return result.rows;
   };
 }

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import type { Handoff, Prisma } from "../generated/prisma/client.js";
+import type { ChaseStep, Handoff, Prisma } from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import { nextNumber } from "../ledger/ids.js";
 
@@ -129,7 +129,7 @@ export function claimStep(
   claim: {
     workspaceId: string;
     handoffId: number;
-    step: string;
+    step: ChaseStep;
     recipientId: string;
     sweepId: string;
     at: Date;

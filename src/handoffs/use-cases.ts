@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
-import type { Handoff } from "../generated/prisma/client.js";
+import type { ChaseStep, Handoff } from "../generated/prisma/client.js";
 import type { Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize, handoffNotFound, maySeeHandoff } from "../policy.js";
@@ -227,7 +227,7 @@ export function sharedHandoffsOf(
   return openSharedHandoffsOf(deps, input.workspaceId, input.people);
 }
 
-export type ChaseStep = "nudge_from" | "remind_from" | "tell_ceo";
+export type { ChaseStep };
 
 /** How a workspace chases: the same ladder and working hours as for commitments. */
 export type ChasePolicy = {

@@ -19,7 +19,7 @@ import type { Outbox } from "./outbox.js";
  */
 export const slackEvents = "slack_event";
 
-type Body = { type?: unknown; event_id?: unknown; team_id?: unknown; authorizations?: unknown };
+type Body = { type?: unknown; event_id?: unknown };
 
 /**
  * Puts the inbox in front of Bolt: every event passes here, from HTTP and
@@ -39,7 +39,9 @@ export function installEventInbox(app: App, outbox: Outbox, db: Db, log: Log): v
     const eventId = body.event_id;
     const claim = await outbox.claimNew(db, {
       queue: slackEvents,
-      workspaceId: teamOf(body),
+      // Not yet anyone's: the team in the envelope is only a claim until Bolt
+      // authorizes it, and a workspace row is not made for an unknown team.
+      workspaceId: null,
       key: `event:${eventId}`,
       payload: body as never,
     });
@@ -50,12 +52,4 @@ export function installEventInbox(app: App, outbox: Outbox, db: Db, log: Log): v
     }
     await claim.run(() => process(event));
   };
-}
-
-function teamOf(body: Body): string | null {
-  const [first] = Array.isArray(body.authorizations)
-    ? (body.authorizations as Array<{ team_id?: unknown }>)
-    : [];
-  const team = first?.team_id ?? body.team_id;
-  return typeof team === "string" ? team : null;
 }

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { webApi } from "@slack/bolt";
+import { z } from "zod";
+import { idRow, outboxRow } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import { type OutboxMessage, Prisma } from "../generated/prisma/client.js";
@@ -47,22 +50,36 @@ const realNow = () => new Date();
  * standup slot queues hundreds; the ORM's batch insert costs far more), with
  * ids in the order given: each channel's messages go out in that order.
  */
+const insertMessages = statement({
+  name: "coo_enqueue_messages",
+  text: `
+    INSERT INTO "OutboxMessage" ("workspaceId", "channel", "userId", "threadTs", "text", "blocks",
+      "purpose", "runId", "cadenceId", "nextAttemptAt", "createdAt")
+    SELECT m.workspace, m.channel, m.userid, m.thread, m.text, m.blocks::jsonb,
+      m.purpose::"MessagePurpose", m.run, m.cadence, $10::timestamptz, $10::timestamptz
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[])
+      WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, n)
+    ORDER BY m.n
+    RETURNING "id"`,
+  row: idRow,
+});
+
 export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
   if (messages.length === 0) return [];
   const now = realNow();
   const column = <T>(pick: (m: Outgoing) => T | undefined) => messages.map((m) => pick(m) ?? null);
-  const rows = await tx.$queryRaw<Array<{ id: number }>>`
-    INSERT INTO "OutboxMessage" ("workspaceId", "channel", "userId", "threadTs", "text", "blocks",
-      "purpose", "runId", "cadenceId", "nextAttemptAt", "createdAt")
-    SELECT m.workspace, m.channel, m.userid, m.thread, m.text, m.blocks::jsonb,
-      m.purpose, m.run, m.cadence, ${now}, ${now}
-    FROM unnest(${column((m) => m.workspaceId)}::text[], ${column((m) => m.channel)}::text[],
-      ${column((m) => m.userId)}::text[], ${column((m) => m.threadTs)}::text[],
-      ${column((m) => shorten(m.text, slackLimits.messageText))}::text[], ${column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined))}::text[],
-      ${column((m) => m.purpose)}::text[], ${column((m) => m.runId)}::int[], ${column((m) => m.cadenceId)}::int[])
-      WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, n)
-    ORDER BY m.n
-    RETURNING "id"`;
+  const rows = await query(tx, insertMessages, [
+    column((m) => m.workspaceId),
+    column((m) => m.channel),
+    column((m) => m.userId),
+    column((m) => m.threadTs),
+    column((m) => shorten(m.text, slackLimits.messageText)),
+    column((m) => (m.blocks ? JSON.stringify(m.blocks) : undefined)),
+    column((m) => m.purpose),
+    column((m) => m.runId),
+    column((m) => m.cadenceId),
+    now,
+  ]);
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
@@ -83,14 +100,26 @@ export type Job = {
  * change that causes it does. Its id, or undefined when a job with its key
  * already exists.
  */
+const insertJob = statement({
+  name: "coo_enqueue_job",
+  text: `
+    INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "nextAttemptAt", "createdAt")
+    VALUES ($1, $2, $3::jsonb, $4, $5::timestamptz, $6::timestamptz)
+    ON CONFLICT ("key") DO NOTHING
+    RETURNING "id"`,
+  row: idRow,
+});
+
 export async function enqueueJob(tx: Tx, job: Job): Promise<number | undefined> {
   const now = realNow();
-  const rows = await tx.$queryRaw<Array<{ id: number }>>`
-    INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "nextAttemptAt", "createdAt")
-    VALUES (${job.queue}, ${job.workspaceId}, ${JSON.stringify(job.payload)}::jsonb, ${job.key ?? null},
-      ${job.runAt ?? now}, ${now})
-    ON CONFLICT ("key") DO NOTHING
-    RETURNING "id"`;
+  const rows = await query(tx, insertJob, [
+    job.queue,
+    job.workspaceId,
+    JSON.stringify(job.payload),
+    job.key ?? null,
+    job.runAt ?? now,
+    now,
+  ]);
   return rows[0]?.id;
 }
 
@@ -118,9 +147,81 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Set inside a sweep of every due job (the poll loop, a kick): such work never waits on other deliveries. */
 const sweeping = new AsyncLocalStorage<true>();
 
-/** The database's clock, as the UTC wall time the timestamp columns hold. */
-const dbNow = `(now() AT TIME ZONE 'UTC')`;
-const dbNowSql = Prisma.raw(dbNow);
+// Leases are on the database's clock (now()), the one every process shares.
+
+/** A job written already claimed by this process (an event, run before Slack is acknowledged). */
+const insertClaimed = statement({
+  name: "coo_insert_claimed_job",
+  text: `
+    INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "status", "attempts",
+      "lockedBy", "lockedUntil", "nextAttemptAt", "createdAt")
+    VALUES ($1, $2, $3::jsonb, $4, 'sending', 1, $5, now() + make_interval(secs => $6::float8 / 1000),
+      $7::timestamptz, $7::timestamptz)
+    ON CONFLICT ("key") DO NOTHING
+    RETURNING "id"`,
+  row: idRow,
+});
+
+const renewLease = statement({
+  name: "coo_renew_job_lease",
+  text: `
+    UPDATE "OutboxMessage" SET "lockedUntil" = now() + make_interval(secs => $3::float8 / 1000)
+    WHERE "id" = $1 AND "lockedBy" = $2 AND "status" = 'sending'
+    RETURNING "id"`,
+  row: idRow,
+});
+
+/**
+ * Claims due jobs: every channel at once (so one busy channel does not hold
+ * up the rest), but per channel only `$3` of them. The claimable test is
+ * repeated at the FOR UPDATE level on purpose: when another claimer took a
+ * row between this statement's snapshot and its lock, Postgres re-checks only
+ * the locking level's own conditions against the row as it is now. Without
+ * them the row would be claimed twice. With `only`, just the jobs of ids `$4`.
+ */
+const claimText = (only: string) => {
+  const claimable = `(("status" = 'pending' AND "nextAttemptAt" <= now()) OR ("status" = 'sending' AND "lockedUntil" < now()))`;
+  return `
+    UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1,
+      "lockedUntil" = now() + make_interval(secs => $2::float8 / 1000), "attempts" = "attempts" + 1
+    WHERE "id" IN (
+      SELECT "id" FROM "OutboxMessage" WHERE "id" IN (
+        SELECT "id" FROM (
+          SELECT "id", ROW_NUMBER() OVER (
+            PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId", 'job:' || "id"::text)
+            ORDER BY "id") AS "rank"
+          FROM "OutboxMessage"
+          WHERE ${claimable} ${only}
+        ) AS "ranked" WHERE "rank" <= $3)
+      AND ${claimable}
+      ORDER BY "id" LIMIT 2000 FOR UPDATE SKIP LOCKED)
+    RETURNING *`;
+};
+const claimDue = statement({ name: "coo_claim_due_jobs", text: claimText(""), row: outboxRow });
+const claimThese = statement({
+  name: "coo_claim_these_jobs",
+  text: claimText(`AND "id" = ANY($4::int[])`),
+  row: outboxRow,
+});
+
+/** Reserves a channel's next send slot: `$2` (now + pace) when free, else the slot after the last one. */
+const reservePace = statement({
+  name: "coo_reserve_pace",
+  text: `
+    INSERT INTO "OutboxPace" ("key", "nextAt") VALUES ($1, $2::timestamptz)
+    ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", $3::timestamptz) + make_interval(secs => $4::float8 / 1000)
+    RETURNING "nextAt"`,
+  row: z.object({ nextAt: z.date() }),
+});
+
+const holdPace = statement({
+  name: "coo_hold_pace",
+  text: `
+    INSERT INTO "OutboxPace" ("key", "nextAt") VALUES ($1, $2::timestamptz)
+    ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", $2::timestamptz)
+    RETURNING "nextAt"`,
+  row: z.object({ nextAt: z.date() }),
+});
 
 /** A job of a queue no feature handles: a bug, not a passing fault. */
 class NoHandler extends Error {
@@ -201,23 +302,22 @@ export class Outbox {
     job: Job,
   ): Promise<{ run(work: () => Promise<void>): Promise<void> } | undefined> {
     const now = realNow();
-    const rows = await db.$queryRaw<Array<{ id: number }>>`
-      INSERT INTO "OutboxMessage" ("queue", "workspaceId", "payload", "key", "status", "attempts",
-        "lockedBy", "lockedUntil", "nextAttemptAt", "createdAt")
-      VALUES (${job.queue}, ${job.workspaceId}, ${JSON.stringify(job.payload)}::jsonb, ${job.key ?? null},
-        'sending', 1, ${this.holder}, ${dbNowSql} + make_interval(secs => ${this.options.leaseMs}::float8 / 1000),
-        ${now}, ${now})
-      ON CONFLICT ("key") DO NOTHING
-      RETURNING "id"`;
+    const rows = await query(db, insertClaimed, [
+      job.queue,
+      job.workspaceId,
+      JSON.stringify(job.payload),
+      job.key ?? null,
+      this.holder,
+      this.options.leaseMs,
+      now,
+    ]);
     const id = rows[0]?.id;
     if (id === undefined) return undefined;
     return {
       run: async (work) => {
         // Renewed at half the lease: only a process that stopped lets its job go.
         const heartbeat = setInterval(() => {
-          void db.$executeRaw`
-            UPDATE "OutboxMessage" SET "lockedUntil" = ${dbNowSql} + make_interval(secs => ${this.options.leaseMs}::float8 / 1000)
-            WHERE "id" = ${id} AND "lockedBy" = ${this.holder} AND "status" = 'sending'`.catch(() => {});
+          void query(db, renewLease, [id, this.holder, this.options.leaseMs]).catch(() => {});
         }, this.options.leaseMs / 2);
         heartbeat.unref();
         try {
@@ -333,38 +433,11 @@ export class Outbox {
     if (ids && claimed < ids.length && !sweeping.getStore()) await Promise.allSettled([...this.sweeps]);
   }
 
-  /**
-   * Claims due messages: every channel at once (so one busy channel does not
-   * hold up the rest), but per channel only as many as the pace lets out
-   * well inside the lease.
-   */
-  private async claim(ids?: number[]): Promise<OutboxMessage[]> {
+  /** Claims due jobs (or just these), as many per channel as the pace lets out well inside the lease. */
+  private claim(ids?: number[]): Promise<OutboxMessage[]> {
     const perChannel = Math.max(1, Math.floor(this.options.leaseMs / Math.max(this.options.paceMs, 1) / 2));
-    const only = ids ? `AND "id" = ANY($4::int[])` : "";
-    const params: unknown[] = [this.holder, this.options.leaseMs, perChannel, ...(ids ? [ids] : [])];
-    // Leases are on the database's clock, the one every process shares.
-    // The claimable test is repeated at the FOR UPDATE level on purpose: when
-    // another claimer took a row between this statement's snapshot and its
-    // lock, Postgres re-checks only the locking level's own conditions
-    // against the row as it is now. Without them the row would be claimed twice.
-    const claimable = `(("status" = 'pending' AND "nextAttemptAt" <= ${dbNow}) OR ("status" = 'sending' AND "lockedUntil" < ${dbNow}))`;
-    return this.deps.db.$queryRawUnsafe<OutboxMessage[]>(
-      `UPDATE "OutboxMessage" SET "status" = 'sending', "lockedBy" = $1,
-         "lockedUntil" = ${dbNow} + make_interval(secs => $2::float8 / 1000), "attempts" = "attempts" + 1
-       WHERE "id" IN (
-         SELECT "id" FROM "OutboxMessage" WHERE "id" IN (
-           SELECT "id" FROM (
-             SELECT "id", ROW_NUMBER() OVER (
-               PARTITION BY "workspaceId", COALESCE("channel", 'user:' || "userId", 'job:' || "id"::text)
-               ORDER BY "id") AS "rank"
-             FROM "OutboxMessage"
-             WHERE ${claimable} ${only}
-           ) AS "ranked" WHERE "rank" <= $3)
-         AND ${claimable}
-         ORDER BY "id" LIMIT 2000 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      ...params,
-    );
+    const values = [this.holder, this.options.leaseMs, perChannel];
+    return ids ? query(this.deps.db, claimThese, [...values, ids]) : query(this.deps.db, claimDue, values);
   }
 
   /**
@@ -377,10 +450,12 @@ export class Outbox {
   private async pace(key: string): Promise<void> {
     // Even with no pace (tests), a Retry-After hold on the channel is honoured here.
     const now = realNow();
-    const rows = await this.deps.db.$queryRaw<Array<{ nextAt: Date }>>`
-      INSERT INTO "OutboxPace" ("key", "nextAt") VALUES (${key}, ${new Date(now.getTime() + this.options.paceMs)})
-      ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${now}) + ${`${this.options.paceMs} milliseconds`}::interval
-      RETURNING "nextAt"`;
+    const rows = await query(this.deps.db, reservePace, [
+      key,
+      new Date(now.getTime() + this.options.paceMs),
+      now,
+      this.options.paceMs,
+    ]);
     const slot = (rows[0]?.nextAt.getTime() ?? now.getTime()) - this.options.paceMs;
     // A timer counts from the event loop's cached time, so on a busy loop it
     // can fire a few milliseconds early by the wall clock: wait out the rest.
@@ -393,9 +468,7 @@ export class Outbox {
 
   private async holdChannel(key: string, ms: number): Promise<void> {
     const until = new Date(realNow().getTime() + ms);
-    await this.deps.db.$executeRaw`
-      INSERT INTO "OutboxPace" ("key", "nextAt") VALUES (${key}, ${until})
-      ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("OutboxPace"."nextAt", ${until})`;
+    await query(this.deps.db, holdPace, [key, until]);
   }
 
   /** Does one job (a message, or a queue's job); when it is put back for a retry, says when that is due. */

@@ -1,6 +1,9 @@
-import type { Prisma } from "../generated/prisma/client.js";
+import { z } from "zod";
+import { query, type SqlRunner, statement } from "../db/sql.js";
+import type { IdKind } from "../generated/prisma/client.js";
 
-export type IdKind = "commitment" | "blocker" | "cadence" | "handoff";
+export type { IdKind };
+
 const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B", cadence: "K", handoff: "H" };
 
 export const formatId = (kind: IdKind, number: number) => `${prefixes[kind]}${number}`;
@@ -18,17 +21,19 @@ export function parseId(kind: IdKind, text: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/** The next short number for this workspace and kind; atomic under concurrency. */
-export async function nextNumber(
-  tx: Prisma.TransactionClient,
-  workspaceId: string,
-  kind: IdKind,
-): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ value: number }>>`
-    INSERT INTO "Counter" ("workspaceId", "kind", "value") VALUES (${workspaceId}, ${kind}, 1)
-    ON CONFLICT ("workspaceId", "kind") DO UPDATE SET "value" = "Counter"."value" + 1
-    RETURNING "value"`;
-  const value = rows[0]?.value;
-  if (value === undefined) throw new Error("counter did not return a value");
-  return value;
+const takeNumber = statement({
+  name: "coo_next_number",
+  text: `SELECT coo_next_number($1, $2::"IdKind") AS "value"`,
+  row: z.object({ value: z.number().int() }),
+});
+
+/**
+ * The next short number for this workspace and kind, from the database's
+ * `coo_next_number` (the one place numbers are handed out; a statement that
+ * inserts a row may call it directly). Atomic under concurrency.
+ */
+export async function nextNumber(on: SqlRunner, workspaceId: string, kind: IdKind): Promise<number> {
+  const [row] = await query(on, takeNumber, [workspaceId, kind]);
+  if (!row) throw new Error("coo_next_number returned no row");
+  return row.value;
 }

@@ -1,5 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import { isValidTimeZone } from "../clock.js";
+import { personRow } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import { CooError, notFound } from "../errors.js";
 import type { Person, PersonKind } from "../generated/prisma/client.js";
@@ -12,10 +14,11 @@ export type Profile = Person & { timeZone: string };
 
 type PeopleDeps = Pick<Deps, "db" | "sql" | "clock" | "config" | "log">;
 
-const readPerson = {
+const readPerson = statement({
   name: "coo_person_by_slack_id",
   text: 'SELECT * FROM "Person" WHERE "workspaceId" = $1 AND "slackUserId" = $2',
-};
+  row: personRow,
+});
 
 /** Workspace time zones change rarely: read once a minute per database, not on every request. */
 const zones = new WeakMap<object, Map<string, { at: number; zone: string | null }>>();
@@ -75,7 +78,7 @@ export async function profileOf(
   const { db, clock, log } = deps;
   const now = clock.now();
   // Every command reads a profile: plain SQL keeps this off the ORM's per-query cost.
-  let [person] = await deps.sql<Person>(readPerson, [workspaceId, userId]);
+  let [person]: Array<Person | undefined> = await query(deps.sql, readPerson, [workspaceId, userId]);
   const maxAge = options.maxAgeMs ?? freshForMs;
   if (!person?.syncedAt || now.getTime() - person.syncedAt.getTime() > maxAge) {
     let user: SlackUser | undefined;

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import type { Seat } from "../generated/prisma/client.js";
+import type { DecidedBy, Seat, SeatLane } from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 
 /*
@@ -51,8 +51,8 @@ export function recordRoutedQuestion(
     channelId: string;
     messageTs: string;
     askerId: string;
-    category: string;
-    decidedBy: string;
+    category: SeatLane;
+    decidedBy: DecidedBy;
     seatHolderId: string;
   },
   dm: Outgoing | undefined,

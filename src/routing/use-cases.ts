@@ -2,7 +2,7 @@ import { type Blocker, openBlockersAbout } from "../blockers/use-cases.js";
 import { type CommitmentRow, openCommitmentsAbout, workstreamsAbout } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import type { Seat } from "../generated/prisma/client.js";
+import type { Seat, SeatLane } from "../generated/prisma/client.js";
 import { type Handoff, visibleOpenHandoffs } from "../handoffs/use-cases.js";
 import { type Actor, authorize } from "../policy.js";
 import { mention } from "../slack/mentions.js";
@@ -21,7 +21,7 @@ import { plainText } from "./rules.js";
 type UseCaseDeps = Pick<Deps, "db" | "clock" | "llm" | "log" | "people" | "outbox">;
 
 /** The lanes that belong to a seated human, and whose seat each is. */
-export type SeatLane = "mission" | "budget" | "architecture";
+export type { SeatLane };
 export const laneSeat: Record<SeatLane, Seat> = { mission: "ceo", budget: "cfo", architecture: "cto" };
 
 const stop = new Set(

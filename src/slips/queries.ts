@@ -1,5 +1,7 @@
+import { z } from "zod";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
-import type { Commitment, Prisma, Workspace } from "../generated/prisma/client.js";
+import type { Commitment, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Step } from "./classify.js";
 
@@ -161,7 +163,7 @@ export type StepToTake = {
   commitmentId: number;
   step: Step;
   dueAt: Date;
-  reason: string;
+  reason: SlipRisk;
   recipientId: string;
 };
 
@@ -175,6 +177,27 @@ export type StepToTake = {
 /** Any constant: the same in every coo process. */
 const sweepLockKey = 7_322_612;
 
+const sweepLock = statement({
+  name: "coo_sweep_lock",
+  text: "SELECT pg_advisory_xact_lock($1::bigint)::text AS locked",
+  row: z.object({ locked: z.string() }),
+});
+
+const insertSteps = statement({
+  name: "coo_insert_escalations",
+  text: `
+    INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
+    SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamptz, e.reason::"SlipRisk", e.recipient, $7, $8::timestamptz
+    FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
+      AS e(workspace, commitment, step, due, reason, recipient)
+    ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
+    RETURNING "commitmentId", "step"`,
+  row: z.object({
+    commitmentId: z.number().int(),
+    step: z.enum(["dm_owner", "remind_owner", "tell_lead", "tell_ceo"]),
+  }),
+});
+
 export function recordSteps(
   deps: Pick<Deps, "db">,
   steps: StepToTake[],
@@ -185,16 +208,17 @@ export function recordSteps(
   return deps.db.$transaction(async (tx: Tx) => {
     // Sweeps write one at a time: a second one finds every step the first took, so a
     // person's items never split across two DMs. (The lock ends with the transaction.)
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${sweepLockKey})`;
-    const inserted = await tx.$queryRaw<Array<{ commitmentId: number; step: Step }>>`
-      INSERT INTO "Escalation" ("workspaceId", "commitmentId", "step", "dueAt", "reason", "recipientId", "sweepId", "sentAt")
-      SELECT e.workspace, e.commitment, e.step::"EscalationStep", e.due::timestamp(3), e.reason, e.recipient, ${taken.sweepId}, ${taken.at}
-      FROM unnest(${column((s) => s.workspaceId)}::text[], ${column((s) => s.commitmentId)}::int[],
-        ${column((s) => s.step)}::text[], ${column((s) => s.dueAt.toISOString())}::text[],
-        ${column((s) => s.reason)}::text[], ${column((s) => s.recipientId)}::text[])
-        AS e(workspace, commitment, step, due, reason, recipient)
-      ON CONFLICT ("commitmentId", "step", "dueAt") DO NOTHING
-      RETURNING "commitmentId", "step"`;
+    await query(tx, sweepLock, [sweepLockKey]);
+    const inserted = await query(tx, insertSteps, [
+      column((s) => s.workspaceId),
+      column((s) => s.commitmentId),
+      column((s) => s.step),
+      column((s) => s.dueAt.toISOString()),
+      column((s) => s.reason),
+      column((s) => s.recipientId),
+      taken.sweepId,
+      taken.at,
+    ]);
     return enqueue(tx, compose(new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`))));
   });
 }

@@ -1,6 +1,12 @@
 import type { CommitmentRow } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
-import type { Blocker, CadenceRun, Commitment, StandupAnswer } from "../generated/prisma/client.js";
+import type {
+  AnswerVia,
+  Blocker,
+  CadenceRun,
+  Commitment,
+  StandupAnswer,
+} from "../generated/prisma/client.js";
 
 /*
  * The standups feature's reads and writes. Only its use cases
@@ -89,7 +95,14 @@ export async function openStandupFor(
 /** Records an answer; false when this message was recorded already (a redelivery). */
 export async function insertAnswer(
   deps: Reads,
-  data: { workspaceId: string; runId: number; userId: string; text: string; messageTs: string; via: string },
+  data: {
+    workspaceId: string;
+    runId: number;
+    userId: string;
+    text: string;
+    messageTs: string;
+    via: AnswerVia;
+  },
 ): Promise<boolean> {
   const { count } = await deps.db.standupAnswer.createMany({ data: [data], skipDuplicates: true });
   return count > 0;

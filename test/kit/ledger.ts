@@ -16,7 +16,7 @@ export function longText(seed: string, length: number): string {
 /** The next `count` short numbers of a kind, as the ledger would hand them out. */
 export async function reserveNumbers(db: Db, workspaceId: string, kind: IdKind, count: number) {
   const rows = await db.$queryRaw<Array<{ value: number }>>`
-    INSERT INTO "Counter" ("workspaceId", "kind", "value") VALUES (${workspaceId}, ${kind}, ${count})
+    INSERT INTO "Counter" ("workspaceId", "kind", "value") VALUES (${workspaceId}, ${kind}::"IdKind", ${count})
     ON CONFLICT ("workspaceId", "kind") DO UPDATE SET "value" = "Counter"."value" + ${count}
     RETURNING "value"`;
   const last = rows[0]?.value ?? count;
