@@ -13,7 +13,7 @@ import { App, HTTPReceiver } from "@slack/bolt";
 import pg from "pg";
 import { type Config, loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
-import { enqueue } from "../src/jobs/outbox.js";
+import { enqueue, slackMessages } from "../src/jobs/outbox.js";
 import { createLog } from "../src/log.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
 import { SlackClient } from "../test/kit/slack-client.js";
@@ -251,7 +251,9 @@ async function benchFanOut(database: Config["database"], randomRateLimit: number
     await coo.deps.outbox.deliver(ids);
     while ((await coo.deps.outbox.depth()) > 0) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - started) / 1000;
-    const sent = await coo.deps.db.outboxMessage.count({ where: { workspaceId: "TF", status: "sent" } });
+    const sent = await coo.deps.db.outboxMessage.count({
+      where: { workspaceId: "TF", queue: slackMessages, status: "sent" },
+    });
     const posted = [...slack.history.values()]
       .flat()
       .map((m) => (m.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id);
@@ -325,7 +327,8 @@ async function benchStandupSlot(database: Config["database"]): Promise<string[]>
     const remindSeconds = (performance.now() - reminded) / 1000;
 
     const runs = await db.cadenceRun.count({ where: { status: "open" } });
-    const sent = await db.outboxMessage.count({ where: { status: "sent" } });
+    // Messages only: the cadence's own jobs (a run, a reminder) are rows of the same table.
+    const sent = await db.outboxMessage.count({ where: { queue: slackMessages, status: "sent" } });
     const posted = [...slack.history.values()]
       .flat()
       .map((m) => (m.metadata as { event_payload?: { id?: number } } | undefined)?.event_payload?.id);

@@ -283,7 +283,6 @@ export class CadenceEngine {
         data: {
           participants: opened.participants,
           status: opened.closed ? "closed" : "open",
-          leaseUntil: null,
           ...(opened.closed ? { closedAt: now } : {}),
         },
       });
@@ -306,7 +305,7 @@ export class CadenceEngine {
    */
   private async claim(cadence: Cadence, slot: Date): Promise<CadenceRun | undefined> {
     const { db } = this.deps;
-    const mine = { claimedBy: this.replicaId, leaseUntil: null };
+    const mine = { claimedBy: this.replicaId };
     await db.cadenceRun.createMany({
       data: [
         {

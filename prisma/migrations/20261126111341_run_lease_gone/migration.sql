@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CadenceRun" DROP COLUMN "leaseUntil";
+
