@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Workspace" ADD COLUMN     "weeklyCapacity" INTEGER NOT NULL DEFAULT 5;
+
