@@ -27,7 +27,8 @@ export type Act =
   | { kind: "change_cadence"; cadence: { createdById: string; number: number } }
   | { kind: "skip_day"; cadences: Array<{ createdById: string }> }
   | { kind: "change_workstream"; workstream: { ownerId: string; name: string } }
-  | { kind: "change_settings" }
+  /** `setting` names it in the refusal: "how work is escalated". */
+  | { kind: "change_settings"; setting: string }
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string };
 
@@ -116,7 +117,7 @@ export function decide(actor: Person, act: Act): Decision {
     }
     case "change_settings":
       if (isPrivileged(actor)) return yes;
-      return no(`Only ${anyone} can change how work is escalated.`);
+      return no(`Only ${anyone} can change ${act.setting}.`);
     case "assign_seat":
       if (isAdmin(actor)) return yes;
       return no(

@@ -22,6 +22,7 @@ import {
   historyReply,
   type ListValue,
   markItem,
+  overloadNote,
   pageSize,
   reassignedReply,
   recordedReply,
@@ -29,6 +30,8 @@ import {
   slipModal,
   slippedReply,
   statusReply,
+  teamCapacityAsk,
+  teamCapacityReply,
   workstreamReply,
   workstreamsReply,
 } from "./messages.js";
@@ -46,6 +49,7 @@ import {
   slipCommitment,
   slipForm,
   statusOf,
+  teamCapacity,
   workstreams,
 } from "./use-cases.js";
 
@@ -98,7 +102,7 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       }),
       async run({ workspaceId, channelId, actor }, args) {
         const me = await actor();
-        const { commitment, owner } = await recordCommitment(deps, me, {
+        const { commitment, owner, overload } = await recordCommitment(deps, me, {
           workspaceId,
           channelId,
           title: args.what,
@@ -107,7 +111,36 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           workstream: args.workstream,
           after: args.after,
         });
-        return { text: recordedReply(commitment, me.slackUserId, owner.timeZone, deps.clock.now()) };
+        const now = deps.clock.now();
+        const recorded = recordedReply(commitment, me.slackUserId, owner.timeZone, now);
+        if (!overload) return { text: recorded };
+        const flag = overloadNote({
+          week: overload,
+          ownerId: commitment.ownerId,
+          viewerId: me.slackUserId,
+          timeZone: owner.timeZone,
+          now,
+          move: commitment,
+        });
+        return { text: `${recorded}\n${flag}` };
+      },
+    }),
+  );
+
+  commands.add(
+    defineCommand({
+      name: "capacity",
+      pattern: "[<n:int>]",
+      summary:
+        "the team default of commitments a person lands a week, used to flag an overloaded week (admins and seats change it, 1 to 50)",
+      example: "/coo capacity 7",
+      unknown: teamCapacityAsk,
+      invalid: { n: teamCapacityAsk },
+      args: z.object({ n: z.number().optional() }),
+      async run({ workspaceId, actor }, { n }) {
+        return {
+          text: teamCapacityReply(await teamCapacity(deps, await actor(), { workspaceId, perWeek: n })),
+        };
       },
     }),
   );

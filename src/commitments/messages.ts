@@ -5,9 +5,11 @@ import { actions, buttonSpec, context, modalSpec, pager, section } from "../slac
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
-import { describeInstant, describeWallTime, offDay, slackDate } from "../time/when.js";
-import { plural } from "../words.js";
-import type { CommitmentRow, DeliveryRecord, HistoryEntry } from "./use-cases.js";
+import { describeDay, describeInstant, describeWallTime, offDay, slackDate } from "../time/when.js";
+import { addDays, wallClock, zonedToUtc } from "../time/zoned.js";
+import { count, plural } from "../words.js";
+import { historyWeeks, minLanded, teamDefaultRange } from "./capacity.js";
+import type { CommitmentRow, DeliveryRecord, HistoryEntry, WeekCapacity } from "./use-cases.js";
 import { isOverdue } from "./use-cases.js";
 
 export const pageSize = 10;
@@ -347,4 +349,74 @@ export function workstreamsReply(streams: Array<{ name: string; ownerId: string;
     text: plural(streams.length, "workstream"),
     blocks: linesWithin(lines, { more: (n) => `…and ${n} more workstreams.` }),
   };
+}
+
+// ---------------------------------------------------------------- capacity
+
+const weekMs = 7 * 24 * 3600_000;
+
+/** "<@U3>", "<@U3> and <@U4>" */
+const names = (ids: string[]) => ids.map(mention).join(" and ");
+
+/**
+ * One line when an owner's week is over what they land (`/coo commit`,
+ * planning): the week in words, the two numbers, and where the work could go
+ * instead. `move` is the commitment just recorded: the later week is then
+ * offered as a `/coo slip` that works (the same weekday and time, that week).
+ */
+export function overloadNote(input: {
+  week: WeekCapacity;
+  ownerId: string;
+  viewerId: string;
+  timeZone: string;
+  now: Date;
+  move?: { number: number; dueAt: Date };
+}): string {
+  const { week, timeZone, now, move } = input;
+  const own = input.ownerId === input.viewerId;
+  const who = own ? "You have" : `${mention(input.ownerId)} has`;
+  const pace =
+    week.basis === "history"
+      ? `and ${own ? "you land" : "lands"} about ${count(week.capacity)} a week over the last ${historyWeeks} weeks`
+      : `against a team default of ${count(week.capacity)} a week`;
+  const said = `:warning: ${who} ${count(week.load)} due the week of ${describeDay(week.start, timeZone, now)}, ${pace}.`;
+  const later = week.suggestion?.laterWeek;
+  const others = week.suggestion?.others ?? [];
+  // Who has room that week first ("that week" then reads as the week just named), then a later week.
+  const options: string[] = [];
+  if (others.length > 0)
+    options.push(`${names(others)} ${others.length === 1 ? "has" : "have"} room that week`);
+  if (later) {
+    const slip = move
+      ? ` (\`/coo slip ${formatId("commitment", move.number)} to ${describeWallTime(shifted(move.dueAt, later, week.start, timeZone), timeZone, now)}\`)`
+      : "";
+    options.push(`the week of ${describeDay(later, timeZone, now)} has room${slip}`);
+  }
+  const instead = options.join(", and ");
+  return instead ? `${said} ${instead.charAt(0).toUpperCase()}${instead.slice(1)}.` : said;
+}
+
+/** `dueAt` moved to the week starting `later`: the same weekday and wall time. */
+function shifted(dueAt: Date, later: Date, from: Date, timeZone: string): Date {
+  const weeks = Math.round((later.getTime() - from.getTime()) / weekMs);
+  const wall = wallClock(dueAt, timeZone);
+  return zonedToUtc(addDays(wall, 7 * weeks), timeZone);
+}
+
+/** What a team default that does not fit is told (ends in a colon: the example follows). */
+export const teamCapacityAsk = `Give the team default as a whole number of commitments a week, from ${teamDefaultRange.min} to ${teamDefaultRange.max}:`;
+export const teamCapacityChoices = `${teamCapacityAsk} \`/coo capacity 7\``;
+
+/** `/coo capacity`: the team default and how it is used; after a change, what it was. */
+export function teamCapacityReply(result: { perWeek: number; was: number | undefined }): string {
+  const { perWeek, was } = result;
+  if (was === perWeek) return `The team default is already *${count(perWeek)} a week*.`;
+  if (was !== undefined)
+    return `The team default is now *${count(perWeek)} a week* (was ${count(was)}). It stands for anyone with fewer than ${minLanded} commitments landed in the last ${historyWeeks} weeks.`;
+  return [
+    `The team default is *${count(perWeek)} a week*.`,
+    `I compare what each person has due in a week (Monday to Sunday, in their own time zone) with what they landed over the last ${historyWeeks} weeks; anyone with fewer than ${minLanded} landed in that time is held to this default.`,
+    "When a week is over, I say so as work is recorded and in weekly planning, with a later week or a person who has room.",
+    "An admin or the CEO, CFO or CTO can change it: `/coo capacity 7`.",
+  ].join(" ");
 }

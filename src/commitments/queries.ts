@@ -304,3 +304,140 @@ export function workstreamsNaming(deps: Pick<Deps, "db">, workspaceId: string, w
     where: { workspaceId, OR: words.map((w) => ({ name: { contains: w } })) },
   });
 }
+
+// ---------------------------------------------------------------- capacity
+
+/**
+ * What capacity is read from, in one round trip (it runs on every `/coo
+ * commit`): per owner, how many they landed since `since`; the open
+ * commitments they have due in [from, to), with where each was made; and the
+ * workspace's team default.
+ */
+const capacityRows = statement({
+  name: "coo_capacity_rows",
+  text: `
+    SELECT 'landed' AS "kind", "ownerId", NULL::timestamptz AS "dueAt", NULL::int AS "workstreamId",
+      NULL::text AS "channelId", count(*)::int AS "n"
+    FROM "Commitment"
+    WHERE "workspaceId" = $1 AND "ownerId" = ANY($2::text[]) AND "status" = 'done'
+      AND "doneAt" >= $3::timestamptz
+    GROUP BY "ownerId"
+    UNION ALL
+    SELECT 'due', "ownerId", "dueAt", "workstreamId", "channelId", 1
+    FROM "Commitment"
+    WHERE "workspaceId" = $1 AND "ownerId" = ANY($2::text[]) AND "status" = 'open'
+      AND "dueAt" >= $4::timestamptz AND "dueAt" < $5::timestamptz
+    UNION ALL
+    SELECT 'default', NULL, NULL, NULL, NULL, "weeklyCapacity" FROM "Workspace" WHERE "id" = $1`,
+  row: z.object({
+    kind: z.enum(["landed", "due", "default"]),
+    ownerId: z.string().nullable(),
+    dueAt: z.date().nullable(),
+    workstreamId: z.number().int().nullable(),
+    channelId: z.string().nullable(),
+    n: z.number().int(),
+  }),
+});
+
+export type DueRow = { ownerId: string; dueAt: Date; workstreamId: number | null; channelId: string | null };
+export type CapacityTally = { teamDefault: number; landed: Map<string, number>; due: DueRow[] };
+
+/** The workspace's team default until an admin sets one. */
+export const defaultWeeklyCapacity = 5;
+
+export async function capacityTally(
+  deps: Pick<Deps, "sql">,
+  input: { workspaceId: string; ownerIds: string[]; since: Date; from: Date; to: Date },
+): Promise<CapacityTally> {
+  const rows = await query(deps.sql, capacityRows, [
+    input.workspaceId,
+    input.ownerIds,
+    input.since,
+    input.from,
+    input.to,
+  ]);
+  const tally: CapacityTally = { teamDefault: defaultWeeklyCapacity, landed: new Map(), due: [] };
+  for (const r of rows) {
+    if (r.kind === "default") tally.teamDefault = r.n;
+    else if (r.kind === "landed" && r.ownerId) tally.landed.set(r.ownerId, r.n);
+    else if (r.kind === "due" && r.ownerId && r.dueAt)
+      tally.due.push({
+        ownerId: r.ownerId,
+        dueAt: r.dueAt,
+        workstreamId: r.workstreamId,
+        channelId: r.channelId,
+      });
+  }
+  return tally;
+}
+
+export async function teamCapacityOf(deps: Pick<Deps, "db">, workspaceId: string): Promise<number> {
+  const found = await deps.db.workspace.findUnique({
+    where: { id: workspaceId },
+    select: { weeklyCapacity: true },
+  });
+  return found?.weeklyCapacity ?? defaultWeeklyCapacity;
+}
+
+export async function setTeamCapacity(deps: Pick<Deps, "db">, workspaceId: string, perWeek: number) {
+  await deps.db.workspace.update({ where: { id: workspaceId }, data: { weeklyCapacity: perWeek } });
+}
+
+/**
+ * Who works in these workstreams or channels: owners of their open work, or
+ * of work landed since `since`, and the workstreams' owners. At most a few
+ * hundred pairs are read; enough to name two people.
+ */
+export async function peopleSharingWork(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  scope: { workstreamIds: number[]; channelIds: string[]; since: Date },
+): Promise<Array<{ userId: string; workstreamId: number | null; channelId: string | null }>> {
+  const { workstreamIds, channelIds, since } = scope;
+  if (workstreamIds.length === 0 && channelIds.length === 0) return [];
+  const [work, streams] = await Promise.all([
+    deps.db.commitment.findMany({
+      where: {
+        workspaceId,
+        OR: [{ workstreamId: { in: workstreamIds } }, { channelId: { in: channelIds } }],
+        AND: [{ OR: [{ status: "open" }, { doneAt: { gte: since } }] }],
+      },
+      distinct: ["ownerId", "workstreamId", "channelId"],
+      select: { ownerId: true, workstreamId: true, channelId: true },
+      take: 300,
+    }),
+    deps.db.workstream.findMany({
+      where: { workspaceId, id: { in: workstreamIds } },
+      select: { id: true, ownerId: true },
+    }),
+  ]);
+  return [
+    ...work.map((w) => ({ userId: w.ownerId, workstreamId: w.workstreamId, channelId: w.channelId })),
+    ...streams.map((s) => ({ userId: s.ownerId, workstreamId: s.id, channelId: null })),
+  ];
+}
+
+/**
+ * People coo knows here who may take work (a member, or a guest when
+ * `guests`), in office at `at`: among `among` when given, else anyone; with
+ * the time zone last read from Slack.
+ */
+export async function peopleFreeToTakeWork(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  filter: { among?: string[]; exclude: string[]; guests: boolean; at: Date },
+  limit: number,
+): Promise<Array<{ userId: string; timeZone: string | null }>> {
+  const people = await deps.db.person.findMany({
+    where: {
+      workspaceId,
+      kind: { in: filter.guests ? ["member", "guest"] : ["member"] },
+      slackUserId: { notIn: filter.exclude, ...(filter.among ? { in: filter.among } : {}) },
+      OR: [{ oooUntil: null }, { oooUntil: { lte: filter.at } }],
+    },
+    orderBy: { slackUserId: "asc" },
+    select: { slackUserId: true, timezone: true },
+    take: limit,
+  });
+  return people.map((p) => ({ userId: p.slackUserId, timeZone: p.timezone }));
+}

@@ -10,11 +10,25 @@ import { type Actor, authorize } from "../policy.js";
 import type { Block } from "../slack/commands.js";
 import { echo } from "../slack/mentions.js";
 import { ensureWithinReach, maxYearsAhead, parseWhen, tooFarAhead } from "../time/when.js";
-import { handedNotice, recordedNotice } from "./messages.js";
+import {
+  type Basis,
+  capacityFrom,
+  landedSince,
+  loadIn,
+  lookAheadWeeks,
+  type OwnerCapacity,
+  ownerWeeks,
+  sameWeekFor,
+  teamDefaultRange,
+  type WeekCapacity,
+} from "./capacity.js";
+import { handedNotice, recordedNotice, teamCapacityChoices } from "./messages.js";
 import {
   applyChange,
+  type CapacityTally,
   type CommitmentFilter,
   type CommitmentRow,
+  capacityTally,
   commitmentHistory,
   createCommitment,
   createWorkstream,
@@ -24,7 +38,11 @@ import {
   findWorkstream,
   listOpenCommitments,
   openCommitmentsNaming,
+  peopleFreeToTakeWork,
+  peopleSharingWork,
+  setTeamCapacity,
   setWorkstreamOwner,
+  teamCapacityOf,
   touch,
   workstreamNamed,
   workstreamsNaming,
@@ -39,7 +57,7 @@ import {
  * Slack's payloads (docs/decisions/0020-use-cases-and-grammar.md).
  */
 
-export type { CommitmentFilter, CommitmentRow, DeliveryRecord };
+export type { Basis, CommitmentFilter, CommitmentRow, DeliveryRecord, OwnerCapacity, WeekCapacity };
 export type HistoryEntry = CommitmentChange;
 export { findCommitment, isOverdue } from "./queries.js";
 export { sameWork } from "./similar.js";
@@ -69,7 +87,8 @@ async function notify(deps: UseCaseDeps, workspaceId: string, userId: string, te
  * `/coo commit`: who will deliver what, by when. Work goes to a real person
  * of this workspace (checked with Slack before anything is written); the
  * date is read in the owner's time zone; an owner other than the actor is
- * told by DM.
+ * told by DM. `overload` is the owner's week of the due date when it is now
+ * over what they land (see `capacityCheck`).
  */
 export async function recordCommitment(
   deps: UseCaseDeps,
@@ -83,7 +102,7 @@ export async function recordCommitment(
     after?: number | undefined;
     channelId?: string | undefined;
   },
-): Promise<{ commitment: CommitmentRow; owner: Profile }> {
+): Promise<{ commitment: CommitmentRow; owner: Profile; overload: WeekCapacity | undefined }> {
   const { workspaceId } = input;
   const ownerId = input.ownerId ?? actor.slackUserId;
   const owner = ownerId === actor.slackUserId ? actor : await deps.people.member(workspaceId, ownerId);
@@ -108,7 +127,10 @@ export async function recordCommitment(
       ownerId,
       recordedNotice(commitment, actor.slackUserId, owner.timeZone, now),
     );
-  return { commitment, owner };
+  // The week it is due in, read with it in: flagged only when that makes it over.
+  const [mine] = await checkCapacity(deps, workspaceId, [{ ownerId, timeZone: owner.timeZone }], dueAt, 1);
+  const week = mine?.weeks[0];
+  return { commitment, owner, overload: week?.over ? week : undefined };
 }
 
 /** A promise someone made in their own standup answer: theirs, recorded as they said it. */
@@ -429,4 +451,172 @@ export function markSentItem(
   mark: (blocks: Block[]) => Block[],
 ): Promise<{ text: string; blocks: Block[] } | undefined> {
   return rewriteSent(deps.db, message, mark);
+}
+
+// ---------------------------------------------------------------- capacity
+
+/** The most weeks one capacity check covers. */
+const maxCapacityWeeks = 26;
+/** How many other people are weighed for a week that is over, and how many are named. */
+const candidatesWeighed = 20;
+const othersNamed = 2;
+
+type CapacityDeps = Pick<Deps, "db" | "sql" | "clock" | "people">;
+
+/**
+ * Capacity the roster can run against (docs/decisions/0024-capacity.md), for
+ * `/coo commit`, weekly planning and plan drafting. For each owner, `weeks`
+ * weeks from the one holding `from`, each Monday 00:00 to Monday 00:00 in the
+ * owner's own time zone:
+ *
+ * - `load`: their open commitments due that week;
+ * - `capacity`: what they land a week, whole (done over the last 8 weeks,
+ *   on time or not, divided by 8), with `basis` "history"; with fewer than 4
+ *   done in those weeks, the workspace's team default, `basis` "team default";
+ * - `over`: load > capacity; then `suggestion.laterWeek` is the Monday of the
+ *   nearest later week with room (load < capacity, within 8 weeks past the
+ *   last asked about), and `suggestion.others` up to two other people with
+ *   room that week: people with work in the same workstreams or channels
+ *   first, then any member, the most room first; nobody out of office.
+ */
+export async function capacityCheck(
+  deps: CapacityDeps,
+  input: { workspaceId: string; ownerIds: string[]; from: Date; weeks: number },
+): Promise<OwnerCapacity[]> {
+  const owners = await Promise.all(
+    [...new Set(input.ownerIds)].map(async (ownerId) => ({
+      ownerId,
+      timeZone: (await deps.people.profile(input.workspaceId, ownerId)).timeZone,
+    })),
+  );
+  return checkCapacity(deps, input.workspaceId, owners, input.from, input.weeks);
+}
+
+const dayMs = 24 * 3600_000;
+
+/** Instants that hold `weeks` weeks from the one holding `from`, in any time zone. */
+const span = (from: Date, weeks: number) => ({
+  from: new Date(from.getTime() - 8 * dayMs),
+  to: new Date(from.getTime() + (weeks + 1) * 7 * dayMs),
+});
+
+async function checkCapacity(
+  deps: CapacityDeps,
+  workspaceId: string,
+  owners: Array<{ ownerId: string; timeZone: string }>,
+  from: Date,
+  weeks: number,
+): Promise<OwnerCapacity[]> {
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > maxCapacityWeeks)
+    throw new Error(`a capacity check covers 1 to ${maxCapacityWeeks} weeks, not ${weeks}`);
+  if (owners.length === 0) return [];
+  const now = deps.clock.now();
+  const tally = await capacityTally(deps, {
+    workspaceId,
+    ownerIds: owners.map((o) => o.ownerId),
+    since: landedSince(now),
+    ...span(from, weeks + lookAheadWeeks),
+  });
+  const reports = owners.map((o) =>
+    ownerWeeks(o, { ...tallyOf(tally, o.ownerId), teamDefault: tally.teamDefault }, from, weeks),
+  );
+  await suggestOthers(deps, workspaceId, reports, tally, now);
+  return reports;
+}
+
+const tallyOf = (tally: CapacityTally, ownerId: string) => ({
+  landed: tally.landed.get(ownerId) ?? 0,
+  due: tally.due.filter((d) => d.ownerId === ownerId).map((d) => d.dueAt),
+});
+
+/**
+ * Fills in who else has room in each week that is over: people with work in
+ * the week's workstreams or channels first, then any member. Their own
+ * capacity and load are read the same way, in their own zones.
+ */
+async function suggestOthers(
+  deps: CapacityDeps,
+  workspaceId: string,
+  reports: OwnerCapacity[],
+  tally: CapacityTally,
+  now: Date,
+): Promise<void> {
+  const over = reports.flatMap((r) => r.weeks.filter((w) => w.over).map((week) => ({ owner: r, week })));
+  if (over.length === 0) return;
+  const work = (o: (typeof over)[number]) =>
+    tally.due.filter((d) => d.ownerId === o.owner.ownerId && d.dueAt >= o.week.start && d.dueAt < o.week.end);
+  const overWork = over.flatMap(work);
+  const sharing = await peopleSharingWork(deps, workspaceId, {
+    workstreamIds: unique(overWork.flatMap((d) => (d.workstreamId === null ? [] : [d.workstreamId]))),
+    channelIds: unique(overWork.flatMap((d) => (d.channelId === null ? [] : [d.channelId]))),
+    since: landedSince(now),
+  });
+  // Whoever is over in a week checked here has no room to give: they are not weighed.
+  const overOwners = unique(over.map((o) => o.owner.ownerId));
+  const earliest = new Date(Math.min(...over.map((o) => o.week.start.getTime())));
+  const close = await peopleFreeToTakeWork(
+    deps,
+    workspaceId,
+    { among: unique(sharing.map((s) => s.userId)), exclude: overOwners, guests: true, at: earliest },
+    candidatesWeighed,
+  );
+  const anyone = await peopleFreeToTakeWork(
+    deps,
+    workspaceId,
+    { exclude: [...overOwners, ...close.map((c) => c.userId)], guests: false, at: earliest },
+    candidatesWeighed - close.length,
+  );
+  const candidates = [...close, ...anyone];
+  if (candidates.length === 0) return;
+  const latest = new Date(Math.max(...over.map((o) => o.week.end.getTime())));
+  const theirs = await capacityTally(deps, {
+    workspaceId,
+    ownerIds: candidates.map((c) => c.userId),
+    since: landedSince(now),
+    from: new Date(earliest.getTime() - 8 * dayMs),
+    to: new Date(latest.getTime() + 8 * dayMs),
+  });
+  for (const o of over) {
+    const streams = new Set(work(o).map((d) => d.workstreamId));
+    const channels = new Set(work(o).map((d) => d.channelId));
+    const near = new Set(
+      sharing
+        .filter(
+          (s) =>
+            (s.workstreamId !== null && streams.has(s.workstreamId)) ||
+            (s.channelId !== null && channels.has(s.channelId)),
+        )
+        .map((s) => s.userId),
+    );
+    const room = candidates.flatMap((c) => {
+      const { landed, due } = tallyOf(theirs, c.userId);
+      const { capacity } = capacityFrom(landed, theirs.teamDefault);
+      // Their own week that holds this one's Thursday; a zone never read from Slack is taken as the owner's.
+      const spare = capacity - loadIn(due, sameWeekFor(o.week, c.timeZone ?? o.owner.timeZone));
+      return spare > 0 ? [{ id: c.userId, near: near.has(c.userId), spare }] : [];
+    });
+    room.sort((a, b) => Number(b.near) - Number(a.near) || b.spare - a.spare || a.id.localeCompare(b.id));
+    if (o.week.suggestion) o.week.suggestion.others = room.slice(0, othersNamed).map((r) => r.id);
+  }
+}
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+/**
+ * `/coo capacity`: the team default a week, and with `perWeek`, set first (an
+ * admin or a seated executive may; a whole number from 1 to 50).
+ */
+export async function teamCapacity(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { workspaceId: string; perWeek?: number | undefined },
+): Promise<{ perWeek: number; was: number | undefined }> {
+  const current = await teamCapacityOf(deps, input.workspaceId);
+  if (input.perWeek === undefined) return { perWeek: current, was: undefined };
+  await authorize(actor, { kind: "change_settings", setting: "the team's weekly capacity" });
+  const { min, max } = teamDefaultRange;
+  if (!Number.isInteger(input.perWeek) || input.perWeek < min || input.perWeek > max)
+    throw badInput(teamCapacityChoices);
+  await setTeamCapacity(deps, input.workspaceId, input.perWeek);
+  return { perWeek: input.perWeek, was: current };
 }

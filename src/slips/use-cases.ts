@@ -192,7 +192,7 @@ export async function escalationLadder(
   input: { workspaceId: string; change?: LadderChange | undefined },
 ): Promise<LadderSettings> {
   if (input.change) {
-    await authorize(actor, { kind: "change_settings" });
+    await authorize(actor, { kind: "change_settings", setting: "how work is escalated" });
     const data = settingsOf(input.change);
     if (!data) throw badInput(escalationChoices);
     await setLadder(deps, input.workspaceId, data);

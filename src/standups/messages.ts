@@ -228,11 +228,24 @@ export function weeklyReview(review: WeeklyReview, now: Date): Composed[] {
 
 // ---------------------------------------------------------------- planning
 
-/** An owner's commitments due next week, soonest first, each to confirm or re-date. */
-export function planningAsk(channelId: string, mine: CommitmentRow[], timeZone: string, now: Date): Composed {
+/**
+ * An owner's commitments due next week, soonest first, each to confirm or
+ * re-date; `flag` says (one line, under the heading) when their week is over
+ * what they land.
+ */
+export function planningAsk(
+  channelId: string,
+  mine: CommitmentRow[],
+  timeZone: string,
+  now: Date,
+  flag?: string,
+): Composed {
   // The soonest first, as many as one message holds; the rest are counted.
   const blocks = itemsWithin(
-    [section(`*Planning for the week ahead* (<#${channelId}>): do these dates still hold?`)],
+    [
+      section(`*Planning for the week ahead* (<#${channelId}>): do these dates still hold?`),
+      ...(flag ? [section(flag)] : []),
+    ],
     mine.map((c): Block[] => [
       section(commitmentLine(c, now, timeZone)),
       actions(

@@ -1,6 +1,13 @@
 import { createBlocker, resolveBlocker } from "../blockers/use-cases.js";
 import type { KindHandler, RunContext } from "../cadence/use-cases.js";
-import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
+import { overloadNote } from "../commitments/messages.js";
+import {
+  capacityCheck,
+  dropCommitment,
+  recordOwnPromise,
+  sameWork,
+  slipCommitment,
+} from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
@@ -272,15 +279,28 @@ export function planningHandler(deps: Deps): KindHandler {
         run.slot,
         new Date(run.slot.getTime() + week),
       );
+      const owners = participants.filter((p) => due.some((c) => c.ownerId === p));
+      // The week ahead: the owner's week that holds most of the seven days asked about.
+      const capacity = await capacityCheck(deps, {
+        workspaceId: cadence.workspaceId,
+        ownerIds: owners,
+        from: new Date(run.slot.getTime() + week / 2),
+        weeks: 1,
+      });
       const messages: Outgoing[] = [];
-      for (const owner of participants) {
+      for (const owner of owners) {
         const mine = due.filter((c) => c.ownerId === owner);
-        if (mine.length === 0) continue;
+        const theirs = capacity.find((r) => r.ownerId === owner);
+        const ahead = theirs?.weeks[0];
+        const flag =
+          theirs && ahead?.over
+            ? overloadNote({ week: ahead, ownerId: owner, viewerId: owner, timeZone: theirs.timeZone, now })
+            : undefined;
         messages.push(
           to(
             cadence.workspaceId,
             { userId: owner },
-            planningAsk(cadence.channelId, mine, cadence.timezone, now),
+            planningAsk(cadence.channelId, mine, cadence.timezone, now, flag),
           ),
         );
       }
