@@ -15,6 +15,7 @@ import { mention } from "./slack/mentions.js";
  *   own is_admin or is_owner, read fresh) may change anyone's items, cadences
  *   and this workspace's settings.
  * - Only an admin seats and unseats executives; a holder may step down.
+ * - Only the seated CEO makes bets (an admin, while no CEO is seated).
  * - A private handoff is seen only by the people on it.
  * Guests, bots and people of other organisations are never privileged.
  */
@@ -29,6 +30,8 @@ export type Act =
   | { kind: "change_workstream"; workstream: { ownerId: string; name: string } }
   /** `setting` names it in the refusal: "how work is escalated". */
   | { kind: "change_settings"; setting: string }
+  /** Picking bets is the CEO's call: the seated CEO, or an admin while the seat is empty. */
+  | { kind: "make_bet"; ceoId: string | undefined }
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string };
 
@@ -118,6 +121,17 @@ export function decide(actor: Person, act: Act): Decision {
     case "change_settings":
       if (isPrivileged(actor)) return yes;
       return no(`Only ${anyone} can change ${act.setting}.`);
+    case "make_bet":
+      if (act.ceoId) {
+        if (me === act.ceoId && isExecutive(actor)) return yes;
+        return no(
+          `Picking the bets is the CEO's call, and coo carries them out: ask ${mention(act.ceoId)} to record it with \`/coo bet <what> by <when>\`.`,
+        );
+      }
+      if (isAdmin(actor)) return yes;
+      return no(
+        "Picking the bets is the CEO's call, and coo carries them out, but no CEO is seated yet. A workspace admin can seat one (`/coo seat ceo @name`), or record the bet until then.",
+      );
     case "assign_seat":
       if (isAdmin(actor)) return yes;
       return no(

@@ -4,7 +4,13 @@ import type { IdKind } from "../generated/prisma/client.js";
 
 export type { IdKind };
 
-const prefixes: Record<IdKind, string> = { commitment: "C", blocker: "B", cadence: "K", handoff: "H" };
+const prefixes: Record<IdKind, string> = {
+  commitment: "C",
+  blocker: "B",
+  cadence: "K",
+  handoff: "H",
+  bet: "G",
+};
 
 export const formatId = (kind: IdKind, number: number) => `${prefixes[kind]}${number}`;
 

@@ -38,6 +38,7 @@ const slotTypeNames = [
   "blocker",
   "cadence",
   "handoff",
+  "bet",
 ] as const satisfies ReadonlyArray<string>;
 export type SlotType = (typeof slotTypeNames)[number];
 const slotTypes = new Set<string>(slotTypeNames);
@@ -65,6 +66,7 @@ const idWords: Record<IdKind, { example: string; list: string }> = {
   blocker: { example: "B7", list: "blockers" },
   cadence: { example: "K1", list: "cadences" },
   handoff: { example: "H3", list: "handoffs" },
+  bet: { example: "G3", list: "bets" },
 };
 
 /** Dates are read for real once the owner's time zone is known; here, only their shape. */
