@@ -43,9 +43,12 @@ test("the schema-rules migration keeps the rows it finds: instants, closed-set v
     `);
     await applyMigrations(sessionOf(db), all);
 
-    const commitments = await db.query<{ number: number; dueAt: Date; originalDueAt: Date; workstreamId: number | null }>(
-      `SELECT "number", "dueAt", "originalDueAt", "workstreamId" FROM "Commitment" ORDER BY "id"`,
-    );
+    const commitments = await db.query<{
+      number: number;
+      dueAt: Date;
+      originalDueAt: Date;
+      workstreamId: number | null;
+    }>(`SELECT "number", "dueAt", "originalDueAt", "workstreamId" FROM "Commitment" ORDER BY "id"`);
     expect(commitments.rows).toEqual([
       {
         number: 5,
@@ -54,10 +57,17 @@ test("the schema-rules migration keeps the rows it finds: instants, closed-set v
         workstreamId: 1,
       },
       // It pointed at another workspace's workstream: the reference goes, the commitment stays.
-      { number: 4, dueAt: new Date("2026-11-30T17:00:00Z"), originalDueAt: new Date("2026-11-30T17:00:00Z"), workstreamId: null },
+      {
+        number: 4,
+        dueAt: new Date("2026-11-30T17:00:00Z"),
+        originalDueAt: new Date("2026-11-30T17:00:00Z"),
+        workstreamId: null,
+      },
     ]);
     const escalation = await db.query(`SELECT "reason"::text, "step"::text, "sentAt" FROM "Escalation"`);
-    expect(escalation.rows).toEqual([{ reason: "overdue", step: "dm_owner", sentAt: new Date("2026-12-01T08:00:00Z") }]);
+    expect(escalation.rows).toEqual([
+      { reason: "overdue", step: "dm_owner", sentAt: new Date("2026-12-01T08:00:00Z") },
+    ]);
     const workspaces = await db.query(`SELECT "id", "escalateTo"::text FROM "Workspace" ORDER BY "id"`);
     // A question recorded for a workspace with no row of its own: the workspace row is made for it.
     expect(workspaces.rows).toEqual([
@@ -104,7 +114,13 @@ test("a reference cannot point into another workspace, and a closed set refuses 
     ).rejects.toThrow(/foreign key/i);
     await expect(
       db.blocker.create({
-        data: { workspaceId: "T1", number: 1, text: "waiting", reporterId: "U1", waitingOnCommitmentId: other.id },
+        data: {
+          workspaceId: "T1",
+          number: 1,
+          text: "waiting",
+          reporterId: "U1",
+          waitingOnCommitmentId: other.id,
+        },
       }),
     ).rejects.toThrow(/foreign key/i);
     await expect(
@@ -116,7 +132,10 @@ test("a reference cannot point into another workspace, and a closed set refuses 
     await db.commitment.create({ data: { ...base, workspaceId: "T1", number: 4, dependsOnId: mine.id } });
 
     await expect(
-      database.sql({ name: "t_bad_reason", text: `UPDATE "Workspace" SET "escalateTo" = 'whoever' WHERE "id" = 'T1'` }, []),
+      database.sql(
+        { name: "t_bad_reason", text: `UPDATE "Workspace" SET "escalateTo" = 'whoever' WHERE "id" = 'T1'` },
+        [],
+      ),
     ).rejects.toThrow(/invalid input value for enum/);
 
     // Removing a workspace removes everything it owns, in one statement.
@@ -137,7 +156,9 @@ test("short ids come from one place, and concurrent takers never share a number"
     await database.prisma.workspace.create({ data: { id: "T1" } });
     const numbers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        i % 2 === 0 ? nextNumber(database.sql, "T1", "blocker") : nextNumber(database.prisma, "T1", "blocker"),
+        i % 2 === 0
+          ? nextNumber(database.sql, "T1", "blocker")
+          : nextNumber(database.prisma, "T1", "blocker"),
       ),
     );
     expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
