@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { registerPlans } from "./bets/plan-commands.js";
 import { register as registerBlockers } from "./blockers/commands.js";
 import { register as registerCadence } from "./cadence/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
@@ -201,6 +202,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerSlips(slack, deps);
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
+  registerPlans(slack, deps);
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,
