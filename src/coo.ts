@@ -1,5 +1,7 @@
 import { WebClient } from "@slack/web-api";
+import { register as registerBets } from "./bets/commands.js";
 import { registerPlans } from "./bets/plan-commands.js";
+import { tellWorkstreamOwner } from "./bets/use-cases.js";
 import { register as registerBlockers } from "./blockers/commands.js";
 import { register as registerCadence } from "./cadence/commands.js";
 import { CadenceEngine } from "./cadence/engine.js";
@@ -7,6 +9,7 @@ import { reportFailure } from "./cadence/use-cases.js";
 import { ChangeFeed } from "./changes.js";
 import { type Clock, systemClock } from "./clock.js";
 import { register as registerCommitments } from "./commitments/commands.js";
+import { commitmentSlipped } from "./commitments/use-cases.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
@@ -16,7 +19,7 @@ import { register as registerHome } from "./home/commands.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
 import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { installEventInbox } from "./jobs/inbox.js";
-import { Outbox } from "./jobs/outbox.js";
+import { allOf, Outbox } from "./jobs/outbox.js";
 import { ScheduledJob } from "./jobs/schedule.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
@@ -30,6 +33,7 @@ import { channelDirectory } from "./slack/channels.js";
 import { prismaInstallationStore, resealInstallations, workspaceClients } from "./slack/installations.js";
 import { register as registerSlips } from "./slips/commands.js";
 import { SlipSweeper } from "./slips/sweep.js";
+import { tellDependants } from "./slips/use-cases.js";
 import { register as registerStandups } from "./standups/register.js";
 import { warmUpDateParsing } from "./time/when.js";
 import { register as registerWorkspaces, resumeWithWorkingToken } from "./workspaces/commands.js";
@@ -200,6 +204,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerStandups(slack, deps, cadence);
   registerWorkspaces(slack, deps, cadence);
   registerSlips(slack, deps);
+  registerBets(slack, deps);
+  // A commitment moved (a job the move wrote): whoever depends on it hears,
+  // and so does its workstream's owner when the work is under a bet.
+  outbox.handle(commitmentSlipped, allOf(tellDependants(deps), tellWorkstreamOwner(deps)));
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);

@@ -15,6 +15,7 @@ import { mention } from "./slack/mentions.js";
  *   own is_admin or is_owner, read fresh) may change anyone's items, cadences
  *   and this workspace's settings.
  * - Only an admin seats and unseats executives; a holder may step down.
+ * - Only the seated CEO makes bets (an admin, while no CEO is seated).
  * - A private handoff is seen only by the people on it.
  * Guests, bots and people of other organisations are never privileged.
  * A bet's plan is drafted and confirmed by the CEO, an admin or another executive.
@@ -29,6 +30,8 @@ export type Act =
   | { kind: "skip_day"; cadences: Array<{ createdById: string }> }
   | { kind: "change_workstream"; workstream: { ownerId: string; name: string } }
   | { kind: "change_settings" }
+  /** Picking bets is the CEO's call: the seated CEO, or an admin while the seat is empty. */
+  | { kind: "make_bet"; ceoId: string | undefined }
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string }
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
@@ -120,6 +123,17 @@ export function decide(actor: Person, act: Act): Decision {
     case "change_settings":
       if (isPrivileged(actor)) return yes;
       return no(`Only ${anyone} can change how work is escalated.`);
+    case "make_bet":
+      if (act.ceoId) {
+        if (me === act.ceoId && isExecutive(actor)) return yes;
+        return no(
+          `Picking the bets is the CEO's call, and coo carries them out: ask ${mention(act.ceoId)} to record it with \`/coo bet <what> by <when>\`.`,
+        );
+      }
+      if (isAdmin(actor)) return yes;
+      return no(
+        "Picking the bets is the CEO's call, and coo carries them out, but no CEO is seated yet. A workspace admin can seat one (`/coo seat ceo @name`), or record the bet until then.",
+      );
     case "assign_seat":
       if (isAdmin(actor)) return yes;
       return no(

@@ -39,9 +39,17 @@ export const planForms = {
 
 const betLine = (bet: BetRef) => `*${formatId("bet", bet.number)}* ${quote(bet.title)}`;
 
-/** The "Draft a plan" button under a bet with no workstreams. */
-export const draftPlanButton = (betNumber: number) =>
-  planButtons.draft.element("Draft a plan", { b: betNumber });
+/** Bets with no workstreams show at most this many "Draft a plan" buttons at once. */
+const draftButtonsShown = 5;
+
+/** "Draft a plan" under bets that have no workstreams yet (none when every bet has some). */
+export function draftPlanButtons(betNumbers: number[]): Block[] {
+  const shown = betNumbers.slice(0, draftButtonsShown);
+  if (shown.length === 0) return [];
+  const label = (n: number) =>
+    betNumbers.length === 1 ? "Draft a plan" : `Draft a plan for ${formatId("bet", n)}`;
+  return [actions(...shown.map((n) => planButtons.draft.element(label(n), { b: n })))];
+}
 
 /** The form: up to four workstreams, each a name, an owner and a first milestone with its date. */
 export function planModal(bet: BetRef, metadata: z.input<typeof formMetadata>) {

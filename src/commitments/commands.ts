@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { betToTie } from "../bets/use-cases.js";
 import { blockersOf } from "../blockers/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
@@ -259,8 +260,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add(
     defineCommand({
       name: "workstream",
-      pattern: "<name:word> [[owner] <owner:user>]",
-      summary: "create a workstream with an owner (or change its owner)",
+      pattern: "<name:word> [[owner] <owner:user>] {for <bet:bet=G3>}",
+      summary: "create a workstream with an owner (or change its owner), or tie it to a bet",
       example: "/coo workstream payments owner @dana",
       unknown: oneWord,
       invalid: { owner: oneWord },
@@ -270,11 +271,19 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           .regex(/^#?[a-z][\w-]{0,39}$/i, "Name it in one word (letters, digits, - or _)")
           .transform((n) => n.replace(/^#/, "").toLowerCase()),
         owner: z.string().optional(),
+        bet: z.number().optional(),
       }),
-      async run({ workspaceId, userId, actor }, args) {
-        const ownerId = args.owner ?? userId;
-        const result = await setWorkstream(deps, await actor(), { workspaceId, name: args.name, ownerId });
-        return { text: workstreamReply(args.name, ownerId, result) };
+      async run({ workspaceId, actor }, args) {
+        // The bet is found first: an unknown one writes nothing.
+        const bet =
+          args.bet === undefined ? undefined : await betToTie(deps, { workspaceId, number: args.bet });
+        const result = await setWorkstream(deps, await actor(), {
+          workspaceId,
+          name: args.name,
+          ownerId: args.owner,
+          bet,
+        });
+        return { text: workstreamReply(args.name, result) };
       },
     }),
   );

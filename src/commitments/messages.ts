@@ -7,7 +7,7 @@ import { linesWithin, sections } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
 import { describeInstant, describeWallTime, offDay, slackDate } from "../time/when.js";
 import { plural } from "../words.js";
-import type { CommitmentRow, DeliveryRecord, HistoryEntry } from "./use-cases.js";
+import type { CommitmentRow, DeliveryRecord, HistoryEntry, WorkstreamResult } from "./use-cases.js";
 import { isOverdue } from "./use-cases.js";
 
 export const pageSize = 10;
@@ -328,15 +328,16 @@ export function statusReply(
   };
 }
 
-export function workstreamReply(
-  name: string,
-  ownerId: string,
-  result: { outcome: "created" | "unchanged" | "changed"; previousOwner?: string },
-): string {
+export function workstreamReply(name: string, result: WorkstreamResult): string {
+  const { ownerId, tiedTo } = result;
+  const under = tiedTo ? `*${formatId("bet", tiedTo.number)}* ${quote(tiedTo.title)}` : "";
   if (result.outcome === "created")
-    return `Created #${name}, owned by ${mention(ownerId)}. Add work to it with \`/coo commit <what> by <when> #${name}\`.`;
-  if (result.outcome === "unchanged") return `#${name} is already owned by ${mention(ownerId)}.`;
-  return `#${name} is now owned by ${mention(ownerId)} (was ${mention(result.previousOwner ?? "")}).`;
+    return `Created #${name}, owned by ${mention(ownerId)}${tiedTo ? `, under ${under}` : ""}. Add work to it with \`/coo commit <what> by <when> #${name}\`.`;
+  if (result.outcome === "changed")
+    return `#${name} is now owned by ${mention(ownerId)} (was ${mention(result.previousOwner ?? "")})${tiedTo ? `, and under ${under}` : ""}.`;
+  if (tiedTo)
+    return `#${name} (owned by ${mention(ownerId)}) is now under ${under}. \`/coo plan ${formatId("bet", tiedTo.number)}\` shows how the bet is going.`;
+  return `#${name} is already owned by ${mention(ownerId)}.`;
 }
 
 export function workstreamsReply(streams: Array<{ name: string; ownerId: string; open: number }>): Reply {

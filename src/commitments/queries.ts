@@ -150,6 +150,14 @@ export async function applyChange(
   });
 }
 
+/** A commitment by its row id, with its workstream's owner and bet; null when it is gone. */
+export function commitmentAndStream(deps: Pick<Deps, "db">, id: number) {
+  return deps.db.commitment.findUnique({
+    where: { id },
+    include: { workstream: { select: { name: true, ownerId: true, betId: true } } },
+  });
+}
+
 /** A sign of life on a commitment, with no change to record. */
 export async function touch(deps: Pick<Deps, "db">, id: number, now: Date): Promise<void> {
   await deps.db.commitment.update({ where: { id }, data: { lastTouchedAt: now } });
@@ -240,17 +248,70 @@ export async function commitmentHistory(
   return { commitment, changes: latest.reverse(), total };
 }
 
-/** A workstream by its name, or undefined. */
+/** A workstream by its name, with the bet it is under, or undefined. */
 export function workstreamNamed(deps: Pick<Deps, "db">, workspaceId: string, name: string) {
-  return deps.db.workstream.findUnique({ where: { workspaceId_name: { workspaceId, name } } });
+  return deps.db.workstream.findUnique({
+    where: { workspaceId_name: { workspaceId, name } },
+    include: { bet: { select: { number: true, title: true } } },
+  });
 }
 
-export function createWorkstream(deps: Pick<Deps, "db">, workspaceId: string, name: string, ownerId: string) {
-  return deps.db.workstream.create({ data: { workspaceId, name, ownerId } });
+export function createWorkstream(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; name: string; ownerId: string; betId?: number | undefined },
+) {
+  return deps.db.workstream.create({ data: { ...input, betId: input.betId ?? null } });
 }
 
-export function setWorkstreamOwner(deps: Pick<Deps, "db">, id: number, ownerId: string) {
-  return deps.db.workstream.update({ where: { id }, data: { ownerId } });
+/**
+ * A new owner, a bet, or both. A bet is set only while the stream is under
+ * none, so two people tying it at once make one tie: false for the other.
+ */
+export async function changeWorkstream(
+  deps: Pick<Deps, "db">,
+  id: number,
+  data: { ownerId?: string | undefined; betId?: number | undefined },
+): Promise<boolean> {
+  const { count } = await deps.db.workstream.updateMany({
+    where: { id, ...(data.betId === undefined ? {} : { betId: null }) },
+    data: {
+      ...(data.ownerId === undefined ? {} : { ownerId: data.ownerId }),
+      ...(data.betId === undefined ? {} : { betId: data.betId }),
+    },
+  });
+  return count > 0;
+}
+
+/** The workstreams under any of these bets, by name. */
+export function workstreamsUnder(deps: Pick<Deps, "db">, workspaceId: string, betIds: number[]) {
+  return deps.db.workstream.findMany({
+    where: { workspaceId, betId: { in: betIds } },
+    select: { id: true, name: true, ownerId: true, betId: true },
+    orderBy: { name: "asc" },
+  });
+}
+
+/** Open commitments in any of these workstreams, soonest first. */
+export function openInStreams(deps: Pick<Deps, "db">, workspaceId: string, workstreamIds: number[]) {
+  return deps.db.commitment.findMany({
+    where: { workspaceId, status: "open", workstreamId: { in: workstreamIds } },
+    include: withWorkstream,
+    orderBy: [{ dueAt: "asc" }, { number: "asc" }],
+  });
+}
+
+/** How many commitments each of these workstreams has done, ever. */
+export async function doneInStreams(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  workstreamIds: number[],
+): Promise<Map<number, number>> {
+  const groups = await deps.db.commitment.groupBy({
+    by: ["workstreamId"],
+    where: { workspaceId, status: "done", workstreamId: { in: workstreamIds } },
+    _count: { _all: true },
+  });
+  return new Map(groups.flatMap((g) => (g.workstreamId === null ? [] : [[g.workstreamId, g._count._all]])));
 }
 
 /** Every workstream of a workspace with its count of open commitments, by name. */

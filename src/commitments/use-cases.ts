@@ -8,13 +8,15 @@ import { formatId } from "../ledger/ids.js";
 import type { Profile } from "../people/people.js";
 import { type Actor, authorize } from "../policy.js";
 import type { Block } from "../slack/commands.js";
-import { echo } from "../slack/mentions.js";
+import { echo, quote } from "../slack/mentions.js";
 import { ensureWithinReach, maxYearsAhead, parseWhen, tooFarAhead } from "../time/when.js";
 import { handedNotice, recordedNotice } from "./messages.js";
 import {
   applyChange,
   type CommitmentFilter,
   type CommitmentRow,
+  changeWorkstream,
+  commitmentAndStream,
   commitmentHistory,
   createCommitment,
   createCommitmentIn,
@@ -22,17 +24,19 @@ import {
   createWorkstreamIn,
   type DeliveryRecord,
   deliveryRecord,
+  doneInStreams,
   findCommitment,
   findWorkstream,
   listOpenCommitments,
   openCommitmentsNaming,
   openDueBy,
-  setWorkstreamOwner,
+  openInStreams,
   tieWorkstreamIn,
   touch,
   workstreamNamed,
   workstreamNamedIn,
   workstreamsNaming,
+  workstreamsUnder,
   workstreamsWithOpenWork,
 } from "./queries.js";
 
@@ -380,26 +384,85 @@ export async function slipForm(
   return { commitment, owner };
 }
 
+/** A bet a workstream is tied to, as the bets feature found it (open, of this workspace). */
+export type BetRef = { id: number; number: number; title: string };
+
+export type WorkstreamResult = {
+  outcome: "created" | "unchanged" | "changed";
+  ownerId: string;
+  previousOwner?: string;
+  /** Set when this change tied the stream to it. */
+  tiedTo?: BetRef;
+};
+
 /**
  * `/coo workstream`: creates one owned by someone real, or hands it over
- * (its owner, an admin or a seat may).
+ * (its owner, an admin or a seat may), and may tie it to a bet. Without an
+ * owner, a new stream is the actor's and an existing one is handed to the
+ * actor, unless the command only ties it to a bet. A stream is under one
+ * bet: tying it again, or to another bet, is refused and nothing is written
+ * (moving it between bets is not this command's to do).
  */
 export async function setWorkstream(
   deps: UseCaseDeps,
   actor: Actor,
-  input: { workspaceId: string; name: string; ownerId: string },
-): Promise<{ outcome: "created" | "unchanged" | "changed"; previousOwner?: string }> {
-  const { workspaceId, name, ownerId } = input;
-  if (ownerId !== actor.slackUserId) await deps.people.member(workspaceId, ownerId);
+  input: { workspaceId: string; name: string; ownerId?: string | undefined; bet?: BetRef | undefined },
+): Promise<WorkstreamResult> {
+  const { workspaceId, name, bet } = input;
+  const named = input.ownerId ?? (bet ? undefined : actor.slackUserId);
+  if (named && named !== actor.slackUserId) await deps.people.member(workspaceId, named);
   const existing = await workstreamNamed(deps, workspaceId, name);
   if (!existing) {
-    await createWorkstream(deps, workspaceId, name, ownerId);
-    return { outcome: "created" };
+    const ownerId = named ?? actor.slackUserId;
+    await createWorkstream(deps, { workspaceId, name, ownerId, betId: bet?.id });
+    return { outcome: "created", ownerId, ...(bet ? { tiedTo: bet } : {}) };
   }
   await authorize(actor, { kind: "change_workstream", workstream: existing });
-  if (existing.ownerId === ownerId) return { outcome: "unchanged" };
-  await setWorkstreamOwner(deps, existing.id, ownerId);
-  return { outcome: "changed", previousOwner: existing.ownerId };
+  if (bet && existing.bet) {
+    const under = `*${formatId("bet", existing.bet.number)}* ${quote(existing.bet.title)}`;
+    throw new CooError(
+      "conflict",
+      existing.betId === bet.id
+        ? `#${name} is already under ${under}. Nothing changed.`
+        : `#${name} is under ${under}, not ${formatId("bet", bet.number)}. Moving a workstream to another bet is a separate step; nothing changed.`,
+    );
+  }
+  const ownerId = named ?? existing.ownerId;
+  const newOwner = ownerId === existing.ownerId ? undefined : ownerId;
+  if (!newOwner && !bet) return { outcome: "unchanged", ownerId };
+  if (!(await changeWorkstream(deps, existing.id, { ownerId: newOwner, betId: bet?.id })))
+    throw new CooError("conflict", `#${name} changed while you were looking. Try again.`);
+  return {
+    outcome: newOwner ? "changed" : "unchanged",
+    ownerId,
+    ...(newOwner ? { previousOwner: existing.ownerId } : {}),
+    ...(bet ? { tiedTo: bet } : {}),
+  };
+}
+
+/** A commitment by its row id (a job's payload), with its workstream's owner and bet. */
+export async function commitmentWithStream(deps: Pick<Deps, "db">, id: number) {
+  return (await commitmentAndStream(deps, id)) ?? undefined;
+}
+
+/** The workstreams under any of these bets (of this workspace), by name. */
+export function workstreamsOfBets(deps: Pick<Deps, "db">, input: { workspaceId: string; betIds: number[] }) {
+  if (input.betIds.length === 0) return Promise.resolve([]);
+  return workstreamsUnder(deps, input.workspaceId, input.betIds);
+}
+
+/** The work of some workstreams: their open commitments, soonest first, and how many each has done. */
+export async function workInStreams(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; workstreamIds: number[] },
+): Promise<{ open: CommitmentRow[]; done: Map<number, number> }> {
+  const { workspaceId, workstreamIds } = input;
+  if (workstreamIds.length === 0) return { open: [], done: new Map() };
+  const [open, done] = await Promise.all([
+    openInStreams(deps, workspaceId, workstreamIds),
+    doneInStreams(deps, workspaceId, workstreamIds),
+  ]);
+  return { open, done };
 }
 
 export function workstreams(deps: Pick<Deps, "db">, workspaceId: string) {

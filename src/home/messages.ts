@@ -1,15 +1,37 @@
+import { betRollupLine } from "../bets/messages.js";
 import { blockerButtons, blockerLine } from "../blockers/messages.js";
 import { commitmentButtons, commitmentLine } from "../commitments/messages.js";
 import { actions, context, divider, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
+import { sections } from "../slack/fit.js";
 import { slackDate } from "../time/when.js";
 import { type Home, homeShown } from "./use-cases.js";
+
+/** The most bets the Home names; the rest are counted. */
+const betsShown = 5;
+
+/** The bets a person contributes to, each with its rollup; nothing when they contribute to none. */
+function betsBlocks(home: Home, now: Date): Block[] {
+  const { bets, timeZone } = home;
+  if (bets.length === 0) return [];
+  const lines = bets.slice(0, betsShown).map((s) => betRollupLine(s, timeZone, now));
+  const rest = bets.length - lines.length;
+  return [
+    divider(),
+    ...sections([
+      `*Bets you work on* (${bets.length})`,
+      ...lines,
+      ...(rest > 0 ? [`…and ${rest} more: \`/coo bets\``] : []),
+    ]),
+  ];
+}
 
 /** The App Home of one person: their open commitments (overdue first), their blockers, their cadence. */
 export function homeView(home: Home, summary: string, now: Date) {
   const { commitments, timeZone } = home;
   const blocks: Block[] = [
     section(`*Your work, as coo sees it.* ${summary}`),
+    ...betsBlocks(home, now),
     divider(),
     section(`*Your open commitments* (${commitments.total})`),
   ];

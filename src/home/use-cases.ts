@@ -1,3 +1,4 @@
+import { type BetSummary, betsOf } from "../bets/use-cases.js";
 import { type Blocker, blockersAround } from "../blockers/use-cases.js";
 import { nextCadenceFor } from "../cadence/use-cases.js";
 import { type CommitmentRow, openCommitments } from "../commitments/use-cases.js";
@@ -13,23 +14,26 @@ export const homeShown = 15;
 
 export type Home = {
   timeZone: string;
+  /** The open bets this person contributes to (a workstream, or open work in one). */
+  bets: BetSummary[];
   commitments: { items: CommitmentRow[]; total: number };
   raised: Blocker[];
   waiting: Blocker[];
   nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
 };
 
-/** A person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
+/** The bets they contribute to, a person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
 export async function homeOf(
   deps: Pick<Deps, "db" | "clock" | "people">,
   input: { workspaceId: string; userId: string },
 ): Promise<Home> {
   const { workspaceId, userId } = input;
-  const [person, commitments, blockers, nextCadence] = await Promise.all([
+  const [person, bets, commitments, blockers, nextCadence] = await Promise.all([
     deps.people.profile(workspaceId, userId),
+    betsOf(deps, { workspaceId, userId }),
     openCommitments(deps, { workspaceId, viewerId: userId, target: "mine", offset: 0, limit: homeShown }),
     blockersAround(deps, { workspaceId, userId, limit: homeShown }),
     nextCadenceFor(deps, { workspaceId, userId }),
   ]);
-  return { timeZone: person.timeZone, commitments, ...blockers, nextCadence };
+  return { timeZone: person.timeZone, bets, commitments, ...blockers, nextCadence };
 }

@@ -136,6 +136,27 @@ export async function enqueueJob(tx: Tx, job: Job): Promise<number | undefined> 
 export type JobWrite = (tx: Tx) => Promise<number[] | undefined>;
 export type JobHandler = (payload: unknown, job: OutboxMessage) => Promise<JobWrite | undefined>;
 
+/**
+ * One queue, several things to do about each job (a slip tells dependants
+ * and a bet's workstream owner): each reads in turn, and all their writes
+ * run in the one transaction that marks the job done.
+ */
+export function allOf(...handlers: JobHandler[]): JobHandler {
+  return async (payload, job) => {
+    const writes: JobWrite[] = [];
+    for (const handler of handlers) {
+      const write = await handler(payload, job);
+      if (write) writes.push(write);
+    }
+    if (writes.length === 0) return undefined;
+    return async (tx) => {
+      const ids: number[] = [];
+      for (const write of writes) ids.push(...((await write(tx)) ?? []));
+      return ids;
+    };
+  };
+}
+
 /** The queue of messages to Slack (the rows `enqueue` writes). */
 export const slackMessages = "slack_message";
 

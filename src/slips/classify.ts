@@ -1,5 +1,5 @@
 import type { Workspace } from "../generated/prisma/client.js";
-import { addDays, isWeekend, wallClock, zonedToUtc } from "../time/zoned.js";
+import { addDays, isWeekend, type WallTime, wallClock, zonedToUtc } from "../time/zoned.js";
 
 export type Risk = "overdue" | "at_risk" | "drifting";
 export const risks: Risk[] = ["overdue", "at_risk", "drifting"];
@@ -25,13 +25,19 @@ export function policyOf(w: Workspace): Policy {
   };
 }
 
-/** The end (23:59 local) of the next working day after today, in the owner's zone. */
-export function endOfNextWorkingDay(now: Date, timeZone: string): Date {
+/** The end (23:59 local) of the `count`th working day after today, in the owner's zone. */
+export function endOfWorkingDays(now: Date, timeZone: string, count: number): Date {
   const today = wallClock(now, timeZone);
-  let day = addDays({ ...today, hour: 0, minute: 0 }, 1);
-  while (isWeekend(new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay())) day = addDays(day, 1);
+  let day: WallTime = { year: today.year, month: today.month, day: today.day, hour: 0, minute: 0 };
+  for (let left = count; left > 0; left--) {
+    day = addDays(day, 1);
+    while (isWeekend(new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay())) day = addDays(day, 1);
+  }
   return zonedToUtc({ ...day, hour: 23, minute: 59 }, timeZone);
 }
+
+/** The end (23:59 local) of the next working day after today, in the owner's zone. */
+export const endOfNextWorkingDay = (now: Date, timeZone: string) => endOfWorkingDays(now, timeZone, 1);
 
 /** True inside the person's working hours, Monday to Friday, in their own zone. */
 export function isWorkingHours(

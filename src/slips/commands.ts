@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { commitmentSlipped } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { Slack } from "../slack/app.js";
@@ -16,15 +15,7 @@ import {
   snoozedReply,
   snoozePressedReply,
 } from "./messages.js";
-import {
-  askForHelp,
-  atRisk,
-  escalationLadder,
-  helpFormFor,
-  type LadderChange,
-  snooze,
-  tellDependants,
-} from "./use-cases.js";
+import { askForHelp, atRisk, escalationLadder, helpFormFor, type LadderChange, snooze } from "./use-cases.js";
 
 /*
  * The slips feature in Slack: `/coo snooze`, `/coo risks`, `/coo escalation`,
@@ -115,9 +106,6 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
 
   for (const control of [snoozePressed(deps), helpPressed(deps), helpSubmitted(deps)])
     control.register(listeners);
-
-  // Re-sequencing: when a commitment moves, whoever depends on it hears (a job the move wrote).
-  deps.outbox.handle(commitmentSlipped, tellDependants(deps));
 }
 
 /** The Need help form: what is in the way is recorded as a blocker, and who can unblock it is told. */

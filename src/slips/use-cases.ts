@@ -33,7 +33,7 @@ import {
  * (docs/decisions/0020-use-cases-and-grammar.md).
  */
 
-export { isWorkingHours, type Policy } from "./classify.js";
+export { endOfWorkingDays, isWorkingHours, type Policy } from "./classify.js";
 
 type UseCaseDeps = Pick<Deps, "db" | "sql" | "clock" | "changes" | "people" | "outbox" | "config">;
 

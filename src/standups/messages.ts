@@ -1,3 +1,5 @@
+import { betRollupLine } from "../bets/messages.js";
+import type { BetSummary } from "../bets/use-cases.js";
 import type { Blocker } from "../blockers/use-cases.js";
 import type { Cadence } from "../cadence/use-cases.js";
 import { commitmentButtons, commitmentLine, percent } from "../commitments/messages.js";
@@ -169,6 +171,8 @@ export type Tally = { planned: number; done: number; onTime: number; slipped: nu
 export type Risk = { kind: "overdue"; commitment: Commitment } | { kind: "blocked"; blocker: Blocker };
 
 export type WeeklyReview = {
+  /** The open bets, each with its rollup, and how many are open. */
+  bets: { items: BetSummary[]; total: number };
   slot: Date;
   timeZone: string;
   total: Tally;
@@ -200,6 +204,15 @@ export function weeklyReview(review: WeeklyReview, now: Date): Composed[] {
   const { timeZone, handoffs } = review;
   const lines = [
     `*Weekly review* for the week to ${slackDate(review.slot, timeZone, now)}`,
+    ...(review.bets.items.length
+      ? [
+          `*Bets* (${review.bets.total} open)`,
+          ...review.bets.items.map((s) => betRollupLine(s, timeZone, now)),
+          ...(review.bets.total > review.bets.items.length
+            ? [`…and ${review.bets.total - review.bets.items.length} more: \`/coo bets\``]
+            : []),
+        ]
+      : []),
     `*Overall*: ${tallyLine(review.total)}`,
     "*By owner*",
     ...[...review.byOwner.entries()].map(([o, t]) => `• ${mention(o)}: ${tallyLine(t)}`),

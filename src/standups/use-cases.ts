@@ -1,3 +1,4 @@
+import { openBetsRollup } from "../bets/use-cases.js";
 import { createBlocker, resolveBlocker } from "../blockers/use-cases.js";
 import type { KindHandler, RunContext } from "../cadence/use-cases.js";
 import { dropCommitment, recordOwnPromise, sameWork, slipCommitment } from "../commitments/use-cases.js";
@@ -168,10 +169,13 @@ export function standupHandler(deps: Deps): KindHandler {
 
 // ---------------------------------------------------------------- the weekly review
 
+/** The most open bets a review names; more are counted. */
+const reviewBets = 10;
+
 const noTally = (): Tally => ({ planned: 0, done: 0, onTime: 0, slipped: 0 });
 
 /**
- * The weekly review: for the channel's people, what was planned for the week
+ * The weekly review: the open bets' rollups first; then, for the channel's people, what was planned for the week
  * against what was done and what slipped, by owner and by workstream; open
  * blockers by age; and the three biggest risks, named.
  */
@@ -236,7 +240,9 @@ export function reviewHandler(deps: Deps): KindHandler {
         workspaceId: cadence.workspaceId,
         people: participants,
       });
+      const bets = await openBetsRollup(deps, { workspaceId: cadence.workspaceId, limit: reviewBets });
       const review: WeeklyReview = {
+        bets,
         slot: run.slot,
         timeZone: cadence.timezone,
         total,
