@@ -7,6 +7,9 @@ import { textOf } from "./kit/messages.js";
 type Element = { action_id?: string; value?: string };
 type View = { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string }> };
 
+/** A reply's text, without what its blocks show. */
+const headline = (text: string) => text.split("\n")[0];
+
 const say = async (h: Harness, user: string, text: string) =>
   replyTo(h, await h.bot.slack.command(text, { user }));
 
@@ -24,8 +27,10 @@ async function newBet(h: Harness, title: string): Promise<number> {
   return number;
 }
 
+const db = (h: Harness) => h.bot.coo.deps.db;
+
 const betRow = (h: Harness, number: number) =>
-  h.bot.coo.deps.db.bet.findUniqueOrThrow({
+  db(h).bet.findUniqueOrThrow({
     where: { workspaceId_number: { workspaceId: "T1", number } },
     include: { workstreams: true, planDrafts: true },
   });
@@ -41,13 +46,14 @@ async function recordedUnder(h: Harness, number: number) {
   return { streams: bet.workstreams.map((w) => w.name).sort(), commitments, drafts: bet.planDrafts };
 }
 
-function elements(call: SlackCall): Element[] {
-  const blocks = (call.args.blocks ?? []) as Array<{ elements?: Element[] }>;
+/** The buttons of a message (a call's arguments, or a command's answer). */
+function elements(message: unknown): Element[] {
+  const blocks = ((message as { blocks?: unknown[] })?.blocks ?? []) as Array<{ elements?: Element[] }>;
   return blocks.flatMap((b) => b.elements ?? []);
 }
 
 const buttonValue = (call: SlackCall, actionId: string) =>
-  JSON.parse(elements(call).find((e) => e.action_id === actionId)?.value ?? "null");
+  JSON.parse(elements(call.args).find((e) => e.action_id === actionId)?.value ?? "null");
 
 /** The form's values as Slack sends them: `rows` filled in, the rest left empty. */
 function filled(rows: Array<{ name?: string; owner?: string; title?: string; date?: string }>) {
@@ -132,7 +138,7 @@ describe("without a key: the form", () => {
     expect(after.drafts.map((d) => [d.status, d.decidedById])).toEqual([["confirmed", "U4"]]);
     const toU2 = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU2");
     expect(textOf(toU2.args)).toContain(`open a Berlin office: <@U4> planned it, and this part is yours`);
-    expect(elements(toU2).map((e) => e.action_id)).toEqual([
+    expect(elements(toU2.args).map((e) => e.action_id)).toEqual([
       "commitment_confirm",
       "commitment_slip",
       "commitment_confirm",
@@ -253,9 +259,19 @@ describe("without a key: the form", () => {
     ]);
   });
 
-  test("the Draft a plan button opens the same form", async () => {
-    const g = await newBet(h, "certify ISO 27001");
-    await h.bot.slack.press("bet_plan_draft", { b: g }, { user: "U4" });
+  test("Draft a plan shows under a new bet and under unplanned bets in /coo bets, and opens the same form", async () => {
+    const made = await h.bot.slack.command("bet certify ISO 27001 by 2027-03-31", { user: "U4" });
+    const g = Number(/G(\d+)/.exec(textOf(made.json))?.[1]);
+    const [draft] = elements(made.json);
+    expect([draft?.action_id, JSON.parse(draft?.value ?? "null")]).toEqual(["bet_plan_draft:1", { b: g }]);
+    const list = await h.bot.slack.command("bets", { user: "U4" });
+    const offered = elements(list.json).map((e) => JSON.parse(e.value ?? "null").b);
+    expect(offered).toContain(g);
+    // Bets that have a plan are not offered one.
+    const planned = await db(h).bet.findMany({ where: { workspaceId: "T1", workstreams: { some: {} } } });
+    expect(planned.length).toBeGreaterThan(0);
+    expect(offered.filter((b) => planned.some((p) => p.number === b))).toEqual([]);
+    await h.bot.slack.press(draft?.action_id ?? "", { b: g }, { user: "U4" });
     const view = await openedForm(h);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ b: g });
   });
@@ -286,7 +302,7 @@ describe("with Claude", () => {
     });
     const reply = await h.bot.slack.command(`plan G${g}`, { user: "U4" });
     const text = await replyTo(h, reply);
-    expect(text).toBe(`Plan for G${g}: 2 workstreams to confirm`);
+    expect(headline(text)).toBe(`Plan for G${g}: 2 workstreams to confirm`);
     const messages = (h.fakeAnthropic?.requests.at(-1)?.body.messages ?? []) as Array<{ content: string }>;
     const asked = messages[0];
     const given = JSON.parse(/<slack_text>([\s\S]*)<\/slack_text>/.exec(asked?.content ?? "")?.[1] ?? "{}");
@@ -323,7 +339,7 @@ describe("with Claude", () => {
     });
     const res = await h.bot.slack.command(`plan G${g}`, { user: "U4" });
     const text = await replyTo(h, res);
-    expect(text).toBe(
+    expect(headline(text)).toBe(
       `Claude's draft for G${g} could not be used, so nothing was recorded: <@U999> is not a member of this workspace. #us-legal has no owner: every workstream needs one. That date has passed. Pick one ahead.`,
     );
     const message = res.json ?? (await h.fakeSlack.waitFor("response_url")).args;
@@ -352,7 +368,7 @@ describe("with Claude", () => {
     for (const [why, answers] of cases) {
       h.fakeAnthropic?.answer(...answers);
       const text = await replyTo(h, await h.bot.slack.command(`plan G${g}`, { user: "U4" }));
-      expect(text).toBe(
+      expect(headline(text)).toBe(
         `I couldn't draft a plan for G${g} (${why}), so nothing was recorded. Fill it in yourself:`,
       );
     }

@@ -21,9 +21,12 @@ const betValue = z.object({ b: z.number().int().positive() });
 /** A draft's buttons carry its id and nothing else: what it holds is read from the database. */
 const draftValue = z.object({ d: z.number().int().positive() });
 
+/** Up to five "Draft a plan" buttons in one block, told apart by these. */
+const draftSlots = ["1", "2", "3", "4", "5"] as const;
+
 export const planButtons = {
   /** Under a bet that has no workstreams yet (`/coo bet`, `/coo bets`). */
-  draft: buttonSpec({ id: "bet_plan_draft", value: betValue }),
+  draft: buttonSpec({ id: "bet_plan_draft", value: betValue, variants: draftSlots }),
   /** When Claude could not draft it: people fill in the form. */
   form: buttonSpec({ id: "bet_plan_form", value: betValue }),
   confirm: buttonSpec({ id: "plan_confirm", value: draftValue }),
@@ -39,16 +42,21 @@ export const planForms = {
 
 const betLine = (bet: BetRef) => `*${formatId("bet", bet.number)}* ${quote(bet.title)}`;
 
-/** Bets with no workstreams show at most this many "Draft a plan" buttons at once. */
-const draftButtonsShown = 5;
-
-/** "Draft a plan" under bets that have no workstreams yet (none when every bet has some). */
+/**
+ * "Draft a plan" under bets that have no workstreams yet (none when every
+ * bet has some), the first five: Slack wants each button of a block to have
+ * its own action id, so each takes a variant.
+ */
 export function draftPlanButtons(betNumbers: number[]): Block[] {
-  const shown = betNumbers.slice(0, draftButtonsShown);
+  const shown = betNumbers.slice(0, draftSlots.length);
   if (shown.length === 0) return [];
   const label = (n: number) =>
     betNumbers.length === 1 ? "Draft a plan" : `Draft a plan for ${formatId("bet", n)}`;
-  return [actions(...shown.map((n) => planButtons.draft.element(label(n), { b: n })))];
+  return [
+    actions(
+      ...shown.map((n, i) => planButtons.draft.element(label(n), { b: n }, { variant: draftSlots[i] })),
+    ),
+  ];
 }
 
 /** The form: up to four workstreams, each a name, an owner and a first milestone with its date. */
@@ -58,26 +66,25 @@ export function planModal(bet: BetRef, metadata: z.input<typeof formMetadata>) {
     block_id: block,
     optional,
     label: { type: "plain_text", text: label },
-    element: { action_id: "value", ...element },
+    element,
   });
+  // Every field's action id is "value": the form is read by block id.
   const rows = Array.from({ length: formRows }, (_, i) => {
     const n = i + 1;
     const optional = n > 1;
+    const name = {
+      type: "plain_text_input",
+      action_id: "value",
+      max_length: 40,
+      placeholder: { type: "plain_text", text: "payments" },
+    };
+    const title = { type: "plain_text_input", action_id: "value", max_length: 300 };
     return [
       context(`*Workstream ${n}*${optional ? " (optional)" : ""}`),
-      input(
-        `name${n}`,
-        "Name (one word)",
-        {
-          type: "plain_text_input",
-          max_length: 40,
-          placeholder: { type: "plain_text", text: "payments" },
-        },
-        optional,
-      ),
-      input(`owner${n}`, "Owner", { type: "users_select" }, optional),
-      input(`title${n}`, "First milestone", { type: "plain_text_input", max_length: 300 }, optional),
-      input(`date${n}`, "Due", { type: "datepicker" }, optional),
+      input(`name${n}`, "Name (one word)", name, optional),
+      input(`owner${n}`, "Owner", { type: "users_select", action_id: "value" }, optional),
+      input(`title${n}`, "First milestone", title, optional),
+      input(`date${n}`, "Due", { type: "datepicker", action_id: "value" }, optional),
     ];
   });
   return {
@@ -115,7 +122,7 @@ const failures: Record<LlmFailure | "no_key", string> = {
   unparseable: "Claude's answer did not make sense",
 };
 
-/** No draft from Claude: the form instead, by button (a command's form must open within seconds). */
+/** No draft from Claude: a button that opens the form (Slack opens one only within seconds of a click). */
 export function formOffer(bet: BetRef, why: LlmFailure | "no_key"): Reply {
   const text = `I couldn't draft a plan for ${formatId("bet", bet.number)} (${failures[why]}), so nothing was recorded. Fill it in yourself:`;
   return {
