@@ -308,6 +308,24 @@ async function main() {
     await command("U0BOB", "handoffs");
     await command("U0ALICE", "handoffs");
 
+    console.log(dim("── the CEO's bet, broken into workstreams, owners and dates ──\n"));
+    await command("U0BOB", "bet win the enterprise segment by in 3 months");
+    await command("U0CARA", "bet launch self-serve billing by in 3 weeks");
+    await command("U0ALICE", "workstream billing owner <@U0ALICE|alice> for G1");
+    await command("U0BOB", "workstream checkout owner <@U0BOB|bob> for G1");
+    await command("U0ALICE", "commit stripe integration by in 5 days #billing");
+    await command("U0ALICE", "commit invoice emails by in 2 weeks #billing");
+    await command("U0BOB", "commit checkout redesign by in 16 days #checkout");
+    await command("U0ALICE", "commit pricing copy for checkout by in 4 days #checkout");
+    await command("U0CARA", "plan G1");
+    console.log(
+      dim("(alice's copy waits on legal: she moves it; bob owns #checkout, so he hears what it moves)\n"),
+    );
+    await command("U0ALICE", "slip C7 to in 4 weeks because legal has not reviewed the terms");
+    await coo.deps.outbox.deliver();
+    show(await newCalls());
+    await command("U0CARA", "bets");
+
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });
     console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);

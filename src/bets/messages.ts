@@ -28,22 +28,28 @@ const target = (bet: Pick<Bet, "targetDate">, timeZone: string, now: Date) =>
   bet.targetDate ? `target ${describeDay(bet.targetDate, timeZone, now)}` : "no target date";
 
 /**
- * "likely Wed 23 Dec, 5 days after the target (Fri 18 Dec)": when the last
- * open work is due, against the target; "no open work yet" when none is open.
+ * "Wed 23 Dec, 5 days after the target (Fri 18 Dec)": when the last open
+ * work is due, against the target; undefined when nothing is open.
  */
+function likelyDay(bet: Pick<Bet, "targetDate">, rollup: Rollup, timeZone: string, now: Date) {
+  if (!rollup.likely) return undefined;
+  const likely = `${describeDay(rollup.likely, timeZone, now)}${rollup.likely < now ? " (overdue)" : ""}`;
+  if (!bet.targetDate) return likely;
+  const days = daysAfter(rollup.likely, bet.targetDate, timeZone);
+  if (days === 0) return `${likely}, on the target day`;
+  const day = describeDay(bet.targetDate, timeZone, now);
+  return `${likely}, ${plural(Math.abs(days), "day")} ${days > 0 ? "after" : "before"} the target (${day})`;
+}
+
+/** "likely Wed 23 Dec, 5 days after the target (Fri 18 Dec)", or "no open work yet". */
 export function likelyDate(
   bet: Pick<Bet, "targetDate">,
   rollup: Rollup,
   timeZone: string,
   now: Date,
 ): string {
-  if (!rollup.likely) return "no open work yet";
-  const likely = `likely ${describeDay(rollup.likely, timeZone, now)}${rollup.likely < now ? " (overdue)" : ""}`;
-  if (!bet.targetDate) return likely;
-  const days = daysAfter(rollup.likely, bet.targetDate, timeZone);
-  const day = describeDay(bet.targetDate, timeZone, now);
-  if (days === 0) return `${likely}, on the target day`;
-  return `${likely}, ${plural(Math.abs(days), "day")} ${days > 0 ? "after" : "before"} the target (${day})`;
+  const day = likelyDay(bet, rollup, timeZone, now);
+  return day ? `likely ${day}` : "no open work yet";
 }
 
 /** One line per bet: what the review and the Home show. */
@@ -102,7 +108,7 @@ export function planReply(s: BetSummary, timeZone: string, now: Date): Reply {
   const head = [
     `${betName(bet)} · ${bet.status} · ${target(bet, timeZone, now)} · recorded by ${mention(bet.createdById)}`,
     `*Rollup*: ${rollupCounts(rollup)}`,
-    `*Likely date*: ${likelyDate(bet, rollup, timeZone, now)}`,
+    `*Likely date*: ${likelyDay(bet, rollup, timeZone, now) ?? "none yet: no open work under it"}`,
   ];
   if (workstreams.length === 0)
     return {
