@@ -326,50 +326,7 @@ async function main() {
     show(await newCalls());
     await command("U0CARA", "bets");
 
-    console.log(`${bold("someone")}: a forged request with a bad signature`);
-    const forged = await client.command("help", {}, { secret: "guessed-secret" });
-    console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);
-
-    console.log(
-      `${bold("someone")}: sends a signed \`/coo commit\` as alice, then replays the same request three times`,
-    );
-    const recorded = await coo.deps.db.commitment.count();
-    const body = client.commandBody("commit order the team lunch by Friday", { user: "U0ALICE" });
-    for (let i = 0; i < 4; i++) await client.post(body, "application/x-www-form-urlencoded");
-    console.log(
-      `  ${dim(`commitments recorded: ${(await coo.deps.db.commitment.count()) - recorded} (the replays were recognised and changed nothing)`)}\n`,
-    );
-    await newCalls();
-
-    console.log(`${bold("Slack")}: redelivers the last mention (X-Slack-Retry-Num: 1)`);
-    const before = slack.callsTo("chat.postMessage").length;
-    const eventId = "EvDEMO1";
-    await client.event(
-      {
-        type: "app_mention",
-        user: "U0BOB",
-        text: "<@UCOO> hi",
-        ts: "1764100000.000100",
-        channel: "C0GENERAL",
-      },
-      { eventId },
-    );
-    await client.event(
-      {
-        type: "app_mention",
-        user: "U0BOB",
-        text: "<@UCOO> hi",
-        ts: "1764100000.000100",
-        channel: "C0GENERAL",
-      },
-      { eventId, retryNum: 1 },
-    );
-    await newCalls();
-    console.log(
-      `  ${dim(`replies sent: ${slack.callsTo("chat.postMessage").length - before} (the redelivery was recognised)`)}\n`,
-    );
-
-    console.log(dim("── breaking the CEO's bet into a plan ──\n"));
+    console.log(dim("── a bet with nothing under it yet: coo drafts the plan ──\n"));
     // Without ANTHROPIC_API_KEY coo asks for the plan in a form; with one, Claude drafts it.
     const day = (n: number) => new Date(now.getTime() + n * 24 * 3600_000).toISOString().slice(0, 10);
     await command("U0CARA", `bet launch in Germany by ${day(90)}`);
@@ -380,7 +337,7 @@ async function main() {
       private_metadata: string;
     };
     const parts = [
-      { name: "checkout", owner: "U0BOB", title: "payment provider signed", date: day(7) },
+      { name: "payments", owner: "U0BOB", title: "payment provider signed", date: day(7) },
       { name: "localisation", owner: "U0ALICE", title: "German copy reviewed", date: day(14) },
     ];
     for (const p of parts)
@@ -427,6 +384,49 @@ async function main() {
     );
     show(await newCalls());
     await command("U0CARA", `plan G${bet.number}`);
+
+    console.log(`${bold("someone")}: a forged request with a bad signature`);
+    const forged = await client.command("help", {}, { secret: "guessed-secret" });
+    console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);
+
+    console.log(
+      `${bold("someone")}: sends a signed \`/coo commit\` as alice, then replays the same request three times`,
+    );
+    const recorded = await coo.deps.db.commitment.count();
+    const body = client.commandBody("commit order the team lunch by Friday", { user: "U0ALICE" });
+    for (let i = 0; i < 4; i++) await client.post(body, "application/x-www-form-urlencoded");
+    console.log(
+      `  ${dim(`commitments recorded: ${(await coo.deps.db.commitment.count()) - recorded} (the replays were recognised and changed nothing)`)}\n`,
+    );
+    await newCalls();
+
+    console.log(`${bold("Slack")}: redelivers the last mention (X-Slack-Retry-Num: 1)`);
+    const before = slack.callsTo("chat.postMessage").length;
+    const eventId = "EvDEMO1";
+    await client.event(
+      {
+        type: "app_mention",
+        user: "U0BOB",
+        text: "<@UCOO> hi",
+        ts: "1764100000.000100",
+        channel: "C0GENERAL",
+      },
+      { eventId },
+    );
+    await client.event(
+      {
+        type: "app_mention",
+        user: "U0BOB",
+        text: "<@UCOO> hi",
+        ts: "1764100000.000100",
+        channel: "C0GENERAL",
+      },
+      { eventId, retryNum: 1 },
+    );
+    await newCalls();
+    console.log(
+      `  ${dim(`replies sent: ${slack.callsTo("chat.postMessage").length - before} (the redelivery was recognised)`)}\n`,
+    );
   } finally {
     await coo.stop();
     await slack.stop();
