@@ -364,6 +364,7 @@ describe("with Claude", () => {
         ],
       ],
       ["Claude's answer did not make sense", [{ text: "Here is a great plan: hire more people!" }]],
+      ["Claude's answer did not make sense", [{ json: { plan: "hire more people", owners: "everyone" } }]],
     ];
     for (const [why, answers] of cases) {
       h.fakeAnthropic?.answer(...answers);

@@ -62,8 +62,6 @@ export type BetRef = { number: number; title: string };
  */
 async function betForPlan(deps: PlanDeps, actor: Actor, workspaceId: string, number: number) {
   const bet = await betToPlan(deps, workspaceId, number);
-  const [ceo] = await seatHolders(deps, { workspaceId, seats: ["ceo"] });
-  await authorize(actor, { kind: "plan_bet", bet, ceoId: ceo?.holder });
   const id = formatId("bet", number);
   if (bet.status !== "open")
     throw new CooError("conflict", `${id} is ${bet.status}; there is nothing left to plan.`);
@@ -72,6 +70,9 @@ async function betForPlan(deps: PlanDeps, actor: Actor, workspaceId: string, num
       "conflict",
       `${id} has workstreams already: \`/coo plan ${id}\` shows them, and \`/coo workstream <name> for ${id}\` adds one.`,
     );
+  // Last: the refusal may read the actor from Slack again (an admin's flag).
+  const [ceo] = await seatHolders(deps, { workspaceId, seats: ["ceo"] });
+  await authorize(actor, { kind: "plan_bet", bet, ceoId: ceo?.holder });
   return bet;
 }
 
@@ -305,10 +306,7 @@ export async function confirmPlan(
     }));
     return { recorded, messages: await enqueue(tx, asks) };
   });
-  if (!done) {
-    const now = await findDraft(deps, workspaceId, draft.id);
-    throw settled(now ?? draft);
-  }
+  if (!done) throw settled((await findDraft(deps, workspaceId, draft.id)) ?? draft);
   await deps.outbox.deliver(done.messages);
   deps.changes.publish({ workspaceId, userIds: [...ownerIds, actor.slackUserId] });
   return { draft, recorded: done.recorded, owners: ownerIds };
