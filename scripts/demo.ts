@@ -49,6 +49,15 @@ function blocksText(args: Record<string, unknown>): string {
     .join("\n");
 }
 
+/** A form as a terminal shows it: its title, then its fields' labels. */
+function formText(view: unknown): string {
+  const v = view as { title?: { text: string }; blocks?: Array<{ type: string; label?: { text: string } }> };
+  const labels = (v.blocks ?? []).flatMap((b) => (b.type === "input" && b.label ? [b.label.text] : []));
+  const fields = [...new Set(labels)];
+  const rows = labels.length / Math.max(fields.length, 1);
+  return `${v.title?.text ?? ""}: ${fields.join(" · ")}${rows > 1 ? ` (${rows} rows)` : ""}`;
+}
+
 function indent(text: string): string {
   return plain(text)
     .split("\n")
@@ -121,7 +130,8 @@ async function main() {
             : call.method === "views.open"
               ? "opens a form"
               : undefined;
-      if (where) console.log(`  ${bold("coo")} ${dim(`(${where})`)}\n${indent(blocksText(call.args))}\n`);
+      const body = call.method === "views.open" ? formText(call.args.view) : blocksText(call.args);
+      if (where) console.log(`  ${bold("coo")} ${dim(`(${where})`)}\n${indent(body)}\n`);
     }
     if (homes.size > 0) console.log(`  ${dim(`(Home tab refreshed for ${[...homes].join(", ")})`)}\n`);
   };
@@ -315,6 +325,65 @@ async function main() {
     await coo.deps.outbox.deliver();
     show(await newCalls());
     await command("U0CARA", "bets");
+
+    console.log(dim("── a bet with nothing under it yet: coo drafts the plan ──\n"));
+    // Without ANTHROPIC_API_KEY coo asks for the plan in a form; with one, Claude drafts it.
+    const day = (n: number) => new Date(now.getTime() + n * 24 * 3600_000).toISOString().slice(0, 10);
+    await command("U0CARA", `bet launch in Germany by ${day(90)}`);
+    const bet = await coo.deps.db.bet.findFirstOrThrow({ where: { title: "launch in Germany" } });
+    await command("U0CARA", `plan G${bet.number}`);
+    const planForm = slack.callsTo("views.open").at(-1)?.args.view as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    const parts = [
+      { name: "payments", owner: "U0BOB", title: "payment provider signed", date: day(7) },
+      { name: "localisation", owner: "U0ALICE", title: "German copy reviewed", date: day(14) },
+    ];
+    for (const p of parts)
+      console.log(`${bold("cara")}: #${p.name}, owner ${people[p.owner]}, "${p.title}" by ${p.date}`);
+    console.log(`${bold("cara")}: submits the form`);
+    const values: Record<string, Record<string, unknown>> = {};
+    parts.forEach((p, i) => {
+      values[`name${i + 1}`] = { type: "plain_text_input", value: p.name };
+      values[`owner${i + 1}`] = { type: "users_select", selected_user: p.owner };
+      values[`title${i + 1}`] = { type: "plain_text_input", value: p.title };
+      values[`date${i + 1}`] = { type: "datepicker", selected_date: p.date };
+    });
+    await client.submitView(planForm.callback_id, planForm.private_metadata, values, "U0CARA");
+    const proposed = await slack.waitFor("response_url", (c) => String(c.args.text).includes("to confirm"));
+    show(await newCalls());
+    const confirm = (
+      proposed.args.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>
+    )
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === "plan_confirm");
+    console.log(`${bold("cara")}: presses [Confirm]`);
+    const pressed = slack.calls.length;
+    await client.press("plan_confirm", JSON.parse(confirm?.value ?? "{}"), { user: "U0CARA" });
+    for (const owner of ["U0BOB", "U0ALICE"])
+      await slack.waitFor(
+        "chat.postMessage",
+        (c) => slack.calls.indexOf(c) >= pressed && c.args.channel === `D${owner}`,
+      );
+    show(await newCalls());
+    const part = await coo.deps.db.outboxMessage.findFirstOrThrow({
+      where: { userId: "U0BOB", text: { startsWith: `Your part of G${bet.number}` } },
+    });
+    const checkout = await coo.deps.db.commitment.findFirstOrThrow({
+      where: { title: "payment provider signed" },
+    });
+    console.log(`${bold("bob")}: presses [Confirm] in that DM`);
+    await client.press(
+      "commitment_confirm",
+      { t: "mine", p: 0, n: checkout.number },
+      { user: "U0BOB", message: { ts: part.sentTs ?? "", channel: part.sentChannel ?? "", blocks: [] } },
+    );
+    await slack.waitFor("response_url", (c) =>
+      String(c.args.text).startsWith(`Confirmed *C${checkout.number}*`),
+    );
+    show(await newCalls());
+    await command("U0CARA", `plan G${bet.number}`);
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });

@@ -1,5 +1,6 @@
 import { WebClient } from "@slack/web-api";
 import { register as registerBets } from "./bets/commands.js";
+import { registerPlans } from "./bets/plan-commands.js";
 import { tellWorkstreamOwner } from "./bets/use-cases.js";
 import { register as registerBlockers } from "./blockers/commands.js";
 import { register as registerCadence } from "./cadence/commands.js";
@@ -209,6 +210,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   outbox.handle(commitmentSlipped, allOf(tellDependants(deps), tellWorkstreamOwner(deps)));
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
+  registerPlans(slack, deps);
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

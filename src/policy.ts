@@ -18,6 +18,7 @@ import { mention } from "./slack/mentions.js";
  * - Only the seated CEO makes bets (an admin, while no CEO is seated).
  * - A private handoff is seen only by the people on it.
  * Guests, bots and people of other organisations are never privileged.
+ * A bet's plan is drafted and confirmed by the CEO, an admin or another executive.
  */
 export type Act =
   | { kind: "change_commitment"; commitment: { ownerId: string; creatorId: string; number: number } }
@@ -33,7 +34,9 @@ export type Act =
   /** Picking bets is the CEO's call: the seated CEO, or an admin while the seat is empty. */
   | { kind: "make_bet"; ceoId: string | undefined }
   | { kind: "assign_seat"; seat: Seat }
-  | { kind: "vacate_seat"; seat: Seat; holderId: string };
+  | { kind: "vacate_seat"; seat: Seat; holderId: string }
+  /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
+  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined };
 
 export type HandoffParties = {
   number: number;
@@ -142,6 +145,13 @@ export function decide(actor: Person, act: Act): Decision {
       return no(
         `Only ${mention(act.holderId)} (who holds it) or a workspace admin can free the ${act.seat.toUpperCase()} seat.`,
       );
+    case "plan_bet": {
+      if (isPrivileged(actor)) return yes;
+      const bet = formatId("bet", act.bet.number);
+      return no(
+        `Planning ${bet} is for the CEO${act.ceoId ? ` (${mention(act.ceoId)})` : ""}, an admin or the CFO or CTO: ask them to run \`/coo plan ${bet}\`.`,
+      );
+    }
   }
 }
 

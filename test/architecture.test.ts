@@ -42,9 +42,12 @@ function resolve(from: string, spec: string): string | undefined {
   return relative(root, join(root, from, "..", spec)).replace(/\.js$/, ".ts");
 }
 
-/** A file that talks to Slack: the Slack adapter itself, and each feature's commands and messages. */
+/**
+ * A file that talks to Slack: the Slack adapter itself, and each feature's
+ * commands and messages (a feature may split them: `bets/plan-commands.ts`).
+ */
 const slackFacing = (path: string) =>
-  path.startsWith("slack/") || /^[a-z-]+\/(commands|messages|register)\.ts$/.test(path);
+  path.startsWith("slack/") || /^[a-z-]+\/([a-z]+-)?(commands|messages|register)\.ts$/.test(path);
 
 /** Bolt's installation store: the one file in src/slack/ that keeps rows (sealed tokens). */
 const slackStorage = new Set(["slack/installations.ts"]);

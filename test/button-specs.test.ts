@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { planButtons, planForms } from "../src/bets/plan-messages.js";
 import { blockerButtons } from "../src/blockers/messages.js";
 import { commitmentButtons, commitmentForms } from "../src/commitments/messages.js";
 import { handoffButtons } from "../src/handoffs/messages.js";
@@ -33,6 +34,13 @@ test("each button keeps the action id and value it carries on the wire", () => {
   expect(
     wire(handoffButtons.offer.element("Not now", { ...draft, mode: "dismiss" }, { variant: "dismiss" }))[0],
   ).toBe("handoff_choice:dismiss");
+  expect(wire(planButtons.confirm.element("Confirm", { d: 7 }))).toEqual(["plan_confirm", '{"d":7}']);
+  expect(wire(planButtons.cancel.element("Cancel", { d: 7 }))).toEqual(["plan_cancel", '{"d":7}']);
+  expect(wire(planButtons.draft.element("Draft a plan", { b: 3 }, { variant: "1" }))).toEqual([
+    "bet_plan_draft:1",
+    '{"b":3}',
+  ]);
+  expect(wire(planButtons.form.element("Fill in the plan…", { b: 3 }))).toEqual(["bet_plan_form", '{"b":3}']);
 });
 
 test("a value that does not fit the handler's schema does not compile", () => {
@@ -42,6 +50,8 @@ test("a value that does not fit the handler's schema does not compile", () => {
   blockerButtons.resolve.element("Resolve", { t: "mine", p: 0, n: 2 });
   // @ts-expect-error the page buttons have no other variant
   commitmentButtons.page.element("Last", { t: "all", p: 30 }, { variant: "last" });
+  // @ts-expect-error a plan's Confirm carries the draft's id and nothing else
+  planButtons.confirm.element("Confirm", { d: 7, items: [] });
   // @ts-expect-error Done has no variants
   commitmentButtons.done.element("Done", { t: "mine", p: 0, n: 4 }, { variant: "prev" });
 });
@@ -64,6 +74,11 @@ test("each modal keeps its callback id and the metadata it carries", () => {
     type: "modal",
     callback_id: "commitment_slip_modal",
     private_metadata: '{"t":"mine","p":0,"n":4,"c":"D1","ts":"1.2"}',
+  });
+  expect(planForms.plan.view({ b: 3, r: "https://hooks.slack.com/actions/T1/1/x" })).toEqual({
+    type: "modal",
+    callback_id: "bet_plan_modal",
+    private_metadata: '{"b":3,"r":"https://hooks.slack.com/actions/T1/1/x"}',
   });
   expect(nudgeForms.help.view({ n: 4 })).toEqual({
     type: "modal",

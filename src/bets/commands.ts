@@ -7,6 +7,7 @@ import { defineCommand } from "../slack/commands.js";
 import { echo } from "../slack/mentions.js";
 import { parseWhen } from "../time/when.js";
 import { betsReply, planReply, recordedBetReply } from "./messages.js";
+import { draftFromCommand, draftsRatherThanShows } from "./plan-commands.js";
 import { betPlan, betsOverview, recordBet } from "./use-cases.js";
 
 /*
@@ -64,7 +65,7 @@ export function register({ commands }: Slack, deps: Deps): void {
         const title = args.when ? args.what : checkedTitle(args.what);
         const me = await actor();
         const bet = await recordBet(deps, me, { workspaceId, title, when: args.when });
-        return { text: recordedBetReply(bet, me.timeZone, deps.clock.now()) };
+        return recordedBetReply(bet, me.timeZone, deps.clock.now());
       },
     }),
   );
@@ -88,11 +89,16 @@ export function register({ commands }: Slack, deps: Deps): void {
     defineCommand({
       name: "plan",
       pattern: "<id:bet=G3>",
-      summary: "is a bet on track: its workstreams, owners, open work and likely date",
+      summary:
+        "is a bet on track: its workstreams, owners, open work and likely date (with none yet, drafts them)",
       example: "/coo plan G3",
       args: z.object({ id: z.number() }),
-      async run({ workspaceId, actor }, { id }) {
-        const viewer = await actor();
+      async run(input, { id }) {
+        const { workspaceId } = input;
+        const viewer = await input.actor();
+        // A bet with nothing under it yet, asked about by someone who may plan it: draft the plan.
+        if (await draftsRatherThanShows(deps, viewer, { workspaceId, number: id }))
+          return draftFromCommand(deps, input, id);
         const summary = await betPlan(deps, { workspaceId, number: id });
         return planReply(summary, viewer.timeZone, deps.clock.now());
       },

@@ -1,9 +1,12 @@
 import { formatId } from "../ledger/ids.js";
+import { section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin, sections } from "../slack/fit.js";
+import { slackLimits } from "../slack/limits.js";
 import { mention, quote } from "../slack/mentions.js";
 import { describeDay, slackDate } from "../time/when.js";
 import { plural } from "../words.js";
+import { draftPlanButtons } from "./plan-messages.js";
 import { daysAfter, type Rollup } from "./rollup.js";
 import type { Bet, BetSummary, TrackedCommitment } from "./use-cases.js";
 
@@ -54,9 +57,10 @@ export function betRollupLine(s: BetSummary, timeZone: string, now: Date): strin
   return `• ${betName(s.bet)}: ${rollupCounts(s.rollup)} · ${likelyDate(s.bet, s.rollup, timeZone, now)}`;
 }
 
-export function recordedBetReply(bet: Bet, timeZone: string, now: Date): string {
+export function recordedBetReply(bet: Bet, timeZone: string, now: Date): Reply {
   const id = idOf(bet);
-  return `Recorded ${betName(bet)}, ${target(bet, timeZone, now)}. Next, tie workstreams to it: \`/coo workstream <name> owner @user for ${id}\`; \`/coo plan ${id}\` then shows how it is going.`;
+  const text = `Recorded ${betName(bet)}, ${target(bet, timeZone, now)}. Next, tie workstreams to it: \`/coo workstream <name> owner @user for ${id}\`; \`/coo plan ${id}\` then shows how it is going.`;
+  return { text, blocks: [section(text), ...draftPlanButtons([bet.number])] };
 }
 
 const howToTie = (bet: Pick<Bet, "number">) =>
@@ -73,12 +77,18 @@ export function betsReply(page: { items: BetSummary[]; total: number }, timeZone
     const state = s.bet.status === "open" ? "" : ` · ${s.bet.status}`;
     return `• ${betName(s.bet)}${state} · ${target(s.bet, timeZone, now)} · ${plural(s.workstreams.length, "workstream")} · ${rollupCounts(s.rollup)} · ${likelyDate(s.bet, s.rollup, timeZone, now)}`;
   });
+  const unplanned = page.items.filter((s) => s.bet.status === "open" && s.workstreams.length === 0);
+  const drafts = draftPlanButtons(unplanned.map((s) => s.bet.number));
   return {
     text: plural(page.total, "bet"),
-    blocks: linesWithin([`*Bets* (${page.total})`, ...lines], {
-      more: (n) => `…and ${plural(n, "more bet")}.`,
-      unlisted: page.total - page.items.length,
-    }),
+    blocks: [
+      ...linesWithin([`*Bets* (${page.total})`, ...lines], {
+        more: (n) => `…and ${plural(n, "more bet")}.`,
+        unlisted: page.total - page.items.length,
+        maxBlocks: slackLimits.messageBlocks - drafts.length,
+      }),
+      ...drafts,
+    ],
     response_type: "ephemeral",
   };
 }

@@ -502,3 +502,71 @@ export async function peopleFreeToTakeWork(
   });
   return people.map((p) => ({ userId: p.slackUserId, timeZone: p.timezone }));
 }
+
+// ---------------------------------------------------------------- planned work (bets)
+
+/** How many open commitments each of these people has due by `until`. */
+export async function openDueBy(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  ownerIds: string[],
+  until: Date,
+): Promise<Map<string, number>> {
+  const groups = await deps.db.commitment.groupBy({
+    by: ["ownerId"],
+    where: { workspaceId, status: "open", ownerId: { in: ownerIds }, dueAt: { lte: until } },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((g) => [g.ownerId, g._count._all]));
+}
+
+/** A workstream by name inside the caller's transaction, with the bet it carries. */
+export function workstreamNamedIn(tx: Prisma.TransactionClient, workspaceId: string, name: string) {
+  return tx.workstream.findUnique({
+    where: { workspaceId_name: { workspaceId, name } },
+    include: { bet: { select: { number: true } } },
+  });
+}
+
+/** Ties a stream under no bet to one; false when it was tied meanwhile. */
+export async function tieWorkstreamIn(tx: Prisma.TransactionClient, id: number, betId: number) {
+  const { count } = await tx.workstream.updateMany({ where: { id, betId: null }, data: { betId } });
+  return count > 0;
+}
+
+export function createWorkstreamIn(
+  tx: Prisma.TransactionClient,
+  input: { workspaceId: string; name: string; ownerId: string; betId: number },
+) {
+  return tx.workstream.create({ data: input });
+}
+
+/** `/coo commit`'s statement, inside the caller's transaction: the row and its "created" history. */
+export async function createCommitmentIn(
+  tx: Prisma.TransactionClient,
+  input: {
+    workspaceId: string;
+    actorId: string;
+    ownerId: string;
+    title: string;
+    dueAt: Date;
+    workstreamId: number;
+  },
+  now: Date,
+): Promise<CommitmentRow> {
+  const [row] = await query(tx, insertCommitment, [
+    input.workspaceId,
+    input.title,
+    input.ownerId,
+    input.actorId,
+    input.dueAt,
+    input.workstreamId,
+    null,
+    null,
+    null,
+    now,
+  ]);
+  if (!row) throw new Error("the commitment insert returned no row");
+  const { workstreamName, ...commitment } = row;
+  return { ...commitment, workstream: workstreamName === null ? null : { name: workstreamName } };
+}

@@ -33,7 +33,9 @@ import {
   commitmentAndStream,
   commitmentHistory,
   createCommitment,
+  createCommitmentIn,
   createWorkstream,
+  createWorkstreamIn,
   type DeliveryRecord,
   deliveryRecord,
   doneInStreams,
@@ -41,13 +43,16 @@ import {
   findWorkstream,
   listOpenCommitments,
   openCommitmentsNaming,
+  openDueBy,
   openInStreams,
   peopleFreeToTakeWork,
   peopleSharingWork,
   setTeamCapacity,
   teamCapacityOf,
+  tieWorkstreamIn,
   touch,
   workstreamNamed,
+  workstreamNamedIn,
   workstreamsNaming,
   workstreamsUnder,
   workstreamsWithOpenWork,
@@ -682,4 +687,74 @@ export async function teamCapacity(
     throw badInput(teamCapacityChoices);
   await setTeamCapacity(deps, input.workspaceId, input.perWeek);
   return { perWeek: input.perWeek, was: current };
+}
+
+// ---------------------------------------------------------------- planned work (bets)
+
+/** How many open commitments each person has due in the next `days` days (their load, for planning). */
+export function openLoad(
+  deps: Pick<Deps, "db" | "clock">,
+  input: { workspaceId: string; userIds: string[]; days: number },
+): Promise<Map<string, number>> {
+  const until = new Date(deps.clock.now().getTime() + input.days * 24 * 3600 * 1000);
+  return openDueBy(deps, input.workspaceId, input.userIds, until);
+}
+
+/** One part of a confirmed plan: a workstream, its owner and their first milestone. */
+export type PlannedPart = { stream: string; ownerId: string; title: string; dueAt: Date };
+
+/**
+ * A confirmed plan for a bet, written inside the caller's transaction (which
+ * also holds the draft's confirmation and the owners' DMs): each workstream
+ * is created under the bet, or an existing one under no bet is tied to it
+ * (its owner stays); each first milestone becomes a commitment of the part's
+ * owner in that stream, with its history. A stream that carries another bet
+ * by now is refused, and the whole transaction with it.
+ */
+export async function recordPlannedWork(
+  tx: Prisma.TransactionClient,
+  input: {
+    workspaceId: string;
+    actorId: string;
+    bet: { id: number; number: number };
+    parts: PlannedPart[];
+    now: Date;
+  },
+): Promise<CommitmentRow[]> {
+  const { workspaceId, bet } = input;
+  const recorded: CommitmentRow[] = [];
+  for (const part of input.parts) {
+    const existing = await workstreamNamedIn(tx, workspaceId, part.stream);
+    const stream =
+      existing ??
+      (await createWorkstreamIn(tx, {
+        workspaceId,
+        name: part.stream,
+        ownerId: part.ownerId,
+        betId: bet.id,
+      }));
+    if (existing && existing.betId !== bet.id) {
+      const taken = existing.bet ? ` by ${formatId("bet", existing.bet.number)}` : "";
+      if (existing.betId !== null || !(await tieWorkstreamIn(tx, existing.id, bet.id)))
+        throw new CooError(
+          "conflict",
+          `#${part.stream} was taken${taken} since this plan was drafted, so nothing was recorded. Draft it again: \`/coo plan ${formatId("bet", bet.number)}\`.`,
+        );
+    }
+    recorded.push(
+      await createCommitmentIn(
+        tx,
+        {
+          workspaceId,
+          actorId: input.actorId,
+          ownerId: part.ownerId,
+          title: part.title,
+          dueAt: part.dueAt,
+          workstreamId: stream.id,
+        },
+        input.now,
+      ),
+    );
+  }
+  return recorded;
 }
