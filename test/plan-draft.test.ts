@@ -108,6 +108,25 @@ describe("without a key: the form", () => {
     expect(buttonValue(draft, "plan_confirm")).toEqual({ d: before.drafts[0]?.id });
   });
 
+  test("a draft that would put an owner over what they land says so; an owner with room gets no flag", async () => {
+    for (let i = 1; i <= 5; i++) await say(h, "U3", `commit review batch ${i} by 2026-12-15`);
+    const g = await newBet(h, "enter the Nordics");
+    await say(h, "U4", `plan G${g}`);
+    const draft = await propose(h, await openedForm(h), [
+      { name: "nordics", owner: "U3", title: "distributor shortlist", date: "2026-12-16" },
+      { name: "pricing", owner: "U1", title: "Nordic price list", date: "2026-12-16" },
+    ]);
+    const text = textOf(draft.args);
+    expect(text).toContain(
+      "<@U3> has 6 due the week of Mon 14 Dec, against a team default of 5 a week.",
+    );
+    expect(text).not.toContain("<@U1> has");
+    // Confirmed, so the bet has a plan (and is not offered one in the tests below).
+    await h.bot.slack.press("plan_confirm", buttonValue(draft, "plan_confirm"), { user: "U4" });
+    await h.fakeSlack.waitFor("response_url", (c) => c.args.replace_original === true);
+    expect((await recordedUnder(h, g)).streams).toEqual(["nordics", "pricing"]);
+  });
+
   test("Confirm records the workstreams under the bet and each first milestone for its owner, and asks each owner once by DM; a second Confirm changes nothing and says so", async () => {
     const g = await newBet(h, "open a Berlin office");
     await say(h, "U4", `plan G${g}`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import { commitmentButtons, commitmentLine, overloadNote } from "../commitments/messages.js";
 import type { CommitmentRow } from "../commitments/use-cases.js";
 import { formatId } from "../ledger/ids.js";
 import type { LlmFailure } from "../llm/client.js";
@@ -183,6 +183,17 @@ export function proposalMessage(proposal: Proposal, timeZone: string, now: Date)
         `*Plan for ${id}* ${quote(draft.bet.title)}\n${source}. Nothing is recorded until you confirm.`,
       ),
       ...lines.map(section),
+      ...proposal.overloads.map((o) =>
+        section(
+          overloadNote({
+            week: o.week,
+            ownerId: o.ownerId,
+            viewerId: proposal.draft.proposerId,
+            timeZone,
+            now,
+          }),
+        ),
+      ),
       context("On Confirm, each owner is asked by DM to confirm or re-date their part."),
       actions(
         planButtons.confirm.element("Confirm", { d: draft.id }, { style: "primary" }),

@@ -1,4 +1,4 @@
-import { openLoad, recordPlannedWork } from "../commitments/use-cases.js";
+import { capacityCheck, openLoad, recordPlannedWork, type WeekCapacity } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError, notFound } from "../errors.js";
 import { enqueue } from "../jobs/outbox.js";
@@ -45,6 +45,8 @@ export type Proposal = {
   load: Map<string, number>;
   /** Streams of these names that exist already, with their owners: tied to the bet on Confirm. */
   existing: Map<string, string>;
+  /** Owners whose week would be over what they land once their milestones are in it. */
+  overloads: Array<{ ownerId: string; week: WeekCapacity }>;
 };
 
 export type DraftOutcome =
@@ -138,7 +140,39 @@ async function store(
     by,
     load: await openLoad(deps, { workspaceId, userIds: owners, days: loadDays }),
     existing: new Map(streams.filter((s) => named.has(s.name)).map((s) => [s.name, s.ownerId])),
+    overloads: await overloadsOf(deps, workspaceId, checked.items),
   };
+}
+
+/**
+ * The owners a draft would put over capacity: for each owner and week their
+ * milestones fall in, what is due there already plus the draft's own, against
+ * what they land (the commitments' capacity check).
+ */
+async function overloadsOf(
+  deps: PlanDeps,
+  workspaceId: string,
+  items: Array<{ ownerId: string; dueAt: Date }>,
+): Promise<Proposal["overloads"]> {
+  const found = new Map<string, { ownerId: string; week: WeekCapacity }>();
+  for (const item of items) {
+    const [owner] = await capacityCheck(deps, {
+      workspaceId,
+      ownerIds: [item.ownerId],
+      from: item.dueAt,
+      weeks: 1,
+    });
+    const week = owner?.weeks[0];
+    if (!week) continue;
+    const key = `${item.ownerId}:${week.start.getTime()}`;
+    if (found.has(key)) continue;
+    const added = items.filter(
+      (i) => i.ownerId === item.ownerId && i.dueAt >= week.start && i.dueAt < week.end,
+    ).length;
+    const load = week.load + added;
+    if (load > week.capacity) found.set(key, { ownerId: item.ownerId, week: { ...week, load, over: true } });
+  }
+  return [...found.values()];
 }
 
 /**
