@@ -271,3 +271,26 @@ test("when work under a bet slips, the workstream's owner is told once what it m
     .filter((c) => c.args.channel === "DU2" && String(c.args.text).includes("It is under"));
   expect(toOwner).toHaveLength(1);
 });
+
+test("the CEO marks a bet achieved or dropped; its work stays on the ledger; anyone else is refused and nothing changes", async () => {
+  await seatCeo();
+  const g = number("G", await say("U3", "bet open a Lisbon office by 2027-02-26"));
+  await say("U3", `workstream lisbon owner ${mentionOf("U1")} for G${g}`);
+  const c = number("C", await say("U1", "commit sign the lease by 2027-01-15 #lisbon"));
+
+  expect(await say("U1", `bet achieved G${g}`)).toMatch(/ask <@U3> to record it/);
+  expect((await betRow(g)).status).toBe("open");
+
+  expect(await say("U3", `bet drop G${g}`)).toBe(
+    `*G${g}* open a Lisbon office is now dropped. 1 open commitment under it stays on the ledger: \`/coo plan G${g}\` lists them, \`/coo done\` or \`/coo drop\` closes each.`,
+  );
+  expect((await betRow(g)).status).toBe("dropped");
+  expect((await db().commitment.findFirstOrThrow({ where: { workspaceId: "T1", number: c } })).status).toBe(
+    "open",
+  );
+  expect(await say("U3", `bet achieved G${g}`)).toBe(
+    `*G${g}* open a Lisbon office is dropped already; nothing changed.`,
+  );
+  expect((await betRow(g)).status).toBe("dropped");
+  expect(await say("U3", "bet achieved G999")).toMatch(/There is no bet G999 here/);
+});

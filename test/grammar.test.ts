@@ -118,3 +118,18 @@ test("a trailing option is taken when the text has it, though free text could ha
   });
   expect(drop.read("the offsite", readsAsDate)).toEqual({ what: "the offsite" });
 });
+
+test("a form with no free text is tried before one that takes any text; the usage keeps the declared order", () => {
+  const bet = grammar({
+    name: "bet",
+    pattern: "<what:text> [by <when:date>] || <verb:achieved|drop> <id:bet>",
+    summary: "",
+    example: "/coo bet launch in Europe by 2027-03-31",
+  });
+  expect(bet.usage).toBe("bet <what> [by <when>] | achieved|drop <id>");
+  expect(bet.read("drop G3", readsAsDate)).toEqual({ verb: "drop", id: 3 });
+  expect(bet.read("drop the legacy plan by Friday", readsAsDate)).toEqual({
+    what: "drop the legacy plan",
+    when: "Friday",
+  });
+});

@@ -117,9 +117,7 @@ describe("without a key: the form", () => {
       { name: "pricing", owner: "U1", title: "Nordic price list", date: "2026-12-16" },
     ]);
     const text = textOf(draft.args);
-    expect(text).toContain(
-      "<@U3> has 6 due the week of Mon 14 Dec, against a team default of 5 a week.",
-    );
+    expect(text).toContain("<@U3> has 6 due the week of Mon 14 Dec, against a team default of 5 a week.");
     expect(text).not.toContain("<@U1> has");
     // Confirmed, so the bet has a plan (and is not offered one in the tests below).
     await h.bot.slack.press("plan_confirm", buttonValue(draft, "plan_confirm"), { user: "U4" });

@@ -6,9 +6,9 @@ import type { Slack } from "../slack/app.js";
 import { defineCommand } from "../slack/commands.js";
 import { echo } from "../slack/mentions.js";
 import { parseWhen } from "../time/when.js";
-import { betsReply, planReply, recordedBetReply } from "./messages.js";
+import { betsReply, closedBetReply, planReply, recordedBetReply } from "./messages.js";
 import { draftFromCommand, draftsRatherThanShows } from "./plan-commands.js";
-import { betPlan, betsOverview, recordBet } from "./use-cases.js";
+import { betPlan, betsOverview, closeBet, recordBet } from "./use-cases.js";
 
 /*
  * The bets feature in Slack: `/coo bet`, `/coo bets` and `/coo plan G3`
@@ -49,8 +49,9 @@ export function register({ commands }: Slack, deps: Deps): void {
   commands.add(
     defineCommand({
       name: "bet",
-      pattern: "<what:text> [by <when:date>]",
-      summary: "record one of the CEO's bets, with a target date (the CEO's call)",
+      pattern: "<what:text> [by <when:date>] || <verb:achieved|drop> <id:bet>",
+      summary:
+        "record one of the CEO's bets, with a target date, or mark one achieved or dropped (the CEO's call)",
       example: betExample,
       empty: "Say what the bet is, and by when if it has a target date:",
       args: z.object({
@@ -58,12 +59,20 @@ export function register({ commands }: Slack, deps: Deps): void {
           .string()
           .trim()
           .min(1, "Say what the bet is")
-          .max(maxTitle, `Keep the bet under ${maxTitle} characters`),
+          .max(maxTitle, `Keep the bet under ${maxTitle} characters`)
+          .optional(),
         when: z.string().optional(),
+        verb: z.enum(["achieved", "drop"]).optional(),
+        id: z.number().optional(),
       }),
       async run({ workspaceId, actor }, args) {
-        const title = args.when ? args.what : checkedTitle(args.what);
         const me = await actor();
+        if (args.verb && args.id) {
+          const status = args.verb === "drop" ? "dropped" : "achieved";
+          return { text: closedBetReply(await closeBet(deps, me, { workspaceId, number: args.id, status })) };
+        }
+        if (!args.what) throw badInput(`Say what the bet is, and by when: \`${betExample}\`.`);
+        const title = args.when ? args.what : checkedTitle(args.what);
         const bet = await recordBet(deps, me, { workspaceId, title, when: args.when });
         return recordedBetReply(bet, me.timeZone, deps.clock.now());
       },

@@ -63,6 +63,17 @@ export function recordedBetReply(bet: Bet, timeZone: string, now: Date): Reply {
   return { text, blocks: [section(text), ...draftPlanButtons([bet.number])] };
 }
 
+/** `/coo bet achieved G3` or `drop G3`: what changed, and that the work under it stays. */
+export function closedBetReply(result: { bet: Bet; changed: boolean; open: number }): string {
+  const { bet, changed, open } = result;
+  if (!changed) return `${betName(bet)} is ${bet.status} already; nothing changed.`;
+  const work =
+    open === 0
+      ? "Nothing under it is still open."
+      : `${plural(open, "open commitment")} under it ${open === 1 ? "stays" : "stay"} on the ledger: \`/coo plan ${idOf(bet)}\` lists them, \`/coo done\` or \`/coo drop\` closes each.`;
+  return `${betName(bet)} is now ${bet.status}. ${work}`;
+}
+
 const howToTie = (bet: Pick<Bet, "number">) =>
   `\`/coo workstream <name> owner @user for ${idOf(bet)}\` ties one to it.`;
 

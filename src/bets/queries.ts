@@ -31,6 +31,16 @@ export function createBet(
   });
 }
 
+/** An open bet marked achieved or dropped; false when it was no longer open (someone else got there first). */
+export async function closeOpenBet(
+  deps: Pick<Deps, "db">,
+  bet: Pick<Bet, "id">,
+  status: Exclude<Bet["status"], "open">,
+): Promise<boolean> {
+  const { count } = await deps.db.bet.updateMany({ where: { id: bet.id, status: "open" }, data: { status } });
+  return count > 0;
+}
+
 export async function findBet(deps: Pick<Deps, "db">, workspaceId: string, number: number): Promise<Bet> {
   const found = await deps.db.bet.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
   if (!found) throw notFound(`There is no bet ${formatId("bet", number)} here. \`/coo bets\` lists them.`);

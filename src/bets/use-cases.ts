@@ -15,7 +15,7 @@ import { type Actor, authorize } from "../policy.js";
 import { seatHolders } from "../routing/use-cases.js";
 import { endOfWorkingDays } from "../slips/use-cases.js";
 import { betSlipNotice } from "./messages.js";
-import { type Bet, betById, createBet, findBet, listBets } from "./queries.js";
+import { type Bet, betById, closeOpenBet, createBet, findBet, listBets } from "./queries.js";
 import { addOpen, emptyRollup, type Rollup, soonWorkingDays, stateOf, type WorkState } from "./rollup.js";
 
 /*
@@ -51,6 +51,25 @@ export async function recordBet(
     createdById: allowed.slackUserId,
     now,
   });
+}
+
+/**
+ * `/coo bet achieved G3` or `/coo bet drop G3`: the CEO's call, like making
+ * one. Its workstreams and their work stay on the ledger. `changed` is false
+ * when the bet was closed already.
+ */
+export async function closeBet(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: { workspaceId: string; number: number; status: "achieved" | "dropped" },
+): Promise<{ bet: Bet; changed: boolean; open: number }> {
+  const { workspaceId } = input;
+  const [ceo] = await seatHolders(deps, { workspaceId, seats: ["ceo"] });
+  await authorize(actor, { kind: "make_bet", ceoId: ceo?.holder });
+  const bet = await findBet(deps, workspaceId, input.number);
+  const changed = bet.status === "open" && (await closeOpenBet(deps, bet, input.status));
+  const [summary] = await summarize(deps, workspaceId, [await findBet(deps, workspaceId, input.number)]);
+  return { bet: summary?.bet ?? bet, changed, open: summary?.open.length ?? 0 };
 }
 
 /** The open bet a workstream is to be tied to, or why not. */

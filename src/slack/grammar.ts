@@ -178,6 +178,18 @@ function parseForm(pattern: string): Form {
   };
 }
 
+/** Whether a form has a free-text slot anywhere in it. */
+function takesText(form: Form): boolean {
+  const has = (elements: Element[]): boolean =>
+    elements.some((e) => {
+      if (e.kind === "slot") return e.type === "text";
+      if (e.kind === "literal") return false;
+      if (e.kind === "choice") return e.options.some(has);
+      return has(e.items);
+    });
+  return has(form.elements) || form.anywhere.some(has);
+}
+
 /** The usage line a person reads: placeholders without their types. */
 function usageOf(pattern: string): string {
   return pattern
@@ -350,7 +362,12 @@ export type Grammar = {
 };
 
 export function grammar(spec: CommandSpec): Grammar {
-  const forms = spec.pattern.split(" || ").map(parseForm);
+  // A form with no free text is tried first, whatever the declared order (which
+  // is the usage line's): "drop G3" is the verb and an id, not a title.
+  const forms = spec.pattern
+    .split(" || ")
+    .map(parseForm)
+    .sort((a, b) => Number(takesText(a)) - Number(takesText(b)));
   const usage = `${spec.name} ${usageOf(spec.pattern)}`.trim();
   // One shape for every refusal: what is wrong, the usage, and a whole command
   // that works (a sentence ending in a colon introduces the example itself).
