@@ -126,6 +126,7 @@ const schema = z.object({
   COO_HTTP_KEEPALIVE_TIMEOUT_MS: milliseconds("5000"),
   COO_HTTP_MAX_CONNECTIONS: count("1000"),
   COO_SLACK_MAX_IN_FLIGHT: count("50"),
+  GITHUB_WEBHOOK_SECRET: optional,
 });
 
 export type Env = z.input<typeof schema>;
@@ -163,6 +164,8 @@ export type Config = {
   /** How long a request may wait for Postgres (background work gets its own, longer limits). */
   databaseTimeouts: DatabaseTimeouts;
   http: HttpLimits;
+  /** Signs GitHub's webhook deliveries; unset, POST /integrations/github answers 404. */
+  github: { webhookSecret: string } | undefined;
 };
 
 export type DatabaseTimeouts = {
@@ -290,5 +293,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnections: e.COO_HTTP_MAX_CONNECTIONS,
       maxInFlight: e.COO_SLACK_MAX_IN_FLIGHT,
     },
+    github: e.GITHUB_WEBHOOK_SECRET ? { webhookSecret: e.GITHUB_WEBHOOK_SECRET } : undefined,
   };
 }

@@ -13,6 +13,9 @@ import { commitmentSlipped } from "./commitments/use-cases.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
+import { register as registerGitHub } from "./github/commands.js";
+import { githubEvents, handleGitHubEvent } from "./github/use-cases.js";
+import { githubWebhook } from "./github/webhook.js";
 import { register as registerHandoffs } from "./handoffs/commands.js";
 import { register as registerHelp } from "./help/commands.js";
 import { register as registerHome } from "./home/commands.js";
@@ -132,6 +135,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     "GET /healthz": healthz(database),
     "GET /readyz": readyz(database, slackReachable),
     "GET /metrics": metricsRoute(metrics),
+    "POST /integrations/github": githubWebhook({
+      secret: config.github?.webhookSecret,
+      db: database.prisma,
+      log,
+    }),
   };
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
@@ -211,6 +219,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerRouting(slack, deps);
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);
+  registerGitHub(slack, deps);
+  outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

@@ -12,6 +12,7 @@ const features = [
   "blockers",
   "cadence",
   "commitments",
+  "github",
   "handoffs",
   "help",
   "home",

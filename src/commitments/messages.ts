@@ -16,7 +16,7 @@ import type {
   WeekCapacity,
   WorkstreamResult,
 } from "./use-cases.js";
-import { isOverdue } from "./use-cases.js";
+import { isOverdue, systemActors } from "./use-cases.js";
 
 export const pageSize = 10;
 
@@ -153,7 +153,7 @@ export function slipModal(
 function changeLine(change: HistoryEntry, timeZone: string, now: Date): string {
   const when = (at: Date | null) => (at ? describeWallTime(at, timeZone, now) : "no date");
   const why = change.reason ? ` because ${quote(`"${change.reason}"`)}` : "";
-  const who = mention(change.actorId);
+  const who = change.actorId === systemActors.github ? "GitHub" : mention(change.actorId);
   const what = (() => {
     switch (change.kind) {
       case "created":

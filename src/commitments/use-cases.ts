@@ -244,6 +244,41 @@ export async function completeCommitment(deps: UseCaseDeps, actor: Actor, input:
   return after;
 }
 
+/** Who a change is recorded as when no person made it (history shows the name, not a mention). */
+export const systemActors = { github: "github" } as const;
+
+/**
+ * Work finished elsewhere (a merged pull request, a closed issue): marked
+ * done by GitHub inside the caller's transaction, with why (the link) in its
+ * history. No policy check: no person acts, and only a repository this
+ * workspace connected can cause it. False when it was no longer open.
+ */
+export async function completeFromGitHub(
+  tx: Prisma.TransactionClient,
+  input: { commitmentId: number; reason: string; at: Date },
+): Promise<boolean> {
+  const { count } = await tx.commitment.updateMany({
+    where: { id: input.commitmentId, status: "open" },
+    data: { status: "done", doneAt: input.at },
+  });
+  if (count === 0) return false;
+  const { workspaceId } = await tx.commitment.findUniqueOrThrow({
+    where: { id: input.commitmentId },
+    select: { workspaceId: true },
+  });
+  await tx.commitmentChange.create({
+    data: {
+      workspaceId,
+      commitmentId: input.commitmentId,
+      actorId: systemActors.github,
+      kind: "done",
+      reason: input.reason,
+      at: input.at,
+    },
+  });
+  return true;
+}
+
 export async function dropCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {
   const now = deps.clock.now();
   const { after } = await change(deps, actor, input, () => ({

@@ -1,0 +1,257 @@
+import { z } from "zod";
+import { completeFromGitHub, findCommitment } from "../commitments/use-cases.js";
+import type { Db } from "../db/open.js";
+import type { Deps } from "../deps.js";
+import { badInput, notFound } from "../errors.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { enqueue, enqueueJob, type JobHandler, type Outgoing } from "../jobs/outbox.js";
+import { type Actor, authorize } from "../policy.js";
+import { echo } from "../slack/mentions.js";
+import {
+  closedUnmergedNotice,
+  issueClosedNotice,
+  linkExample,
+  mergedNotice,
+  reopenedNotice,
+  repoExample,
+} from "./messages.js";
+import {
+  addLink,
+  addRepo,
+  isConnected,
+  type LinkRef,
+  linksTo,
+  openByNumbers,
+  reposOf,
+  setLinkState,
+  workspacesWatching,
+} from "./queries.js";
+
+/*
+ * GitHub signals (docs/decisions/0025-github.md): repositories a workspace
+ * connected, commitments linked to their issues and pull requests, and what
+ * a delivery does to them. No use case here sees an HTTP request.
+ */
+
+/** The queue of verified deliveries; each job is one delivery, keyed by its id. */
+export const githubEvents = "github_event";
+
+/** The little coo keeps of a delivery: what it reads, nothing else of GitHub's payload. */
+const signal = z.object({
+  event: z.enum(["pull_request", "issues"]),
+  action: z.string(),
+  repo: z.string(),
+  number: z.number().int().positive(),
+  url: z.string(),
+  title: z.string(),
+  body: z.string(),
+  merged: z.boolean(),
+});
+type Signal = z.infer<typeof signal>;
+
+const item = z.object({
+  number: z.number().int().positive(),
+  html_url: z.string(),
+  title: z.string(),
+  body: z.string().nullish(),
+  merged: z.boolean().nullish(),
+});
+const delivery = z.object({
+  action: z.string(),
+  repository: z.object({ full_name: z.string() }),
+  pull_request: item.optional(),
+  issue: item.optional(),
+});
+
+/** A delivery's signal, or undefined for one coo does not act on (another event, another shape). */
+function readSignal(event: string, payload: unknown): Signal | undefined {
+  if (event !== "pull_request" && event !== "issues") return undefined;
+  const parsed = delivery.safeParse(payload);
+  const thing = event === "pull_request" ? parsed.data?.pull_request : parsed.data?.issue;
+  if (!parsed.success || !thing) return undefined;
+  return {
+    event,
+    action: parsed.data.action,
+    repo: parsed.data.repository.full_name.toLowerCase(),
+    number: thing.number,
+    url: thing.html_url,
+    title: thing.title,
+    body: thing.body ?? "",
+    merged: thing.merged === true,
+  };
+}
+
+/**
+ * A verified delivery: written as a job keyed by its delivery id, so the
+ * same delivery twice is one job. `ping` and events coo does not read write
+ * nothing. False when nothing was written.
+ */
+export async function acceptDelivery(
+  db: Db,
+  input: { delivery: string; event: string; payload: unknown },
+): Promise<boolean> {
+  const read = readSignal(input.event, input.payload);
+  if (!read) return false;
+  const id = await db.$transaction((tx) =>
+    enqueueJob(tx, {
+      queue: githubEvents,
+      // A repository may be connected by several workspaces: the job finds them.
+      workspaceId: null,
+      key: `github:${input.delivery}`,
+      payload: read,
+    }),
+  );
+  return id !== undefined;
+}
+
+const repoName = /^[a-z0-9](?:[a-z0-9-]{0,38})\/[a-z0-9._-]{1,100}$/;
+
+/** "acme/website", or its GitHub URL, lowercased; anything else is refused with an example. */
+function readRepo(typed: string): string {
+  const name = typed
+    .trim()
+    .replace(/^<|>$/g, "")
+    .replace(/^https?:\/\/github\.com\//i, "")
+    .replace(/(\.git)?\/?$/, "")
+    .toLowerCase();
+  if (!repoName.test(name))
+    throw badInput(`${echo(typed)} is not a GitHub repository. Give owner/name, e.g. ${repoExample}.`);
+  return name;
+}
+
+export async function connectRepo(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { workspaceId: string; repo: string },
+): Promise<{ repo: string; isNew: boolean }> {
+  const repo = readRepo(input.repo);
+  const allowed = await authorize(actor, {
+    kind: "change_settings",
+    setting: "the connected GitHub repositories",
+  });
+  const isNew = await addRepo(deps, {
+    workspaceId: input.workspaceId,
+    fullName: repo,
+    connectedById: allowed.slackUserId,
+  });
+  return { repo, isNew };
+}
+
+export async function connectedRepos(deps: Pick<Deps, "db">, workspaceId: string): Promise<string[]> {
+  return (await reposOf(deps, workspaceId)).map((r) => r.fullName);
+}
+
+/** A URL of an issue or pull request, or owner/repo#123 (numbers are shared, so it is either). */
+function readRef(typed: string): LinkRef {
+  const text = typed.trim().replace(/^<|>$/g, "").split("|")[0] ?? "";
+  const url = /^https?:\/\/github\.com\/([^/\s]+\/[^/\s]+)\/(pull|issues)\/(\d{1,9})(?:[/?#]\S*)?$/i.exec(
+    text,
+  );
+  const short = /^([^/\s#]+\/[^/\s#]+)#(\d{1,9})$/.exec(text);
+  const repo = (url?.[1] ?? short?.[1])?.toLowerCase();
+  const number = Number(url?.[3] ?? short?.[2]);
+  if (!repo || !repoName.test(repo) || !(number > 0))
+    throw badInput(`${echo(typed)} is not an issue or pull request. Try ${linkExample}.`);
+  const kind = url?.[2]?.toLowerCase() === "pull" ? "pull_request" : "issue";
+  // GitHub sends an issue's address on to the pull request of that number.
+  return {
+    kind,
+    repo,
+    number,
+    url: `https://github.com/${repo}/${kind === "pull_request" ? "pull" : "issues"}/${number}`,
+  };
+}
+
+export async function linkCommitment(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { workspaceId: string; number: number; target: string },
+) {
+  const ref = readRef(input.target);
+  const commitment = await findCommitment(deps, input.workspaceId, input.number);
+  await authorize(actor, { kind: "change_commitment", commitment });
+  if (!(await isConnected(deps, input.workspaceId, ref.repo)))
+    throw notFound(
+      `\`${ref.repo}\` is not connected here, so coo would never hear of it. An admin connects it with \`/coo github connect ${ref.repo}\`.`,
+    );
+  const isNew = await addLink(deps.db, {
+    ...ref,
+    workspaceId: input.workspaceId,
+    commitmentId: commitment.id,
+  });
+  return { commitment, ref, isNew };
+}
+
+/** "C12" anywhere in a title or description, as a word, any case. */
+function namedCommitments(text: string): number[] {
+  const numbers = [...text.matchAll(/\bC(\d{1,9})\b/gi)].map((m) => Number(m[1]));
+  return [...new Set(numbers)].filter((n) => n > 0);
+}
+
+/**
+ * One delivery's effect, for the job runner: reads first, then writes in the
+ * transaction that finishes the job, so a redelivered or retried delivery
+ * marks nothing twice and tells no one twice. Only the workspaces that
+ * connected the repository are touched.
+ */
+export function handleGitHubEvent(deps: Pick<Deps, "db" | "clock" | "log">): JobHandler {
+  return async (payload) => {
+    const s = signal.parse(payload);
+    const workspaceIds = await workspacesWatching(deps, s.repo);
+    if (workspaceIds.length === 0) {
+      deps.log.info("github event for a repository no workspace connected", { event: s.event });
+      return undefined;
+    }
+    const named =
+      s.event === "pull_request"
+        ? await openByNumbers(deps, workspaceIds, namedCommitments(`${s.title}\n${s.body}`))
+        : [];
+    const ref: LinkRef = {
+      kind: s.event === "pull_request" ? "pull_request" : "issue",
+      repo: s.repo,
+      number: s.number,
+      url: s.url,
+    };
+    const now = deps.clock.now();
+    return async (tx) => {
+      for (const c of named) await addLink(tx, { ...ref, workspaceId: c.workspaceId, commitmentId: c.id });
+      const links = await linksTo(tx, workspaceIds, ref);
+      if (links.length === 0) return undefined;
+      const state = stateOf(s);
+      if (state)
+        await setLinkState(
+          tx,
+          links.map((l) => l.id),
+          { state, kind: ref.kind, url: ref.url },
+        );
+      const notices: Outgoing[] = [];
+      for (const { workspaceId, commitment: c } of links) {
+        const text = await effect(tx, s, ref, c, now);
+        if (text) notices.push({ workspaceId, userId: c.ownerId, text });
+      }
+      return enqueue(tx, notices);
+    };
+  };
+}
+
+function stateOf(s: Signal): string | undefined {
+  if (s.action === "closed") return s.merged ? "merged" : "closed";
+  if (s.action === "reopened" || s.action === "opened") return "open";
+  return undefined;
+}
+
+/** What one delivery does to one linked commitment, and what its owner hears (nothing: undefined). */
+async function effect(
+  tx: Prisma.TransactionClient,
+  s: Signal,
+  ref: LinkRef,
+  c: { id: number; number: number; title: string; status: string },
+  now: Date,
+): Promise<string | undefined> {
+  if (s.action === "reopened" && s.event === "issues") return reopenedNotice(c, ref, c.status);
+  if (s.action !== "closed" || c.status !== "open") return undefined;
+  if (s.event === "pull_request" && !s.merged) return closedUnmergedNotice(c, ref);
+  const reason = `${ref.url} was ${s.event === "pull_request" ? "merged" : "closed"}`;
+  if (!(await completeFromGitHub(tx, { commitmentId: c.id, reason, at: now }))) return undefined;
+  return s.event === "pull_request" ? mergedNotice(c, ref) : issueClosedNotice(c, ref);
+}

@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startTestCoo, type TestCoo } from "./kit/coo.js";
+import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
+import { FakeSlack } from "./kit/fake-slack.js";
+import { example, GitHubClient, githubSecret } from "./kit/github.js";
+import { replyTo, useBot } from "./kit/harness.js";
+import { addCommitments } from "./kit/ledger.js";
+import { until } from "./kit/wait.js";
+
+const h = useBot({ env: { GITHUB_WEBHOOK_SECRET: githubSecret } });
+const db = () => h.bot.coo.deps.db;
+const github = () => new GitHubClient(h.bot.baseUrl);
+const say = async (user: string, text: string) => replyTo(h, await h.bot.slack.command(text, { user }));
+
+let repos = 0;
+/** A repository of this test alone, so one test's deliveries never reach another's commitments. */
+const freshRepo = () => `acme/web-${Date.now().toString(36)}-${repos++}`;
+
+/** A commitment of U1's, by its number. */
+async function commit(title: string): Promise<number> {
+  const text = await say("U1", `commit ${title} by Friday`);
+  return Number(/\*C(\d+)\*/.exec(text)?.[1]);
+}
+const row = (number: number, workspaceId = "T1") =>
+  db().commitment.findUniqueOrThrow({
+    where: { workspaceId_number: { workspaceId, number } },
+    include: { history: { orderBy: { id: "asc" } }, links: true },
+  });
+
+/**
+ * `@octokit/webhooks-examples` (api.github.com): a pull_request delivery with
+ * the given action, its repository, title and body (and, for a merge, the
+ * merged flag: the package has no merged example) pointed at this test's data.
+ */
+function pullRequest(
+  action: string,
+  repo: string,
+  patch: { title?: string; body?: string; merged?: boolean } = {},
+) {
+  const payload = example("pull_request", action) as {
+    repository: { full_name: string; name: string };
+    pull_request: { number: number; html_url: string; title: string; body: string | null; merged: boolean };
+  };
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  const pr = payload.pull_request;
+  pr.html_url = `https://github.com/${repo}/pull/${pr.number}`;
+  if (patch.title !== undefined) pr.title = patch.title;
+  if (patch.body !== undefined) pr.body = patch.body;
+  if (patch.merged !== undefined) pr.merged = patch.merged;
+  return { payload, number: pr.number };
+}
+
+/** `@octokit/webhooks-examples` issues "reopened"; the package has no "closed" one, so that is the same issue with its action and state set. */
+function issue(action: "reopened" | "closed", repo: string) {
+  const payload = example("issues", "reopened") as {
+    action: string;
+    repository: { full_name: string; name: string };
+    issue: { number: number; html_url: string; state: string };
+  };
+  payload.action = action;
+  payload.issue.state = action === "closed" ? "closed" : "open";
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  payload.issue.html_url = `https://github.com/${repo}/issues/${payload.issue.number}`;
+  return { payload, number: payload.issue.number };
+}
+
+const jobsOf = (delivery: string) => db().outboxMessage.findMany({ where: { key: `github:${delivery}` } });
+const jobDone = async (delivery: string) => (await jobsOf(delivery)).every((j) => j.status === "sent");
+const dmsTo = (user: string) =>
+  h.fakeSlack.callsTo("chat.postMessage").filter((c) => c.args.channel === `D${user}`);
+
+test("/coo github connect is for admins and seats, reads owner/repo or its URL, and /coo github lists the repositories", async () => {
+  const repo = freshRepo();
+  expect(await say("U1", `github connect ${repo}`)).toContain("Only");
+  expect(await say("U9", "github connect not a repo")).toContain("`/coo github connect acme/website`");
+  expect(await say("U9", `github connect https://github.com/${repo.toUpperCase()}`)).toContain(
+    `Connected \`${repo}\``,
+  );
+  expect(await say("U9", `github connect ${repo}`)).toContain("already connected");
+  expect(await say("U1", "github")).toContain(`\`${repo}\``);
+  expect(await db().gitHubRepo.count({ where: { fullName: repo } })).toBe(1);
+});
+
+test("/coo link ties a commitment to an issue or pull request of a connected repository, and refuses others with an example", async () => {
+  const repo = freshRepo();
+  const n = await commit("ship the pricing page");
+  expect(await say("U1", `link C${n} ${repo}#7`)).toContain(`\`/coo github connect ${repo}\``);
+  await say("U9", `github connect ${repo}`);
+  expect(await say("U1", `link C${n} not-a-link`)).toContain("`/coo link C12 acme/website#123`");
+  expect(await say("U2", `link C${n} ${repo}#7`)).toMatch(/only|belongs/i);
+  expect(await say("U1", `link C${n} https://github.com/${repo}/pull/7`)).toContain(`Linked *C${n}*`);
+  expect((await row(n)).links).toMatchObject([{ repo, number: 7, kind: "pull_request" }]);
+});
+
+test("a merged pull request that names C12 marks it done once, tells the owner in one line, and keeps the link in its history", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = await commit("ship the pricing page");
+  const opened = pullRequest("opened", repo, { title: `Pricing page (c${n})` });
+  const first = await github().deliver("pull_request", opened.payload);
+  expect(first.status).toBe(200);
+  await until(() => jobDone(first.delivery));
+  expect((await row(n)).links).toHaveLength(1);
+
+  const merged = pullRequest("closed", repo, { merged: true, body: "no ids here" });
+  const delivery = await github().deliver("pull_request", merged.payload);
+  expect(delivery.status).toBe(200);
+  await until(async () => (await row(n)).status === "done");
+  const again = await github().deliver("pull_request", merged.payload, { delivery: delivery.delivery });
+  expect(again.status).toBe(200);
+  await until(() => jobDone(delivery.delivery));
+  await until(() => dmsTo("U1").length > 0);
+  const done = await row(n);
+  expect(done.history.filter((c) => c.kind === "done")).toMatchObject([
+    { actorId: "github", reason: `https://github.com/${repo}/pull/${merged.number} was merged` },
+  ]);
+  expect(await jobsOf(delivery.delivery)).toHaveLength(1);
+  expect(dmsTo("U1").map((c) => c.args.text)).toEqual([
+    `*C${n}* ship the pricing page is done: <https://github.com/${repo}/pull/${merged.number}|${repo}#${merged.number}> was merged.`,
+  ]);
+  expect(await say("U1", `history C${n}`)).toContain("GitHub marked it done");
+});
+
+test("a pull request closed without merging is reported to the owner and the commitment stays open", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = await commit("try the new checkout");
+  const closed = pullRequest("closed", repo, { body: `Closes C${n}.` });
+  expect(closed.payload.pull_request.merged).toBe(false);
+  const sent = await github().deliver("pull_request", closed.payload);
+  await until(() => jobDone(sent.delivery));
+  await until(() => dmsTo("U1").length > 0);
+  expect((await row(n)).status).toBe("open");
+  expect(String(dmsTo("U1")[0]?.args.text)).toContain(
+    `was closed without merging, so *C${n}* try the new checkout stays open`,
+  );
+});
+
+test("a closed issue marks its linked commitment done; reopened, the owner is told and it is not reopened", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = await commit("fix the spelling");
+  const closed = issue("closed", repo);
+  await say("U1", `link C${n} ${repo}#${closed.number}`);
+  const sent = await github().deliver("issues", closed.payload);
+  await until(async () => (await row(n)).status === "done");
+  await until(() => jobDone(sent.delivery));
+  const reopened = await github().deliver("issues", issue("reopened", repo).payload);
+  await until(() => jobDone(reopened.delivery));
+  await until(() => dmsTo("U1").length === 2);
+  expect((await row(n)).status).toBe("done");
+  expect(String(dmsTo("U1")[1]?.args.text)).toContain(
+    `was reopened; *C${n}* fix the spelling is still marked done`,
+  );
+});
+
+test("an event for a repository no workspace connected is acknowledged and ignored", async () => {
+  const repo = freshRepo();
+  const n = await commit("quiet work");
+  const sent = await github().deliver(
+    "pull_request",
+    pullRequest("closed", repo, { title: `C${n}`, merged: true }).payload,
+  );
+  expect(sent.status).toBe(200);
+  await until(() => jobDone(sent.delivery));
+  expect(await row(n)).toMatchObject({ status: "open", links: [] });
+  expect(h.bot.logs.some((l) => l.msg === "github event for a repository no workspace connected")).toBe(true);
+});
+
+test("a pull request naming a commitment of a workspace that did not connect the repository changes nothing there", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  // Another workspace on the same coo, with GitHub of its own (one bot token serves only T1, so it is seeded).
+  await db().workspace.upsert({ where: { id: "T2" }, create: { id: "T2" }, update: {} });
+  await db().gitHubRepo.create({ data: { workspaceId: "T2", fullName: freshRepo(), connectedById: "U5" } });
+  const [theirs = 0] = await addCommitments(db(), "T2", [
+    { ownerId: "U5", title: "their secret work", dueAt: new Date("2026-12-04T17:00:00Z") },
+  ]);
+  const sent = await github().deliver(
+    "pull_request",
+    pullRequest("closed", repo, { title: `C${theirs}`, merged: true }).payload,
+  );
+  await until(() => jobDone(sent.delivery));
+  expect(await row(theirs, "T2")).toMatchObject({ status: "open", links: [] });
+  expect(await db().commitmentLink.count({ where: { workspaceId: "T2" } })).toBe(0);
+});
+
+test("unsigned, wrongly signed and malformed deliveries are refused and write nothing; ping writes nothing", async () => {
+  const before = await db().outboxMessage.count();
+  const { payload } = pullRequest("opened", freshRepo());
+  expect((await github().deliver("pull_request", payload, { signature: null })).status).toBe(401);
+  expect((await github().deliver("pull_request", payload, { secret: "not-the-secret" })).status).toBe(401);
+  expect((await github().deliver("pull_request", payload, { signature: "sha256=zz" })).status).toBe(401);
+  expect((await github().deliver("pull_request", undefined, { body: "{not json" })).status).toBe(400);
+  expect(
+    (await github().deliver("pull_request", payload, { headers: { "x-github-delivery": "" } })).status,
+  ).toBe(400);
+  expect((await github().deliver("ping", example("ping"))).status).toBe(200);
+  expect(await db().outboxMessage.count()).toBe(before);
+});
+
+/** The same delivery twice marks done once and tells once, on either database. */
+function redeliverySuite(name: string, makeDatabase: () => Promise<TestDatabase>, enabled: boolean) {
+  describe.runIf(enabled)(name, () => {
+    let fakeSlack: FakeSlack;
+    let database: TestDatabase;
+    let bot: TestCoo;
+    beforeAll(async () => {
+      fakeSlack = await FakeSlack.start();
+      fakeSlack.users.set("U1", { id: "U1", tz: "UTC" });
+      fakeSlack.users.set("U9", { id: "U9", tz: "UTC", is_admin: true });
+      fakeSlack.channel("C1", { members: ["U1", "U9"] });
+      database = await makeDatabase();
+      bot = await startTestCoo({
+        database: database.config,
+        fakeSlack,
+        env: { GITHUB_WEBHOOK_SECRET: githubSecret },
+      });
+    });
+    afterAll(async () => {
+      await bot?.stop();
+      await database?.drop();
+      await fakeSlack?.stop();
+    });
+
+    test("a merged pull request delivered three times closes its commitment once", async () => {
+      const ask = async (user: string, text: string) => {
+        const res = await bot.slack.command(text, { user });
+        return res.json
+          ? JSON.stringify(res.json)
+          : String((await fakeSlack.waitFor("response_url", (c) => c.args.id === res.responseId)).args.text);
+      };
+      await ask("U9", "github connect acme/website");
+      const n = Number(/C(\d+)/.exec(await ask("U1", "commit ship it by Friday"))?.[1]);
+      const merged = pullRequest("closed", "acme/website", { title: `Ship it, C${n}`, merged: true });
+      const client = new GitHubClient(bot.baseUrl);
+      const first = await client.deliver("pull_request", merged.payload);
+      await client.deliver("pull_request", merged.payload, { delivery: first.delivery });
+      await client.deliver("pull_request", merged.payload, { delivery: first.delivery });
+      const prisma = bot.coo.deps.db;
+      const commitment = () =>
+        prisma.commitment.findUniqueOrThrow({
+          where: { workspaceId_number: { workspaceId: "T1", number: n } },
+          include: { history: true },
+        });
+      await until(async () => (await commitment()).status === "done");
+      await until(async () =>
+        (await prisma.outboxMessage.findMany({ where: { key: `github:${first.delivery}` } })).every(
+          (j) => j.status === "sent",
+        ),
+      );
+      await until(() => fakeSlack.callsTo("chat.postMessage").some((c) => c.args.channel === "DU1"));
+      expect((await commitment()).history.filter((c) => c.kind === "done")).toHaveLength(1);
+      expect(await prisma.outboxMessage.count({ where: { key: `github:${first.delivery}` } })).toBe(1);
+      expect(
+        fakeSlack.callsTo("chat.postMessage").filter((c) => String(c.args.text).includes("was merged")),
+      ).toHaveLength(1);
+    });
+  });
+}
+
+redeliverySuite("on PGlite", pgliteDatabase, true);
+redeliverySuite("on Postgres", postgresDatabase, postgresAvailable());
