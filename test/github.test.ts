@@ -263,3 +263,16 @@ function redeliverySuite(name: string, makeDatabase: () => Promise<TestDatabase>
 
 redeliverySuite("on PGlite", pgliteDatabase, true);
 redeliverySuite("on Postgres", postgresDatabase, postgresAvailable());
+
+test("without GITHUB_WEBHOOK_SECRET there is no GitHub endpoint: even a signed delivery gets 404", async () => {
+  const database = await pgliteDatabase();
+  const bot = await startTestCoo({ database: database.config, fakeSlack: h.fakeSlack });
+  try {
+    const sent = await new GitHubClient(bot.baseUrl).deliver("ping", example("ping"));
+    expect(sent.status).toBe(404);
+    expect(await bot.coo.deps.db.outboxMessage.count({ where: { queue: "github_event" } })).toBe(0);
+  } finally {
+    await bot.stop();
+    await database.drop();
+  }
+});
