@@ -150,6 +150,36 @@ export async function applyChange(
   });
 }
 
+/**
+ * An open commitment marked done, with its history row, inside the caller's
+ * transaction (work finished elsewhere). False when it was no longer open.
+ */
+export async function closeOpen(
+  tx: Prisma.TransactionClient,
+  input: { commitmentId: number; actorId: string; reason: string; at: Date },
+): Promise<boolean> {
+  const { count } = await tx.commitment.updateMany({
+    where: { id: input.commitmentId, status: "open" },
+    data: { status: "done", doneAt: input.at },
+  });
+  if (count === 0) return false;
+  const { workspaceId } = await tx.commitment.findUniqueOrThrow({
+    where: { id: input.commitmentId },
+    select: { workspaceId: true },
+  });
+  await tx.commitmentChange.create({
+    data: {
+      workspaceId,
+      commitmentId: input.commitmentId,
+      actorId: input.actorId,
+      kind: "done",
+      reason: input.reason,
+      at: input.at,
+    },
+  });
+  return true;
+}
+
 /** A commitment by its row id, with its workstream's owner and bet; null when it is gone. */
 export function commitmentAndStream(deps: Pick<Deps, "db">, id: number) {
   return deps.db.commitment.findUnique({

@@ -30,6 +30,7 @@ import {
   type CommitmentRow,
   capacityTally,
   changeWorkstream,
+  closeOpen,
   commitmentAndStream,
   commitmentHistory,
   createCommitment,
@@ -257,26 +258,7 @@ export async function completeFromGitHub(
   tx: Prisma.TransactionClient,
   input: { commitmentId: number; reason: string; at: Date },
 ): Promise<boolean> {
-  const { count } = await tx.commitment.updateMany({
-    where: { id: input.commitmentId, status: "open" },
-    data: { status: "done", doneAt: input.at },
-  });
-  if (count === 0) return false;
-  const { workspaceId } = await tx.commitment.findUniqueOrThrow({
-    where: { id: input.commitmentId },
-    select: { workspaceId: true },
-  });
-  await tx.commitmentChange.create({
-    data: {
-      workspaceId,
-      commitmentId: input.commitmentId,
-      actorId: systemActors.github,
-      kind: "done",
-      reason: input.reason,
-      at: input.at,
-    },
-  });
-  return true;
+  return closeOpen(tx, { ...input, actorId: systemActors.github });
 }
 
 export async function dropCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {
