@@ -18,6 +18,8 @@ import { createLog } from "../src/log.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
 import { SlackClient } from "../test/kit/slack-client.js";
 import type { LoadJob } from "./load.js";
+import { botEnv, startTimes } from "./start.js";
+import { goalsTable } from "./summary.js";
 
 const secret = "bench-secret";
 const adminUrl = process.env.COO_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -344,27 +346,17 @@ async function benchStandupSlot(database: Config["database"]): Promise<string[]>
   }
 }
 
-/** Resident memory of the built bot, idle a few seconds after start. */
-async function idleRss(database: Config["database"]): Promise<string> {
+/** Resident memory of the built bot in MB, idle a few seconds after start. */
+async function idleRss(database: Config["database"]): Promise<number> {
   const slack = await FakeSlack.start();
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    SLACK_BOT_TOKEN: "xoxb-rss",
-    SLACK_SIGNING_SECRET: secret,
-    SLACK_API_URL: slack.url,
-    PORT: "0",
-    COO_LOG_LEVEL: "warn",
-    // The bench measures coo as configured here, never with a developer's .env on top.
-    COO_ENV_FILE: "/dev/null",
-    ...(database.kind === "postgres" ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
-  };
-  if (database.kind === "pglite") delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["dist/main.js"], { env, stdio: "ignore" });
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    env: botEnv(database, slack.url, secret),
+    stdio: "ignore",
+  });
   try {
     await new Promise((r) => setTimeout(r, 8000));
     const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-    return `${database.kind.padEnd(10)} ${(kb / 1024).toFixed(0)} MB`;
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
   } finally {
     child.kill("SIGTERM");
     await slack.stop();
@@ -430,13 +422,14 @@ async function benchSweep(label: string, database: Config["database"]): Promise<
 
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-  // BENCH_ONLY=ack,sweep,fanout,pacing,slot,rss (any of them) runs only those parts.
-  const parts = new Set((process.env.BENCH_ONLY ?? "ack,sweep,fanout,pacing,slot,rss").split(","));
+  // BENCH_ONLY=ack,sweep,fanout,pacing,slot,rss,start (any of them) runs only those parts.
+  const parts = new Set((process.env.BENCH_ONLY ?? "ack,sweep,fanout,pacing,slot,rss,start").split(","));
   const rows: Row[] = [];
   console.log(
     `coo bench: 50 concurrent signed requests for ${seconds}s each (BENCH_SECONDS to change), on this machine\n`,
   );
-  execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+  // As `npm start` does: compiles only when dist/ is missing or older than a source.
+  execFileSync(process.execPath, ["scripts/build-if-stale.mjs"], { stdio: "inherit" });
   const postgres = await postgresDatabase();
   const databases: Array<() => Promise<{ config: Config["database"]; drop: () => Promise<void> }>> = [
     async () => {
@@ -455,7 +448,7 @@ async function main() {
   const sweepLines: string[] = [];
   const fanOut: string[] = [];
   const slotLines: string[] = [];
-  const rss: string[] = [];
+  const rssMb = new Map<string, number>();
   for (const make of databases) {
     const steps = {
       ack: async (d: Config["database"]) => benchLedger(d.kind, d, rows, seconds, bareBolt?.url ?? ""),
@@ -463,7 +456,7 @@ async function main() {
       fanout: async (d: Config["database"]) => fanOut.push(await benchFanOut(d, 0.05)),
       pacing: async (d: Config["database"]) => fanOut.push(await benchFanOut(d, 0)),
       slot: async (d: Config["database"]) => slotLines.push(...(await benchStandupSlot(d))),
-      rss: async (d: Config["database"]) => rss.push(await idleRss(d)),
+      rss: async (d: Config["database"]) => rssMb.set(d.kind, await idleRss(d)),
     };
     for (const [part, step] of Object.entries(steps)) {
       if (!parts.has(part)) continue;
@@ -476,6 +469,9 @@ async function main() {
     }
   }
   await bareBolt?.stop();
+  if (parts.has("start"))
+    process.stdout.write("  start: first and second start on the embedded database, 3 runs...\n");
+  const start = parts.has("start") ? await startTimes(secret) : undefined;
 
   console.log("\nack latency, 50 requests in flight (10,000 commitments and 1,000 blockers loaded):");
   console.log(
@@ -518,7 +514,19 @@ async function main() {
   );
   for (const line of slotLines) console.log(`  ${line}`);
   console.log("\nidle resident memory of `node dist/main.js`, 8 s after start:");
-  for (const line of rss) console.log(`  ${line}`);
+  for (const [kind, mb] of rssMb) console.log(`  ${kind.padEnd(10)} ${mb.toFixed(0)} MB`);
+  if (start) {
+    const ms = (values: number[]) => values.map((v) => `${(v / 1000).toFixed(2)} s`).join(", ");
+    console.log("\nspawn of `node dist/main.js` on the embedded database to /healthz answering 200:");
+    console.log(`  first start (fresh data dir)  ${ms(start.firstMs)}`);
+    console.log(`  second start (same data dir)  ${ms(start.secondMs)}`);
+    console.log(`  npm start's build check when the build is current  ${ms(start.checkMs)}`);
+  }
+  const acks = rows
+    .filter((r) => r.database !== "-")
+    .map((r) => ({ database: r.database, what: r.what, p99: r.p99, baseline: r.baseline ?? Number.NaN }));
+  console.log("\nissue 18's figures, medians of 3 for start:");
+  for (const line of goalsTable({ rssMb, start, acks })) console.log(`  ${line}`);
 }
 
 main().catch((error) => {

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { MigrationError, readMigrations } from "../src/db/migrate.js";
+import { applyMigrations, MigrationError, readMigrations, type SqlSession } from "../src/db/migrate.js";
 import { openDatabase } from "../src/db/open.js";
 import { createLog } from "../src/log.js";
 import { pgliteDatabase, postgresAvailable } from "./kit/database.js";
@@ -30,6 +30,45 @@ test("on a new embedded database every migration is applied once, and a second r
   } finally {
     await reopened.close();
     await db.drop();
+  }
+});
+
+/** A session on an in-memory PGlite that counts every statement it is handed. */
+function countingSession(pglite: PGlite): SqlSession & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    exec: async (script) => {
+      statements.push(script);
+      await pglite.exec(script);
+    },
+    query: async <Row>(text: string, params?: unknown[]) => {
+      statements.push(text);
+      return (await pglite.query<Row>(text, params)).rows;
+    },
+  };
+}
+
+test("a start with nothing to apply costs one query, and an edited migration falls back to the full check", async () => {
+  const pglite = await PGlite.create();
+  const migrations = await readMigrations();
+  try {
+    const first = countingSession(pglite);
+    expect(await applyMigrations(first, migrations)).toHaveLength(migrations.length);
+    expect(first.statements.length).toBeGreaterThan(migrations.length);
+
+    const second = countingSession(pglite);
+    expect(await applyMigrations(second, migrations)).toEqual([]);
+    expect(second.statements).toHaveLength(1);
+    expect(second.statements[0]).toMatch(/^SELECT .* FROM "_prisma_migrations"$/);
+
+    // A file changed since it was applied: not the one-query start, still nothing applied.
+    const edited = migrations.map((m, i) => (i === 0 ? { ...m, checksum: "0".repeat(64) } : m));
+    const third = countingSession(pglite);
+    expect(await applyMigrations(third, edited)).toEqual([]);
+    expect(third.statements.length).toBeGreaterThan(1);
+  } finally {
+    await pglite.close();
   }
 });
 

@@ -46,6 +46,31 @@ type LedgerRow = {
   rolled_back_at: Date | null;
 };
 
+const selectLedger = `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`;
+
+/**
+ * One query, for the usual start where there is nothing to do: true when the
+ * ledger holds exactly these migrations, each finished and with the same
+ * checksum. Anything else (no ledger yet, one unfinished, one unknown, an
+ * edited file) is for `applyMigrations` to sort out or refuse.
+ */
+export async function upToDate(session: SqlSession, migrations: Migration[]): Promise<boolean> {
+  let rows: LedgerRow[];
+  try {
+    rows = await session.query<LedgerRow>(selectLedger);
+  } catch {
+    // Most often the ledger does not exist yet; any other failure comes back on the full path.
+    return false;
+  }
+  if (rows.length !== migrations.length) return false;
+  const recorded = new Map(
+    rows
+      .filter((r) => r.rolled_back_at === null && r.finished_at !== null)
+      .map((r) => [r.migration_name, r.checksum]),
+  );
+  return migrations.every((m) => recorded.get(m.name) === m.checksum);
+}
+
 export class MigrationError extends Error {
   override name = "MigrationError";
 }
@@ -60,10 +85,9 @@ export async function applyMigrations(
   migrations: Migration[],
   onApply: (name: string) => void = () => {},
 ): Promise<string[]> {
+  if (await upToDate(session, migrations)) return [];
   await session.exec(ledgerDdl);
-  const rows = await session.query<LedgerRow>(
-    `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-  );
+  const rows = await session.query<LedgerRow>(selectLedger);
   const live = rows.filter((r) => r.rolled_back_at === null);
   const failed = live.find((r) => r.finished_at === null);
   if (failed) {

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
-import { applyMigrations, readMigrations, type SqlSession } from "./migrate.js";
+import { applyMigrations, readMigrations, type SqlSession, upToDate } from "./migrate.js";
 import { pgliteSql, postgresSql, query, type Sql, statement } from "./sql.js";
 
 export type Db = PrismaClient;
@@ -114,7 +114,7 @@ async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): 
     sql: postgresSql(requests),
     background: { prisma: backgroundPrisma, sql: postgresSql(background) },
     kind: "postgres",
-    migrate: () => migratePostgres(url, log),
+    migrate: () => migratePostgres(url, requests, log),
     ping: (withinMs) => ping(prisma, withinMs),
     answeredSince: (since) => lastAnswer >= since,
     close: async () => {
@@ -166,26 +166,31 @@ function postgresPool(
   return pool;
 }
 
-async function migratePostgres(url: string, log: Log): Promise<string[]> {
+async function migratePostgres(url: string, pool: pg.Pool, log: Log): Promise<string[]> {
+  const migrations = await readMigrations();
+  // The usual start: one query on a connection the requests keep, and no lock.
+  if (await upToDate(sessionOn(pool), migrations)) return [];
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     // Replicas starting together queue here; the later ones find nothing to apply.
     await client.query("SELECT pg_advisory_lock($1)", [migrationLockKey]);
-    const session: SqlSession = {
-      exec: async (script) => {
-        await client.query(script);
-      },
-      query: async <Row>(text: string, params?: unknown[]) =>
-        (await client.query(text, params)).rows as Row[],
-    };
-    return await applyMigrations(session, await readMigrations(), (name) =>
+    return await applyMigrations(sessionOn(client), migrations, (name) =>
       log.info("applying migration", { name }),
     );
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [migrationLockKey]).catch(() => {});
     await client.end();
   }
+}
+
+function sessionOn(on: pg.Pool | pg.Client): SqlSession {
+  return {
+    exec: async (script) => {
+      await on.query(script);
+    },
+    query: async <Row>(text: string, params?: unknown[]) => (await on.query(text, params)).rows as Row[],
+  };
 }
 
 const selectOne = statement({
