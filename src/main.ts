@@ -5,6 +5,9 @@ import { EnvFileError, loadEnvFile } from "./env-file.js";
 import { redact } from "./log.js";
 import { PersonaError } from "./persona/load.js";
 
+/** How long a stop may take before the process exits anyway (orchestrators allow about 30 s). */
+const shutdownGraceMs = 10_000;
+
 // The process entry: read .env and the environment once, start, stop cleanly on a signal.
 async function main(): Promise<void> {
   let coo: Awaited<ReturnType<typeof startCoo>>;
@@ -28,6 +31,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`coo: ${signal} received, shutting down\n`);
+    // A stop that waits on something that never answers (Slack unreachable,
+    // a send retrying) must not keep the process: whatever is left is a job
+    // under a lease, and the next process takes it over.
+    setTimeout(() => {
+      process.stderr.write(
+        `coo: did not stop within ${shutdownGraceMs / 1000} s; exiting anyway (unfinished jobs are taken over by the next process)\n`,
+      );
+      process.exit(1);
+    }, shutdownGraceMs).unref();
     await coo.stop();
     process.exit(0);
   };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { botToken, signingSecret } from "./kit/coo.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { SlackClient } from "./kit/slack-client.js";
+import { TcpProxy } from "./kit/tcp-proxy.js";
 
 const root = new URL("..", import.meta.url).pathname;
 let fakeSlack: FakeSlack;
@@ -230,3 +231,29 @@ test("`npm run db:migrate` reads .env too", async () => {
     await rm(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test("a stop that waits on a Slack that never answers still ends the process, and says why", async () => {
+  // Slack accepts connections and never answers: the start's token check hangs.
+  const silent = await TcpProxy.start({ port: Number(new URL(fakeSlack.url).port) });
+  await silent.blackHole();
+  const dir = await mkdtemp(join(tmpdir(), "coo-stuck-"));
+  const bot = run(tsx, [main], {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: silent.urlFor(fakeSlack.url),
+    PORT: "0",
+    DATA_DIR: dir,
+  });
+  try {
+    await waitForLine(bot, /"coo is running"/);
+    process.kill(-(bot.child.pid ?? 0), "SIGTERM");
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr.join("")).toContain(
+      "did not stop within 10 s; exiting anyway (unfinished jobs are taken over by the next process)",
+    );
+  } finally {
+    if (bot.child.exitCode === null) process.kill(-(bot.child.pid ?? 0), "SIGKILL");
+    await silent.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 90_000);
