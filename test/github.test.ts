@@ -123,6 +123,23 @@ test("a merged pull request that names C12 marks it done once, tells the owner i
   expect(await say("U1", `history C${n}`)).toContain("GitHub marked it done");
 });
 
+test("a commitment GitHub marks done leaves its owner's App Home", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = Number(/\*C(\d+)\*/.exec(await say("U2", "commit write the release notes by Friday"))?.[1]);
+  const shows = (c: { args: Record<string, unknown> }) =>
+    new RegExp(`C${n}\\b`).test(JSON.stringify(c.args.view));
+  // Recording it redraws U2's Home with it on.
+  await h.fakeSlack.waitFor("views.publish", (c) => c.args.user_id === "U2" && shows(c));
+  const opened = pullRequest("opened", repo, { title: `Release notes (C${n})` });
+  const linked = await github().deliver("pull_request", opened.payload);
+  await until(() => jobDone(linked.delivery));
+  const merged = pullRequest("closed", repo, { merged: true, body: "no ids here" });
+  await github().deliver("pull_request", merged.payload);
+  await until(async () => (await row(n)).status === "done");
+  await h.fakeSlack.waitFor("views.publish", (c) => c.args.user_id === "U2" && !shows(c));
+});
+
 test("a pull request closed without merging is reported to the owner and the commitment stays open", async () => {
   const repo = freshRepo();
   await say("U9", `github connect ${repo}`);

@@ -194,7 +194,7 @@ function namedCommitments(text: string): number[] {
  * marks nothing twice and tells no one twice. Only the workspaces that
  * connected the repository are touched.
  */
-export function handleGitHubEvent(deps: Pick<Deps, "db" | "clock" | "log">): JobHandler {
+export function handleGitHubEvent(deps: Pick<Deps, "db" | "clock" | "log" | "changes">): JobHandler {
   return async (payload) => {
     const s = signal.parse(payload);
     const workspaceIds = await workspacesWatching(deps, s.repo);
@@ -229,6 +229,9 @@ export function handleGitHubEvent(deps: Pick<Deps, "db" | "clock" | "log">): Job
         const text = await effect(tx, s, ref, c, now);
         if (text) notices.push({ workspaceId, userId: c.ownerId, text });
       }
+      // The owners' App Home redraws (half a second on, after this commits).
+      for (const n of notices)
+        if (n.userId) deps.changes.publish({ workspaceId: n.workspaceId, userIds: [n.userId] });
       return enqueue(tx, notices);
     };
   };
