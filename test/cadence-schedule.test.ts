@@ -5,6 +5,7 @@ import { startTestCoo, TestClock } from "./kit/coo.js";
 import { anyDatabase, postgresAvailable, postgresDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { assertSlackWouldAccept, replyTo } from "./kit/harness.js";
+import { until } from "./kit/wait.js";
 
 const local = (d: Date, tz: string) => {
   const w = wallClock(d, tz);
@@ -198,6 +199,9 @@ describe("the engine", () => {
             b.coo.cadence.tick(),
           ]);
         }
+        // The run's job may be under way in either process (its poll loop took
+        // it): wait until both outboxes are empty, then count.
+        await until(async () => (await a.coo.deps.outbox.depth()) === 0 && roots("C80").length > 0, 15_000);
         expect(roots("C80")).toHaveLength(1);
         const runs = await a.coo.deps.db.cadenceRun.findMany({ where: { cadenceId: cadence.id } });
         expect(runs).toHaveLength(1);
