@@ -25,19 +25,21 @@ export async function findBlocker(
   return found;
 }
 
+/** A blocker to record: who raised it, what it is, and what (or who) it waits on. */
+export type NewBlocker = {
+  workspaceId: string;
+  reporterId: string;
+  text: string;
+  waitingOnId?: string | undefined;
+  waitingOnText?: string | undefined;
+  waitingOnCommitmentId?: number | undefined;
+  channelId?: string | undefined;
+  sourcePermalink?: string | undefined;
+};
+
 export async function insertBlocker(
   deps: Pick<Deps, "db">,
-  input: {
-    workspaceId: string;
-    reporterId: string;
-    text: string;
-    waitingOnId?: string | undefined;
-    waitingOnText?: string | undefined;
-    waitingOnCommitmentId?: number | undefined;
-    channelId?: string | undefined;
-    sourcePermalink?: string | undefined;
-    openedAt: Date;
-  },
+  input: NewBlocker & { openedAt: Date },
 ): Promise<Blocker> {
   // The number is taken in its own statement: the counter row stays locked for
   // microseconds, not for the whole insert (a failed insert leaves a gap, no harm).

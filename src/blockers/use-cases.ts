@@ -10,6 +10,7 @@ import {
   insertBlocker,
   listBlockers,
   markResolved,
+  type NewBlocker,
   openBlockersBy,
   openBlockersNaming,
   openBlockersWaitingOn,
@@ -39,16 +40,7 @@ export type WaitingOn = { userId: string } | { commitment: number } | { text: st
  */
 export async function createBlocker(
   deps: Pick<Deps, "db" | "clock" | "changes">,
-  input: {
-    workspaceId: string;
-    reporterId: string;
-    text: string;
-    waitingOnId?: string | undefined;
-    waitingOnText?: string | undefined;
-    waitingOnCommitmentId?: number | undefined;
-    channelId?: string | undefined;
-    sourcePermalink?: string | undefined;
-  },
+  input: NewBlocker,
 ): Promise<Blocker> {
   const blocker = await insertBlocker(deps, { ...input, openedAt: deps.clock.now() });
   deps.changes.publish({
