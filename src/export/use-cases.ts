@@ -286,8 +286,10 @@ export async function requestExport(
 
 /**
  * Sends one export to its requester's DM through Slack's upload flow
- * (files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal,
- * all three done by @slack/web-api's filesUploadV2). Nothing found: a DM says so.
+ * (files.getUploadURLExternal, a POST of the bytes to the URL it gives,
+ * files.completeUploadExternal; files.upload is retired). Nothing found: a DM
+ * says so. A crash between the upload and the job's end sends the file again
+ * on the retry: at least once, never lost.
  */
 export function deliverExport(deps: Pick<Deps, "db" | "clock" | "slackFor" | "log">): JobHandler {
   return async (payload) => {
@@ -315,11 +317,20 @@ export function deliverExport(deps: Pick<Deps, "db" | "clock" | "slackFor" | "lo
     const dm = await client.conversations.open({ users: job.userId });
     const channel = dm.channel?.id;
     if (!channel) throw new Error("conversations.open gave no channel");
-    await client.filesUploadV2({
+    const bytes = Buffer.from(file.body, "utf8");
+    const target = await client.files.getUploadURLExternal({ filename: file.filename, length: bytes.length });
+    if (!target.upload_url || !target.file_id)
+      throw new Error("files.getUploadURLExternal gave no upload URL");
+    const posted = await fetch(target.upload_url, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes,
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!posted.ok) throw new Error(`the file upload was answered ${posted.status}`);
+    await client.files.completeUploadExternal({
+      files: [{ id: target.file_id, title: file.filename }],
       channel_id: channel,
-      file: Buffer.from(file.body, "utf8"),
-      filename: file.filename,
-      title: file.filename,
       initial_comment: `Your ${job.kind} export: ${rows.length === 1 ? "one row" : `${rows.length.toLocaleString("en-US")} rows`}.`,
     });
     deps.log.info("export delivered", { kind: job.kind, rows: rows.length });
