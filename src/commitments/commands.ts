@@ -253,15 +253,19 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add(
     defineCommand({
       name: "history",
-      pattern: "<id:commitment> || <who:user> [since <since:date>]",
+      pattern: "<id:commitment> || <person:user> [since <when:date>]",
       summary:
         "every change to a commitment (who, when, what and why), or a person's commitments and what happened to them",
       example: "/coo history C12",
-      args: z.object({ id: z.number().optional(), who: z.string().optional(), since: z.string().optional() }),
-      async run({ workspaceId, actor }, { id, who, since }) {
+      args: z.object({
+        id: z.number().optional(),
+        person: z.string().optional(),
+        when: z.string().optional(),
+      }),
+      async run({ workspaceId, actor }, { id, person, when }) {
         const viewer = await actor();
-        if (id === undefined && who !== undefined) {
-          const story = await personHistory(deps, viewer, { workspaceId, person: who, since });
+        if (id === undefined && person !== undefined) {
+          const story = await personHistory(deps, viewer, { workspaceId, person, since: when });
           return personHistoryReply(story, { now: deps.clock.now(), timeZone: viewer.timeZone });
         }
         if (id === undefined)

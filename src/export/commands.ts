@@ -29,26 +29,26 @@ export function register({ commands }: Slack, deps: Deps): void {
     defineCommand({
       name: "export",
       pattern:
-        "<kind:commitments|blockers|standups|handoffs> [<format:csv|json>] {since <since:date>} {for <who:user>} {<stream:workstream>}",
+        "<kind:commitments|blockers|standups|handoffs> [<format:csv|json>] {since <when:date>} {for <person:user>} {<workstream:workstream>}",
       summary: "a CSV or JSON file of the ledger in your DM (your own work; admins and seats, anyone's)",
       example: exportExample,
       args: z.object({
         kind: z.enum(exportKinds),
         format: z.enum(["csv", "json"]).optional(),
-        since: z.string().optional(),
-        who: z.string().optional(),
-        stream: z.string().optional(),
+        when: z.string().optional(),
+        person: z.string().optional(),
+        workstream: z.string().optional(),
       }),
-      async run({ workspaceId, actor }, { kind, format, since, who, stream }) {
+      async run({ workspaceId, actor }, { kind, format, when, person, workstream }) {
         const me = await actor();
-        const from = since ? readSince(since, deps.clock.now(), me.timeZone) : undefined;
+        const from = when ? readSince(when, deps.clock.now(), me.timeZone) : undefined;
         const done = await requestExport(deps, me, {
           workspaceId,
           kind,
           format: format ?? "csv",
           from,
-          person: who,
-          workstream: stream,
+          person,
+          workstream,
         });
         return exportQueuedReply(kind, format ?? "csv", done.person, me.slackUserId);
       },
