@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect, test } from "vitest";
 import { replyTo, useBot } from "./kit/harness.js";
+import { addBlockers } from "./kit/ledger.js";
 
 const h = useBot({ env: { COO_PUBLIC_URL: "https://coo.example.com" } });
 const db = () => h.bot.coo.deps.db;
@@ -233,4 +234,51 @@ test("/coo history @person lists their commitments and what happened, with a lin
   expect(text).toContain("https://coo.example.com/app/people/U4");
   // The commitment form of the same command still works.
   expect(await say("U1", `history ${id}`)).toContain(`History of ${id}`);
+});
+
+test("the API filters by dates and workstream, and never shows a private handoff", async () => {
+  await say("U1", "workstream payments");
+  const inStream = await commit("U1", "settle the card fees #payments");
+  await commit("U1", "tidy the office");
+  const token = await newToken();
+  const streamed = await api("/api/v1/commitments?workstream=payments&limit=500", token);
+  expect(streamed.json.data.map((c) => c.id)).toEqual([inStream]);
+  expect(streamed.json.data[0]?.workstream).toBe("payments");
+  expect((await api("/api/v1/commitments?workstream=nowhere", token)).status).toBe(404);
+
+  const [old] = await addBlockers(db(), "T1", [
+    { reporterId: "U2", text: "waiting on the auditors", openedAt: new Date("2026-10-01T10:00:00Z") },
+  ]);
+  const [recent] = await addBlockers(db(), "T1", [
+    { reporterId: "U2", text: "the staging database is down", openedAt: new Date("2026-12-01T10:00:00Z") },
+  ]);
+  const october = await api("/api/v1/blockers?from=2026-10-01&to=2026-11-01&limit=500", token);
+  expect(october.json.data.map((b) => b.id)).toEqual([`B${old}`]);
+  const december = await api("/api/v1/blockers?from=2026-12-01T00:00:00Z&person=U2", token);
+  expect(december.json.data.map((b) => b.id)).toContain(`B${recent}`);
+  expect(december.json.data.map((b) => b.id)).not.toContain(`B${old}`);
+
+  const at = new Date("2026-12-01T09:00:00Z");
+  const handoff = (number: number, shared: boolean, what: string) => ({
+    workspaceId: "T1",
+    number,
+    what,
+    fromId: "U3",
+    toId: "U4",
+    reporterId: "U4",
+    shared,
+    since: at,
+    createdAt: at,
+  });
+  await db().handoff.createMany({
+    data: [handoff(901, true, "the shared specs"), handoff(902, false, "the private grumble")],
+  });
+  const handoffs = await api("/api/v1/handoffs?limit=500", token);
+  expect(handoffs.json.data.map((x) => x.what)).toContain("the shared specs");
+  expect(JSON.stringify(handoffs.json.data)).not.toContain("private grumble");
+  // In an export, the people on a private handoff see it; an admin who is not on it does not.
+  await say("U4", "export handoffs json");
+  expect((await fileIn("U4")).text).toContain("private grumble");
+  await say("U9", "export handoffs json");
+  expect((await fileIn("U9")).text).not.toContain("private grumble");
 });

@@ -510,7 +510,7 @@ export class FakeSlack {
     const found: FakeUpload[] = [];
     for (const f of files) {
       const upload = this.uploads.get(String(f.id));
-      if (!upload || !upload.bytes || upload.channel) return { ok: false, error: "file_not_found" };
+      if (!upload?.bytes || upload.channel) return { ok: false, error: "file_not_found" };
       if (upload.bytes.length !== upload.length)
         this.malformed.push({
           method: "files.completeUploadExternal",
