@@ -136,6 +136,9 @@ test("API tokens are made and revoked by admins only, shown once and kept hashed
   const list = await say("U9", "api tokens");
   expect(list).toContain("warehouse");
   expect(list).not.toContain(token);
+  const api1 = await api("/api/v1/people", token);
+  expect(api1.status).toBe(200);
+  expect(JSON.stringify(h.bot.logs)).not.toContain(token.split("_")[2]);
 });
 
 test("the API pages through commitments with a next link, and filters by person", async () => {
