@@ -285,3 +285,60 @@ test("the API filters by dates and workstream, and never shows a private handoff
   await say("U9", "export handoffs json");
   expect((await fileIn("U9")).text).not.toContain("private grumble");
 });
+
+test("standup answers export with their standup and what they recorded, checked against the database", async () => {
+  await db().workspace.upsert({ where: { id: "T1" }, create: { id: "T1" }, update: {} });
+  const cadence = await db().cadence.create({
+    data: {
+      workspaceId: "T1",
+      number: 9901,
+      channelId: "C1",
+      kind: "standup",
+      time: "09:30",
+      days: [1, 2, 3, 4, 5],
+      timezone: "UTC",
+      questions: ["What will you do today?"],
+      createdById: "U9",
+    },
+  });
+  const run = await db().cadenceRun.create({
+    data: {
+      workspaceId: "T1",
+      cadenceId: cadence.id,
+      slot: new Date("2026-12-01T09:30:00Z"),
+      channelId: "C1",
+      participants: ["U1", "U2"],
+    },
+  });
+  await db().standupAnswer.createMany({
+    data: [
+      {
+        workspaceId: "T1",
+        runId: run.id,
+        userId: "U1",
+        text: "finish the invoices, then lunch",
+        messageTs: "1.1",
+        via: "thread",
+        commitmentNumbers: [3],
+        blockerNumbers: [],
+      },
+      {
+        workspaceId: "T1",
+        runId: run.id,
+        userId: "U2",
+        text: 'blocked on "legal"',
+        messageTs: "1.2",
+        via: "dm",
+        commitmentNumbers: [],
+        blockerNumbers: [4],
+      },
+    ],
+  });
+  await say("U9", "export standups");
+  const rows = readCsv((await fileIn("U9")).text);
+  const inDb = await db().standupAnswer.findMany({ where: { workspaceId: "T1" }, orderBy: { id: "asc" } });
+  expect(rows.map((r) => [r.userId, r.text, r.via])).toEqual(inDb.map((a) => [a.userId, a.text, a.via]));
+  expect(rows.map((r) => r.standupAt)).toEqual(inDb.map(() => "2026-12-01T09:30:00.000Z"));
+  expect(rows.find((r) => r.userId === "U1")?.commitments).toBe("C3");
+  expect(rows.find((r) => r.userId === "U2")?.blockers).toBe("B4");
+});
