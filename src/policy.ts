@@ -36,7 +36,9 @@ export type Act =
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string }
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
-  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined };
+  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
+  /** Someone's working days, hours or holidays: their own, or anyone's for an admin or a seat. */
+  | { kind: "change_availability"; personId: string };
 
 export type HandoffParties = {
   number: number;
@@ -144,6 +146,11 @@ export function decide(actor: Person, act: Act): Decision {
       if (isAdmin(actor) || me === act.holderId) return yes;
       return no(
         `Only ${mention(act.holderId)} (who holds it) or a workspace admin can free the ${act.seat.toUpperCase()} seat.`,
+      );
+    case "change_availability":
+      if (me === act.personId || isPrivileged(actor)) return yes;
+      return no(
+        `Only ${mention(act.personId)} (for themselves), ${anyone} can change when ${mention(act.personId)} works.`,
       );
     case "plan_bet": {
       if (isPrivileged(actor)) return yes;
