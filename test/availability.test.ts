@@ -234,3 +234,27 @@ test("the daylight-saving weeks: Europe and the US switch a week apart, and ever
   expect(utcHours("U1")).toContain("2026-11-02T14");
   for (const [i, n] of made.entries()) await say(i < 4 ? "U1" : "U2", `done C${n}`);
 }, 120_000);
+
+test("a standup prompt by DM to someone outside their hours is held until they start, not sent and not dropped", async () => {
+  h.fakeSlack.channel("C30", { members: ["U1", "U2"] });
+  await say("U1", "standup dm on", "C30");
+  const reply = await say("U2", "standup 09:30 weekdays tz Europe/Berlin", "C30");
+  expect(reply).toContain("Scheduled");
+  const cadence = await db().cadence.findFirstOrThrow({ where: { channelId: "C30" } });
+  // Open all day, so someone in New York can still answer when their day starts.
+  await db().cadence.update({ where: { id: cadence.id }, data: { closeAfterMinutes: 600 } });
+  await h.bot.coo.cadence.rebuild();
+  at("2026-12-03T08:30:00Z"); // 09:30 in Berlin, 03:30 in New York
+  h.fakeSlack.reset();
+  await h.bot.coo.cadence.taskFor(cadence.id)?.execute();
+  await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "C30");
+  const held = await db().outboxMessage.findFirstOrThrow({ where: { userId: "U1", status: "pending" } });
+  // Held five and a half hours: until 09:00 in New York.
+  expect(held.nextAttemptAt.getTime() - held.createdAt.getTime()).toBeGreaterThan(5.5 * 3600_000 - 60_000);
+  expect(held.nextAttemptAt.getTime() - held.createdAt.getTime()).toBeLessThan(5.5 * 3600_000 + 60_000);
+  expect(held.text).toContain("standup");
+  expect(dmsTo("U1")).toEqual([]);
+  await db().outboxMessage.delete({ where: { id: held.id } });
+  await say("U2", `cadence remove K${cadence.number}`, "C30");
+  await say("U1", "standup dm off", "C30");
+});
