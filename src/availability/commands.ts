@@ -23,6 +23,7 @@ import {
 const statusEvent = z.object({
   user: z.object({
     id: z.string(),
+    team_id: z.string().optional(),
     profile: z
       .object({
         status_text: z.string().optional(),
@@ -114,6 +115,9 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       if (scope.external) return;
       const parsed = statusEvent.safeParse(event);
       if (!parsed.success || !parsed.data.user.profile) return;
+      // Someone of another organisation (Slack Connect) is not on this team's calendar.
+      const team = parsed.data.user.team_id;
+      if (team && team !== context.teamId && !context.isEnterpriseInstall) return;
       await slackStatusChanged(deps, {
         workspaceId: scope.workspaceId,
         userId: parsed.data.user.id,
