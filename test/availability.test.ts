@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { statusLeave } from "../src/availability/status.js";
 import { wallClock } from "../src/time/zoned.js";
 import { replayEvent } from "./kit/fixtures.js";
 import { mentionOf, replyTo, useBot } from "./kit/harness.js";
@@ -134,10 +135,13 @@ test("leave from a Slack status: no pings while it lasts, and they resume when i
   expect(dmsTo("U3")).toHaveLength(1);
   expect(textOf(dmsTo("U3")[0]?.args)).toContain("overdue");
 
-  // A status that is no leave ("In a meeting") is read as such.
+  // A status that is no leave ("In a meeting") is read as such; user_status_changed carries the same user object.
   if (u3) u3.status = { status_text: "In a meeting", status_emoji: ":calendar:", status_expiration: 0 };
   await replayEvent(h.bot.slack, "user-change", {
-    event: { user: { profile: { status_text: "In a meeting", status_emoji: ":calendar:" } } },
+    event: {
+      type: "user_status_changed",
+      user: { profile: { status_text: "In a meeting", status_emoji: ":calendar:" } },
+    },
   });
   await until(
     async () => (await db().person.findFirst({ where: { slackUserId: "U3" } }))?.slackAway === false,
@@ -257,4 +261,18 @@ test("a standup prompt by DM to someone outside their hours is held until they s
   await db().outboxMessage.delete({ where: { id: held.id } });
   await say("U2", `cadence remove K${cadence.number}`, "C30");
   await say("U1", "standup dm off", "C30");
+});
+
+test("which Slack statuses read as leave", () => {
+  const leave = (status_text: string, status_emoji = "") => statusLeave({ status_text, status_emoji }).away;
+  for (const text of ["On vacation", "Vacationing", "Out of office", "OOO until Monday", "PTO", "on leave"])
+    expect(leave(text), text).toBe(true);
+  for (const emoji of [":palm_tree:", ":airplane:", ":beach_with_umbrella:"])
+    expect(leave("", emoji)).toBe(true);
+  for (const text of ["In a meeting", "Lunch", "Commuting", "Focus time", "Booked a flight for Q3 review"])
+    expect(leave(text, ":spiral_calendar_pad:"), text).toBe(false);
+  expect(statusLeave({ status_text: "PTO", status_expiration: 1_796_000_000 }).until?.toISOString()).toBe(
+    "2026-11-30T00:53:20.000Z",
+  );
+  expect(statusLeave({ status_text: "PTO", status_expiration: 0 }).until).toBeUndefined();
 });
