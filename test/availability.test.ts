@@ -276,3 +276,23 @@ test("which Slack statuses read as leave", () => {
   );
   expect(statusLeave({ status_text: "PTO", status_expiration: 0 }).until).toBeUndefined();
 });
+
+test("a handoff is chased on the owing side's working day, not on their public holiday", async () => {
+  await say("U9", `holidays DE ${mentionOf("U4")}`);
+  at("2026-12-23T10:00:00Z");
+  const recorded = await say(
+    "U1",
+    `handoff the signed lease from ${mentionOf("U4")} to ${mentionOf("U1")} since 2026-12-21`,
+  );
+  const id = /\*H(\d+)\*/.exec(recorded)?.[1];
+  h.fakeSlack.reset();
+  const chased = () => dmsTo("U4").filter((c) => String(c.args.text).includes(`H${id}`));
+  at("2026-12-25T10:00:00Z"); // Christmas Day, a Friday: a public holiday in Germany
+  await sweep();
+  expect(chased()).toEqual([]);
+  at("2026-12-28T10:00:00Z"); // Monday, 11:00 in Berlin
+  await sweep();
+  expect(chased()).toHaveLength(1);
+  await say("U4", `handoff done H${id}`);
+  await say("U9", `holidays none ${mentionOf("U4")}`);
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { dueDuringLeaveNote } from "../availability/messages.js";
 import {
+  availableAmong,
   type Calendar,
   calendars,
   clockMs,
@@ -126,7 +127,15 @@ export class SlipSweeper {
       policyOf: async (workspaceId) => {
         const w = await workspaceById(deps, workspaceId);
         const policy = w ? policyOf(w) : undefined;
-        return policy && { ...policy, isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy) };
+        return (
+          policy && {
+            ...policy,
+            isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy),
+            // Handoff nudges wait for someone away like every other ping.
+            isAvailable: async (workspaceId, userId, at) =>
+              (await availableAmong(deps, workspaceId, [userId], at)).has(userId),
+          }
+        );
       },
     });
     const leaving = await upcomingLeave(deps, now);
