@@ -127,6 +127,14 @@ const schema = z.object({
   COO_HTTP_MAX_CONNECTIONS: count("1000"),
   COO_SLACK_MAX_IN_FLIGHT: count("50"),
   GITHUB_WEBHOOK_SECRET: optional,
+  LINEAR_WEBHOOK_SECRET: optional,
+  COO_REVIEW_WAIT_DAYS: optional.pipe(
+    z
+      .string()
+      .default("2")
+      .refine((v) => /^\d{1,2}$/.test(v) && Number(v) >= 1, "expected a number of working days, e.g. 2")
+      .transform(Number),
+  ),
 });
 
 export type Env = z.input<typeof schema>;
@@ -166,6 +174,10 @@ export type Config = {
   http: HttpLimits;
   /** Signs GitHub's webhook deliveries; unset, POST /integrations/github answers 404. */
   github: { webhookSecret: string } | undefined;
+  /** Signs Linear's webhook deliveries; unset, POST /integrations/linear answers 404. */
+  linear: { webhookSecret: string } | undefined;
+  /** Working days a requested review may wait before it counts as a sign of slip. */
+  reviewWaitDays: number;
 };
 
 export type DatabaseTimeouts = {
@@ -294,5 +306,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.COO_SLACK_MAX_IN_FLIGHT,
     },
     github: e.GITHUB_WEBHOOK_SECRET ? { webhookSecret: e.GITHUB_WEBHOOK_SECRET } : undefined,
+    linear: e.LINEAR_WEBHOOK_SECRET ? { webhookSecret: e.LINEAR_WEBHOOK_SECRET } : undefined,
+    reviewWaitDays: e.COO_REVIEW_WAIT_DAYS,
   };
 }

@@ -24,6 +24,9 @@ import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { installEventInbox } from "./jobs/inbox.js";
 import { allOf, Outbox } from "./jobs/outbox.js";
 import { ScheduledJob } from "./jobs/schedule.js";
+import { register as registerLinear } from "./linear/commands.js";
+import { handleLinearEvent, linearEvents } from "./linear/use-cases.js";
+import { linearWebhook } from "./linear/webhook.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -140,6 +143,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       db: database.prisma,
       log,
     }),
+    "POST /integrations/linear": linearWebhook({
+      secret: config.linear?.webhookSecret,
+      db: database.prisma,
+      log,
+    }),
   };
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
@@ -221,6 +229,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerPlans(slack, deps);
   registerGitHub(slack, deps);
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
+  registerLinear(slack, deps);
+  outbox.handle(linearEvents, handleLinearEvent(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

@@ -16,6 +16,7 @@ const features = [
   "handoffs",
   "help",
   "home",
+  "linear",
   "routing",
   "slips",
   "standups",

@@ -3,6 +3,7 @@ import { betToTie } from "../bets/use-cases.js";
 import { blockersOf } from "../blockers/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
+import { linkWorkFromText } from "../github/use-cases.js";
 import type { SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Actor } from "../policy.js";
@@ -22,6 +23,7 @@ import {
   droppedReply,
   historyReply,
   type ListValue,
+  linkedNote,
   markItem,
   overloadNote,
   pageSize,
@@ -113,7 +115,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           after: args.after,
         });
         const now = deps.clock.now();
-        const recorded = recordedReply(commitment, me.slackUserId, owner.timeZone, now);
+        const links = await linkWorkFromText(deps, {
+          workspaceId,
+          commitmentId: commitment.id,
+          text: args.what,
+        });
+        const recorded = `${recordedReply(commitment, me.slackUserId, owner.timeZone, now)}${links.length > 0 ? ` ${linkedNote(links)}` : ""}`;
         if (!overload) return { text: recorded };
         const flag = overloadNote({
           week: overload,

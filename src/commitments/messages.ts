@@ -153,7 +153,12 @@ export function slipModal(
 function changeLine(change: HistoryEntry, timeZone: string, now: Date): string {
   const when = (at: Date | null) => (at ? describeWallTime(at, timeZone, now) : "no date");
   const why = change.reason ? ` because ${quote(`"${change.reason}"`)}` : "";
-  const who = change.actorId === systemActors.github ? "GitHub" : mention(change.actorId);
+  const who =
+    change.actorId === systemActors.github
+      ? "GitHub"
+      : change.actorId === systemActors.linear
+        ? "Linear"
+        : mention(change.actorId);
   const what = (() => {
     switch (change.kind) {
       case "created":
@@ -247,6 +252,10 @@ export function offDayNote(number: number, due: Date, timeZone: string, now: Dat
 }
 
 const idOf = (c: { number: number }) => formatId("commitment", c.number);
+
+/** After the reply to `/coo commit`: the issues and pull requests its text named, now linked. */
+export const linkedNote = (links: string[]) =>
+  `Linked to ${links.join(", ")}: when ${links.length === 1 ? "it is" : "one of them is"} done, so is this.`;
 
 /** The reply to `/coo commit`. */
 export function recordedReply(c: CommitmentRow, actorId: string, ownerZone: string, now: Date): string {

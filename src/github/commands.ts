@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Deps } from "../deps.js";
+import { linearLinkedReply } from "../linear/messages.js";
+import { linkLinearIssue, readLinearRef } from "../linear/use-cases.js";
 import type { Slack } from "../slack/app.js";
 import { defineCommand } from "../slack/commands.js";
 import { connectedReply, linkedReply, reposReply } from "./messages.js";
@@ -31,10 +33,15 @@ export function register({ commands }: Slack, deps: Deps): void {
     defineCommand({
       name: "link",
       pattern: "<id:commitment> <target:text>",
-      summary: "link a commitment to a GitHub issue or pull request: closing it marks the work done",
+      summary:
+        "link a commitment to a GitHub issue or pull request, or a Linear issue: closing it marks the work done",
       example: "/coo link C12 acme/website#123",
       args: z.object({ id: z.number(), target: z.string() }),
       async run({ workspaceId, actor }, { id, target }) {
+        if (readLinearRef(target)) {
+          const l = await linkLinearIssue(deps, await actor(), { workspaceId, number: id, target });
+          return { text: linearLinkedReply(l.commitment, l.ref, l.isNew) };
+        }
         const linked = await linkCommitment(deps, await actor(), { workspaceId, number: id, target });
         return { text: linkedReply(linked.commitment, linked.ref, linked.isNew) };
       },

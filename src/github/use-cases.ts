@@ -5,6 +5,8 @@ import type { Deps } from "../deps.js";
 import { badInput, notFound } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { enqueue, enqueueJob, type JobHandler, type Outgoing } from "../jobs/outbox.js";
+import { linearText } from "../linear/messages.js";
+import { linkLinearFromText } from "../linear/use-cases.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
 import {
@@ -12,6 +14,7 @@ import {
   issueClosedNotice,
   linkExample,
   mergedNotice,
+  refText,
   reopenedNotice,
   repoExample,
 } from "./messages.js";
@@ -180,6 +183,44 @@ export async function linkCommitment(
     commitmentId: commitment.id,
   });
   return { commitment, ref, isNew };
+}
+
+const refsIn =
+  /(?:https?:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/(pull|issues)\/(\d{1,9}))|(?<![\w/.-])([\w.-]+\/[\w.-]+)#(\d{1,9})\b/gi;
+
+/** GitHub issues and pull requests named in a text: URLs and owner/repo#123. */
+function refsInText(text: string): LinkRef[] {
+  const refs: LinkRef[] = [];
+  for (const m of text.matchAll(refsIn)) {
+    const repo = (m[1] ?? m[4] ?? "").toLowerCase();
+    const number = Number(m[3] ?? m[5]);
+    if (!repoName.test(repo) || !(number > 0)) continue;
+    const kind = m[2]?.toLowerCase() === "pull" ? "pull_request" : "issue";
+    const url = `https://github.com/${repo}/${kind === "pull_request" ? "pull" : "issues"}/${number}`;
+    refs.push({ kind, repo, number, url });
+  }
+  return refs;
+}
+
+/**
+ * Work named in a commitment's own text (on /coo commit, or a promise in a
+ * standup answer): GitHub issues and pull requests of repositories this
+ * workspace connected, and Linear issues of teams it follows, are linked.
+ * Anything else in the text is left alone. Returns what was linked, as
+ * Slack links for a reply.
+ */
+export async function linkWorkFromText(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; commitmentId: number; text: string },
+): Promise<string[]> {
+  const linked: string[] = [];
+  for (const ref of refsInText(input.text)) {
+    if (!(await isConnected(deps, input.workspaceId, ref.repo))) continue;
+    if (await addLink(deps.db, { ...ref, workspaceId: input.workspaceId, commitmentId: input.commitmentId }))
+      linked.push(refText(ref));
+  }
+  for (const ref of await linkLinearFromText(deps, input)) linked.push(linearText(ref));
+  return linked;
 }
 
 /** "C12" anywhere in a title or description, as a word, any case. */

@@ -12,6 +12,7 @@ import {
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import { linkWorkFromText } from "../github/use-cases.js";
 import { sharedHandoffsOf } from "../handoffs/use-cases.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Actor } from "../policy.js";
@@ -536,6 +537,7 @@ async function keepPromises(
       channelId: run.channelId,
       sourcePermalink: link,
     });
+    await linkWorkFromText(deps, { workspaceId: run.workspaceId, commitmentId: row.id, text: p.title });
     made.push(row.number);
     open.push({ id: row.id, number: row.number, title: row.title, dueAt: row.dueAt });
   }
