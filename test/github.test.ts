@@ -1,16 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestCoo, type TestCoo } from "./kit/coo.js";
+import { days, startTestCoo, type TestCoo } from "./kit/coo.js";
 import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { example, GitHubClient, githubSecret } from "./kit/github.js";
-import { replyTo, useBot } from "./kit/harness.js";
+import { replyTo, useBot, wednesday } from "./kit/harness.js";
 import { addCommitments } from "./kit/ledger.js";
+import { textOf } from "./kit/messages.js";
 import { until } from "./kit/wait.js";
 
 const h = useBot({ env: { GITHUB_WEBHOOK_SECRET: githubSecret } });
 const db = () => h.bot.coo.deps.db;
 const github = () => new GitHubClient(h.bot.baseUrl);
 const say = async (user: string, text: string) => replyTo(h, await h.bot.slack.command(text, { user }));
+/** A reply with its blocks' text, whether it came back at once or by its response URL. */
+async function read(user: string, text: string): Promise<string> {
+  const res = await h.bot.slack.command(text, { user });
+  if (res.json) return textOf(res.json);
+  return textOf((await h.fakeSlack.waitFor("response_url", (c) => c.args.id === res.responseId)).args);
+}
 
 let repos = 0;
 /** A repository of this test alone, so one test's deliveries never reach another's commitments. */
@@ -202,6 +209,94 @@ test("a pull request naming a commitment of a workspace that did not connect the
   await until(() => jobDone(sent.delivery));
   expect(await row(theirs, "T2")).toMatchObject({ status: "open", links: [] });
   expect(await db().commitmentLink.count({ where: { workspaceId: "T2" } })).toBe(0);
+});
+
+/**
+ * `@octokit/webhooks-examples` pull_request_review "submitted" for this
+ * test's repository and pull request. The package's submitted reviews are
+ * all "commented"; GitHub's documented states include "changes_requested",
+ * so that field is set (as `merged` is for a merge above).
+ */
+function review(repo: string, number: number, state: "changes_requested" | "approved", login: string) {
+  const payload = example("pull_request_review", "submitted") as {
+    repository: { full_name: string; name: string };
+    pull_request: { number: number; html_url: string; title: string; body: string | null };
+    review: { state: string; user: { login: string } };
+  };
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  payload.pull_request.number = number;
+  payload.pull_request.html_url = `https://github.com/${repo}/pull/${number}`;
+  payload.pull_request.title = "no ids here";
+  payload.pull_request.body = null;
+  payload.review.state = state;
+  payload.review.user.login = login;
+  return payload;
+}
+
+test("/coo github me says which GitHub login is you; a login someone else holds is refused", async () => {
+  expect(await say("U2", "github me @Octo-Reviewer")).toContain("You are `octo-reviewer` on GitHub");
+  expect(await say("U3", "github me octo-reviewer")).toContain("already <@U2>'s GitHub login");
+  expect(await say("U3", "github me not/a")).toContain("`/coo github me octocat`");
+  expect(await db().gitHubLogin.findMany({ where: { login: "octo-reviewer" } })).toMatchObject([
+    { slackUserId: "U2" },
+  ]);
+});
+
+test("changes requested on a linked pull request: the owner is told, naming the reviewer, it shows on /coo status and /coo risks, and the button records a blocker waiting on the reviewer", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  await say("U4", "github me dana-reviews");
+  const n = Number(/\*C(\d+)\*/.exec(await say("U3", "commit ship the pricing page by Friday"))?.[1]);
+  await say("U3", `link C${n} ${repo}#9`);
+  const sent = await github().deliver(
+    "pull_request_review",
+    review(repo, 9, "changes_requested", "Dana-Reviews"),
+  );
+  expect(sent.status).toBe(200);
+  await until(() => jobDone(sent.delivery));
+  const told = await h.fakeSlack.waitFor("chat.postMessage", (c) =>
+    String(c.args.text).includes("asked for changes"),
+  );
+  expect(told.args.channel).toBe("DU3");
+  expect(String(told.args.text)).toBe(
+    `<@U4> asked for changes on <https://github.com/${repo}/pull/9|${repo}#9>, so *C${n}* ship the pricing page waits on them. Record it as a blocker waiting on them?`,
+  );
+  expect((await row(n)).links).toMatchObject([{ review: "changes_requested", reviewer: "dana-reviews" }]);
+  expect(await read("U3", "status")).toContain(
+    `changes requested on <https://github.com/${repo}/pull/9|${repo}#9> by <@U4>`,
+  );
+  expect(await read("U3", "risks")).toMatch(new RegExp(`Held up in review[^]*C${n}\\*`));
+
+  await h.bot.slack.press("github_review_blocker", { n }, { user: "U3" });
+  await h.fakeSlack.waitFor("response_url", (c) => String(c.args.text).includes("waiting on <@U4>"));
+  expect(await db().blocker.findMany({ where: { reporterId: "U3", waitingOnId: "U4" } })).toMatchObject([
+    { text: `C${n} ship the pricing page: changes requested on ${repo}#9`, status: "open" },
+  ]);
+
+  // An approval clears it.
+  const approved = await github().deliver("pull_request_review", review(repo, 9, "approved", "dana-reviews"));
+  await until(() => jobDone(approved.delivery));
+  expect(await read("U3", "status")).not.toContain(":memo: changes requested");
+});
+
+test("a review asked for and waiting longer than the threshold (2 working days) shows on the commitment; before that it does not", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = Number(/\*C(\d+)\*/.exec(await say("U1", "commit the onboarding emails by 2026-12-31"))?.[1]);
+  const asked = pullRequest("review_requested", repo, { title: `Onboarding (C${n})` });
+  const sent = await github().deliver("pull_request", asked.payload);
+  await until(() => jobDone(sent.delivery));
+  expect((await row(n)).links).toMatchObject([{ review: "requested", reviewer: "octocat" }]);
+  expect(await read("U1", "status")).not.toContain("waiting on review");
+  try {
+    h.clock.advance(days(4)); // Wednesday to Sunday: two working days and more
+    const status = await read("U1", "status");
+    expect(status).toContain(`waiting on review by \`octocat\` on GitHub`);
+    expect(await read("U1", "risks")).toMatch(new RegExp(`Held up in review[^]*C${n}\\*`));
+  } finally {
+    h.clock.set(wednesday);
+  }
 });
 
 test("unsigned, wrongly signed and malformed deliveries are refused and write nothing; ping writes nothing", async () => {

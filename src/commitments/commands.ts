@@ -3,7 +3,8 @@ import { betToTie } from "../bets/use-cases.js";
 import { blockersOf } from "../blockers/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import { linkWorkFromText } from "../github/use-cases.js";
+import { reviewNote } from "../github/messages.js";
+import { linkWorkFromText, reviewSignals } from "../github/use-cases.js";
 import type { SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Actor } from "../policy.js";
@@ -291,7 +292,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           statusOf(deps, { workspaceId, userId: who, limit: 5 }),
           blockersOf(deps, { workspaceId, userId: who, limit: 5 }),
         ]);
-        return statusReply(who, status, blockers, { now, timeZone: viewer.timeZone });
+        const reviews = await reviewSignals(deps, {
+          workspaceId,
+          commitmentIds: status.open.items.map((c) => c.id),
+          now,
+        });
+        const notes = new Map([...reviews].map(([id, signals]) => [id, reviewNote(signals)]));
+        return statusReply(who, status, blockers, { now, timeZone: viewer.timeZone, notes });
       },
     }),
   );

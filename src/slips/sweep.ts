@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
+import { reviewSignals } from "../github/use-cases.js";
 import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
 import type { Outgoing } from "../jobs/outbox.js";
@@ -106,8 +107,10 @@ export class SlipSweeper {
   private async decide(now: Date, sweepId: string, report: SweepReport): Promise<number[]> {
     const { deps } = this;
     const streaks = await driftStreaks(deps);
+    const held = await reviewSignals(deps, { now });
     const candidates = await sweepCandidates(deps, now, new Date(now.getTime() + horizonMs), [
       ...streaks.keys(),
+      ...held.keys(),
     ]);
     report.candidates = candidates.length;
     report.sent += await sweepHandoffs(deps, {
@@ -151,7 +154,11 @@ export class SlipSweeper {
       if (!workspace) continue;
       const policy = policyOf(workspace);
       const ownerZone = zoneOf(c.workspaceId, c.ownerId);
-      const risk = classify({ ...c, todayStreak: streaks.get(c.id) ?? 0 }, now, ownerZone);
+      const risk = classify(
+        { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id) },
+        now,
+        ownerZone,
+      );
       if (!risk) continue;
       report.flagged++;
       if (away(c.workspaceId, c.ownerId)) continue;

@@ -12,7 +12,7 @@ import {
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
-import { linkWorkFromText } from "../github/use-cases.js";
+import { linkWorkFromText, reviewSignals } from "../github/use-cases.js";
 import { sharedHandoffsOf } from "../handoffs/use-cases.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Actor } from "../policy.js";
@@ -249,6 +249,10 @@ export function reviewHandler(deps: Deps): KindHandler {
         people: participants,
       });
       const bets = await openBetsRollup(deps, { workspaceId: cadence.workspaceId, limit: reviewBets });
+      const waiting = await reviewSignals(deps, { workspaceId: cadence.workspaceId, now });
+      const reviews = [...waiting.values()].filter((list) =>
+        participants.includes(list[0]?.commitment.ownerId ?? ""),
+      );
       const review: WeeklyReview = {
         bets,
         slot: run.slot,
@@ -259,6 +263,7 @@ export function reviewHandler(deps: Deps): KindHandler {
         blockerAges,
         handoffs: { open: handoffs.length, oldest: handoffs[0] },
         risks,
+        reviews,
       };
       return {
         participants,

@@ -2,6 +2,9 @@
 CREATE TYPE "ReviewState" AS ENUM ('changes_requested', 'approved', 'requested');
 
 -- AlterEnum
+ALTER TYPE "SlipRisk" ADD VALUE 'in_review';
+
+-- AlterEnum
 ALTER TYPE "LinkKind" ADD VALUE 'linear_issue';
 
 -- AlterTable
