@@ -268,6 +268,19 @@ test("changes requested on a linked pull request: the owner is told, naming the 
   );
   expect(await read("U3", "risks")).toMatch(new RegExp(`Held up in review[^]*C${n}\\*`));
 
+  // The owner's App Home redraws with the review under the commitment.
+  await h.fakeSlack.waitFor(
+    "views.publish",
+    (c) => c.args.user_id === "U3" && JSON.stringify(c.args.view).includes(":memo: changes requested on"),
+  );
+  // The sweep counts it as a sign of slip: not overdue, not due by tomorrow, yet the owner hears.
+  await h.bot.coo.sweeper.sweep();
+  const nudge = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) => c.args.channel === "DU3" && textOf(c.args).includes("held up in review"),
+  );
+  expect(textOf(nudge.args)).toContain(`C${n}`);
+
   await h.bot.slack.press("github_review_blocker", { n }, { user: "U3" });
   await h.fakeSlack.waitFor("response_url", (c) => String(c.args.text).includes("waiting on <@U4>"));
   expect(await db().blocker.findMany({ where: { reporterId: "U3", waitingOnId: "U4" } })).toMatchObject([

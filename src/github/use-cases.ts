@@ -394,6 +394,7 @@ export async function reviewSignals(
   deps: Pick<Deps, "db" | "config">,
   input: { workspaceId?: string; commitmentIds?: number[]; now: Date },
 ): Promise<Map<number, ReviewSignal[]>> {
+  if (input.commitmentIds?.length === 0) return new Map();
   const since = workingDaysBefore(input.now, deps.config.reviewWaitDays);
   const links = await reviewLinksOf(deps, { ...input, waitingSince: since });
   const workspaces = [...new Set(links.map((l) => l.workspaceId))];
