@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { scheduleCadence } from "./kit/cadence.js";
 import { days, startTestCoo, type TestCoo } from "./kit/coo.js";
 import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
@@ -291,6 +292,33 @@ test("changes requested on a linked pull request: the owner is told, naming the 
   const approved = await github().deliver("pull_request_review", review(repo, 9, "approved", "dana-reviews"));
   await until(() => jobDone(approved.delivery));
   expect(await read("U3", "status")).not.toContain(":memo: changes requested");
+});
+
+test("the weekly review lists work held up in review, naming the reviewer", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = Number(
+    /\*C(\d+)\*/.exec(await say("U4", `commit the export screen ${repo}#12 by 2026-12-18`))?.[1],
+  );
+  const sent = await github().deliver(
+    "pull_request_review",
+    review(repo, 12, "changes_requested", "someone-else"),
+  );
+  await until(() => jobDone(sent.delivery));
+  const cadence = await scheduleCadence(h, "review fri 16:00 tz UTC", "C1");
+  try {
+    h.clock.set(new Date("2026-12-04T16:00:00Z"));
+    await h.bot.coo.cadence.taskFor(cadence.id)?.execute();
+    const post = await h.fakeSlack.waitFor(
+      "chat.postMessage",
+      (c) => c.args.channel === "C1" && textOf(c.args).includes("*Weekly review*"),
+    );
+    expect(textOf(post.args)).toContain(
+      `*Held up in review* (1)\n• *C${n}* the export screen ${repo}#12 (<@U4>): :memo: changes requested on <https://github.com/${repo}/pull/12|${repo}#12> by \`someone-else\` on GitHub`,
+    );
+  } finally {
+    h.clock.set(wednesday);
+  }
 });
 
 test("a review asked for and waiting longer than the threshold (2 working days) shows on the commitment; before that it does not", async () => {
