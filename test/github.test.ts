@@ -244,6 +244,55 @@ test("/coo github me says which GitHub login is you; a login someone else holds 
   ]);
 });
 
+/** `@octokit/webhooks-examples` push, its commit authors set to the given ones. */
+function push(repo: string, authors: Array<{ username: string; email: string }>) {
+  const payload = example("push") as {
+    repository: { full_name: string; name: string };
+    commits: Array<{ author: { name: string; email: string; username?: string } }>;
+    head_commit: { author: { name: string; email: string; username?: string } } | null;
+  };
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  const template = payload.head_commit ?? { author: { name: "", email: "" } };
+  payload.commits = authors.map((a) => ({
+    ...structuredClone(template),
+    author: { name: a.username, ...a },
+  }));
+  payload.head_commit = payload.commits.at(-1) ?? null;
+  return payload;
+}
+
+test("a push's commit author becomes a GitHub login by email, only when Slack finds exactly one person and neither side is taken", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  h.fakeSlack.users.set("U3", { ...h.fakeSlack.users.get("U3"), id: "U3", email: "Cara@Example.com" });
+  const sent = await github().deliver(
+    "push",
+    push(repo, [
+      { username: "Cara-Codes", email: "cara@example.com" },
+      { username: "nobody-here", email: "ghost@example.com" },
+      { username: "private-one", email: "1234+private-one@users.noreply.github.com" },
+    ]),
+  );
+  expect(sent.status).toBe(200);
+  await until(
+    async () =>
+      (await db().outboxMessage.findMany({ where: { key: `github:${sent.delivery}` } })).length === 1,
+  );
+  await until(() => jobDone(sent.delivery));
+  expect(await db().gitHubLogin.findMany({ where: { workspaceId: "T1", slackUserId: "U3" } })).toMatchObject([
+    { login: "cara-codes" },
+  ]);
+  expect(await db().gitHubLogin.count({ where: { login: { in: ["nobody-here", "private-one"] } } })).toBe(0);
+  // Another login with the same email: U3 already has one, so nothing changes.
+  const again = await github().deliver(
+    "push",
+    push(repo, [{ username: "cara-alt", email: "cara@example.com" }]),
+  );
+  await until(() => jobDone(again.delivery));
+  expect(await db().gitHubLogin.count({ where: { login: "cara-alt" } })).toBe(0);
+});
+
 test("changes requested on a linked pull request: the owner is told, naming the reviewer, it shows on /coo status and /coo risks, and the button records a blocker waiting on the reviewer", async () => {
   const repo = freshRepo();
   await say("U9", `github connect ${repo}`);

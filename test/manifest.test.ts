@@ -55,6 +55,8 @@ const methodScopes: Record<string, string[]> = {
   // A DM with one person (several people would need mpim:write).
   "conversations.open": ["im:write"],
   "users.info": ["users:read"],
+  // A GitHub commit author's email to a Slack person (GitHub logins, decision 0027).
+  "users.lookupByEmail": ["users:read.email"],
   "views.open": [],
   "views.push": [],
   "views.update": [],

@@ -115,6 +115,38 @@ function readSignal(event: string, payload: unknown): Signal | undefined {
   };
 }
 
+/** A push: who wrote its commits, as GitHub gives them (a login only when the email is on an account). */
+const pushSignal = z.object({
+  event: z.literal("push"),
+  repo: z.string(),
+  authors: z.array(z.object({ login: z.string(), email: z.string() })),
+});
+const author = z.object({ username: z.string().nullish(), email: z.string().nullish() }).nullish();
+const pushDelivery = z.object({
+  repository: z.object({ full_name: z.string() }),
+  commits: z.array(z.object({ author })).nullish(),
+  head_commit: z.object({ author }).nullish(),
+});
+
+function readPush(payload: unknown): z.infer<typeof pushSignal> | undefined {
+  const parsed = pushDelivery.safeParse(payload);
+  if (!parsed.success) return undefined;
+  const all = [...(parsed.data.commits ?? []).map((c) => c.author), parsed.data.head_commit?.author];
+  const seen = new Set<string>();
+  const authors: Array<{ login: string; email: string }> = [];
+  for (const a of all) {
+    const login = a?.username?.toLowerCase();
+    const email = a?.email?.toLowerCase();
+    // GitHub's private relay addresses name no one in Slack.
+    if (!login || !email || email.endsWith("@users.noreply.github.com")) continue;
+    if (seen.has(`${login} ${email}`)) continue;
+    seen.add(`${login} ${email}`);
+    authors.push({ login, email });
+  }
+  if (authors.length === 0) return undefined;
+  return { event: "push", repo: parsed.data.repository.full_name.toLowerCase(), authors };
+}
+
 /**
  * A verified delivery: written as a job keyed by its delivery id, so the
  * same delivery twice is one job. `ping` and events coo does not read write
@@ -124,7 +156,7 @@ export async function acceptDelivery(
   db: Db,
   input: { delivery: string; event: string; payload: unknown },
 ): Promise<boolean> {
-  const read = readSignal(input.event, input.payload);
+  const read = input.event === "push" ? readPush(input.payload) : readSignal(input.event, input.payload);
   if (!read) return false;
   const id = await db.$transaction((tx) =>
     enqueueJob(tx, {
@@ -266,8 +298,12 @@ function namedCommitments(text: string): number[] {
  * marks nothing twice and tells no one twice. Only the workspaces that
  * connected the repository are touched.
  */
-export function handleGitHubEvent(deps: Pick<Deps, "db" | "clock" | "log" | "changes">): JobHandler {
+export function handleGitHubEvent(
+  deps: Pick<Deps, "db" | "clock" | "log" | "changes" | "slackFor">,
+): JobHandler {
   return async (payload) => {
+    const push = pushSignal.safeParse(payload);
+    if (push.success) return matchLogins(deps, push.data);
     const s = signal.parse(payload);
     const workspaceIds = await workspacesWatching(deps, s.repo);
     if (workspaceIds.length === 0) {
@@ -464,4 +500,56 @@ export async function blockOnReview(
       ? { userId: signal.reviewer.slackId }
       : { text: `${signal.reviewer.login} on GitHub` },
   });
+}
+
+/**
+ * Commit authors of a push to GitHub logins, by email: for each workspace
+ * that connected the repository, a login nobody claimed whose email Slack
+ * finds on exactly one member who has no login yet is that member. Anything
+ * less certain (no match, several, a login or person already mapped, Slack
+ * refusing) leaves it to `/coo github me`.
+ */
+async function matchLogins(
+  deps: Pick<Deps, "db" | "log" | "slackFor">,
+  push: z.infer<typeof pushSignal>,
+): ReturnType<JobHandler> {
+  const workspaceIds = await workspacesWatching(deps, push.repo);
+  const found: Array<{ workspaceId: string; login: string; slackUserId: string }> = [];
+  for (const workspaceId of workspaceIds) {
+    const known = await loginsOf(deps, workspaceId);
+    const byLogin = new Map<string, Set<string>>();
+    for (const a of push.authors) {
+      if (known.some((k) => k.login === a.login)) continue;
+      const id = await lookupByEmail(deps, workspaceId, a.email);
+      if (!id) continue;
+      byLogin.set(a.login, (byLogin.get(a.login) ?? new Set()).add(id));
+    }
+    const claimed = new Map<string, number>();
+    for (const ids of byLogin.values()) for (const id of ids) claimed.set(id, (claimed.get(id) ?? 0) + 1);
+    for (const [login, ids] of byLogin) {
+      const [id] = [...ids];
+      if (ids.size !== 1 || !id || claimed.get(id) !== 1 || known.some((k) => k.slackUserId === id)) continue;
+      found.push({ workspaceId, login, slackUserId: id });
+    }
+  }
+  if (found.length === 0) return undefined;
+  return async (tx) => {
+    await tx.gitHubLogin.createMany({ data: found, skipDuplicates: true });
+    return [];
+  };
+}
+
+async function lookupByEmail(
+  deps: Pick<Deps, "log" | "slackFor">,
+  workspaceId: string,
+  email: string,
+): Promise<string | undefined> {
+  try {
+    const res = await (await deps.slackFor(workspaceId)).users.lookupByEmail({ email });
+    return res.user?.id;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code !== "users_not_found") deps.log.warn("github login by email: Slack refused", { error: code });
+    return undefined;
+  }
 }

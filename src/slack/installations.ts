@@ -25,6 +25,7 @@ export const botScopes = [
   "im:history",
   "im:write",
   "users:read",
+  "users:read.email",
 ];
 
 const keyOf = (q: {
