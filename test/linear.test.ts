@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { startTestCoo } from "./kit/coo.js";
-import { pgliteDatabase } from "./kit/database.js";
+import { pgliteDatabase, postgresAvailable, postgresDatabase } from "./kit/database.js";
 import { githubSecret } from "./kit/github.js";
 import { replyTo, useBot } from "./kit/harness.js";
 import { addCommitments } from "./kit/ledger.js";
@@ -188,8 +188,9 @@ test("unsigned, wrongly signed, replayed and malformed deliveries are refused an
   expect(await db().outboxMessage.count()).toBe(before);
 });
 
+// A second bot on a database of its own (Postgres when there is one: an embedded one starts slowly on a busy machine).
 test("without LINEAR_WEBHOOK_SECRET there is no Linear endpoint: even a signed delivery gets 404", async () => {
-  const database = await pgliteDatabase();
+  const database = postgresAvailable() ? await postgresDatabase() : await pgliteDatabase();
   const bot = await startTestCoo({ database: database.config, fakeSlack: h.fakeSlack });
   try {
     const sent = await new LinearClient(bot.baseUrl).deliver(linearIssue("issue-create"));
@@ -199,4 +200,4 @@ test("without LINEAR_WEBHOOK_SECRET there is no Linear endpoint: even a signed d
     await bot.stop();
     await database.drop();
   }
-});
+}, 120_000);
