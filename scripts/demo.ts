@@ -10,6 +10,8 @@ import { loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
 import { createLog } from "../src/log.js";
 import { FakeSlack, type SlackCall } from "../test/kit/fake-slack.js";
+import { example, GitHubClient, githubSecret } from "../test/kit/github.js";
+import { LinearClient, linearIssue, linearSecret, pointAt } from "../test/kit/linear.js";
 import { SlackClient } from "../test/kit/slack-client.js";
 
 const people: Record<string, string> = { U0ALICE: "alice", U0BOB: "bob", U0CARA: "cara" };
@@ -95,6 +97,8 @@ async function main() {
       SLACK_API_URL: slack.url,
       PORT: "0",
       DATA_DIR: dataDir,
+      GITHUB_WEBHOOK_SECRET: githubSecret,
+      LINEAR_WEBHOOK_SECRET: linearSecret,
     }),
     { log, slackRetries: 0, clock, timers: false },
   );
@@ -432,6 +436,54 @@ async function main() {
       `  ${dim(`commitments recorded: ${(await coo.deps.db.commitment.count()) - recorded} (the replays were recognised and changed nothing)`)}\n`,
     );
     await newCalls();
+
+    console.log(dim("── GitHub and Linear ──\n"));
+    await command("U0ALICE", "github connect acme/website");
+    await command("U0ALICE", "linear connect ENG");
+    await command("U0BOB", "github me bob-codes");
+    await command("U0ALICE", "commit ship acme/website#42 by Friday");
+    const github = new GitHubClient(`http://127.0.0.1:${coo.port}`);
+    const pr = (action: string) => {
+      const p = example(action === "submitted" ? "pull_request_review" : "pull_request", action) as {
+        repository: { full_name: string };
+        pull_request: {
+          number: number;
+          html_url: string;
+          title: string;
+          body: string | null;
+          merged?: boolean;
+        };
+        review?: { state: string; user: { login: string } };
+      };
+      p.repository.full_name = "acme/website";
+      p.pull_request.number = 42;
+      p.pull_request.html_url = "https://github.com/acme/website/pull/42";
+      p.pull_request.body = null;
+      return p;
+    };
+    const settle = async (pick: (c: SlackCall) => boolean) => {
+      await slack.waitFor("chat.postMessage", pick);
+      show(await newCalls());
+    };
+    console.log(`${bold("GitHub")}: bob-codes asks for changes on acme/website#42`);
+    const reviewed = pr("submitted");
+    if (reviewed.review)
+      reviewed.review = { ...reviewed.review, state: "changes_requested", user: { login: "bob-codes" } };
+    await github.deliver("pull_request_review", reviewed);
+    await settle((c) => String(c.args.text).includes("asked for changes"));
+    console.log(`${bold("GitHub")}: acme/website#42 is merged`);
+    const merged = pr("closed");
+    merged.pull_request.merged = true;
+    await github.deliver("pull_request", merged);
+    await settle((c) => String(c.args.text).includes("was merged"));
+
+    await command("U0ALICE", "commit write the launch post ENG-8 by Friday");
+    console.log(`${bold("Linear")}: ENG-8 gets a due date`);
+    const dated = pointAt(linearIssue("issue-create"), "ENG", 8);
+    dated.action = "update";
+    dated.data.dueDate = new Date(now.getTime() + 9 * 86_400_000).toISOString().slice(0, 10);
+    await new LinearClient(`http://127.0.0.1:${coo.port}`).deliver(dated);
+    await settle((c) => String(c.args.text).includes("Use Linear's date?"));
 
     console.log(`${bold("Slack")}: redelivers the last mention (X-Slack-Retry-Num: 1)`);
     const before = slack.callsTo("chat.postMessage").length;

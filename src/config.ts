@@ -129,6 +129,14 @@ const schema = z.object({
   GITHUB_WEBHOOK_SECRET: optional,
   /** Where people reach coo's web pages, e.g. https://coo.example.com: links to them from Slack. */
   COO_PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LINEAR_WEBHOOK_SECRET: optional,
+  COO_REVIEW_WAIT_DAYS: optional.pipe(
+    z
+      .string()
+      .default("2")
+      .refine((v) => /^\d{1,2}$/.test(v) && Number(v) >= 1, "expected a number of working days, e.g. 2")
+      .transform(Number),
+  ),
 });
 
 export type Env = z.input<typeof schema>;
@@ -170,6 +178,10 @@ export type Config = {
   github: { webhookSecret: string } | undefined;
   /** COO_PUBLIC_URL: the base of links to coo's web pages; unset, Slack shows no links. */
   publicUrl: string | undefined;
+  /** Signs Linear's webhook deliveries; unset, POST /integrations/linear answers 404. */
+  linear: { webhookSecret: string } | undefined;
+  /** Working days a requested review may wait before it counts as a sign of slip. */
+  reviewWaitDays: number;
 };
 
 export type DatabaseTimeouts = {
@@ -299,5 +311,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     github: e.GITHUB_WEBHOOK_SECRET ? { webhookSecret: e.GITHUB_WEBHOOK_SECRET } : undefined,
     publicUrl: e.COO_PUBLIC_URL,
+    linear: e.LINEAR_WEBHOOK_SECRET ? { webhookSecret: e.LINEAR_WEBHOOK_SECRET } : undefined,
+    reviewWaitDays: e.COO_REVIEW_WAIT_DAYS,
   };
 }

@@ -28,6 +28,9 @@ import { close, listen, type Routes, routedServer } from "./http/server.js";
 import { installEventInbox } from "./jobs/inbox.js";
 import { allOf, Outbox } from "./jobs/outbox.js";
 import { ScheduledJob } from "./jobs/schedule.js";
+import { register as registerLinear } from "./linear/commands.js";
+import { handleLinearEvent, linearEvents } from "./linear/use-cases.js";
+import { linearWebhook } from "./linear/webhook.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -146,6 +149,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     }),
     // The read-only API: GET /api/v1/commitments and the rest, with a bearer token.
     ...apiRoutes(base),
+    "POST /integrations/linear": linearWebhook({
+      secret: config.linear?.webhookSecret,
+      db: database.prisma,
+      log,
+    }),
   };
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
@@ -230,6 +238,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
   registerExport(slack, deps);
   outbox.handle(exportFiles, deliverExport(backgroundDeps));
+  registerLinear(slack, deps);
+  outbox.handle(linearEvents, handleLinearEvent(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

@@ -17,6 +17,7 @@ const features = [
   "handoffs",
   "help",
   "home",
+  "linear",
   "routing",
   "slips",
   "standups",

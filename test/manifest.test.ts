@@ -60,6 +60,8 @@ const methodScopes: Record<string, string[]> = {
   "files.completeUploadExternal": ["files:write"],
   // A person's status (leave) when no event has brought it lately.
   "users.profile.get": ["users.profile:read"],
+  // A GitHub commit author's email to a Slack person (GitHub logins, decision 0027).
+  "users.lookupByEmail": ["users:read.email"],
   "views.open": [],
   "views.push": [],
   "views.update": [],

@@ -3,6 +3,7 @@ import { type Blocker, blockersAround } from "../blockers/use-cases.js";
 import { nextCadenceFor } from "../cadence/use-cases.js";
 import { type CommitmentRow, openCommitments } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
+import { type ReviewSignal, reviewSignals } from "../github/use-cases.js";
 
 /*
  * The App Home's one operation: what a person's work looks like now, read
@@ -17,6 +18,8 @@ export type Home = {
   /** The open bets this person contributes to (a workstream, or open work in one). */
   bets: BetSummary[];
   commitments: { items: CommitmentRow[]; total: number };
+  /** Pull request reviews holding up those commitments, by commitment id. */
+  reviews: Map<number, ReviewSignal[]>;
   raised: Blocker[];
   waiting: Blocker[];
   nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
@@ -24,7 +27,7 @@ export type Home = {
 
 /** The bets they contribute to, a person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
 export async function homeOf(
-  deps: Pick<Deps, "db" | "clock" | "people">,
+  deps: Pick<Deps, "db" | "clock" | "people" | "config">,
   input: { workspaceId: string; userId: string },
 ): Promise<Home> {
   const { workspaceId, userId } = input;
@@ -35,5 +38,10 @@ export async function homeOf(
     blockersAround(deps, { workspaceId, userId, limit: homeShown }),
     nextCadenceFor(deps, { workspaceId, userId }),
   ]);
-  return { timeZone: person.timeZone, bets, commitments, ...blockers, nextCadence };
+  const reviews = await reviewSignals(deps, {
+    workspaceId,
+    commitmentIds: commitments.items.map((c) => c.id),
+    now: deps.clock.now(),
+  });
+  return { timeZone: person.timeZone, bets, commitments, reviews, ...blockers, nextCadence };
 }

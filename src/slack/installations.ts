@@ -28,6 +28,7 @@ export const botScopes = [
   "users:read",
   // users.profile.get: a person's status, read as leave (src/availability/).
   "users.profile:read",
+  "users:read.email",
 ];
 
 const keyOf = (q: {

@@ -1,8 +1,8 @@
 import type { Workspace } from "../generated/prisma/client.js";
 import { addDays, isWeekend, type WallTime, wallClock, zonedToUtc } from "../time/zoned.js";
 
-export type Risk = "overdue" | "at_risk" | "drifting";
-export const risks: Risk[] = ["overdue", "at_risk", "drifting"];
+export type Risk = "overdue" | "at_risk" | "drifting" | "in_review";
+export const risks: Risk[] = ["overdue", "at_risk", "drifting", "in_review"];
 /** The longest a snooze may last: longer, and the date is what is wrong. */
 export const maxSnoozeDays = 30;
 export type Step = "dm_owner" | "remind_owner" | "tell_lead" | "tell_ceo";
@@ -57,12 +57,16 @@ export type CommitmentState = {
   lastTouchedAt: Date;
   /** Standups in a row (the latest ones) that named it as today's work. */
   todayStreak: number;
+  /** Its pull request has changes requested, or a review waiting past the team's threshold. */
+  inReview?: boolean;
 };
 
 /**
  * Overdue: past due and open. At risk: due by the end of the next working day
  * with no sign of life since it was made (a slip, a confirmation or a standup
  * mention counts). Drifting: named as today's work in three standups in a row.
+ * In review: its pull request has changes requested, or a review asked for
+ * and waiting longer than the team's threshold.
  */
 export function classify(
   c: CommitmentState,
@@ -73,6 +77,7 @@ export function classify(
 ): Risk | undefined {
   if (c.dueAt <= now) return "overdue";
   if (c.todayStreak >= 3) return "drifting";
+  if (c.inReview) return "in_review";
   if (c.dueAt <= nextWorkingDayEnd && c.lastTouchedAt.getTime() <= c.createdAt.getTime()) return "at_risk";
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
 } from "../availability/use-cases.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
+import { reviewSignals } from "../github/use-cases.js";
 import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
 import type { Outgoing } from "../jobs/outbox.js";
@@ -117,8 +118,10 @@ export class SlipSweeper {
   private async decide(now: Date, sweepId: string, report: SweepReport): Promise<number[]> {
     const { deps } = this;
     const streaks = await driftStreaks(deps);
+    const held = await reviewSignals(deps, { now });
     const candidates = await sweepCandidates(deps, now, new Date(now.getTime() + horizonMs), [
       ...streaks.keys(),
+      ...held.keys(),
     ]);
     report.candidates = candidates.length;
     report.sent += await sweepHandoffs(deps, {
@@ -191,7 +194,7 @@ export class SlipSweeper {
       const ownerCalendar = calendarOf.get(`${c.workspaceId}:${c.ownerId}`);
       const ownerZone = zoneOf(c.workspaceId, c.ownerId);
       const risk = classify(
-        { ...c, todayStreak: streaks.get(c.id) ?? 0 },
+        { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id) },
         now,
         ownerZone,
         ownerCalendar && endOfNextWorkingDayFor(ownerCalendar, now),

@@ -9,6 +9,7 @@ import {
 } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
+import { reviewSignals } from "../github/use-cases.js";
 import { enqueue, type JobHandler, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
@@ -146,9 +147,10 @@ export async function atRisk(
 ): Promise<Record<Risk, CommitmentRow[]>> {
   const now = deps.clock.now();
   const streaks = await driftStreaks(deps);
+  const held = await reviewSignals(deps, { workspaceId: input.workspaceId, now });
   const open = await openSoonOrDrifting(deps, input.workspaceId, {
     until: new Date(now.getTime() + horizonMs),
-    drifting: [...streaks.keys()],
+    drifting: [...streaks.keys(), ...held.keys()],
     owners: input.owners,
   });
   const owners = [...new Set(open.map((c) => c.ownerId))];
@@ -163,7 +165,7 @@ export async function atRisk(
   for (const c of open) {
     const calendar = calendarOf.get(c.ownerId);
     const risk = classify(
-      { ...c, todayStreak: streaks.get(c.id) ?? 0 },
+      { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id) },
       now,
       zone.get(c.ownerId) ?? deps.config.defaultTimeZone,
       calendar && endOfNextWorkingDayFor(calendar, now),

@@ -13,6 +13,7 @@ import {
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import type { CadenceRun, StandupAnswer } from "../generated/prisma/client.js";
+import { linkWorkFromText, reviewSignals } from "../github/use-cases.js";
 import { sharedHandoffsOf } from "../handoffs/use-cases.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Actor } from "../policy.js";
@@ -299,6 +300,10 @@ export function reviewHandler(deps: Deps): KindHandler {
         people: participants,
       });
       const bets = await openBetsRollup(deps, { workspaceId: cadence.workspaceId, limit: reviewBets });
+      const waiting = await reviewSignals(deps, { workspaceId: cadence.workspaceId, now });
+      const reviews = [...waiting.values()].filter((list) =>
+        participants.includes(list[0]?.commitment.ownerId ?? ""),
+      );
       const review: WeeklyReview = {
         bets,
         slot: run.slot,
@@ -309,6 +314,7 @@ export function reviewHandler(deps: Deps): KindHandler {
         blockerAges,
         handoffs: { open: handoffs.length, oldest: handoffs[0] },
         risks,
+        reviews,
       };
       return {
         participants,
@@ -587,6 +593,7 @@ async function keepPromises(
       channelId: run.channelId,
       sourcePermalink: link,
     });
+    await linkWorkFromText(deps, { workspaceId: run.workspaceId, commitmentId: row.id, text: p.title });
     made.push(row.number);
     open.push({ id: row.id, number: row.number, title: row.title, dueAt: row.dueAt });
   }

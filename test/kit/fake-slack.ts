@@ -34,6 +34,8 @@ export type FakeUser = {
   enterprise_id?: string;
   /** Their status, as users.profile.get shows it (status_expiration: unix seconds, 0 for none). */
   status?: { status_text: string; status_emoji: string; status_expiration: number };
+  /** The profile's email (what users.lookupByEmail finds; needs users:read.email). */
+  email?: string;
 };
 
 /** A channel as Slack keeps it: who is in it, and whether outsiders can see it. */
@@ -777,6 +779,26 @@ export class FakeSlack {
         const page = paginate([...channel.members], args, 100, 1000);
         if (!page) return denied("invalid_cursor");
         return { ok: true, members: page.page, response_metadata: { next_cursor: page.next } };
+      }
+      case "users.lookupByEmail": {
+        // Slack finds an active member of the asking workspace by exact email
+        // (case-insensitive), else users_not_found; a missing email is invalid_arguments.
+        const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
+        if (!email) return { ok: false, error: "invalid_arguments" };
+        const askingTeam = this.teamOfToken(token);
+        const found = [...this.users.values()].find(
+          (u) => u.email?.toLowerCase() === email && (u.team_id ?? askingTeam) === askingTeam && !u.deleted,
+        );
+        if (!found) return { ok: false, error: "users_not_found" };
+        return {
+          ok: true,
+          user: {
+            id: found.id,
+            team_id: askingTeam,
+            name: found.name ?? found.id.toLowerCase(),
+            profile: { email },
+          },
+        };
       }
       case "users.info": {
         // Slack answers user_not_found for an id it does not know, and for a
