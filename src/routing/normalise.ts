@@ -334,6 +334,8 @@ const britishIse =
 export function normalise(raw: string): string {
   const text = raw
     .slice(0, 4000)
+    // A mention that opens the message names who it is addressed to (coo itself, in an @mention).
+    .replace(/^\s*(<@[UW][A-Z0-9]+(\|[^>]*)?>\s*)+/, " ")
     .replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, " zperson ")
     .replace(/<!(here|channel|everyone)[^>]*>/g, " zeveryone ")
     .replace(/<#C[A-Z0-9]+(\|([^>]*))?>/g, " zchannel $2 ")
