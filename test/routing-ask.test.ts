@@ -19,10 +19,10 @@ type Button = { action_id: string; value: string; text: { text: string } };
 const buttonsOf = (call: { args: Record<string, unknown> }) =>
   (call.args.blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []);
 
-// Messages the rules are unsure about (money or technology, strategy or money); written for this
+// Messages the rules are unsure about (money or technology; money, strategy or technology); written for this
 // test, not taken from any labeled set.
 const hosting = "thoughts on the hosting bill and the stack";
-const cloud = "is the cloud spend part of our strategy";
+const cloud = "should we move the platform to aws to save money";
 
 beforeAll(async () => {
   await say("U9", `seat cfo ${mentionOf("U2")}`);
@@ -120,7 +120,7 @@ test("in a DM the question back comes in the DM; choosing delivery answers from 
   expect(String(toCfo.args.text)).toContain("A budget question for you as CFO, from <@U1> by DM:");
   await h.bot.slack.press("route_choice:budget", JSON.parse(cfo?.value ?? "{}"), { user: "U1" });
   await settle();
-  expect(dmsTo("U2", "cloud spend")).toHaveLength(1);
+  expect(dmsTo("U2", "save money")).toHaveLength(1);
 
   // Another close call, where the asker picks coo itself: answered from the ledger in place of the question.
   h.fakeSlack.reset();

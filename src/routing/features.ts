@@ -110,19 +110,19 @@ export const parts: Part[] = [
   {
     name: "money",
     pattern:
-      /\b(zmoney|budget|budgets|spend|spending|spent|cost|costs|costing|cheaper|pricey|expensive|expense|expenses|invoice|invoices|reimburse\w*|discount|salary|salaries|raise|comp|compensation|equity|commission|margin|margins|cac|ltv|mrr|arr|revenue|profit|profitable|money|bill|billing|pay|paying|paid|payment|price|prices|pricing|charge|plan price|renewal|license|licenses|card|runway|burn|cash|funding|fundraise|bridge|seed|series|investor|vat|tax|taxes|payroll|afford|quote|rate|hourly|retainer|fee|fees|per seat|annual|refund|refunds|subscription|vendor cost|overspend|bonus|bonuses|stock options|options|strike|stipend|deal size|purchase order|overpaying|overpay|lease|rabatt|tarifa|rembourser|reimbursement|surcharge|renegotiate|offer|candidate|bookkeeper|accountant|savings|save money|how much|worth paying|per month|per year|per user|upfront|prepay|prepayment|capex|opex|forecast|p&l|pnl)\b/,
+      /\b(zmoney|budget|budgets|spend|spending|spent|cost|costs|costing|cheaper|pricey|expensive|expense|expenses|invoice|invoices|reimburse\w*|discount|salary|salaries|raise|comp|compensation|equity|commission|margin|margins|cac|ltv|mrr|arr|revenue|profit|profitable|money|bill|billing|pay|paying|paid|payment|price|prices|pricing|charge|plan price|renewal|license|licenses|card|runway|burn|cash|funding|fundraise|bridge|seed|series|investor|vat|tax|taxes|payroll|afford|quote|rate|hourly|retainer|fee|fees|per seat|annual|refund|refunds|subscription|vendor cost|overspend|bonus|bonuses|stock options|options|strike|stipend|deal size|purchase order|overpaying|overpay|lease|rabatt|tarifa|rembourser|reimbursement|surcharge|renegotiate|offer|candidate|bookkeeper|accountant|savings|save money|how much|worth paying|per month|per year|per user|upfront|prepay|prepayment|roi|payback|headcount|wage|wages|pension|ebitda|gross margin|cogs|unit cost|procurement|purchase|tier|upgrade|downgrade|receivable|receivables|payable|grant|loan|valuation|dilution|cap table|round|investors|board pack|finance|financial|financials|accounting|cheaper option|pricier|fx|currency|capex|opex|forecast|p&l|pnl)\b/,
     weights: { budget: 3 },
   },
   {
     name: "tech",
     pattern:
-      /\b(postgres|postgresql|mysql|dynamodb|sqlite|redis|kafka|sqs|rabbitmq|elasticsearch|database|schema|orm|sql|kubernetes|ecs|serverless|lambda|multi region|failover|dns|cache|caching|queue|queues|worker|microservice|microservices|monolith|monorepo|architecture|event driven|event sourcing|graphql|rest|grpc|api|apis|webhook|webhooks|jwt|oauth|sso|saml|encryption|secrets|stack|framework|typescript|python|golang|rust|java|kotlin|swift|react|native|backend|frontend|bff|infrastructure|cloud|aws|gcp|azure|terraform|firmware|self host|self hosted|tech debt|technical debt|refactor|rewrite|latency|scalability|scale|sdk|protocol|service|services|data model|pipeline|ci|cd|deploy|deployment|observability|logging|server|servers|mobile|offline|sync engine|vendor lock|engine|tech debt|containerize|container|containers|docker|deprecate|deprecation|backup|backups|restore|restores|storage|partition|retries|retry|idempotent|idempotency|node|cms|headless|cqrs|overengineering|maintainability|mcu|chip|pcb|ota|php|nextjs|remix|wordpress|vue|angular|svelte|django|rails|deno|module|modules|design review|session store|memory|cpu|replica|replicas|sharding|index|indexes|query|queries|s3|glacier|cdn|load balancer|tls|certificate|hardware root|embedded|unity|unreal|godot|physics|shader|netcode|multiplayer|build pipeline)\b/,
+      /\b(postgres|postgresql|mysql|dynamodb|sqlite|redis|kafka|sqs|rabbitmq|elasticsearch|database|schema|orm|sql|kubernetes|ecs|serverless|lambda|multi region|failover|dns|cache|caching|queue|queues|worker|microservice|microservices|monolith|monorepo|architecture|event driven|event sourcing|graphql|rest|grpc|api|apis|webhook|webhooks|jwt|oauth|sso|saml|encryption|secrets|stack|framework|typescript|python|golang|rust|java|kotlin|swift|react|native|backend|frontend|bff|infrastructure|cloud|aws|gcp|azure|terraform|firmware|self host|self hosted|tech debt|technical debt|refactor|rewrite|latency|scalability|scale|sdk|protocol|service|services|data model|pipeline|ci|cd|deploy|deployment|observability|logging|server|servers|mobile|offline|sync engine|vendor lock|engine|tech debt|containerize|container|containers|docker|deprecate|deprecation|backup|backups|restore|restores|storage|partition|retries|retry|idempotent|idempotency|node|cms|headless|cqrs|overengineering|maintainability|mcu|chip|pcb|ota|php|nextjs|remix|wordpress|vue|angular|svelte|django|rails|deno|module|modules|design review|session store|memory|cpu|replica|replicas|sharding|index|indexes|query|queries|s3|glacier|cdn|load balancer|tls|certificate|hardware root|embedded|unity|unreal|godot|physics|shader|netcode|multiplayer|build pipeline|uptime|sla|etl|dbt|airflow|spark|bigquery|snowflake|clickhouse|mongo|mongodb|cassandra|vector|embedding|embeddings|llm|gpu|edge|iot|mqtt|bluetooth|ble|lora|rtos|linux|android|ios|flutter|electron|pwa|ssr|nginx|service mesh|feature flags|auth|authentication|authorization|permissions|rbac|abac|tenant|multi tenant|tenancy|kms|vault|zero trust|vpn|sftp|edi|middleware|message bus|event bus|pub sub|batch|streaming|websocket|websockets|polling|throughput|bottleneck|hosting|vercel|heroku|cloudflare|on prem|hybrid|codebase|repo|repos|library|libraries|dependency|dependencies|versioning|migration path|data store|datastore|storage layer|design pattern|coupling|decouple|modular|interface|contract tests|testing strategy|test pipeline)\b/,
     weights: { architecture: 3 },
   },
   {
     name: "strategy",
     pattern:
-      /\b(vision|mission|north star|strategy|strategic|direction|positioning|focus|priority|priorities|prioritize|bet|bets|double down|market|markets|segment|upmarket|enterprise|smb|vertical|expansion|expand|pivot|acquire|acquisition|partnership|long term|big picture|who are we|what are we|are we (a|an|still)|our why|why we|company goal|company goals|okr|okrs|objective|objectives|values|culture|brand|competitor|competitors|compete|customers we|ideal customer|core business|side project|distraction|roadmap|ambition|identity|theme|philosophy|marketplace|known for|wind down|line of business|linea de negocio|apuesta|apostando|aposta|wette|want to be|quer ser|queremos ser|one product|a suite|in scope|out of scope|more important|fast or|tranche|cambio de rumbo|all in|the plan still|still the plan|become|business model|long run|five year|znum year|saas|platform|agency or|studio)\b/,
+      /\b(vision|mission|north star|strategy|strategic|direction|positioning|focus|priority|priorities|prioritize|bet|bets|double down|market|markets|segment|upmarket|enterprise|smb|vertical|expansion|expand|pivot|acquire|acquisition|partnership|long term|big picture|who are we|what are we|are we (a|an|still)|our why|why we|company goal|company goals|okr|okrs|objective|objectives|values|culture|brand|competitor|competitors|compete|customers we|ideal customer|core business|side project|distraction|roadmap|ambition|identity|theme|philosophy|marketplace|known for|wind down|line of business|linea de negocio|apuesta|apostando|aposta|wette|want to be|quer ser|queremos ser|one product|a suite|in scope|out of scope|more important|fast or|tranche|cambio de rumbo|all in|the plan still|still the plan|become|business model|long run|five year|znum year|saas|platform|agency or|studio|purpose|why we exist|thesis|ten year|exit|ipo|sell the company|merge|merger|spin off|impact|category|niche|wedge|beachhead|flagship|core product|product line|geography|international|europe|latam|apac|refocus|narrow|broaden|who we serve|icp|ideal customer|what kind of company|kind of company|company we want|long game|bigger picture|what matters most|most important thing)\b/,
     weights: { mission: 3 },
   },
   {
@@ -152,7 +152,7 @@ export const parts: Part[] = [
   {
     name: "office_hr",
     pattern:
-      /\b(policy|policies|hr|payroll details|bank details|badge|printer|wifi|password|laptop|desk|office|kitchen|coffee|parking|lunch|birthday|party|heating|holiday policy|leave policy|sick note|manager|complaint|burnt out|burnout|phishing|insurance|keyboard|monitor|it ticket|intranet|template|legal|hackathon|working from home|gym|personal|building|loo|toilet|away day|bowling|escape room|vacation days|leave days|days left|key to|nice work|good job|well done|great job|omg|weekend|lunch|snacks|music|playlist|joke|weather)\b/,
+      /\b(policy|policies|hr|payroll details|bank details|badge|printer|wifi|password|laptop|desk|office|kitchen|coffee|parking|lunch|birthday|party|heating|holiday policy|leave policy|sick note|manager|complaint|burnt out|burnout|phishing|insurance|keyboard|monitor|it ticket|intranet|template|legal|hackathon|working from home|gym|personal|building|loo|toilet|away day|bowling|escape room|vacation days|leave days|days left|key to|nice work|good job|well done|great job|omg|weekend|lunch|snacks|music|playlist|joke|weather|recommend|restaurant|pizza|party|secret santa|fire drill|first aid|visa|relocation|swag|hoodie|plants|fridge|microwave|umbrella|bike|train|commute|traffic|movie|series on|game night|karaoke|congrats|congratulations|welcome|happy birthday|anniversary)\b/,
     weights: { other: 2 },
   },
   {
@@ -168,11 +168,22 @@ export function partsOf(normalised: string): string[] {
   return parts.filter((p) => p.pattern.test(normalised)).map((p) => p.name);
 }
 
+/** A crude stem: "slipping", "slipped" and "slips" weigh as "slip". */
+function stemOf(w: string): string {
+  if (w.length <= 4) return w;
+  const cut = w.replace(/(ing|ed|es|s|ly|ment|ation|ations)$/, "");
+  return cut.length >= 3 ? cut.replace(/(.)\1$/, "$1") : w;
+}
+
 /** What the trained weights read: each word, each pair of neighbouring words, and the parts. */
 export function featuresOf(normalised: string): string[] {
   const ws = normalised.split(" ").filter(Boolean);
   const out = new Set<string>();
-  for (const w of ws) out.add(`w:${w}`);
+  for (const w of ws) {
+    out.add(`w:${w}`);
+    const stem = stemOf(w);
+    if (stem !== w) out.add(`w:${stem}`);
+  }
   for (let i = 1; i < ws.length; i++) out.add(`b:${ws[i - 1]}_${ws[i]}`);
   for (const p of partsOf(normalised)) out.add(`p:${p}`);
   if (ws.length <= 3) out.add("short");
