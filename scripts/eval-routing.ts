@@ -8,7 +8,7 @@ import { createLlm } from "../src/llm/client.js";
 import { createLog } from "../src/log.js";
 import { loadPersona, systemPrompt } from "../src/persona/load.js";
 import { classifyQuestion } from "../src/routing/classify.js";
-import { type Category, categories } from "../src/routing/rules.js";
+import { type Category, categories, classifyByHandWeights } from "../src/routing/rules.js";
 
 type Labeled = { text: string; lane: Category };
 const load = (file: string): Labeled[] =>
@@ -81,6 +81,13 @@ for (const [name, set] of sets) {
     outcomes.push({ lane: c.category, asked: Boolean(c.unsure) });
   }
   report(`rules on ${name}`, set, outcomes);
+  const hand = figures(
+    set,
+    set.map((q) => ({ lane: classifyByHandWeights(q.text), asked: false })),
+  );
+  console.log(
+    `  for comparison, the hand-set weights alone (no trained weights, never asking): right lane ${pct(hand.right, hand.n)}, wrong human ${pct(hand.wrongHuman, hand.n)}`,
+  );
 }
 
 const log = createLog({ level: "warn" });

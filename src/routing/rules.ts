@@ -112,3 +112,18 @@ export function classifyByRules(raw: string, margin = askMargin): RuleResult {
       : `${decided.category} is the most likely lane (${p}%)`,
   };
 }
+
+/**
+ * The hand-set weights alone, without the trained ones: the heaviest lane, or
+ * "other" below 3. Not used to route; `npm run eval:routing` prints it beside
+ * the classifier coo runs, as the comparison of decision 0030.
+ */
+export function classifyByHandWeights(raw: string): Category {
+  const text = normalise(raw);
+  if (injection.test(plainText(raw))) return "other";
+  const h = handScores(text);
+  const best = (["operations", "budget", "architecture", "mission"] as const).reduce((a, b) =>
+    h[b] > h[a] ? b : a,
+  );
+  return h[best] >= 3 ? best : "other";
+}
