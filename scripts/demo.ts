@@ -290,6 +290,21 @@ async function main() {
     await mention("U0ALICE", "can we afford datadog at our current burn?");
     await mention("U0BOB", "should we go after enterprise customers next year or stay with smb?");
     await mention("U0CARA", "what's blocking the contract?");
+    console.log(`${bold("alice")} in #C0GENERAL: @coo thoughts on the hosting bill and the stack`);
+    await client.mention("thoughts on the hosting bill and the stack", { user: "U0ALICE" });
+    const unsure = await newCalls();
+    show(unsure);
+    const lanes = unsure
+      .flatMap(
+        (c) => (c.args.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>) ?? [],
+      )
+      .flatMap((b) => b.elements ?? []);
+    const cfo = lanes.find((b) => b.action_id === "route_choice:budget");
+    console.log(`${bold("alice")}: presses [the CFO (money)]`);
+    await client.press("route_choice:budget", JSON.parse(cfo?.value ?? "{}"), { user: "U0ALICE" });
+    await slack.waitFor("chat.postMessage", (c) => c.args.channel === "DU0BOB");
+    await slack.waitFor("response_url", (c) => String(c.args.text).includes("CFO"));
+    show(await newCalls());
     console.log(
       `${bold("bob")} (DM to coo): waiting on <@U0CARA> for the signed NDA since Monday, legal keeps asking me`,
     );
