@@ -36,7 +36,9 @@ export type Act =
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string }
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
-  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined };
+  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
+  /** A request made in plain words that changes nothing of anyone else's (a reminder, a new item): its asker's. */
+  | { kind: "own_request"; askerId: string };
 
 export type HandoffParties = {
   number: number;
@@ -152,6 +154,9 @@ export function decide(actor: Person, act: Act): Decision {
         `Planning ${bet} is for the CEO${act.ceoId ? ` (${mention(act.ceoId)})` : ""}, an admin or the CFO or CTO: ask them to run \`/coo plan ${bet}\`.`,
       );
     }
+    case "own_request":
+      if (me === act.askerId) return yes;
+      return no(`Only ${mention(act.askerId)}, who asked for it, can confirm or cancel this.`);
   }
 }
 

@@ -1,11 +1,12 @@
 import type { Context, webApi } from "@slack/bolt";
 import { z } from "zod";
+import { outcomeReply } from "../assistant/messages.js";
 import type { Deps } from "../deps.js";
 import { handoffOffer } from "../handoffs/messages.js";
 import { readHandoffDraft } from "../handoffs/use-cases.js";
 import { seats } from "../persona/load.js";
 import type { Slack } from "../slack/app.js";
-import { defineCommand } from "../slack/commands.js";
+import { defineCommand, type Reply } from "../slack/commands.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { isStandupAnswer, tryRecordDmAnswer } from "../standups/use-cases.js";
 import {
@@ -35,6 +36,7 @@ type Incoming = {
   text: string;
   where: "channel" | "dm";
   threadTs?: string | undefined;
+  botUserId?: string | undefined;
 };
 
 /** A direct message as Slack sends it, as far as routing reads it. */
@@ -55,10 +57,12 @@ const fromPerson = (m: DirectMessage) =>
 
 /** Classifies and routes one message, and answers where it was asked. */
 async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise<void> {
-  const reply = (text: string) =>
+  const reply = (text: string | Reply) =>
     client.chat.postMessage({
       channel: m.channel,
-      text,
+      ...(typeof text === "string"
+        ? { text }
+        : { text: text.text, ...(text.blocks ? { blocks: text.blocks } : {}) }),
       // In a channel always in a thread; in a DM only when the question was asked in one.
       ...(m.where === "channel"
         ? { thread_ts: m.threadTs ?? m.ts }
@@ -73,6 +77,7 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     where: m.where,
     channelId: m.channel,
     ts: m.ts,
+    botUserId: m.botUserId,
     link: () =>
       client.chat.getPermalink({ channel: m.channel, message_ts: m.ts }).then(
         (r) => r.permalink,
@@ -89,6 +94,15 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     case "answer":
       await reply(ledgerAnswerText(routed.answer, deps.clock.now(), routed.timeZone));
       return;
+    case "assisted": {
+      const { assisted } = routed;
+      await reply(
+        "refusal" in assisted
+          ? assisted.refusal
+          : outcomeReply(assisted.outcome, deps.clock.now(), routed.timeZone),
+      );
+      return;
+    }
     case "unseated":
       await reply(unseatedReply(routed.lane, routed.seat));
       return;
@@ -160,7 +174,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     const answer = { workspaceId, channel: event.channel, ts: event.ts, text: event.text };
     if (await isStandupAnswer(deps, { ...answer, threadTs: event.thread_ts, botUserId: context.botUserId }))
       return;
-    await route(deps, client, { ...answer, userId: event.user, where: "channel", threadTs: event.thread_ts });
+    await route(deps, client, {
+      ...answer,
+      userId: event.user,
+      where: "channel",
+      threadTs: event.thread_ts,
+      botUserId: context.botUserId,
+    });
   });
 
   listeners.event("message", async ({ event, client, context }) => {
@@ -191,6 +211,6 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       });
       return;
     }
-    await route(deps, client, { ...dm, userId, where: "dm" });
+    await route(deps, client, { ...dm, userId, where: "dm", botUserId: context.botUserId });
   });
 }
