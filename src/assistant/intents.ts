@@ -105,10 +105,14 @@ export function normalise(text: string): string {
     .toLowerCase()
     .replace(/\bpls\b/g, "please")
     .replace(/\btmrw\b|\btmw\b|\btmr\b|\b2morrow\b/g, "tomorrow")
-    .replace(/\beod\b/g, "end of day")
+    .replace(/\b(by |before )?eod\b/g, "5pm today")
+    .replace(/\b(by |before )?eow\b/g, "friday")
+    .replace(/\bwht\b|\bwat\b/g, "what")
+    .replace(/\bb4\b/g, "before")
     .replace(/\bw\/e\b|\bwk\b/g, "week")
     .replace(/\s+/g, " ")
-    .trim();
+    .trim()
+    .replace(/^(hey|hi|hello|ok|yo|quick one|coo)\b[\s,:!-]*/, "");
 }
 
 const stop = new Set(
@@ -174,10 +178,15 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
   const asks = question(p);
 
   // Changes asked for, first person or imperative.
-  if (/\bremind me\b/.test(p)) {
+  if (
+    /\b(remind me|set a reminder|ping me|nudge me|rappelle-moi|recuerdame|lembra-me|lembre-me|erinner mich)\b/.test(
+      p,
+    )
+  ) {
     const date = datePhrase(p);
     const what = p
-      .replace(/^.*?\bremind me\b\s*(to|about|that)?\s*/, "")
+      .replace(/^.*?\b(remind me|set a reminder( for)?|ping me|nudge me)\b\s*(to|about|that|on)?\s*/, "")
+      .replace(/^[\s:,-]+|[\s:,-]+$/g, "")
       .replace(date?.typed ?? "\u0000", "")
       .replace(/\s+(on|at|by|in)\s*$/, "")
       .trim();
@@ -185,7 +194,12 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
   }
   if (!asks || /^(can|could|would|will) you\b|^please\b/.test(p)) {
     const date = datePhrase(p);
-    if (/\b(push|move|bump|shift|delay|postpone|reschedule|re-?date|slip|extend)\b/.test(p) && date) {
+    if (
+      /\b(push|move|bump|shift|delay|postpone|reschedule|re-?date|slip|slide|extend|change it to|instead|mueve|mover|muda|verschieb\w*|decale\w*|reporte\w*|adia\w*)\b/.test(
+        p,
+      ) &&
+      date
+    ) {
       const before = p.slice(0, date.index);
       const reason = /(?:,|;| because| since| as | - )\s*(.+)$/.exec(
         p.slice(date.index + date.typed.length),
@@ -213,7 +227,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
       if (toId && ref) return { name: "reassign", item: ref, to: toId };
     }
     if (
-      /\b(mark|marked|tick off|check off|close out|close)\b.*\b(done|complete|finished|closed)?\b|\b(is|are|was|got) (done|finished|shipped|sent|complete|completed|delivered)\b|\bi (finished|shipped|sent|delivered|completed)\b/.test(
+      /\b(mark|marked|marking|marcar|tick (it )?off|check (it )?off|close (it )?out)\b|\b(is|are|was|got|went) (done|finished|shipped|sent|complete|completed|delivered|out)\b|\bi (finished|shipped|sent|delivered|completed)\b|\b(that one'?s|it'?s) (done|finished)\b|\bdone with\b|\b(delivered|shipped)\b.*\b(tick|done|close)|\b(concluid[ao]|erledigt|termine|terminad[ao])\b/.test(
         p,
       ) &&
       !/\b(drop|cancel|scrap)\b/.test(p)
@@ -221,7 +235,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
       const ref = item(
         itemWords(
           p.replace(
-            /\b(mark|marked|as|done|complete|finished|closed|shipped|sent|delivered|tick off|check off|close out)\b/g,
+            /\b(mark|marked|marking|marcar|como|as|done|complete|finished|closed|shipped|sent|delivered|tick|check|close|off|out|went|that|one'?s|item|it|got|signed|this|morning|concluida|concluido|erledigt|with)\b/g,
             " ",
           ),
         ),
@@ -237,7 +251,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
       if (ref) return { name: "drop", item: ref };
     }
     if (
-      /\b(i'?m|we'?re|i am|we are) (blocked|stuck)\b|\bblocked (on|by)\b|\b(raise|log|add|flag) (a )?blocker\b|\b(i'?m|we'?re|i am|we are) (still )?waiting (on|for)\b/.test(
+      /\b(i'?m|we'?re|i am|we are|estoy|estamos|je suis|on est|ich bin|wir sind|estou) (still |totally |completely )?(blocked|stuck|bloquead[ao]s?|bloquee?s?|blockiert)\b|^(blocked|stuck)\b|\bblocked (on|by)\b|\b(raise|log|add|flag) (a )?blocker\b|\b(log|flag) (it|this)\b|\b(i'?m|we'?re|i am|we are) (still )?waiting (on|for)\b|\bcan'?t (start|move forward|proceed|continue|finish|progress)\b/.test(
         p,
       )
     ) {
@@ -252,7 +266,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
     }
     if (
       date &&
-      /\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|i commit to|commit me to|put me down|(add|record|log) (a )?commitment|(add|record|log) that i)\b|@[uw][a-z0-9]+ (will|is going to|'ll) /.test(
+      /\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|gonna|will (ship|have|send|deliver|finish|get)|i commit to|commit me to|put me down|(add|record|log) (a )?commitment|(add|record|log) that i|je m'engage|me comprometo|ich werde|eu vou)\b|'s on me\b|@[uw][a-z0-9]+ (will|is going to|'ll) /.test(
         p,
       )
     ) {
@@ -260,9 +274,10 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
       const title = p
         .slice(0, date.index)
         .replace(
-          /^.*?\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|i commit to|commit me to|put me down (for|to)?|(add|record|log) (a )?commitment( to| for|:)?|(add|record|log) that i( will|'ll)?|@[uw][a-z0-9]+ (will|is going to|'ll))\s*/,
+          /^.*?\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|gonna|will|i commit to|commit me to|put me down (for|to)?|(add|record|log) (a )?commitment( to| for|:)?|(add|record|log) that i( will|'ll)?|je m'engage a|me comprometo a|ich werde|eu vou|@[uw][a-z0-9]+ (will|is going to|'ll))\s*/,
           "",
         )
+        .replace(/'s on me[\s,]*$/, "")
         .replace(/\b(by|on|before|until)\s*$/, "")
         .trim();
       if (title.length >= 3)
@@ -277,7 +292,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
 
   // Questions about the ledger.
   if (
-    /\b(next|upcoming)\b.*\b(standup|stand-up|review|planning|retro)\b|\b(standup|stand-up|review|planning)\b.*\b(when|what time)\b|\bwhen('?s| is| are)?\b.*\b(standup|stand-up|review|planning)\b/.test(
+    /\b(next|upcoming)\b.*\b(standup|stand-up|review|planning|retro)\b|\b(standup|stand-up|review|planning)\b.*\b(when|what time)\b|\bwhen('?s| is| are)?\b.*\b(standup|stand-up|review|planning)\b|\b(do we have|is there) (a |the )?(standup|stand-up|review|planning)\b|\b(proxima|prochain|nachste|naechste|proximo)\b.*\b(reunion|point|meeting|standup|review|besprechung|reuniao)\b/.test(
       p,
     )
   ) {
@@ -291,7 +306,7 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
     return { name: "next_cadence", ...(kind ? { kind } : {}) };
   }
   if (
-    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up)\b.*\b(for|while|when)?\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b/.test(
+    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|remplace|cubre|cobre)\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their) (leave|pto|holiday|vacation|mat leave)\b/.test(
       p,
     )
   ) {
@@ -299,23 +314,31 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
     if (who) return { name: "who_covers", userId: who };
   }
   if (
-    /\b(what('?s| is)|anything) (at risk|in danger|risky)\b|\bat risk\b|\bgoing to (miss|slip)\b|\bin trouble\b/.test(
+    /\b(what('?s| is)|anything) (at risk|in danger|risky)\b|\bat risk\b|\briskiest\b|\bin danger\b|\bgoing to (miss|slip)\b|\bin trouble\b|\b(might|may|won'?t) not? ?make it\b|\bslipping behind\b|\ben riesgo\b|\ben risque\b|\bem risco\b|\bgefahrdet\b/.test(
       p,
     )
   )
     return { name: "at_risk" };
-  if (/\b(slipped|slipping|slips|late|overdue|behind|missed)\b/.test(p))
+  if (
+    /\b(slipped|slipping|slips|slip|late|overdue|behind|missed|miss|past due|liegen geblieben|en retard|atrasad[ao]s?|retrasad[ao]s?)\b/.test(
+      p,
+    )
+  )
     return { name: "slipped", words: itemWords(p) };
-  if (/\b(block\w*|holding (it |things )?up|held up|hold(s|ing)? up|stuck|waiting on)\b/.test(p))
+  if (
+    /\b(block\w*|bloque\w*|bloquea\w*|blockiert|bloqueia\w*|holding (it |things )?up|held up|hold(s|ing)? up|stuck|stalled|stopping|waiting on)\b/.test(
+      p,
+    )
+  )
     return { name: "blocking", words: itemWords(p) };
   if (
-    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has)\b|\b(owner|dri) (of|for)\b/.test(
+    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bqui s'occupe\b/.test(
       p,
     )
   )
     return { name: "who_owns", words: itemWords(p) };
   if (
-    /\b(my plate|on my (list|plate)|my (list|todo|to-do|tasks|work|week|day)|do i have|should i (work on|do|focus on)|am i (on|doing)|i have (due|on))\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
+    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side)|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
       p,
     )
   ) {
@@ -328,7 +351,11 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
           : "all";
     return { name: "my_plate", span };
   }
-  if (/^(did|has|have|was|were|is)\b|\b(yet|already)\b|\b(happen|happened)\b/.test(p)) {
+  if (
+    /^(did|has|have|was|were|is)\b|\b(yet|already|ever)\b|\b(happen|happened)\b|\bdid (the|anyone|we|you|\w+) \w+|\b(ya se|deja)\b|\bschon\b|\bja (foi|enviou)\b/.test(
+      p,
+    )
+  ) {
     const owner = person();
     const ws = itemWords(p).filter((w) => !nameOf(w));
     if (ws.length) return { name: "did_happen", words: ws, ...(owner ? { ownerId: owner } : {}) };
