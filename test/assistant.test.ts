@@ -23,10 +23,13 @@ async function ask(via: "mention" | "dm", text: string, user = "U1"): Promise<Po
   if (via === "mention") await h.bot.slack.mention(text, { ts: at, user });
   else
     await h.bot.slack.event({ type: "message", channel: `D${user}`, channel_type: "im", user, text, ts: at });
-  const reply = await h.fakeSlack.waitFor("chat.postMessage", (c) =>
-    via === "mention"
-      ? c.args.thread_ts === at
-      : c.args.channel === `D${user}` && c.args.thread_ts === undefined,
+  const reply = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) =>
+      via === "mention"
+        ? c.args.thread_ts === at
+        : c.args.channel === `D${user}` && c.args.thread_ts === undefined,
+    10_000,
   );
   const args = reply.args as { text: string; blocks?: unknown[]; channel: string };
   return {
