@@ -116,7 +116,7 @@ export function normalise(text: string): string {
 }
 
 const stop = new Set(
-  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone".split(
+  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead".split(
     " ",
   ),
 );
@@ -213,15 +213,23 @@ export function readIntent(text: string, nameOf: NameLookup = () => undefined): 
           ...(reason ? { reason: reason.slice(0, 200) } : {}),
         };
     }
+    // "to @lee", or "to lee" when lee is a member this workspace knows by name.
+    const toName = /\b(?:to|over to|para|a|an|zu) ([a-z][a-z'-]{1,30})\b/.exec(p)?.[1];
+    const toNamed = toName ? nameOf(toName) : undefined;
     if (
-      /\b(reassign|hand (it )?(over|off)?|give|pass|transfer|move)\b.*\bto @[uw]/.test(p) ||
-      /@[uw][a-z0-9]+ (should|will|can|is going to) (own|take|take over|pick up)\b/.test(p)
+      /\b(reassign|hand (it )?(over|off)?|give|pass|passa|transfer|move|switch the owner|make)\b.*\bto @[uw]/.test(
+        p,
+      ) ||
+      /@[uw][a-z0-9]+ (should|will|can|is going to) (own|take|take over|pick up)\b/.test(p) ||
+      (toNamed !== undefined && /\b(reassign|hand|give|pass|passa|transfer|move|switch the owner)\b/.test(p))
     ) {
       const to =
         /\bto (@[uw][a-z0-9]+)/.exec(p)?.[1] ?? /(@[uw][a-z0-9]+) (should|will|can|is going to)/.exec(p)?.[1];
-      const toId = to?.slice(1).toUpperCase();
+      const toId = to?.slice(1).toUpperCase() ?? toNamed;
       const ref = item(
-        itemWords(p.replace(/\bto @[uw][a-z0-9]+.*$/, "")),
+        itemWords(p.replace(/\b(to|over to|para) (@[uw][a-z0-9]+|[a-z][a-z'-]*)\b.*$/, "")).filter(
+          (w) => !nameOf(w),
+        ),
         people.find((x) => x !== toId),
       );
       if (toId && ref) return { name: "reassign", item: ref, to: toId };
