@@ -2,6 +2,7 @@ import { WebClient } from "@slack/web-api";
 import { register as registerAssistant } from "./assistant/commands.js";
 import { operationsGuide } from "./assistant/guide.js";
 import { reminderJobs, sendReminder } from "./assistant/use-cases.js";
+import { register as registerAvailability } from "./availability/commands.js";
 import { register as registerBets } from "./bets/commands.js";
 import { registerPlans } from "./bets/plan-commands.js";
 import { tellWorkstreamOwner } from "./bets/use-cases.js";
@@ -16,6 +17,9 @@ import { commitmentSlipped } from "./commitments/use-cases.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
+import { apiRoutes } from "./export/api.js";
+import { register as registerExport } from "./export/commands.js";
+import { deliverExport, exportFiles } from "./export/use-cases.js";
 import { register as registerGitHub } from "./github/commands.js";
 import { githubEvents, handleGitHubEvent } from "./github/use-cases.js";
 import { githubWebhook } from "./github/webhook.js";
@@ -144,6 +148,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       db: database.prisma,
       log,
     }),
+    // The read-only API: GET /api/v1/commitments and the rest, with a bearer token.
+    ...apiRoutes(base),
   };
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
@@ -226,7 +232,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);
   registerGitHub(slack, deps);
+  registerAvailability(slack, deps);
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
+  registerExport(slack, deps);
+  outbox.handle(exportFiles, deliverExport(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

@@ -19,6 +19,10 @@ import { mention } from "./slack/mentions.js";
  * - A private handoff is seen only by the people on it.
  * Guests, bots and people of other organisations are never privileged.
  * A bet's plan is drafted and confirmed by the CEO, an admin or another executive.
+ * Data out (docs/decisions/0029-data-out.md): an executive or an admin exports
+ * anyone's work in the workspace; anyone else exports only their own; API
+ * tokens (which read the whole workspace) are made and revoked by admins and
+ * executives only.
  */
 export type Act =
   | { kind: "change_commitment"; commitment: { ownerId: string; creatorId: string; number: number } }
@@ -38,7 +42,12 @@ export type Act =
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
   | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
   /** A request made in plain words that changes nothing of anyone else's (a reminder, a new item): its asker's. */
-  | { kind: "own_request"; askerId: string };
+  | { kind: "own_request"; askerId: string }
+  /** `personId` undefined: everyone's work in the workspace. */
+  | { kind: "export_data"; personId: string | undefined }
+  | { kind: "manage_api_tokens" }
+  /** Someone's working days, hours or holidays: their own, or anyone's for an admin or a seat. */
+  | { kind: "change_availability"; personId: string };
 
 export type HandoffParties = {
   number: number;
@@ -147,6 +156,11 @@ export function decide(actor: Person, act: Act): Decision {
       return no(
         `Only ${mention(act.holderId)} (who holds it) or a workspace admin can free the ${act.seat.toUpperCase()} seat.`,
       );
+    case "change_availability":
+      if (me === act.personId || isPrivileged(actor)) return yes;
+      return no(
+        `Only ${mention(act.personId)} (for themselves), ${anyone} can change when ${mention(act.personId)} works.`,
+      );
     case "plan_bet": {
       if (isPrivileged(actor)) return yes;
       const bet = formatId("bet", act.bet.number);
@@ -157,6 +171,16 @@ export function decide(actor: Person, act: Act): Decision {
     case "own_request":
       if (me === act.askerId) return yes;
       return no(`Only ${mention(act.askerId)}, who asked for it, can confirm or cancel this.`);
+    case "export_data":
+      if (act.personId === me || isPrivileged(actor)) return yes;
+      return no(
+        act.personId
+          ? `Only ${mention(act.personId)} or ${anyone} can export their work. \`/coo export commitments\` exports yours.`
+          : `Only ${anyone} can export everyone's work. \`/coo export commitments for ${mention(me)}\` exports yours.`,
+      );
+    case "manage_api_tokens":
+      if (isPrivileged(actor)) return yes;
+      return no(`Only ${anyone} can make or revoke API tokens: a token reads the whole workspace.`);
   }
 }
 

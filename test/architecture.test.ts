@@ -13,6 +13,7 @@ const features = [
   "blockers",
   "cadence",
   "commitments",
+  "export",
   "github",
   "handoffs",
   "help",

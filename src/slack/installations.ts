@@ -20,11 +20,14 @@ export const botScopes = [
   "channels:read",
   "chat:write",
   "commands",
+  "files:write",
   "groups:history",
   "groups:read",
   "im:history",
   "im:write",
   "users:read",
+  // users.profile.get: a person's status, read as leave (src/availability/).
+  "users.profile:read",
 ];
 
 const keyOf = (q: {
