@@ -80,7 +80,9 @@ export function outcomeReply(o: Outcome, now: Date, timeZone: string): Reply {
     case "covers": {
       const away = o.awayUntil
         ? `${mention(o.userId)} is away until ${describeDay(o.awayUntil, timeZone, now)}.`
-        : `${mention(o.userId)} is not marked away.`;
+        : o.awayUntil === null
+          ? `${mention(o.userId)} is away, with no return date.`
+          : `${mention(o.userId)} is not marked away.`;
       const handed = o.handed.map(
         (h) =>
           `• ${h.toOwnerId ? mention(h.toOwnerId) : "someone"} took *${formatId("commitment", h.commitment.number)}* ${quote(h.commitment.title)}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { availability } from "../availability/use-cases.js";
 import { type Blocker, openBlockersAbout, raiseBlocker } from "../blockers/use-cases.js";
 import { listCadences, nextSlot } from "../cadence/use-cases.js";
 import {
@@ -84,7 +85,8 @@ export type Outcome =
   | {
       kind: "covers";
       userId: string;
-      awayUntil: Date | undefined;
+      /** Undefined: not on leave; null: on leave with no end given. */
+      awayUntil: Date | null | undefined;
       handed: Array<{ toOwnerId: string | null; commitment: CommitmentRow }>;
       handoffs: Handoff[];
     }
@@ -205,8 +207,10 @@ export async function act(
       return { kind: "owners", words: intent.words, streams, items };
     }
     case "who_covers": {
-      const person = await deps.people.member(workspaceId, intent.userId);
-      const awayUntil = person.oooUntil && person.oooUntil > now ? person.oooUntil : undefined;
+      await deps.people.member(workspaceId, intent.userId);
+      // Leave as the availability feature reads it: `/coo ooo`, or a Slack status that reads as leave.
+      const leave = (await availability(deps, workspaceId, [intent.userId], now)).get(intent.userId)?.leave;
+      const awayUntil = leave ? (leave.until ?? null) : undefined;
       const since = new Date(now.getTime() - 30 * 24 * 3600_000);
       const [handed, handoffs] = await Promise.all([
         handedOnFrom(deps, { workspaceId, userId: intent.userId, since, limit }),
