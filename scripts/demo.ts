@@ -305,6 +305,26 @@ async function main() {
     await slack.waitFor("chat.postMessage", (c) => c.args.channel === "DU0BOB");
     await slack.waitFor("response_url", (c) => String(c.args.text).includes("CFO"));
     show(await newCalls());
+
+    console.log(dim("── asking in plain words: answers from the ledger, changes proposed ──\n"));
+    await mention("U0ALICE", "what's on my plate this week?");
+    console.log(
+      `${bold("alice")} in #C0GENERAL: @coo push the pricing page to next tuesday, legal wants another pass`,
+    );
+    await client.mention("push the pricing page to next tuesday, legal wants another pass", {
+      user: "U0ALICE",
+    });
+    const plainProposal = await newCalls();
+    show(plainProposal);
+    const p = Number(/\\*"p\\*":(\d+)/.exec(JSON.stringify(plainProposal.map((c) => c.args.blocks)))?.[1]);
+    if (p) {
+      console.log(`${bold("alice")} presses Confirm`);
+      await client.press("proposal_confirm", { p }, { user: "U0ALICE" });
+      show(await newCalls());
+      console.log(`${bold("alice")} presses Confirm again`);
+      await client.press("proposal_confirm", { p }, { user: "U0ALICE" });
+      show(await newCalls());
+    }
     console.log(
       `${bold("bob")} (DM to coo): waiting on <@U0CARA> for the signed NDA since Monday, legal keeps asking me`,
     );

@@ -118,3 +118,31 @@ else
       outcomes,
     );
   }
+
+// The assistant's intents (issue 14): the rules' reading of each operations
+// message labeled with one, on the v2 tuning set only (holdout.json is for reporting lanes).
+{
+  const { readIntent } = await import("../src/assistant/intents.js");
+  type WithIntent = { text: string; lane: string; intent?: string };
+  const tune = JSON.parse(
+    readFileSync(new URL("../test/routing/v2/tune.json", import.meta.url), "utf8"),
+  ) as WithIntent[];
+  const labeled = tune.filter((m): m is WithIntent & { intent: string } => Boolean(m.intent));
+  const per = new Map<string, { right: number; total: number }>();
+  const misses: string[] = [];
+  for (const m of labeled) {
+    const got = readIntent(m.text)?.name ?? "none";
+    const row = per.get(m.intent) ?? { right: 0, total: 0 };
+    row.total++;
+    if (got === m.intent) row.right++;
+    else misses.push(`  ${m.intent.padEnd(18)} -> ${got.padEnd(18)} ${m.text.slice(0, 90)}`);
+    per.set(m.intent, row);
+  }
+  const right = [...per.values()].reduce((n, r) => n + r.right, 0);
+  console.log(
+    `\nintents, rules on v2/tune.json: ${right}/${labeled.length} = ${((100 * right) / labeled.length).toFixed(1)}% right`,
+  );
+  for (const [intent, r] of [...per.entries()].sort())
+    console.log(`  ${intent.padEnd(18)} ${r.right}/${r.total}`);
+  if (process.argv.includes("--misses")) console.log(`misses:\n${misses.join("\n")}`);
+}

@@ -1,4 +1,7 @@
 import { WebClient } from "@slack/web-api";
+import { register as registerAssistant } from "./assistant/commands.js";
+import { operationsGuide } from "./assistant/guide.js";
+import { reminderJobs, sendReminder } from "./assistant/use-cases.js";
 import { register as registerAvailability } from "./availability/commands.js";
 import { register as registerBets } from "./bets/commands.js";
 import { registerPlans } from "./bets/plan-commands.js";
@@ -114,11 +117,12 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const metrics = createMetrics({ outboxDepth: async () => outbox.depth() });
   const llm = createLlm({
     config: config.anthropic,
-    systemPrompt: systemPrompt(persona),
+    // One stable prefix for every call: the persona, then how operations are handled.
+    systemPrompt: `${systemPrompt(persona)}\n\n${operationsGuide}`,
     log,
     logLevel: config.logLevel,
     messageText: config.logMessageText,
-    onCall: (task, result) => metrics.llmCalls.inc({ task, result }),
+    onCall: (task, result, usage, requests) => metrics.llmCall(task, result, usage, requests),
     ...(options.llmTimeoutMs !== undefined ? { timeoutMs: options.llmTimeoutMs } : {}),
   });
   const base = {
@@ -231,6 +235,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   // and so does its workstream's owner when the work is under a bet.
   outbox.handle(commitmentSlipped, allOf(tellDependants(deps), tellWorkstreamOwner(deps)));
   registerRouting(slack, deps);
+  registerAssistant(slack, deps);
+  outbox.handle(reminderJobs, sendReminder());
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);
   registerGitHub(slack, deps);

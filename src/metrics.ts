@@ -5,6 +5,32 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(options: { outboxDepth: () => Promise<number> }) {
   const registry = new Registry();
+  const llmCalls = new Counter({
+    name: "coo_llm_calls_total",
+    help: "Calls to Claude, by task and result (ok, error, timeout, unparseable)",
+    labelNames: ["task", "result"] as const,
+    registers: [registry],
+  });
+  const llmTokens = new Histogram({
+    name: "coo_llm_tokens_per_call",
+    help: "Tokens one call to Claude used, by task and kind (input, output, cache_read, cache_creation)",
+    labelNames: ["task", "kind"] as const,
+    buckets: [0, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000],
+    registers: [registry],
+  });
+  const llmRequests = new Histogram({
+    name: "coo_llm_requests_per_call",
+    help: "HTTP requests to the Anthropic API one call made (retries and tool turns count), by task",
+    labelNames: ["task"] as const,
+    buckets: [0, 1, 2, 3, 4, 6],
+    registers: [registry],
+  });
+  const standupCalls = new Histogram({
+    name: "coo_llm_calls_per_standup_answer",
+    help: "Requests to the Anthropic API made to read one standup answer (0 on rules alone is not counted)",
+    buckets: [0, 1, 2, 3, 4],
+    registers: [registry],
+  });
   collectDefaultMetrics({ register: registry, prefix: "coo_" });
   return {
     registry,
@@ -67,11 +93,23 @@ export function createMetrics(options: { outboxDepth: () => Promise<number> }) {
       help: "Slip and handoff escalation steps sent",
       registers: [registry],
     }),
-    llmCalls: new Counter({
-      name: "coo_llm_calls_total",
-      help: "Calls to Claude, by task and result (ok, error, timeout, unparseable)",
-      labelNames: ["task", "result"] as const,
-      registers: [registry],
-    }),
+    llmCalls,
+    llmTokens,
+    /** One call to Claude done: counted, with its tokens and requests. */
+    llmCall(
+      task: string,
+      result: string,
+      usage: { input: number; output: number; cacheRead: number; cacheCreation: number } | undefined,
+      requests: number,
+    ): void {
+      llmCalls.inc({ task, result });
+      llmRequests.observe({ task }, requests);
+      if (task === "standup-extract") standupCalls.observe(requests);
+      if (!usage) return;
+      llmTokens.observe({ task, kind: "input" }, usage.input);
+      llmTokens.observe({ task, kind: "output" }, usage.output);
+      llmTokens.observe({ task, kind: "cache_read" }, usage.cacheRead);
+      llmTokens.observe({ task, kind: "cache_creation" }, usage.cacheCreation);
+    },
   };
 }

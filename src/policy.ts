@@ -41,6 +41,8 @@ export type Act =
   | { kind: "vacate_seat"; seat: Seat; holderId: string }
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
   | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
+  /** A request made in plain words that changes nothing of anyone else's (a reminder, a new item): its asker's. */
+  | { kind: "own_request"; askerId: string }
   /** `personId` undefined: everyone's work in the workspace. */
   | { kind: "export_data"; personId: string | undefined }
   | { kind: "manage_api_tokens" }
@@ -166,6 +168,9 @@ export function decide(actor: Person, act: Act): Decision {
         `Planning ${bet} is for the CEO${act.ceoId ? ` (${mention(act.ceoId)})` : ""}, an admin or the CFO or CTO: ask them to run \`/coo plan ${bet}\`.`,
       );
     }
+    case "own_request":
+      if (me === act.askerId) return yes;
+      return no(`Only ${mention(act.askerId)}, who asked for it, can confirm or cancel this.`);
     case "export_data":
       if (act.personId === me || isPrivileged(actor)) return yes;
       return no(

@@ -8,6 +8,7 @@ import { expect, test } from "vitest";
 const root = new URL("../src/", import.meta.url).pathname;
 
 const features = [
+  "assistant",
   "bets",
   "blockers",
   "cadence",

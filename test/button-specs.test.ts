@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { assistantButtons } from "../src/assistant/messages.js";
 import { planButtons, planForms } from "../src/bets/plan-messages.js";
 import { blockerButtons } from "../src/blockers/messages.js";
 import { commitmentButtons, commitmentForms } from "../src/commitments/messages.js";
@@ -51,6 +52,11 @@ test("each button keeps the action id and value it carries on the wire", () => {
     '{"b":3}',
   ]);
   expect(wire(planButtons.form.element("Fill in the plan…", { b: 3 }))).toEqual(["bet_plan_form", '{"b":3}']);
+  expect(wire(assistantButtons.confirm.element("Confirm", { p: 9 }))).toEqual([
+    "proposal_confirm",
+    '{"p":9}',
+  ]);
+  expect(wire(assistantButtons.cancel.element("Cancel", { p: 9 }))).toEqual(["proposal_cancel", '{"p":9}']);
 });
 
 test("a value that does not fit the handler's schema does not compile", () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../src/config.js";
-import { createLlm, type Llm } from "../src/llm/client.js";
+import { cacheMinimum, createLlm, type Llm } from "../src/llm/client.js";
 import { createLog } from "../src/log.js";
 import { FakeAnthropic } from "./kit/fake-anthropic.js";
 
@@ -44,19 +44,30 @@ test("without an API key there is no LLM client and features use their rules", (
   expect(createLlm({ config: config.anthropic, systemPrompt: "x", log: quiet })).toBeUndefined();
 });
 
-test("a structured answer is parsed and validated; the persona goes as a cached system block", async () => {
+test("a structured answer is parsed and validated; a system prompt under the model's cache minimum is not marked for caching", async () => {
   fake.answer({ json: { category: "budget", confidence: 0.9 } });
   expect(await ask()).toEqual({ ok: true, value: { category: "budget", confidence: 0.9 } });
   const request = fake.requests.at(-1);
   expect(request?.headers["x-api-key"] ?? request?.headers.authorization).toBeDefined();
-  expect(request?.body.system).toEqual([
-    { type: "text", text: "You are coo.", cache_control: { type: "ephemeral" } },
-  ]);
+  // Three tokens are far under what Haiku caches (4,096): marking them would cache nothing.
+  expect(request?.body.system).toEqual([{ type: "text", text: "You are coo." }]);
+  expect(fake.usages.at(-1)?.cache_creation_input_tokens).toBe(0);
   expect(request?.body.model).toBe("claude-haiku-5-5");
   expect(JSON.stringify(request?.body.messages)).toContain("<slack_text>\\nhow much runway?\\n</slack_text>");
   expect((request?.body.output_config as { format?: { type: string } } | undefined)?.format?.type).toBe(
     "json_schema",
   );
+});
+
+test("the fewest tokens Anthropic caches, per model, and the mark only over it", () => {
+  expect(cacheMinimum("claude-haiku-4-5")).toBe(4096);
+  expect(cacheMinimum("claude-opus-4-6")).toBe(4096);
+  expect(cacheMinimum("claude-sonnet-4-6")).toBe(2048);
+  expect(cacheMinimum("claude-sonnet-4-5-20250929")).toBe(1024);
+  expect(cacheMinimum("claude-opus-4-1")).toBe(1024);
+  // A model the table does not know gets its family's largest minimum.
+  expect(cacheMinimum("claude-haiku-5-5")).toBe(4096);
+  expect(llm.caches()).toBe(false);
 });
 
 test("an API error comes back as a failure, not an exception", async () => {

@@ -600,3 +600,50 @@ export async function createCommitmentIn(
   const { workstreamName, ...commitment } = row;
   return { ...commitment, workstream: workstreamName === null ? null : { name: workstreamName } };
 }
+
+/**
+ * Commitments of any status whose title names any of `words` (of `ownerId`,
+ * when given): open ones first, then the most recently changed.
+ */
+export function commitmentsNaming(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  filter: { words: string[]; ownerId?: string | undefined },
+  limit: number,
+): Promise<CommitmentRow[]> {
+  const { words, ownerId } = filter;
+  return deps.db.commitment.findMany({
+    where: {
+      workspaceId,
+      ...(ownerId ? { ownerId } : {}),
+      ...(words.length
+        ? { OR: words.map((w) => ({ title: { contains: w, mode: "insensitive" as const } })) }
+        : {}),
+    },
+    orderBy: [{ status: "asc" }, { updatedAt: "desc" }],
+    take: limit,
+    include: withWorkstream,
+  });
+}
+
+/** Open commitments handed from `userId` to someone else since `since`, the latest first. */
+export function reassignedFrom(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  userId: string,
+  since: Date,
+  limit: number,
+) {
+  return deps.db.commitmentChange.findMany({
+    where: {
+      workspaceId,
+      kind: "reassigned",
+      fromOwnerId: userId,
+      at: { gte: since },
+      commitment: { status: "open" },
+    },
+    orderBy: { at: "desc" },
+    take: limit,
+    select: { toOwnerId: true, at: true, commitment: { include: withWorkstream } },
+  });
+}

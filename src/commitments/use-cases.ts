@@ -33,6 +33,7 @@ import {
   closeOpen,
   commitmentAndStream,
   commitmentHistory,
+  commitmentsNaming,
   createCommitment,
   createCommitmentIn,
   createWorkstream,
@@ -48,6 +49,7 @@ import {
   openInStreams,
   peopleFreeToTakeWork,
   peopleSharingWork,
+  reassignedFrom,
   setTeamCapacity,
   teamCapacityOf,
   tieWorkstreamIn,
@@ -526,6 +528,26 @@ export function openCommitmentsAbout(
 ): Promise<CommitmentRow[]> {
   const { workspaceId, limit, ...filter } = input;
   return openCommitmentsNaming(deps, workspaceId, filter, limit);
+}
+
+/**
+ * Commitments, open or not, a question names ("did sam send the vendor
+ * shortlist?"): of `ownerId` when given, open ones first.
+ */
+export function commitmentsAbout(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; words: string[]; ownerId?: string | undefined; limit: number },
+): Promise<CommitmentRow[]> {
+  const { workspaceId, limit, ...filter } = input;
+  return commitmentsNaming(deps, workspaceId, filter, limit);
+}
+
+/** Open work handed on from a person since `since` (who picked it up while they are away). */
+export function handedOnFrom(
+  deps: Pick<Deps, "db">,
+  input: { workspaceId: string; userId: string; since: Date; limit: number },
+): Promise<Array<{ toOwnerId: string | null; at: Date; commitment: CommitmentRow }>> {
+  return reassignedFrom(deps, input.workspaceId, input.userId, input.since, input.limit);
 }
 
 /** Workstreams whose name holds any of `words`, and who owns them. */

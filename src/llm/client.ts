@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import Anthropic from "@anthropic-ai/sdk";
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
@@ -6,6 +7,54 @@ import { type Level, type Log, withoutText } from "../log.js";
 
 export type LlmFailure = "error" | "timeout" | "unparseable";
 export type LlmResult<T> = { ok: true; value: T } | { ok: false; reason: LlmFailure };
+
+/** A tool Claude may call: a fixed name, what it does, and the JSON schema of its input. */
+export type ToolDefinition = { name: string; description: string; input_schema: Record<string, unknown> };
+
+/**
+ * What running one tool call gave: its result for Claude, and the value the
+ * caller keeps; `final` ends the conversation there (a proposal is made).
+ * Not ok (an unknown tool, arguments that do not parse, an id not found
+ * here): the whole answer is abandoned for the rules.
+ */
+export type ToolRun<T> = { ok: true; result: string; value: T; final: boolean } | { ok: false; why: string };
+
+export type ToolRequest<T> = {
+  task: string;
+  tools: ToolDefinition[];
+  instruction: string;
+  input: string;
+  maxTurns: number;
+  run(name: string, input: unknown): Promise<ToolRun<T>>;
+};
+
+/** Tokens one call used, as the API reports them. */
+export type Usage = { input: number; output: number; cacheRead: number; cacheCreation: number };
+
+/**
+ * The fewest tokens a prefix must have for Anthropic to cache it, per model
+ * (Anthropic's prompt-caching documentation): 4,096 for Haiku 4.5 and Opus
+ * 4.5/4.6, 2,048 for Sonnet 4.6 and the Haiku 3 models, 1,024 for older
+ * Sonnet and Opus. A model this table does not know gets the largest minimum
+ * of its family, so coo never marks a prefix the model would not cache.
+ */
+export function cacheMinimum(model: string): number {
+  const m = model.toLowerCase();
+  if (/haiku-4-5|opus-4-5|opus-4-6/.test(m)) return 4096;
+  if (/sonnet-4-6|3-haiku|haiku-3/.test(m)) return 2048;
+  if (/sonnet-4-5|sonnet-4-|opus-4-1|opus-4-|3-7-sonnet|3-5-sonnet|3-opus|sonnet-4$|opus-4$/.test(m))
+    return 1024;
+  if (/haiku|opus/.test(m)) return 4096;
+  if (/sonnet/.test(m)) return 2048;
+  return 4096;
+}
+
+/**
+ * Tokens of text, estimated on the low side (4.5 characters a token; English
+ * runs about 4, JSON fewer): a prefix is marked for caching only when it is
+ * surely over the model's minimum.
+ */
+export const estimateTokens = (text: string) => Math.floor(text.length / 4.5);
 
 export type Llm = {
   model: string;
@@ -21,6 +70,15 @@ export type Llm = {
     input: string;
     maxTokens?: number;
   }): Promise<LlmResult<z.infer<S>>>;
+  /**
+   * Claude with tools, at most `maxTurns` rounds: each tool call it makes is
+   * run by `run` (validated there) and its result handed back; the value of
+   * the last call is the answer. No tool call, a call that does not run, an
+   * API error or a timeout: a failure, for the caller's rules.
+   */
+  withTools<T>(request: ToolRequest<T>): Promise<LlmResult<T>>;
+  /** Whether the stable prefix (tools, when given, and the system prompt) is marked for caching. */
+  caches(tools?: ToolDefinition[]): boolean;
 };
 
 /** Returns undefined when no API key is configured: every feature then runs on rules alone. */
@@ -33,13 +91,20 @@ export function createLlm(options: {
   /** Debug lines show the text sent to Claude and its answer (off unless asked for). */
   messageText?: boolean;
   timeoutMs?: number;
-  /** Counts calls by task and result. */
-  onCall?: (task: string, result: "ok" | LlmFailure) => void;
+  /** Counts calls by task and result, with the tokens each used and how many HTTP requests it took (retries count). */
+  onCall?: (task: string, result: "ok" | LlmFailure, usage: Usage | undefined, requests: number) => void;
 }): Llm | undefined {
   const { config, systemPrompt, log } = options;
   if (!config) return undefined;
   const timeoutMs = options.timeoutMs ?? 8000;
+  // Requests made within one call (the SDK retries once): counted for /metrics.
+  const requests = new AsyncLocalStorage<{ n: number }>();
   const client = new Anthropic({
+    fetch: (url, init) => {
+      const count = requests.getStore();
+      if (count) count.n += 1;
+      return fetch(url, init);
+    },
     apiKey: config.apiKey,
     ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
     maxRetries: 1,
@@ -49,22 +114,44 @@ export function createLlm(options: {
     logLevel: options.logLevel ?? "warn",
     logger: sdkLogger(log, options.messageText ?? false),
   });
+  const minimum = cacheMinimum(config.model);
+  /** Marked only when the prefix up to and including the system prompt reaches the model's minimum. */
+  const caches = (tools?: ToolDefinition[]) =>
+    estimateTokens(systemPrompt) + (tools ? estimateTokens(JSON.stringify(tools)) : 0) >= minimum;
+  const system = (tools?: ToolDefinition[]): Anthropic.TextBlockParam[] => [
+    {
+      type: "text",
+      text: systemPrompt,
+      ...(caches(tools) ? { cache_control: { type: "ephemeral" as const } } : {}),
+    },
+  ];
+  const failure = (error: unknown): LlmFailure =>
+    error instanceof Anthropic.APIConnectionTimeoutError
+      ? "timeout"
+      : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
+        ? "error"
+        : "unparseable";
   return {
     model: config.model,
+    caches: (tools) => caches(tools),
     async structured({ task, schema, instruction, input, maxTokens = 512 }) {
       const started = Date.now();
+      const count = { n: 0 };
+      const done = (result: "ok" | LlmFailure, usage?: Usage) =>
+        options.onCall?.(task, result, usage, count.n);
       try {
-        const message = await client.messages.parse({
-          model: config.model,
-          max_tokens: maxTokens,
-          // The persona is the same on every call: cache it.
-          system: [{ type: "text", text: systemPrompt, cache_control: { type: "ephemeral" } }],
-          messages: [{ role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` }],
-          output_config: { format: zodOutputFormat(schema) },
-        });
+        const message = await requests.run(count, () =>
+          client.messages.parse({
+            model: config.model,
+            max_tokens: maxTokens,
+            system: system(),
+            messages: [{ role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` }],
+            output_config: { format: zodOutputFormat(schema) },
+          }),
+        );
         const checked = schema.safeParse(message.parsed_output);
         if (!checked.success) {
-          options.onCall?.(task, "unparseable");
+          done("unparseable", usageOf(message.usage));
           log.warn("llm answer did not match the schema", { task, ms: Date.now() - started });
           return { ok: false, reason: "unparseable" };
         }
@@ -74,7 +161,7 @@ export function createLlm(options: {
           cacheRead: message.usage.cache_read_input_tokens ?? 0,
           ...(options.messageText ? { input, answer: checked.data } : {}),
         });
-        options.onCall?.(task, "ok");
+        done("ok", usageOf(message.usage));
         return { ok: true, value: checked.data };
       } catch (error) {
         const reason: LlmFailure =
@@ -83,7 +170,7 @@ export function createLlm(options: {
             : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
               ? "error"
               : "unparseable";
-        options.onCall?.(task, reason);
+        done(reason);
         log.warn("llm call failed; using rules", {
           task,
           reason,
@@ -93,8 +180,83 @@ export function createLlm(options: {
         return { ok: false, reason };
       }
     },
+
+    async withTools<T>({
+      task,
+      tools,
+      instruction,
+      input,
+      maxTurns,
+      run,
+    }: ToolRequest<T>): Promise<LlmResult<T>> {
+      const started = Date.now();
+      const count = { n: 0 };
+      const total: Usage = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
+      const done = (result: "ok" | LlmFailure, value?: T): LlmResult<T> => {
+        options.onCall?.(task, result, total, count.n);
+        log.debug("llm tools answered", { task, result, ms: Date.now() - started, ...total });
+        return result === "ok" ? { ok: true, value: value as T } : { ok: false, reason: result };
+      };
+      const messages: Anthropic.MessageParam[] = [
+        { role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` },
+      ];
+      let last: { value: T } | undefined;
+      try {
+        for (let turn = 0; turn < maxTurns; turn++) {
+          const message = await requests.run(count, () =>
+            client.messages.create({
+              model: config.model,
+              max_tokens: 600,
+              system: system(tools),
+              tools: tools as Anthropic.Tool[],
+              messages,
+            }),
+          );
+          const u = usageOf(message.usage);
+          total.input += u.input;
+          total.output += u.output;
+          total.cacheRead += u.cacheRead;
+          total.cacheCreation += u.cacheCreation;
+          const calls = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === "tool_use");
+          if (calls.length === 0) return last ? done("ok", last.value) : done("unparseable");
+          const results: Anthropic.ToolResultBlockParam[] = [];
+          for (const call of calls) {
+            const ran = await run(call.name, call.input);
+            if (!ran.ok) {
+              log.warn("llm tool call refused; using rules", {
+                task,
+                tool: call.name.slice(0, 60),
+                why: ran.why,
+              });
+              return done("unparseable");
+            }
+            last = { value: ran.value };
+            if (ran.final) return done("ok", ran.value);
+            results.push({ type: "tool_result", tool_use_id: call.id, content: ran.result });
+          }
+          messages.push({ role: "assistant", content: message.content }, { role: "user", content: results });
+        }
+        return last ? done("ok", last.value) : done("unparseable");
+      } catch (error) {
+        const reason = failure(error);
+        log.warn("llm call failed; using rules", {
+          task,
+          reason,
+          ms: Date.now() - started,
+          error: String(error),
+        });
+        return done(reason);
+      }
+    },
   };
 }
+
+const usageOf = (u: Anthropic.Usage): Usage => ({
+  input: u.input_tokens,
+  output: u.output_tokens,
+  cacheRead: u.cache_read_input_tokens ?? 0,
+  cacheCreation: u.cache_creation_input_tokens ?? 0,
+});
 
 function sdkLogger(log: Log, messageText: boolean) {
   const line =

@@ -1,12 +1,13 @@
 import type { Context, webApi } from "@slack/bolt";
 import { z } from "zod";
+import { outcomeReply } from "../assistant/messages.js";
 import type { Deps } from "../deps.js";
 import { handoffOffer } from "../handoffs/messages.js";
 import { readHandoffDraft } from "../handoffs/use-cases.js";
 import { seats } from "../persona/load.js";
 import type { Slack } from "../slack/app.js";
 import { defineButton } from "../slack/buttons.js";
-import { defineCommand } from "../slack/commands.js";
+import { defineCommand, type Reply } from "../slack/commands.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { isStandupAnswer, tryRecordDmAnswer } from "../standups/use-cases.js";
 import {
@@ -39,6 +40,7 @@ type Incoming = {
   text: string;
   where: "channel" | "dm";
   threadTs?: string | undefined;
+  botUserId?: string | undefined;
 };
 
 /** A direct message as Slack sends it, as far as routing reads it. */
@@ -58,7 +60,7 @@ const fromPerson = (m: DirectMessage) =>
   !m.bot_id && Boolean(m.user) && (m.subtype === undefined || m.subtype === "file_share");
 
 /** What coo says where the question was asked, once it is routed (nothing when it was already). */
-function routedText(deps: Deps, routed: Exclude<Routed, { kind: "ask" }>): string | undefined {
+function routedText(deps: Deps, routed: Exclude<Routed, { kind: "ask" }>): string | Reply | undefined {
   switch (routed.kind) {
     case "hello":
       return helloReply(deps.persona);
@@ -66,6 +68,10 @@ function routedText(deps: Deps, routed: Exclude<Routed, { kind: "ask" }>): strin
       return otherReply(deps.persona);
     case "answer":
       return ledgerAnswerText(routed.answer, deps.clock.now(), routed.timeZone);
+    case "assisted":
+      return "refusal" in routed.assisted
+        ? routed.assisted.refusal
+        : outcomeReply(routed.assisted.outcome, deps.clock.now(), routed.timeZone);
     case "unseated":
       return unseatedReply(routed.lane, routed.seat);
     case "redirected":
@@ -74,6 +80,12 @@ function routedText(deps: Deps, routed: Exclude<Routed, { kind: "ask" }>): strin
       return undefined;
   }
 }
+
+/** A reply as Slack takes it: text alone, or text with its blocks. */
+const asMessage = (reply: string | Reply) =>
+  typeof reply === "string"
+    ? { text: reply }
+    : { text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) };
 
 const permalink = (client: webApi.WebClient, channel: string, ts: string) => () =>
   client.chat.getPermalink({ channel, message_ts: ts }).then(
@@ -93,6 +105,7 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     where: m.where,
     channelId: m.channel,
     ts: m.ts,
+    botUserId: m.botUserId,
     link: permalink(client, m.channel, m.ts),
   });
   if (routed.kind === "ask") {
@@ -110,8 +123,8 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     });
     return;
   }
-  const text = routedText(deps, routed);
-  if (text) await client.chat.postMessage({ channel: m.channel, text, ...thread });
+  const reply = routedText(deps, routed);
+  if (reply) await client.chat.postMessage({ channel: m.channel, ...asMessage(reply), ...thread });
 }
 
 /** The asker's choice after a question back: routed as chosen, the answer in place of the question. */
@@ -128,12 +141,13 @@ function laneChosen(deps: Deps) {
         channelId: value.c,
         ts: value.t,
         link: permalink(client, value.c, value.t),
+        botUserId: context.botUserId,
         lane: value.l,
         by: value.b,
       });
       if (routed.kind === "ask") return;
-      const text = routedText(deps, routed);
-      if (text) await respond({ replace_original: true, text });
+      const reply = routedText(deps, routed);
+      if (reply) await respond({ replace_original: true, ...asMessage(reply) });
     },
   });
 }
@@ -200,7 +214,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
     const answer = { workspaceId, channel: event.channel, ts: event.ts, text: event.text };
     if (await isStandupAnswer(deps, { ...answer, threadTs: event.thread_ts, botUserId: context.botUserId }))
       return;
-    await route(deps, client, { ...answer, userId: event.user, where: "channel", threadTs: event.thread_ts });
+    await route(deps, client, {
+      ...answer,
+      userId: event.user,
+      where: "channel",
+      threadTs: event.thread_ts,
+      botUserId: context.botUserId,
+    });
   });
 
   listeners.event("message", async ({ event, client, context }) => {
@@ -231,6 +251,6 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       });
       return;
     }
-    await route(deps, client, { ...dm, userId, where: "dm" });
+    await route(deps, client, { ...dm, userId, where: "dm", botUserId: context.botUserId });
   });
 }

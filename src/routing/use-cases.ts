@@ -1,3 +1,4 @@
+import { type Assisted, assist } from "../assistant/use-cases.js";
 import { type Blocker, openBlockersAbout } from "../blockers/use-cases.js";
 import { type CommitmentRow, openCommitmentsAbout, workstreamsAbout } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
@@ -18,7 +19,10 @@ import { type AskLane, type Category, plainText } from "./rules.js";
  * (docs/decisions/0020-use-cases-and-grammar.md).
  */
 
-type UseCaseDeps = Pick<Deps, "db" | "clock" | "llm" | "log" | "people" | "outbox">;
+type UseCaseDeps = Pick<
+  Deps,
+  "db" | "sql" | "clock" | "llm" | "log" | "people" | "outbox" | "changes" | "config" | "metrics"
+>;
 
 /** The lanes that belong to a seated human, and whose seat each is. */
 export type { SeatLane };
@@ -114,6 +118,8 @@ export type Routed =
   /** Not an operations question nor a seat's: small talk, thanks, instructions. */
   | { kind: "other" }
   | { kind: "answer"; answer: LedgerAnswer; timeZone: string }
+  /** Read as one of the assistant's intents: an answer, a proposal, or why not. */
+  | { kind: "assisted"; assisted: Assisted; timeZone: string }
   /** A seat's question, and nobody holds the seat. */
   | { kind: "unseated"; lane: SeatLane; seat: Seat }
   /** Passed to the seat holder by DM (unless they asked it themselves). */
@@ -133,6 +139,8 @@ export type Question = {
   ts: string;
   /** A link to the message, for the seat holder (asked only when the question goes to one). */
   link?: (() => Promise<string | undefined>) | undefined;
+  /** coo's own user id, whose mention is no person asked about. */
+  botUserId?: string | undefined;
 };
 
 /**
@@ -152,7 +160,11 @@ export async function routeMessage(deps: UseCaseDeps, input: Question): Promise<
     asked: Boolean(decision.unsure),
   });
   if (decision.unsure) return { kind: "ask", lanes: decision.unsure, by: decision.by };
-  return routeTo(deps, input, decision.category, decision.by);
+  // With rules alone, a message no lane claimed may still name one of the
+  // assistant's intents (not one read as an instruction to the bot).
+  const mayAssist =
+    decision.category === "other" && decision.by === "rules" && !/instruction/.test(decision.reason);
+  return routeTo(deps, input, decision.category, decision.by, mayAssist);
 }
 
 /**
@@ -177,9 +189,21 @@ async function routeTo(
   input: Question,
   category: Category,
   by: "llm" | "rules",
+  mayAssist = false,
 ): Promise<Routed> {
   const { workspaceId, askerId, where } = input;
   const question = plainText(input.text);
+  // The assistant reads what is asked of operations: an answer, or a change proposed.
+  if (category === "operations" || mayAssist) {
+    const asker = await deps.people.profile(workspaceId, askerId);
+    const assisted = await assist(
+      deps,
+      { workspaceId, userId: askerId, timeZone: asker.timeZone, channelId: input.channelId, where },
+      input.botUserId ? input.text.replaceAll(`<@${input.botUserId}>`, " ") : input.text,
+      category === "operations",
+    );
+    if (assisted) return { kind: "assisted", assisted, timeZone: asker.timeZone };
+  }
   if (category === "operations") {
     const asker = await deps.people.profile(workspaceId, askerId);
     const answer = await answerFromLedger(deps, {

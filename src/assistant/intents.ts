@@ -1,0 +1,378 @@
+import * as chrono from "chrono-node";
+import { z } from "zod";
+
+/*
+ * What a plain-language operations message asks for, read by rules (no key,
+ * or Claude failed). The result is one of a fixed set of intents with typed
+ * slots: nothing a person types chooses an action outside it. Claude's tools
+ * (tools.ts) fill the same shapes, checked by the same schemas.
+ */
+
+export const intentNames = [
+  "my_plate",
+  "person_work",
+  "did_happen",
+  "who_owns",
+  "who_covers",
+  "blocking",
+  "slipped",
+  "at_risk",
+  "next_cadence",
+  "redate",
+  "reassign",
+  "mark_done",
+  "drop",
+  "raise_blocker",
+  "record_commitment",
+  "remind_me",
+] as const;
+export type IntentName = (typeof intentNames)[number];
+
+export const userId = z.string().regex(/^[UW][A-Z0-9]{1,20}$/);
+const words = z.array(z.string().min(1).max(40)).max(12);
+const when = z.string().min(1).max(80);
+
+/** Which commitment a change is about: its number (C12), or words of its title (and whose it is). */
+export const itemRef = z.union([
+  z.object({ number: z.number().int().positive() }).strict(),
+  z.object({ words: words.min(1), ownerId: userId.optional() }).strict(),
+]);
+export type ItemRef = z.infer<typeof itemRef>;
+
+export const intentSchema = z.discriminatedUnion("name", [
+  z.object({ name: z.literal("my_plate"), span: z.enum(["today", "tomorrow", "week", "all"]) }).strict(),
+  z.object({ name: z.literal("person_work"), userId }).strict(),
+  z.object({ name: z.literal("did_happen"), words: words.min(1), ownerId: userId.optional() }).strict(),
+  z.object({ name: z.literal("who_owns"), words }).strict(),
+  z.object({ name: z.literal("who_covers"), userId }).strict(),
+  z.object({ name: z.literal("blocking"), words }).strict(),
+  z.object({ name: z.literal("slipped"), words }).strict(),
+  z.object({ name: z.literal("at_risk") }).strict(),
+  z
+    .object({ name: z.literal("next_cadence"), kind: z.enum(["standup", "review", "planning"]).optional() })
+    .strict(),
+  z
+    .object({ name: z.literal("redate"), item: itemRef, when, reason: z.string().max(200).optional() })
+    .strict(),
+  z.object({ name: z.literal("reassign"), item: itemRef, to: userId }).strict(),
+  z.object({ name: z.literal("mark_done"), item: itemRef }).strict(),
+  z.object({ name: z.literal("drop"), item: itemRef }).strict(),
+  z
+    .object({
+      name: z.literal("raise_blocker"),
+      what: z.string().min(1).max(500),
+      waitingOn: userId.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal("record_commitment"),
+      title: z.string().min(1).max(300),
+      when,
+      ownerId: userId.optional(),
+    })
+    .strict(),
+  z.object({ name: z.literal("remind_me"), what: z.string().min(1).max(300), when }).strict(),
+]);
+export type Intent = z.infer<typeof intentSchema>;
+
+/** The intents that change something: each becomes a proposal with Confirm and Cancel. */
+export const changeIntents = [
+  "redate",
+  "reassign",
+  "mark_done",
+  "drop",
+  "raise_blocker",
+  "record_commitment",
+  "remind_me",
+] as const satisfies readonly IntentName[];
+export type ChangeIntent = Extract<Intent, { name: (typeof changeIntents)[number] }>;
+export const isChange = (i: Intent): i is ChangeIntent =>
+  (changeIntents as readonly string[]).includes(i.name);
+
+// ---------------------------------------------------------------- reading
+
+/** Slack markup made plain, lower case, accents off; people kept as `@U123`. */
+export function normalise(text: string): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, " @$1 ")
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, " #$1 ")
+    .replace(/<(https?:[^|>]+)\|([^>]*)>/g, " $2 ")
+    .replace(/<[^>]*>/g, " ")
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[’‘]/g, "'")
+    .toLowerCase()
+    .replace(/\bpls\b/g, "please")
+    .replace(/\btmrw\b|\btmw\b|\btmr\b|\b2morrow\b/g, "tomorrow")
+    .replace(/\b(by |before )?eod\b/g, "5pm today")
+    .replace(/\b(by |before )?eow\b/g, "friday")
+    .replace(/\bwht\b|\bwat\b/g, "what")
+    .replace(/\bb4\b/g, "before")
+    .replace(/\bw\/e\b|\bwk\b/g, "week")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^(hey|hi|hello|ok|yo|quick one|coo)\b[\s,:!-]*/, "");
+}
+
+const stop = new Set(
+  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead".split(
+    " ",
+  ),
+);
+
+/** The words that name the item ("vendor shortlist"), people and ids left out. */
+export function itemWords(plain: string): string[] {
+  return [
+    ...new Set(
+      plain
+        .replace(/@[uw][a-z0-9]+/g, " ")
+        .replace(/[^\p{L}\p{N}\s-]/gu, " ")
+        .split(/\s+/)
+        .filter((w) => w.length >= 3 && !stop.has(w) && !/^c\d+$/.test(w)),
+    ),
+  ].slice(0, 8);
+}
+
+const mentioned = (plain: string) =>
+  [...plain.matchAll(/@([uw][a-z0-9]+)/g)].map((m) => (m[1] ?? "").toUpperCase());
+
+/** The first date phrase in `text` and where it starts, as typed. */
+export function datePhrase(text: string): { typed: string; index: number } | undefined {
+  const [found] = chrono.parse(text, new Date(), { forwardDate: true });
+  if (!found) return undefined;
+  return { typed: found.text.replace(/[\s,;.!?]+$/, ""), index: found.index };
+}
+
+/** Names people go by ("sam"), matched to members by the caller; here only the words. */
+export type NameLookup = (name: string) => string | undefined;
+
+const question = (p: string) =>
+  /\?\s*$/.test(p) ||
+  /^(what|whats|what's|who|whos|who's|when|where|did|has|have|is|are|was|any|how|which)\b/.test(p);
+
+/**
+ * The rules' reading of a message already known to be about operations.
+ * `askerId` is who wrote it ("me", "my"); `nameOf` turns a first name into a
+ * member of the workspace. Undefined when no intent fits: the caller answers
+ * from the ledger as before.
+ */
+export function readIntent(text: string, nameOf: NameLookup = () => undefined): Intent | undefined {
+  const p = normalise(text);
+  const people = mentioned(p);
+  const named = () => {
+    for (const w of p.replace(/[^\p{L}\s']/gu, " ").split(/\s+/)) {
+      const id = nameOf(w.replace(/'s$/, ""));
+      if (id) return id;
+    }
+    return undefined;
+  };
+  const person = () => people[0] ?? named();
+  const number = /\bc(\d{1,7})\b/.exec(p)?.[1];
+  const item = (words: string[], ownerId?: string): ItemRef | undefined =>
+    number
+      ? { number: Number(number) }
+      : words.length
+        ? { words, ...(ownerId ? { ownerId } : {}) }
+        : undefined;
+  const asks = question(p);
+
+  // Changes asked for, first person or imperative.
+  if (
+    /\b(remind me|set a reminder|ping me|nudge me|rappelle-moi|recuerdame|lembra-me|lembre-me|erinner mich)\b/.test(
+      p,
+    )
+  ) {
+    const date = datePhrase(p);
+    const what = p
+      .replace(/^.*?\b(remind me|set a reminder( for)?|ping me|nudge me)\b\s*(to|about|that|on)?\s*/, "")
+      .replace(/^[\s:,-]+|[\s:,-]+$/g, "")
+      .replace(date?.typed ?? "\u0000", "")
+      .replace(/\s+(on|at|by|in)\s*$/, "")
+      .trim();
+    if (date) return { name: "remind_me", what: what || "what you asked about", when: date.typed };
+  }
+  if (!asks || /^(can|could|would|will) you\b|^please\b/.test(p)) {
+    const date = datePhrase(p);
+    if (
+      /\b(push|move|bump|shift|delay|postpone|reschedule|re-?date|slip|slide|extend|change it to|instead|mueve|mover|muda|verschieb\w*|decale\w*|reporte\w*|adia\w*)\b/.test(
+        p,
+      ) &&
+      date
+    ) {
+      const before = p.slice(0, date.index);
+      const reason = /(?:,|;| because| since| as | - )\s*(.+)$/.exec(
+        p.slice(date.index + date.typed.length),
+      )?.[1];
+      const ref = item(itemWords(before.replace(/\b(to|until|till|by|on|for|out)\s*$/, "")), people[0]);
+      if (ref)
+        return {
+          name: "redate",
+          item: ref,
+          when: date.typed,
+          ...(reason ? { reason: reason.slice(0, 200) } : {}),
+        };
+    }
+    // "to @lee", or "to lee" when lee is a member this workspace knows by name.
+    const toName = /\b(?:to|over to|para|a|an|zu) ([a-z][a-z'-]{1,30})\b/.exec(p)?.[1];
+    const toNamed = toName ? nameOf(toName) : undefined;
+    if (
+      /\b(reassign|hand (it )?(over|off)?|give|pass|passa|transfer|move|switch the owner|make)\b.*\bto @[uw]/.test(
+        p,
+      ) ||
+      /@[uw][a-z0-9]+ (should|will|can|is going to) (own|take|take over|pick up)\b/.test(p) ||
+      (toNamed !== undefined && /\b(reassign|hand|give|pass|passa|transfer|move|switch the owner)\b/.test(p))
+    ) {
+      const to =
+        /\bto (@[uw][a-z0-9]+)/.exec(p)?.[1] ?? /(@[uw][a-z0-9]+) (should|will|can|is going to)/.exec(p)?.[1];
+      const toId = to?.slice(1).toUpperCase() ?? toNamed;
+      const ref = item(
+        itemWords(p.replace(/\b(to|over to|para) (@[uw][a-z0-9]+|[a-z][a-z'-]*)\b.*$/, "")).filter(
+          (w) => !nameOf(w),
+        ),
+        people.find((x) => x !== toId),
+      );
+      if (toId && ref) return { name: "reassign", item: ref, to: toId };
+    }
+    if (
+      /\b(mark|marked|marking|marcar|tick (it )?off|check (it )?off|close (it )?out)\b|\b(is|are|was|got|went) (done|finished|shipped|sent|complete|completed|delivered|out)\b|\bi (finished|shipped|sent|delivered|completed)\b|\b(that one'?s|it'?s) (done|finished)\b|\bdone with\b|\b(delivered|shipped)\b.*\b(tick|done|close)|\b(concluid[ao]|erledigt|termine|terminad[ao])\b/.test(
+        p,
+      ) &&
+      !/\b(drop|cancel|scrap)\b/.test(p)
+    ) {
+      const ref = item(
+        itemWords(
+          p.replace(
+            /\b(mark|marked|marking|marcar|como|as|done|complete|finished|closed|shipped|sent|delivered|tick|check|close|off|out|went|that|one'?s|item|it|got|signed|this|morning|concluida|concluido|erledigt|with)\b/g,
+            " ",
+          ),
+        ),
+        undefined,
+      );
+      if (ref) return { name: "mark_done", item: ref };
+    }
+    if (
+      /\b(drop|scrap|kill|cancel|abandon|remove|delete|forget about|no longer need)\b/.test(p) &&
+      !/\b(standup|stand-up|review|meeting|sync)\b/.test(p)
+    ) {
+      const ref = item(itemWords(p), undefined);
+      if (ref) return { name: "drop", item: ref };
+    }
+    if (
+      /\b(i'?m|we'?re|i am|we are|estoy|estamos|je suis|on est|ich bin|wir sind|estou) (still |totally |completely )?(blocked|stuck|bloquead[ao]s?|bloquee?s?|blockiert)\b|^(blocked|stuck)\b|\bblocked (on|by)\b|\b(raise|log|add|flag) (a )?blocker\b|\b(log|flag) (it|this)\b|\b(i'?m|we'?re|i am|we are) (still )?waiting (on|for)\b|\bcan'?t (start|move forward|proceed|continue|finish|progress)\b/.test(
+        p,
+      )
+    ) {
+      const what = text
+        .replace(/<@[A-Z0-9|a-z._-]+>\s*/g, (m, offset: number) => (offset === 0 ? "" : m))
+        .trim();
+      return {
+        name: "raise_blocker",
+        what: what.slice(0, 500),
+        ...(people[0] ? { waitingOn: people[0] } : {}),
+      };
+    }
+    if (
+      date &&
+      /\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|gonna|will (ship|have|send|deliver|finish|get)|i commit to|commit me to|put me down|(add|record|log) (a )?commitment|(add|record|log) that i|je m'engage|me comprometo|ich werde|eu vou)\b|'s on me\b|@[uw][a-z0-9]+ (will|is going to|'ll) /.test(
+        p,
+      )
+    ) {
+      const owner = /(@[uw][a-z0-9]+) (will|is going to|'ll) /.exec(p)?.[1]?.slice(1).toUpperCase();
+      const title = p
+        .slice(0, date.index)
+        .replace(
+          /^.*?\b(i'?ll|i will|i can|i'?m going to|i'?m gonna|gonna|will|i commit to|commit me to|put me down (for|to)?|(add|record|log) (a )?commitment( to| for|:)?|(add|record|log) that i( will|'ll)?|je m'engage a|me comprometo a|ich werde|eu vou|@[uw][a-z0-9]+ (will|is going to|'ll))\s*/,
+          "",
+        )
+        .replace(/'s on me[\s,]*$/, "")
+        .replace(/\b(by|on|before|until)\s*$/, "")
+        .trim();
+      if (title.length >= 3)
+        return {
+          name: "record_commitment",
+          title: title.slice(0, 300),
+          when: date.typed,
+          ...(owner ? { ownerId: owner } : {}),
+        };
+    }
+  }
+
+  // Questions about the ledger.
+  if (
+    /\b(next|upcoming)\b.*\b(standup|stand-up|review|planning|retro)\b|\b(standup|stand-up|review|planning)\b.*\b(when|what time)\b|\bwhen('?s| is| are)?\b.*\b(standup|stand-up|review|planning)\b|\b(do we have|is there) (a |the )?(standup|stand-up|review|planning)\b|\b(proxima|prochain|nachste|naechste|proximo)\b.*\b(reunion|point|meeting|standup|review|besprechung|reuniao)\b/.test(
+      p,
+    )
+  ) {
+    const kind = /\breview\b/.test(p)
+      ? "review"
+      : /\bplanning\b/.test(p)
+        ? "planning"
+        : /\bstand-?up\b/.test(p)
+          ? "standup"
+          : undefined;
+    return { name: "next_cadence", ...(kind ? { kind } : {}) };
+  }
+  if (
+    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|remplace|cubre|cobre)\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their) (leave|pto|holiday|vacation|mat leave)\b/.test(
+      p,
+    )
+  ) {
+    const who = person();
+    if (who) return { name: "who_covers", userId: who };
+  }
+  if (
+    /\b(what('?s| is)|anything) (at risk|in danger|risky)\b|\bat risk\b|\briskiest\b|\bin danger\b|\bgoing to (miss|slip)\b|\bin trouble\b|\b(might|may|won'?t) not? ?make it\b|\bslipping behind\b|\ben riesgo\b|\ben risque\b|\bem risco\b|\bgefahrdet\b/.test(
+      p,
+    )
+  )
+    return { name: "at_risk" };
+  if (
+    /\b(slipped|slipping|slips|slip|late|overdue|behind|missed|miss|past due|liegen geblieben|en retard|atrasad[ao]s?|retrasad[ao]s?)\b/.test(
+      p,
+    )
+  )
+    return { name: "slipped", words: itemWords(p) };
+  if (
+    /\b(block\w*|bloque\w*|bloquea\w*|blockiert|bloqueia\w*|holding (it |things )?up|held up|hold(s|ing)? up|stuck|stalled|stopping|waiting on)\b/.test(
+      p,
+    )
+  )
+    return { name: "blocking", words: itemWords(p) };
+  if (
+    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bqui s'occupe\b/.test(
+      p,
+    )
+  )
+    return { name: "who_owns", words: itemWords(p) };
+  if (
+    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side)|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
+      p,
+    )
+  ) {
+    const span = /\btomorrow\b/.test(p)
+      ? "tomorrow"
+      : /\btoday\b|\bthis morning\b/.test(p)
+        ? "today"
+        : /\bweek\b/.test(p)
+          ? "week"
+          : "all";
+    return { name: "my_plate", span };
+  }
+  if (
+    /^(did|has|have|was|were|is)\b|\b(yet|already|ever)\b|\b(happen|happened)\b|\bdid (the|anyone|we|you|\w+) \w+|\b(ya se|deja)\b|\bschon\b|\bja (foi|enviou)\b/.test(
+      p,
+    )
+  ) {
+    const owner = person();
+    const ws = itemWords(p).filter((w) => !nameOf(w));
+    if (ws.length) return { name: "did_happen", words: ws, ...(owner ? { ownerId: owner } : {}) };
+  }
+  const who = person();
+  if (
+    who &&
+    /\b(working on|work on|up to|busy with|doing|plate|on (his|her|their) (list|plate)|got on)\b/.test(p)
+  )
+    return { name: "person_work", userId: who };
+  return undefined;
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "vitest";
+import { readIntent } from "../src/assistant/intents.js";
+import { readToolCall, toolDefinitions } from "../src/assistant/tools.js";
+
+// The rules' intent reader, on its own: typed slots out of plain words, and
+// the tuning set (v2/tune.json; holdout.json is never read here) kept above a floor.
+const members: Record<string, string> = { sam: "U7", jo: "U8", freya: "U9" };
+const nameOf = (name: string) => members[name];
+
+test("the reader fills typed slots: people by mention or known first name, items by id or words, dates as typed", () => {
+  expect(readIntent("did sam send the vendor shortlist yet?", nameOf)).toEqual({
+    name: "did_happen",
+    words: ["vendor", "shortlist"],
+    ownerId: "U7",
+  });
+  expect(readIntent("push the launch deck to next thursday, design feedback came late", nameOf)).toEqual({
+    name: "redate",
+    item: { words: ["launch", "deck"] },
+    when: "next thursday",
+    reason: "design feedback came late",
+  });
+  expect(readIntent("can you hand the press kit over to Freya", nameOf)).toEqual({
+    name: "reassign",
+    item: { words: ["press", "kit"] },
+    to: "U9",
+  });
+  expect(readIntent("remind me EOD to update the board pack", nameOf)).toMatchObject({
+    name: "remind_me",
+    when: "5pm today",
+  });
+  // Nobody named that here: no person is made up.
+  expect(readIntent("can you hand the press kit over to Morgan", nameOf)).toBeUndefined();
+  expect(readIntent("thanks, that's all!", nameOf)).toBeUndefined();
+});
+
+test("on the tuning set the rules read at least 70% of the labeled intents right", () => {
+  const tune = JSON.parse(readFileSync(new URL("./routing/v2/tune.json", import.meta.url), "utf8")) as Array<{
+    text: string;
+    intent?: string;
+  }>;
+  const labeled = tune.filter((m) => m.intent);
+  const right = labeled.filter((m) => readIntent(m.text)?.name === m.intent).length;
+  expect(labeled.length).toBeGreaterThan(100);
+  expect(right / labeled.length).toBeGreaterThanOrEqual(0.7);
+});
+
+test("a tool call is read only into the fixed set, with strict arguments", () => {
+  expect(toolDefinitions.map((t) => t.name)).toContain("propose_redate");
+  expect(toolDefinitions.every((t) => /^[a-z_]{1,64}$/.test(t.name))).toBe(true);
+  expect(readToolCall("my_plate", { span: "today" })).toEqual({
+    kind: "intent",
+    intent: { name: "my_plate", span: "today" },
+  });
+  expect(readToolCall("redate", { item: { number: 3 }, when: "friday" }).kind).toBe("refused");
+  expect(readToolCall("propose_redate", { item: { number: "3" }, when: "friday" }).kind).toBe("refused");
+  expect(readToolCall("person_work", { userId: "U1; DROP TABLE" }).kind).toBe("refused");
+  expect(readToolCall("my_plate", { span: "today", workspace: "T2" }).kind).toBe("refused");
+  expect(readToolCall("find_work", { words: ["deck"] })).toEqual({
+    kind: "find",
+    words: ["deck"],
+    ownerId: undefined,
+  });
+});
