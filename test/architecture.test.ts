@@ -9,6 +9,7 @@ const root = new URL("../src/", import.meta.url).pathname;
 
 const features = [
   "assistant",
+  "availability",
   "bets",
   "blockers",
   "cadence",
