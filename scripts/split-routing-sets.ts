@@ -1,8 +1,9 @@
-// `npx tsx scripts/split-routing-sets.ts <batch files...>`: builds the v2 labeled
-// routing sets (test/routing/v2/tune.json and holdout.json) from hand-written
-// batches, shuffled with a fixed seed and split 60/40 per lane (and per intent
-// within operations). `--check` re-splits the union of the two committed files
-// and fails unless it reproduces them exactly, with no duplicates.
+// `npx tsx scripts/split-routing-sets.ts [--set v3] <batch files...>`: builds a labeled
+// routing set (test/routing/<set>/tune.json and holdout.json, v2 unless `--set` says
+// otherwise) from hand-written batches, shuffled with the set's fixed seed and split
+// 60/40 per lane (and per intent within operations). `--check` (with `--set v3` for
+// v3) re-splits the union of the two committed files and fails unless it reproduces
+// them exactly, with no duplicates.
 //
 // A batch file is either a JSON array of entries, or text with one message a line:
 //   <lane> <intent or -> <lang> <text>     lane: m b a o x (mission budget architecture operations other)
@@ -10,9 +11,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 
-const SEED = 20261126;
+// One fixed seed per set, chosen before the set was split; never change one after.
+const seeds = { v2: 20261126, v3: 2026112603 } as const;
 const TUNE_SHARE = 0.6;
-const outDir = new URL("../test/routing/v2/", import.meta.url);
+const args = process.argv.slice(2);
+const setAt = args.indexOf("--set");
+const setName = setAt === -1 ? "v2" : args[setAt + 1];
+if (setName !== "v2" && setName !== "v3") {
+  console.error(`--set takes one of: ${Object.keys(seeds).join(", ")}`);
+  process.exit(2);
+}
+const SEED = seeds[setName];
+const outDir = new URL(`../test/routing/${setName}/`, import.meta.url);
 
 export const lanes = ["mission", "budget", "architecture", "operations", "other"] as const;
 export const intents = [
@@ -158,12 +168,15 @@ const toJson = (set: Entry[]) =>
     2,
   )}\n`;
 
-const args = process.argv.slice(2);
 const check = args.includes("--check");
 const committed = [new URL("tune.json", outDir).pathname, new URL("holdout.json", outDir).pathname] as const;
-const files = check ? [...committed] : args.filter((a) => !a.startsWith("--"));
+const files = check
+  ? [...committed]
+  : args.filter((a, i) => !a.startsWith("--") && !(setAt !== -1 && i === setAt + 1));
 if (files.length === 0) {
-  console.error("usage: tsx scripts/split-routing-sets.ts <batch files...> | --check");
+  console.error(
+    "usage: tsx scripts/split-routing-sets.ts [--set v2|v3] <batch files...> | [--set v3] --check",
+  );
   process.exit(2);
 }
 const entries = files.flatMap(parseBatch);
