@@ -196,7 +196,7 @@ test("Confirm by someone not allowed is refused in one line and changes nothing;
   await h.bot.slack.press("proposal_confirm", { p }, { user: "U1" });
   const done = await h.fakeSlack.waitFor("response_url");
   expect(done.args.replace_original).toBe(true);
-  expect(String(done.args.text)).toMatch(/moved \(confirmed by <@U1>\)/);
+  expect(String(done.args.text)).toMatch(/moved \(confirmed by <@U1>\)/i);
   h.fakeSlack.reset();
   await h.bot.slack.press("proposal_confirm", { p }, { user: "U1" });
   expect(String((await h.fakeSlack.waitFor("response_url")).args.text)).toMatch(
@@ -217,7 +217,7 @@ test("a proposal confirmed twice at once changes once", async () => {
   ]);
   await until(async () => h.fakeSlack.callsTo("response_url").length === 2);
   const texts = h.fakeSlack.callsTo("response_url").map((c) => String(c.args.text));
-  expect(texts.filter((t) => /marked done \(confirmed by <@U1>\)/.test(t))).toHaveLength(1);
+  expect(texts.filter((t) => /marked done \(confirmed by <@U1>\)/i.test(t))).toHaveLength(1);
   expect(texts.filter((t) => /already confirmed/.test(t))).toHaveLength(1);
   const c = await commitment(pricing);
   expect(c.status).toBe("done");
@@ -253,7 +253,7 @@ test("a reminder is only the asker's to confirm; confirmed, it is a job at the t
   const pressedAt = Date.now();
   await h.bot.slack.press("proposal_confirm", { p }, { user: "U1" });
   expect(String((await h.fakeSlack.waitFor("response_url")).args.text)).toMatch(
-    /reminder set \(confirmed by <@U1>\)/,
+    /reminder set \(confirmed by <@U1>\)/i,
   );
   const job = await db().outboxMessage.findFirstOrThrow({
     where: { queue: "assistant.reminder", key: `reminder:${p}` },

@@ -12,8 +12,7 @@ import { cancelProposal, confirmProposal } from "./use-cases.js";
  */
 
 /** The proposal's own words, as the message showed them (its text). */
-const shown = (body: unknown) =>
-  String((body as { message?: { text?: string } }).message?.text ?? "Done").slice(0, 2500);
+const shown = (body: unknown) => (body as { message?: { text?: string } }).message?.text?.slice(0, 2500);
 
 export function register({ listeners }: Slack, deps: Deps): void {
   defineButton(assistantButtons.confirm, {

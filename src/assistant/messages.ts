@@ -214,9 +214,13 @@ const doneWords: Record<string, string> = {
   remind_me: "set",
 };
 
-/** Confirm pressed and the change made. */
-export function confirmedText(kind: string, by: string, original: string): string {
-  return `${original.replace(/\?$/, "")}: ${kind === "remind_me" ? "reminder set" : (doneWords[kind] ?? "done")} (confirmed by ${mention(by)}).`;
+/** Confirm pressed and the change made (what was proposed, when the message's text came with the press). */
+export function confirmedText(kind: string, by: string, original: string | undefined): string {
+  const done = kind === "remind_me" ? "reminder set" : (doneWords[kind] ?? "done");
+  const outcome = `${done} (confirmed by ${mention(by)}).`;
+  return original
+    ? `${original.replace(/\?$/, "")}: ${outcome}`
+    : `${done.charAt(0).toUpperCase()}${done.slice(1)} (confirmed by ${mention(by)}).`;
 }
 
 /** Cancel pressed. */

@@ -15,6 +15,17 @@ export function nothingToExportNotice(kind: string): string {
   return `Nothing to export: no ${kind} match what you asked for. Try a wider range, e.g. \`/coo export ${kind} since 3 months ago\`.`;
 }
 
+/** The line above an exported file in the DM: whose it is and how many rows. */
+export function exportFileComment(
+  kind: string,
+  rows: number,
+  person: string | undefined,
+  reader: string,
+): string {
+  const whose = person === undefined ? "Everyone's" : person === reader ? "Your" : `${mention(person)}'s`;
+  return `${whose} ${kind}: ${rows === 1 ? "one row" : `${rows.toLocaleString("en-US")} rows`}.`;
+}
+
 export function exportQueuedReply(
   kind: string,
   format: string,

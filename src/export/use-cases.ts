@@ -9,7 +9,7 @@ import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
 import { parseWhen } from "../time/when.js";
 import { addDays, wallClock, zonedToUtc } from "../time/zoned.js";
-import { nothingToExportNotice } from "./messages.js";
+import { exportFileComment, nothingToExportNotice } from "./messages.js";
 import {
   addToken,
   blockerRows,
@@ -331,7 +331,7 @@ export function deliverExport(deps: Pick<Deps, "db" | "clock" | "slackFor" | "lo
     await client.files.completeUploadExternal({
       files: [{ id: target.file_id, title: file.filename }],
       channel_id: channel,
-      initial_comment: `Your ${job.kind} export: ${rows.length === 1 ? "one row" : `${rows.length.toLocaleString("en-US")} rows`}.`,
+      initial_comment: exportFileComment(job.kind, rows.length, job.person, job.userId),
     });
     deps.log.info("export delivered", { kind: job.kind, rows: rows.length });
     return undefined;
