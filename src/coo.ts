@@ -79,6 +79,7 @@ export function secretsOf(config: Config): string[] {
     config.slack.appToken,
     config.anthropic?.apiKey,
     config.slack.oauth?.clientSecret,
+    config.dashboard?.clientSecret,
     config.slack.oauth?.stateSecret,
     config.encryption?.key,
     ...(config.encryption?.oldKeys ?? []),

@@ -30,6 +30,9 @@ CREATE INDEX "WebSession_expiresAt_idx" ON "WebSession"("expiresAt");
 -- CreateIndex
 CREATE INDEX "WebSignIn_createdAt_idx" ON "WebSignIn"("createdAt");
 
+-- CreateIndex
+CREATE INDEX "Commitment_workspaceId_originalDueAt_idx" ON "Commitment"("workspaceId", "originalDueAt");
+
 -- AddForeignKey
 ALTER TABLE "WebSession" ADD CONSTRAINT "WebSession_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
