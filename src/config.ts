@@ -134,7 +134,9 @@ const schema = z.object({
       .optional(),
   ),
   COO_OIDC_ISSUER: optional.pipe(
-    z.url({ message: "expected an OpenID Connect issuer such as https://slack.com" }).default("https://slack.com"),
+    z
+      .url({ message: "expected an OpenID Connect issuer such as https://slack.com" })
+      .default("https://slack.com"),
   ),
 });
 

@@ -68,6 +68,7 @@ import {
  */
 
 export type { CadenceRun, Commitment, Handoff, StandupAnswer } from "../generated/prisma/client.js";
+export type { Risk, Tally, WeeklyReview } from "./messages.js";
 
 const day = 24 * 3600_000;
 const week = 7 * day;
@@ -221,7 +222,13 @@ export async function weeklyReviewOf(
   input: { workspaceId: string; people: string[]; weekEnd: Date; timeZone: string; now: Date },
 ): Promise<WeeklyReview> {
   const { workspaceId, people, weekEnd, now } = input;
-  const planned = await plannedBetween(deps, workspaceId, people, new Date(weekEnd.getTime() - week), weekEnd);
+  const planned = await plannedBetween(
+    deps,
+    workspaceId,
+    people,
+    new Date(weekEnd.getTime() - week),
+    weekEnd,
+  );
   const byOwner = new Map<string, Tally>();
   const byStream = new Map<string, Tally>();
   for (const c of planned) {

@@ -1,0 +1,184 @@
+import { beforeAll, expect, test } from "vitest";
+import { csrfOf, get, pair, post, signIn, useDashboard } from "./kit/dashboard.js";
+import { addBlockers, addCommitments } from "./kit/ledger.js";
+
+// The dashboard by plain HTTP: Sign in with Slack through the fake provider,
+// who sees what, and forms that refuse what coo's own page did not send.
+const h = useDashboard();
+const db = () => h.bot.coo.deps.db;
+const day = 24 * 3600_000;
+
+beforeAll(async () => {
+  await db().workspace.upsert({ where: { id: "T1" }, create: { id: "T1", name: "Acme" }, update: {} });
+  const now = Date.now();
+  await addCommitments(db(), "T1", [
+    { ownerId: "U1", title: "Vendor shortlist <script>alert(1)</script>", dueAt: new Date(now + 2 * day) },
+    {
+      ownerId: "U1",
+      title: "Launch deck",
+      dueAt: new Date(now - 10 * day),
+      status: "done",
+      doneAt: new Date(now - 11 * day),
+    },
+    { ownerId: "U2", title: "Berlin office lease", dueAt: new Date(now - 3 * day) },
+  ]);
+  await addBlockers(db(), "T1", [
+    { reporterId: "U2", text: "Waiting on legal", openedAt: new Date(now - 4 * day) },
+  ]);
+});
+
+const sessions = () => db().webSession.count();
+
+test("no session: /app and a person's page send the browser to Slack's authorize URL, with state, nonce and PKCE; nothing shown", async () => {
+  for (const path of ["/app", "/app/people/U1"]) {
+    const page = await get(`${h.publicUrl}${path}`);
+    expect(page.status).toBe(303);
+    expect(page.text).toBe("");
+    const to = new URL(page.location ?? "");
+    expect(to.origin + to.pathname).toBe(`${h.oidc.url}/openid/connect/authorize`);
+    expect(Object.fromEntries(to.searchParams)).toMatchObject({
+      client_id: "1111.2222",
+      redirect_uri: `${h.publicUrl}/app/auth/callback`,
+      scope: "openid email profile",
+      response_type: "code",
+      code_challenge_method: "S256",
+    });
+    expect(to.searchParams.get("state")).toMatch(/.{20,}/);
+    expect(to.searchParams.get("nonce")).toMatch(/.{20,}/);
+    expect(to.searchParams.get("code_challenge")).toMatch(/.{40,}/);
+    expect(page.cookies[0]).toMatch(
+      /^coo_signin=.+; Path=\/app\/auth; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/,
+    );
+  }
+});
+
+test("signing in sets an HttpOnly, Secure, SameSite=Lax session cookie kept only as its hash, and lands on the page asked for", async () => {
+  const before = await sessions();
+  const s = await signIn(h, { team: "T1", user: "U1", name: "alice" }, "/app/people/U1");
+  expect(s.callback.status).toBe(303);
+  expect(s.callback.location).toBe("/app/people/U1");
+  const set = s.callback.cookies.find((c) => c.startsWith("coo_session=")) ?? "";
+  expect(set).toMatch(/; Path=\/app; Max-Age=604800; HttpOnly; Secure; SameSite=Lax$/);
+  expect(await sessions()).toBe(before + 1);
+  const token = (s.cookie ?? "").split("=")[1] ?? "";
+  expect(await db().webSession.count({ where: { id: token } })).toBe(0);
+  const page = await get(`${h.publicUrl}/app/people/U1`, s.cookie);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain("<svg");
+  // Typed text is shown as text, never as markup.
+  expect(page.text).toContain("Vendor shortlist &lt;script&gt;alert(1)&lt;/script&gt;");
+  expect(page.text).not.toContain("<script>");
+  expect(page.text).not.toContain(token);
+});
+
+test("a callback replayed, or arriving without the browser's sign-in cookie, is refused and opens no session", async () => {
+  const s = await signIn(h, { team: "T1", user: "U1" });
+  expect(s.callback.status).toBe(303);
+  const before = await sessions();
+  const replay = await get(s.atSlack.location ?? "", s.signInCookie);
+  expect(replay.status).toBe(400);
+  // A link someone else started (no coo_signin cookie in this browser): login CSRF.
+  h.oidc.next = { team: "T1", user: "U1" };
+  const first = await get(`${h.publicUrl}/app`);
+  const atSlack = await get(first.location ?? "");
+  const foreign = await get(atSlack.location ?? "");
+  expect(foreign.status).toBe(400);
+  expect(foreign.cookies.some((c) => c.startsWith("coo_session="))).toBe(false);
+  expect(await sessions()).toBe(before);
+});
+
+test("someone from a workspace coo does not serve is refused, and no session is written", async () => {
+  const before = await sessions();
+  const s = await signIn(h, { team: "T777", user: "U7" });
+  expect(s.callback.status).toBe(403);
+  expect(s.cookie).toBeUndefined();
+  expect(await sessions()).toBe(before);
+});
+
+test("a session from another workspace sees that workspace only: another team's people and titles are not there", async () => {
+  await db().workspace.upsert({ where: { id: "T2" }, create: { id: "T2", name: "Other" }, update: {} });
+  // coo serves T2 as well (as with OAuth installs): its admin can be read from Slack.
+  h.fakeSlack.users.set("U71", {
+    id: "U71",
+    name: "vera",
+    tz: "UTC",
+    is_admin: true,
+    team_id: "T2",
+    connected: true,
+  });
+  const s = await signIn(h, { team: "T2", user: "U71" });
+  expect(s.cookie).toBeDefined();
+  const team = await get(`${h.publicUrl}/app`, s.cookie);
+  expect(team.status).toBe(200);
+  expect(team.text).not.toContain("Vendor shortlist");
+  expect(team.text).not.toContain("Berlin office lease");
+  const person = await get(`${h.publicUrl}/app/people/U1`, s.cookie);
+  expect(person.status).toBe(404);
+  expect(person.text).not.toContain("Vendor shortlist");
+});
+
+test("a plain member sees their own page but not someone else's until they share a team (a channel with a cadence)", async () => {
+  const s = await signIn(h, { team: "T1", user: "U2" });
+  expect((await get(`${h.publicUrl}/app/people/U2`, s.cookie)).status).toBe(200);
+  const other = await get(`${h.publicUrl}/app/people/U1`, s.cookie);
+  expect(other.status).toBe(403);
+  expect(other.text).not.toContain("Vendor shortlist");
+  const team = await get(`${h.publicUrl}/app`, s.cookie);
+  expect(team.text).toContain("Waiting on legal");
+  expect(team.text).not.toContain("Vendor shortlist");
+  // A standup in #general, where U1 and U2 both are: now they are one team.
+  const k = await db().cadence.create({
+    data: {
+      workspaceId: "T1",
+      number: 901,
+      channelId: "C1",
+      kind: "standup",
+      time: "09:00",
+      days: [1, 2, 3, 4, 5],
+      timezone: "UTC",
+      questions: ["What today?"],
+      createdById: "U1",
+    },
+  });
+  try {
+    expect((await get(`${h.publicUrl}/app/people/U1`, s.cookie)).status).toBe(200);
+  } finally {
+    await db().cadence.delete({ where: { id: k.id } });
+  }
+});
+
+test("a workspace admin sees everyone: the team view names every person's work", async () => {
+  const s = await signIn(h, { team: "T1", user: "U9" });
+  const team = await get(`${h.publicUrl}/app`, s.cookie);
+  expect(team.status).toBe(200);
+  expect(team.text).toContain("You see everyone in Acme");
+  expect(team.text).toContain('href="/app/people/U1"');
+  expect(team.text).toContain('href="/app/people/U2"');
+  expect((await get(`${h.publicUrl}/app/people/U1`, s.cookie)).status).toBe(200);
+  const review = await get(`${h.publicUrl}/app/reviews/2026-11-29`, s.cookie);
+  expect(review.status).toBe(200);
+  expect(review.text).toContain("Weekly review");
+});
+
+test("sign-out with a forged or missing CSRF token is refused and the session stays; with the page's token it ends the session", async () => {
+  const s = await signIn(h, { team: "T1", user: "U1" });
+  const page = await get(`${h.publicUrl}/app`, s.cookie);
+  const csrf = csrfOf(page.text);
+  expect(csrf.length).toBeGreaterThan(20);
+  const count = await sessions();
+  for (const forged of [{ csrf: "forged-token-0000000000000000" }, {} as Record<string, string>]) {
+    const refused = await post(`${h.publicUrl}/app/auth/signout`, forged, s.cookie);
+    expect(refused.status).toBe(403);
+  }
+  // The right token without the session cookie (a form on another site) is refused too.
+  expect((await post(`${h.publicUrl}/app/auth/signout`, { csrf })).status).toBe(403);
+  expect(await sessions()).toBe(count);
+  expect((await get(`${h.publicUrl}/app`, s.cookie)).status).toBe(200);
+
+  const out = await post(`${h.publicUrl}/app/auth/signout`, { csrf }, s.cookie);
+  expect(out.status).toBe(200);
+  expect(out.text).toContain("Signed out");
+  expect(out.cookies.map(pair)).toContain("coo_session=");
+  expect(await sessions()).toBe(count - 1);
+  expect((await get(`${h.publicUrl}/app`, s.cookie)).status).toBe(303);
+});
