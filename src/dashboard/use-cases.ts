@@ -134,7 +134,9 @@ export type Row = Outcome & {
 export function weeksTo(now: Date, timeZone: string) {
   const wall = wallClock(now, timeZone);
   const monday = addDays({ ...wall, hour: 0, minute: 0 }, -((wall.weekday + 6) % 7));
-  const starts = Array.from({ length: dashboardWeeks }, (_, i) => addDays(monday, i - (dashboardWeeks - 1)));
+  const starts = Array.from({ length: dashboardWeeks }, (_, i) =>
+    addDays(monday, 7 * (i - (dashboardWeeks - 1))),
+  );
   const iso = (w: { year: number; month: number; day: number }) =>
     `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
   return {
