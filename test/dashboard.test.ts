@@ -182,3 +182,17 @@ test("sign-out with a forged or missing CSRF token is refused and the session st
   expect(await sessions()).toBe(count - 1);
   expect((await get(`${h.publicUrl}/app`, s.cookie)).status).toBe(303);
 });
+
+test("the App Home links to the person's page and the team view when the dashboard is set up", async () => {
+  await h.bot.slack.event({
+    type: "app_home_opened",
+    user: "U1",
+    channel: "DU1",
+    tab: "home",
+    event_ts: "1.2",
+  });
+  const call = await h.fakeSlack.waitFor("views.publish", (c) => c.args.user_id === "U1");
+  const text = JSON.stringify(call.args.view);
+  expect(text).toContain(`<${h.publicUrl}/app/people/U1|Your work on the dashboard>`);
+  expect(text).toContain(`<${h.publicUrl}/app|The team's last twelve weeks>`);
+});

@@ -20,11 +20,13 @@ export type Home = {
   raised: Blocker[];
   waiting: Blocker[];
   nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
+  /** The dashboard's pages for this person, when it is set up (COO_PUBLIC_URL and Sign in with Slack). */
+  dashboard: { team: string; mine: string } | undefined;
 };
 
 /** The bets they contribute to, a person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
 export async function homeOf(
-  deps: Pick<Deps, "db" | "clock" | "people">,
+  deps: Pick<Deps, "db" | "clock" | "people" | "config">,
   input: { workspaceId: string; userId: string },
 ): Promise<Home> {
   const { workspaceId, userId } = input;
@@ -35,5 +37,9 @@ export async function homeOf(
     blockersAround(deps, { workspaceId, userId, limit: homeShown }),
     nextCadenceFor(deps, { workspaceId, userId }),
   ]);
-  return { timeZone: person.timeZone, bets, commitments, ...blockers, nextCadence };
+  const base = deps.config.dashboard ? deps.config.publicUrl : undefined;
+  const dashboard = base
+    ? { team: `${base}/app`, mine: `${base}/app/people/${encodeURIComponent(userId)}` }
+    : undefined;
+  return { timeZone: person.timeZone, bets, commitments, ...blockers, nextCadence, dashboard };
 }
