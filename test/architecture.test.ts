@@ -13,6 +13,7 @@ const features = [
   "cadence",
   "commitments",
   "dashboard",
+  "export",
   "github",
   "handoffs",
   "help",

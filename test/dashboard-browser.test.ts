@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { beforeAll, expect, test } from "vitest";
 import { browserAvailable, openBrowser } from "./kit/browser.js";
 import { seedTeam, useDashboard } from "./kit/dashboard.js";
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 test.skipIf(!run)(
-  "sign in with Slack, see the charts, open a person, sign out",
+  "sign in with Slack, see the charts, export a CSV, open a person, sign out",
   async () => {
     h.oidc.next = { team: "T1", user: "U9", name: "root" };
     const browser = await openBrowser();
@@ -45,12 +45,40 @@ test.skipIf(!run)(
       expect(await page.getByText("You see everyone in Acme").count()).toBe(1);
       await page.screenshot({ path: `${shots}team.png`, fullPage: true });
 
+      // Export bob's commitments as CSV from his page below; first the team's, from the team view.
+      const [file] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator('a[href^="/app/export/commitments.csv"]').first().click(),
+      ]);
+      const csv = await readFile((await file.path()) ?? "", "utf8");
+      const from = new URL(
+        `${h.publicUrl}${await page.locator('a[href^="/app/export/commitments.csv"]').first().getAttribute("href")}`,
+      ).searchParams.get("from");
+      const inDb = await h.bot.coo.deps.db.commitment.findMany({ where: { workspaceId: "T1" } });
+      const ids = [...csv.matchAll(/^(C\d+),/gm)].map((m) => m[1]);
+      expect(ids.length).toBeGreaterThan(20);
+      expect(new Set(ids)).toEqual(
+        new Set(inDb.filter((c) => ids.includes(`C${c.number}`)).map((c) => `C${c.number}`)),
+      );
+      expect(from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
       await page.getByRole("link", { name: "bob" }).first().click();
       await page.waitForURL(`${h.publicUrl}/app/people/U2`);
       expect(await page.locator("h1").textContent()).toBe("bob");
       expect(await page.locator("svg.chart").count()).toBe(1);
       expect(await page.getByText("Waiting on legal for the vendor contract").count()).toBe(1);
       await page.screenshot({ path: `${shots}person.png`, fullPage: true });
+      const [bobs] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator('a[href^="/app/export/commitments.csv?person=U2"]').click(),
+      ]);
+      const bobCsv = await readFile((await bobs.path()) ?? "", "utf8");
+      const bobRows = [...bobCsv.matchAll(/^(C\d+),/gm)].map((m) => m[1]).sort();
+      const bobInDb = await h.bot.coo.deps.db.commitment.findMany({
+        where: { workspaceId: "T1", ownerId: "U2" },
+      });
+      expect(bobRows.length).toBeGreaterThan(0);
+      for (const id of bobRows) expect(bobInDb.map((c) => `C${c.number}`)).toContain(id);
 
       await page.goto(`${h.publicUrl}/app/workstreams/launch`);
       expect(await page.locator("h1").textContent()).toBe("#launch");

@@ -196,3 +196,68 @@ test("the App Home links to the person's page and the team view when the dashboa
   expect(text).toContain(`<${h.publicUrl}/app/people/U1|Your work on the dashboard>`);
   expect(text).toContain(`<${h.publicUrl}/app|The team's last twelve weeks>`);
 });
+
+const idsIn = (csv: string) => [...csv.matchAll(/^(C\d+),/gm)].map((m) => m[1]).sort();
+
+test("exports from the pages: a member's CSV has their own commitments only; an admin's, filtered by person, matches the database", async () => {
+  const member = await signIn(h, { team: "T1", user: "U2" });
+  const own = await get(`${h.publicUrl}/app/export/commitments.csv`, member.cookie);
+  expect(own.status).toBe(200);
+  const u2 = await db().commitment.findMany({ where: { workspaceId: "T1", ownerId: "U2" } });
+  expect(idsIn(own.text)).toEqual(u2.map((c) => `C${c.number}`).sort());
+  // Asking for someone else's work is the export feature's call: refused for a plain member.
+  expect((await get(`${h.publicUrl}/app/export/commitments.csv?person=U1`, member.cookie)).status).toBe(403);
+
+  const admin = await signIn(h, { team: "T1", user: "U9" });
+  const team = await get(`${h.publicUrl}/app`, admin.cookie);
+  expect(team.text).toContain('href="/app/export/commitments.csv?from=');
+  const u1File = await get(`${h.publicUrl}/app/export/commitments.csv?person=U1`, admin.cookie);
+  const u1 = await db().commitment.findMany({ where: { workspaceId: "T1", ownerId: "U1" } });
+  expect(idsIn(u1File.text)).toEqual(u1.map((c) => `C${c.number}`).sort());
+  const json = await get(`${h.publicUrl}/app/export/blockers.json`, admin.cookie);
+  expect(json.status).toBe(200);
+  expect(JSON.stringify(JSON.parse(json.text))).toContain("Waiting on legal");
+  // No session: off to sign in, no file.
+  const anonymous = await get(`${h.publicUrl}/app/export/commitments.csv`);
+  expect(anonymous.status).toBe(303);
+  expect(anonymous.text).toBe("");
+});
+
+test("API tokens: an admin creates one (shown once), the API takes it, revoking it shuts the API to it; forged CSRF or a plain member writes nothing", async () => {
+  const admin = await signIn(h, { team: "T1", user: "U9" });
+  const list = await get(`${h.publicUrl}/app/tokens`, admin.cookie);
+  expect(list.status).toBe(200);
+  const csrf = csrfOf(list.text);
+  const before = await db().apiToken.count();
+  expect(
+    (await post(`${h.publicUrl}/app/tokens/create`, { csrf: "forged", label: "x" }, admin.cookie)).status,
+  ).toBe(403);
+  const member = await signIn(h, { team: "T1", user: "U2" });
+  const memberCsrf = csrfOf((await get(`${h.publicUrl}/app`, member.cookie)).text);
+  expect((await get(`${h.publicUrl}/app/tokens`, member.cookie)).status).toBe(403);
+  expect(
+    (await post(`${h.publicUrl}/app/tokens/create`, { csrf: memberCsrf, label: "mine" }, member.cookie))
+      .status,
+  ).toBe(403);
+  expect(await db().apiToken.count()).toBe(before);
+
+  const made = await post(`${h.publicUrl}/app/tokens/create`, { csrf, label: "reporting" }, admin.cookie);
+  expect(made.status).toBe(200);
+  const token = /<code id="token">([^<]+)<\/code>/.exec(made.text)?.[1] ?? "";
+  expect(token).toMatch(/^coo_/);
+  expect(await db().apiToken.count()).toBe(before + 1);
+  const again = await get(`${h.publicUrl}/app/tokens`, admin.cookie);
+  expect(again.text).toContain("reporting");
+  expect(again.text).not.toContain(token);
+  const api = () =>
+    fetch(`${h.publicUrl}/api/v1/commitments`, { headers: { authorization: `Bearer ${token}` } });
+  expect((await api()).status).toBe(200);
+  const id = /name="id" value="(T\d+)"/.exec(again.text)?.[1] ?? "";
+  expect((await post(`${h.publicUrl}/app/tokens/revoke`, { csrf: "forged", id }, admin.cookie)).status).toBe(
+    403,
+  );
+  expect((await api()).status).toBe(200);
+  const revoked = await post(`${h.publicUrl}/app/tokens/revoke`, { csrf, id }, admin.cookie);
+  expect(revoked.status).toBe(303);
+  expect((await api()).status).toBe(401);
+});

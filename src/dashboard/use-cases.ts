@@ -102,6 +102,11 @@ export async function viewerOf(
   };
 }
 
+/** The viewer as the other features' use cases take them (their own rules apply: export, API tokens). */
+export function actorOf(deps: Deps, viewer: Viewer) {
+  return deps.people.actor(viewer.workspaceId, viewer.userId);
+}
+
 const maySee = (viewer: Viewer, userId: string) => viewer.people === null || viewer.people.includes(userId);
 
 // ---------------------------------------------------------------- figures

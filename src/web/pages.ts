@@ -1,5 +1,6 @@
 import type { PersonView, Row, TeamView, Viewer, WorkstreamView } from "../dashboard/use-cases.js";
 import { onTimeRate } from "../dashboard/use-cases.js";
+import type { TokenSummary } from "../export/use-cases.js";
 import type { WeeklyReview } from "../standups/use-cases.js";
 import { duration, plural } from "../words.js";
 import { weeklyChart } from "./charts.js";
@@ -49,6 +50,7 @@ function layout(title: string, body: Html, chrome?: Chrome): string {
         <a href="/app"><strong>coo</strong></a>
         <a href="/app">Team</a>
         <a href="/app/people/${encodeURIComponent(chrome.viewer.userId)}">My work</a>
+        ${chrome.viewer.privileged ? html`<a href="/app/tokens">API tokens</a>` : ""}
         <span class="who">${chrome.viewer.name} · ${chrome.viewer.workspaceName}
           <form method="post" action="/app/auth/signout">
             <input type="hidden" name="csrf" value="${chrome.csrfToken}">
@@ -129,6 +131,7 @@ export function teamPage(view: TeamView, chrome: Chrome): string {
       <p>${plural(total.planned, "commitment")} planned · ${total.onTime} done on time · ${total.late} late · ${total.slipped} slipped · ${total.dropped} dropped · on-time rate ${percent(onTimeRate(total))}</p>
       ${weeklyChart(view.weeks, "Commitments planned per week and how they ended")}
       ${reviewLinks(view.weeks)}
+      ${exportLinks({ from: view.weeks[0]?.week })}
     </section>
     <section><h2>By person</h2>${figuresTable(view.people, "person", (r) => personLink(r.key, view.names))}${rateNote}</section>
     <section><h2>By workstream</h2>${figuresTable(view.workstreams, "workstream", (r) => streamLink(r.key))}</section>
@@ -194,6 +197,7 @@ export function personPage(view: PersonView, chrome: Chrome): string {
       <p>${plural(view.total.planned, "commitment")} planned · on-time rate ${percent(view.total.onTimeRate)} ·
         standups answered: ${view.total.asked ? `${view.total.answered} of ${view.total.asked}` : "none asked"}</p>
       ${weeklyChart(view.weeks, `${view.name}: commitments planned per week and how they ended`)}
+      ${exportLinks({ person: view.userId, from: view.weeks[0]?.week })}
     </section>
     <section><h2>Ledger</h2>${
       view.commitments.length
@@ -229,7 +233,8 @@ export function workstreamPage(view: WorkstreamView, chrome: Chrome): string {
   return layout(
     `#${view.name}`,
     html`<h1>#${view.name}</h1><p class="muted">Owned by ${personLink(view.ownerId, view.names)}</p>
-    <section><h2>Last twelve weeks</h2>${weeklyChart(view.weeks, `#${view.name}: commitments planned per week and how they ended`)}</section>
+    <section><h2>Last twelve weeks</h2>${weeklyChart(view.weeks, `#${view.name}: commitments planned per week and how they ended`)}
+    ${exportLinks({ workstream: view.name, from: view.weeks[0]?.week })}</section>
     <section><h2>By person</h2>${figuresTable(view.people, "person", (r) => personLink(r.key, view.names))}${rateNote}</section>
     <section><h2>Open work</h2>${
       view.open.length
@@ -298,6 +303,59 @@ export function notePage(
   return layout(
     title,
     html`<h1>${title}</h1><section><p>${text}</p>${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ""}</section>`,
+    chrome,
+  );
+}
+
+/** Links to CSV and JSON exports with a page's filters (the export feature decides what the viewer may have). */
+export function exportLinks(filters: Record<string, string | undefined>): Html {
+  const query = new URLSearchParams(
+    Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
+  const q = query ? `?${query}` : "";
+  return html`<p class="muted">Export: ${(["commitments", "blockers", "standups", "handoffs"] as const).map(
+    (kind, i) =>
+      html`${i ? " · " : ""}${kind} <a href="/app/export/${kind}.csv${q}" download>CSV</a> <a href="/app/export/${kind}.json${q}" download>JSON</a>`,
+  )}</p>`;
+}
+
+export function tokensPage(tokens: TokenSummary[], chrome: Chrome): string {
+  const tz = chrome.viewer.timeZone;
+  return layout(
+    "API tokens",
+    html`<h1>API tokens</h1>
+    <p class="muted">A token reads this workspace through /api/v1/ (read only). coo keeps only its hash: it is shown once, when it is made.</p>
+    <section><h2>New token</h2>
+      <form method="post" action="/app/tokens/create">
+        <input type="hidden" name="csrf" value="${chrome.csrfToken}">
+        <label>Label <input name="label" maxlength="80" required placeholder="reporting"></label>
+        <button type="submit">Create token</button>
+      </form></section>
+    <section><h2>Tokens</h2>${
+      tokens.length
+        ? html`<div class="scroll"><table><thead><tr><th>id</th><th>label</th><th>made</th><th>last used</th><th></th></tr></thead><tbody>
+        ${tokens.map(
+          (t) => html`<tr><td>${t.id}</td><td class="t">${t.label}</td><td>${day(t.createdAt, tz)}</td>
+            <td>${t.lastUsedAt ? day(t.lastUsedAt, tz) : "never"}</td>
+            <td>${
+              t.revokedAt
+                ? html`revoked ${day(t.revokedAt, tz)}`
+                : html`<form method="post" action="/app/tokens/revoke"><input type="hidden" name="csrf" value="${chrome.csrfToken}"><input type="hidden" name="id" value="${t.id}"><button type="submit">Revoke ${t.id}</button></form>`
+            }</td></tr>`,
+        )}</tbody></table></div>`
+        : html`<p class="muted">No tokens yet.</p>`
+    }</section>`,
+    chrome,
+  );
+}
+
+export function tokenCreatedPage(made: { id: string; token: string }, chrome: Chrome): string {
+  return layout(
+    "Token created",
+    html`<h1>Token ${made.id} created</h1>
+    <section><p>Copy it now: coo keeps only its hash and will not show it again.</p>
+    <p><code id="token">${made.token}</code></p>
+    <p><a href="/app/tokens">Back to the tokens</a></p></section>`,
     chrome,
   );
 }

@@ -19,6 +19,7 @@ import {
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
 import { BodyTooLargeError, type Handler, type Routes, readBody } from "../http/server.js";
+import { download, tokenForms, tokens } from "./data-out.js";
 import type { SignInWithSlack } from "./oidc.js";
 import { type Chrome, notePage, personPage, reviewPage, teamPage, workstreamPage } from "./pages.js";
 
@@ -121,6 +122,7 @@ export function dashboardRoutes(deps: Deps, options: DashboardOptions): Routes {
       /^\/app\/workstreams\/([^/]+)$/,
       async (viewer, chrome, name) => workstreamPage(await workstreamView(deps, viewer, name), chrome),
     ],
+    [/^\/app\/tokens$/, (viewer, chrome) => tokens(deps, viewer, chrome)],
     [
       /^\/app\/reviews\/([^/]+)$/,
       async (viewer, chrome, date) => reviewPage(await reviewView(deps, viewer, date), chrome),
@@ -213,13 +215,17 @@ export function dashboardRoutes(deps: Deps, options: DashboardOptions): Routes {
     const session = await sessionFor(deps, cookiesOf(req).get(sessionCookie));
     const page = pages.find(([pattern]) => pattern.test(path));
     if (!session) {
-      if (!page) return sendPage(res, 404, notePage("Not found", "There is no such page."));
+      if (!page && !path.startsWith("/app/export/"))
+        return sendPage(res, 404, notePage("Not found", "There is no such page."));
       return sendToSlack(res, path);
     }
     let chrome: Chrome | undefined;
     try {
       const viewer = await viewerOf(deps, session);
       chrome = { viewer, csrfToken: session.csrfToken };
+      const file = /^\/app\/export\/([^/]+)$/.exec(path)?.[1];
+      if (file)
+        return await download(deps, viewer, file, new URL(req.url ?? "/", "http://x").searchParams, res);
       if (!page)
         return sendPage(
           res,
@@ -253,6 +259,7 @@ export function dashboardRoutes(deps: Deps, options: DashboardOptions): Routes {
         },
       );
     },
+    ...tokenForms,
     ...options.forms,
   };
   const post: Handler = async (req, res) => {
