@@ -1,14 +1,18 @@
 // `npm run demo`: the real bot on the embedded database, talking to a fake
 // Slack, driven through a scripted conversation. Prints the transcript.
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { availability } from "../src/availability/use-cases.js";
 import { nextSlot } from "../src/cadence/slots.js";
 import { loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
 import { openSession } from "../src/dashboard/use-cases.js";
 import { createLog } from "../src/log.js";
 import { FakeSlack, type SlackCall } from "../test/kit/fake-slack.js";
+import { example, GitHubClient, githubSecret } from "../test/kit/github.js";
+import { LinearClient, linearIssue, linearSecret, pointAt } from "../test/kit/linear.js";
 import { SlackClient } from "../test/kit/slack-client.js";
 
 const people: Record<string, string> = { U0ALICE: "alice", U0BOB: "bob", U0CARA: "cara" };
@@ -94,6 +98,8 @@ async function main() {
       SLACK_API_URL: slack.url,
       PORT: "0",
       DATA_DIR: dataDir,
+      GITHUB_WEBHOOK_SECRET: githubSecret,
+      LINEAR_WEBHOOK_SECRET: linearSecret,
       // The dashboard, behind Sign in with Slack (the demo opens a session directly).
       SLACK_CLIENT_ID: "1.2",
       SLACK_CLIENT_SECRET: "demo-client-secret",
@@ -289,6 +295,21 @@ async function main() {
     await mention("U0ALICE", "can we afford datadog at our current burn?");
     await mention("U0BOB", "should we go after enterprise customers next year or stay with smb?");
     await mention("U0CARA", "what's blocking the contract?");
+    console.log(`${bold("alice")} in #C0GENERAL: @coo thoughts on the hosting bill and the stack`);
+    await client.mention("thoughts on the hosting bill and the stack", { user: "U0ALICE" });
+    const unsure = await newCalls();
+    show(unsure);
+    const lanes = unsure
+      .flatMap(
+        (c) => (c.args.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>) ?? [],
+      )
+      .flatMap((b) => b.elements ?? []);
+    const cfo = lanes.find((b) => b.action_id === "route_choice:budget");
+    console.log(`${bold("alice")}: presses [the CFO (money)]`);
+    await client.press("route_choice:budget", JSON.parse(cfo?.value ?? "{}"), { user: "U0ALICE" });
+    await slack.waitFor("chat.postMessage", (c) => c.args.channel === "DU0BOB");
+    await slack.waitFor("response_url", (c) => String(c.args.text).includes("CFO"));
+    show(await newCalls());
     console.log(
       `${bold("bob")} (DM to coo): waiting on <@U0CARA> for the signed NDA since Monday, legal keeps asking me`,
     );
@@ -404,6 +425,22 @@ async function main() {
     );
     await newCalls();
     await command("U0ALICE", "history <@U0BOB>");
+    console.log(dim("── who is at work: working days, holidays, hours and leave ──\n"));
+    await command("U0ALICE", "workdays sun-thu <@U0CARA|cara>");
+    await command("U0ALICE", "holidays DE <@U0BOB|bob>");
+    await command("U0BOB", "hours 10:00-18:30");
+    await command("U0BOB", `commit renew the TLS certificates by ${day(10)}`);
+    await command("U0BOB", `ooo from ${day(7)} until ${day(14)}`);
+    await command("U0ALICE", "availability <@U0BOB|bob>");
+    const back = (await availability(coo.deps, "T0DEMO", ["U0BOB"], now)).get("U0BOB")?.nextAvailableAt;
+    if (back) now = back;
+    console.log(
+      dim(
+        `(the clock moves to ${now.toISOString()}, when bob's day starts; the slip sweep tells him, once, what falls due while he is away)\n`,
+      ),
+    );
+    await coo.sweeper.sweep();
+    show(await newCalls());
 
     console.log(`${bold("alice")}: opens https://coo.example.com/app in a browser (signed in with Slack)`);
     const session = await openSession(coo.deps, { workspaceId: "T0DEMO", userId: "U0ALICE" });
@@ -438,6 +475,54 @@ async function main() {
       `  ${dim(`commitments recorded: ${(await coo.deps.db.commitment.count()) - recorded} (the replays were recognised and changed nothing)`)}\n`,
     );
     await newCalls();
+
+    console.log(dim("── GitHub and Linear ──\n"));
+    await command("U0ALICE", "github connect acme/website");
+    await command("U0ALICE", "linear connect ENG");
+    await command("U0BOB", "github me bob-codes");
+    await command("U0ALICE", "commit ship acme/website#42 by Friday");
+    const github = new GitHubClient(`http://127.0.0.1:${coo.port}`);
+    const pr = (action: string) => {
+      const p = example(action === "submitted" ? "pull_request_review" : "pull_request", action) as {
+        repository: { full_name: string };
+        pull_request: {
+          number: number;
+          html_url: string;
+          title: string;
+          body: string | null;
+          merged?: boolean;
+        };
+        review?: { state: string; user: { login: string } };
+      };
+      p.repository.full_name = "acme/website";
+      p.pull_request.number = 42;
+      p.pull_request.html_url = "https://github.com/acme/website/pull/42";
+      p.pull_request.body = null;
+      return p;
+    };
+    const settle = async (pick: (c: SlackCall) => boolean) => {
+      await slack.waitFor("chat.postMessage", pick);
+      show(await newCalls());
+    };
+    console.log(`${bold("GitHub")}: bob-codes asks for changes on acme/website#42`);
+    const reviewed = pr("submitted");
+    if (reviewed.review)
+      reviewed.review = { ...reviewed.review, state: "changes_requested", user: { login: "bob-codes" } };
+    await github.deliver("pull_request_review", reviewed);
+    await settle((c) => String(c.args.text).includes("asked for changes"));
+    console.log(`${bold("GitHub")}: acme/website#42 is merged`);
+    const merged = pr("closed");
+    merged.pull_request.merged = true;
+    await github.deliver("pull_request", merged);
+    await settle((c) => String(c.args.text).includes("was merged"));
+
+    await command("U0ALICE", "commit write the launch post ENG-8 by Friday");
+    console.log(`${bold("Linear")}: ENG-8 gets a due date`);
+    const dated = pointAt(linearIssue("issue-create"), "ENG", 8);
+    dated.action = "update";
+    dated.data.dueDate = new Date(now.getTime() + 9 * 86_400_000).toISOString().slice(0, 10);
+    await new LinearClient(`http://127.0.0.1:${coo.port}`).deliver(dated);
+    await settle((c) => String(c.args.text).includes("Use Linear's date?"));
 
     console.log(`${bold("Slack")}: redelivers the last mention (X-Slack-Retry-Num: 1)`);
     const before = slack.callsTo("chat.postMessage").length;

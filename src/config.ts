@@ -138,6 +138,14 @@ const schema = z.object({
       .url({ message: "expected an OpenID Connect issuer such as https://slack.com" })
       .default("https://slack.com"),
   ),
+  LINEAR_WEBHOOK_SECRET: optional,
+  COO_REVIEW_WAIT_DAYS: optional.pipe(
+    z
+      .string()
+      .default("2")
+      .refine((v) => /^\d{1,2}$/.test(v) && Number(v) >= 1, "expected a number of working days, e.g. 2")
+      .transform(Number),
+  ),
 });
 
 export type Env = z.input<typeof schema>;
@@ -184,6 +192,10 @@ export type Config = {
    * client id and secret and the public address (Slack redirects back to it).
    */
   dashboard: { clientId: string; clientSecret: string; issuer: string; redirectUri: string } | undefined;
+  /** Signs Linear's webhook deliveries; unset, POST /integrations/linear answers 404. */
+  linear: { webhookSecret: string } | undefined;
+  /** Working days a requested review may wait before it counts as a sign of slip. */
+  reviewWaitDays: number;
 };
 
 export type DatabaseTimeouts = {
@@ -331,5 +343,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             redirectUri: `${e.COO_PUBLIC_URL.replace(/\/+$/, "")}/app/auth/callback`,
           }
         : undefined,
+    linear: e.LINEAR_WEBHOOK_SECRET ? { webhookSecret: e.LINEAR_WEBHOOK_SECRET } : undefined,
+    reviewWaitDays: e.COO_REVIEW_WAIT_DAYS,
   };
 }

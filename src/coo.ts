@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { register as registerAvailability } from "./availability/commands.js";
 import { register as registerBets } from "./bets/commands.js";
 import { registerPlans } from "./bets/plan-commands.js";
 import { tellWorkstreamOwner } from "./bets/use-cases.js";
@@ -27,6 +28,9 @@ import { close, type Handler, listen, type Routes, routedServer } from "./http/s
 import { installEventInbox } from "./jobs/inbox.js";
 import { allOf, Outbox } from "./jobs/outbox.js";
 import { ScheduledJob } from "./jobs/schedule.js";
+import { register as registerLinear } from "./linear/commands.js";
+import { handleLinearEvent, linearEvents } from "./linear/use-cases.js";
+import { linearWebhook } from "./linear/webhook.js";
 import { createLlm } from "./llm/client.js";
 import { createLog, type Log } from "./log.js";
 import { createMetrics } from "./metrics.js";
@@ -148,6 +152,11 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     }),
     // The read-only API: GET /api/v1/commitments and the rest, with a bearer token.
     ...apiRoutes(base),
+    "POST /integrations/linear": linearWebhook({
+      secret: config.linear?.webhookSecret,
+      db: database.prisma,
+      log,
+    }),
   };
   // The dashboard's pages need the full deps, made once Slack's clients exist.
   let dashboard: Routes = {};
@@ -236,9 +245,12 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);
   registerGitHub(slack, deps);
+  registerAvailability(slack, deps);
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
   registerExport(slack, deps);
   outbox.handle(exportFiles, deliverExport(backgroundDeps));
+  registerLinear(slack, deps);
+  outbox.handle(linearEvents, handleLinearEvent(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

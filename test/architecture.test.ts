@@ -18,6 +18,7 @@ const features = [
   "handoffs",
   "help",
   "home",
+  "linear",
   "routing",
   "slips",
   "standups",

@@ -2,7 +2,9 @@ import { expect, test } from "vitest";
 import { planButtons, planForms } from "../src/bets/plan-messages.js";
 import { blockerButtons } from "../src/blockers/messages.js";
 import { commitmentButtons, commitmentForms } from "../src/commitments/messages.js";
+import { githubButtons } from "../src/github/messages.js";
 import { handoffButtons } from "../src/handoffs/messages.js";
+import { linearButtons } from "../src/linear/messages.js";
 import { pager } from "../src/slack/blocks.js";
 import { nudgeButtons, nudgeForms } from "../src/slips/messages.js";
 
@@ -35,6 +37,14 @@ test("each button keeps the action id and value it carries on the wire", () => {
     wire(handoffButtons.offer.element("Not now", { ...draft, mode: "dismiss" }, { variant: "dismiss" }))[0],
   ).toBe("handoff_choice:dismiss");
   expect(wire(planButtons.confirm.element("Confirm", { d: 7 }))).toEqual(["plan_confirm", '{"d":7}']);
+  expect(wire(githubButtons.blockOnReview.element("Record a blocker", { n: 4 }))).toEqual([
+    "github_review_blocker",
+    '{"n":4}',
+  ]);
+  expect(wire(linearButtons.useDue.element("Use Wed 9 Dec", { n: 4, d: "2026-12-09" }))).toEqual([
+    "linear_due",
+    '{"n":4,"d":"2026-12-09"}',
+  ]);
   expect(wire(planButtons.cancel.element("Cancel", { d: 7 }))).toEqual(["plan_cancel", '{"d":7}']);
   expect(wire(planButtons.draft.element("Draft a plan", { b: 3 }, { variant: "1" }))).toEqual([
     "bet_plan_draft:1",

@@ -1,16 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestCoo, type TestCoo } from "./kit/coo.js";
+import { scheduleCadence } from "./kit/cadence.js";
+import { days, startTestCoo, type TestCoo } from "./kit/coo.js";
 import { pgliteDatabase, postgresAvailable, postgresDatabase, type TestDatabase } from "./kit/database.js";
 import { FakeSlack } from "./kit/fake-slack.js";
 import { example, GitHubClient, githubSecret } from "./kit/github.js";
-import { replyTo, useBot } from "./kit/harness.js";
+import { replyTo, useBot, wednesday } from "./kit/harness.js";
 import { addCommitments } from "./kit/ledger.js";
+import { textOf } from "./kit/messages.js";
 import { until } from "./kit/wait.js";
 
 const h = useBot({ env: { GITHUB_WEBHOOK_SECRET: githubSecret } });
 const db = () => h.bot.coo.deps.db;
 const github = () => new GitHubClient(h.bot.baseUrl);
 const say = async (user: string, text: string) => replyTo(h, await h.bot.slack.command(text, { user }));
+/** A reply with its blocks' text, whether it came back at once or by its response URL. */
+async function read(user: string, text: string): Promise<string> {
+  const res = await h.bot.slack.command(text, { user });
+  if (res.json) return textOf(res.json);
+  return textOf((await h.fakeSlack.waitFor("response_url", (c) => c.args.id === res.responseId)).args);
+}
 
 let repos = 0;
 /** A repository of this test alone, so one test's deliveries never reach another's commitments. */
@@ -202,6 +210,183 @@ test("a pull request naming a commitment of a workspace that did not connect the
   await until(() => jobDone(sent.delivery));
   expect(await row(theirs, "T2")).toMatchObject({ status: "open", links: [] });
   expect(await db().commitmentLink.count({ where: { workspaceId: "T2" } })).toBe(0);
+});
+
+/**
+ * `@octokit/webhooks-examples` pull_request_review "submitted" for this
+ * test's repository and pull request. The package's submitted reviews are
+ * all "commented"; GitHub's documented states include "changes_requested",
+ * so that field is set (as `merged` is for a merge above).
+ */
+function review(repo: string, number: number, state: "changes_requested" | "approved", login: string) {
+  const payload = example("pull_request_review", "submitted") as {
+    repository: { full_name: string; name: string };
+    pull_request: { number: number; html_url: string; title: string; body: string | null };
+    review: { state: string; user: { login: string } };
+  };
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  payload.pull_request.number = number;
+  payload.pull_request.html_url = `https://github.com/${repo}/pull/${number}`;
+  payload.pull_request.title = "no ids here";
+  payload.pull_request.body = null;
+  payload.review.state = state;
+  payload.review.user.login = login;
+  return payload;
+}
+
+test("/coo github me says which GitHub login is you; a login someone else holds is refused", async () => {
+  expect(await say("U2", "github me @Octo-Reviewer")).toContain("You are `octo-reviewer` on GitHub");
+  expect(await say("U3", "github me octo-reviewer")).toContain("already <@U2>'s GitHub login");
+  expect(await say("U3", "github me not/a")).toContain("`/coo github me octocat`");
+  expect(await db().gitHubLogin.findMany({ where: { login: "octo-reviewer" } })).toMatchObject([
+    { slackUserId: "U2" },
+  ]);
+});
+
+/** `@octokit/webhooks-examples` push, its commit authors set to the given ones. */
+function push(repo: string, authors: Array<{ username: string; email: string }>) {
+  const payload = example("push") as {
+    repository: { full_name: string; name: string };
+    commits: Array<{ author: { name: string; email: string; username?: string } }>;
+    head_commit: { author: { name: string; email: string; username?: string } } | null;
+  };
+  payload.repository.full_name = repo;
+  payload.repository.name = repo.split("/")[1] ?? "";
+  const template = payload.head_commit ?? { author: { name: "", email: "" } };
+  payload.commits = authors.map((a) => ({
+    ...structuredClone(template),
+    author: { name: a.username, ...a },
+  }));
+  payload.head_commit = payload.commits.at(-1) ?? null;
+  return payload;
+}
+
+test("a push's commit author becomes a GitHub login by email, only when Slack finds exactly one person and neither side is taken", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  h.fakeSlack.users.set("U3", { ...h.fakeSlack.users.get("U3"), id: "U3", email: "Cara@Example.com" });
+  const sent = await github().deliver(
+    "push",
+    push(repo, [
+      { username: "Cara-Codes", email: "cara@example.com" },
+      { username: "nobody-here", email: "ghost@example.com" },
+      { username: "private-one", email: "1234+private-one@users.noreply.github.com" },
+    ]),
+  );
+  expect(sent.status).toBe(200);
+  await until(
+    async () =>
+      (await db().outboxMessage.findMany({ where: { key: `github:${sent.delivery}` } })).length === 1,
+  );
+  await until(() => jobDone(sent.delivery));
+  expect(await db().gitHubLogin.findMany({ where: { workspaceId: "T1", slackUserId: "U3" } })).toMatchObject([
+    { login: "cara-codes" },
+  ]);
+  expect(await db().gitHubLogin.count({ where: { login: { in: ["nobody-here", "private-one"] } } })).toBe(0);
+  // Another login with the same email: U3 already has one, so nothing changes.
+  const again = await github().deliver(
+    "push",
+    push(repo, [{ username: "cara-alt", email: "cara@example.com" }]),
+  );
+  await until(() => jobDone(again.delivery));
+  expect(await db().gitHubLogin.count({ where: { login: "cara-alt" } })).toBe(0);
+});
+
+test("changes requested on a linked pull request: the owner is told, naming the reviewer, it shows on /coo status and /coo risks, and the button records a blocker waiting on the reviewer", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  await say("U4", "github me dana-reviews");
+  const n = Number(/\*C(\d+)\*/.exec(await say("U3", "commit ship the pricing page by Friday"))?.[1]);
+  await say("U3", `link C${n} ${repo}#9`);
+  const sent = await github().deliver(
+    "pull_request_review",
+    review(repo, 9, "changes_requested", "Dana-Reviews"),
+  );
+  expect(sent.status).toBe(200);
+  await until(() => jobDone(sent.delivery));
+  const told = await h.fakeSlack.waitFor("chat.postMessage", (c) =>
+    String(c.args.text).includes("asked for changes"),
+  );
+  expect(told.args.channel).toBe("DU3");
+  expect(String(told.args.text)).toBe(
+    `<@U4> asked for changes on <https://github.com/${repo}/pull/9|${repo}#9>, so *C${n}* ship the pricing page waits on them. Record it as a blocker waiting on them?`,
+  );
+  expect((await row(n)).links).toMatchObject([{ review: "changes_requested", reviewer: "dana-reviews" }]);
+  expect(await read("U3", "status")).toContain(
+    `changes requested on <https://github.com/${repo}/pull/9|${repo}#9> by <@U4>`,
+  );
+  expect(await read("U3", "risks")).toMatch(new RegExp(`Held up in review[^]*C${n}\\*`));
+
+  // The owner's App Home redraws with the review under the commitment.
+  await h.fakeSlack.waitFor(
+    "views.publish",
+    (c) => c.args.user_id === "U3" && JSON.stringify(c.args.view).includes(":memo: changes requested on"),
+  );
+  // The sweep counts it as a sign of slip: not overdue, not due by tomorrow, yet the owner hears.
+  await h.bot.coo.sweeper.sweep();
+  const nudge = await h.fakeSlack.waitFor(
+    "chat.postMessage",
+    (c) => c.args.channel === "DU3" && textOf(c.args).includes("held up in review"),
+  );
+  expect(textOf(nudge.args)).toContain(`C${n}`);
+
+  await h.bot.slack.press("github_review_blocker", { n }, { user: "U3" });
+  await h.fakeSlack.waitFor("response_url", (c) => String(c.args.text).includes("waiting on <@U4>"));
+  expect(await db().blocker.findMany({ where: { reporterId: "U3", waitingOnId: "U4" } })).toMatchObject([
+    { text: `C${n} ship the pricing page: changes requested on ${repo}#9`, status: "open" },
+  ]);
+
+  // An approval clears it.
+  const approved = await github().deliver("pull_request_review", review(repo, 9, "approved", "dana-reviews"));
+  await until(() => jobDone(approved.delivery));
+  expect(await read("U3", "status")).not.toContain(":memo: changes requested");
+});
+
+test("the weekly review lists work held up in review, naming the reviewer", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = Number(
+    /\*C(\d+)\*/.exec(await say("U4", `commit the export screen ${repo}#12 by 2026-12-18`))?.[1],
+  );
+  const sent = await github().deliver(
+    "pull_request_review",
+    review(repo, 12, "changes_requested", "someone-else"),
+  );
+  await until(() => jobDone(sent.delivery));
+  const cadence = await scheduleCadence(h, "review fri 16:00 tz UTC", "C1");
+  try {
+    h.clock.set(new Date("2026-12-04T16:00:00Z"));
+    await h.bot.coo.cadence.taskFor(cadence.id)?.execute();
+    const post = await h.fakeSlack.waitFor(
+      "chat.postMessage",
+      (c) => c.args.channel === "C1" && textOf(c.args).includes("*Weekly review*"),
+    );
+    expect(textOf(post.args)).toContain(
+      `*Held up in review* (1)\n• *C${n}* the export screen ${repo}#12 (<@U4>): :memo: changes requested on <https://github.com/${repo}/pull/12|${repo}#12> by \`someone-else\` on GitHub`,
+    );
+  } finally {
+    h.clock.set(wednesday);
+  }
+});
+
+test("a review asked for and waiting longer than the threshold (2 working days) shows on the commitment; before that it does not", async () => {
+  const repo = freshRepo();
+  await say("U9", `github connect ${repo}`);
+  const n = Number(/\*C(\d+)\*/.exec(await say("U1", "commit the onboarding emails by 2026-12-31"))?.[1]);
+  const asked = pullRequest("review_requested", repo, { title: `Onboarding (C${n})` });
+  const sent = await github().deliver("pull_request", asked.payload);
+  await until(() => jobDone(sent.delivery));
+  expect((await row(n)).links).toMatchObject([{ review: "requested", reviewer: "octocat" }]);
+  expect(await read("U1", "status")).not.toContain("waiting on review");
+  try {
+    h.clock.advance(days(4)); // Wednesday to Sunday: two working days and more
+    const status = await read("U1", "status");
+    expect(status).toContain(`waiting on review by \`octocat\` on GitHub`);
+    expect(await read("U1", "risks")).toMatch(new RegExp(`Held up in review[^]*C${n}\\*`));
+  } finally {
+    h.clock.set(wednesday);
+  }
 });
 
 test("unsigned, wrongly signed and malformed deliveries are refused and write nothing; ping writes nothing", async () => {

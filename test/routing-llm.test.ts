@@ -143,3 +143,18 @@ test("by DM, Claude's lane is used the same way", async () => {
   const reply = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.channel === "DU1");
   expect(String(reply.args.text)).toMatch(/technical design and the stack are the CTO's call/);
 });
+
+test("Claude unsure about naming a human: coo asks, offering Claude's lane and the rules' best other one", async () => {
+  h.fakeAnthropic?.answer({
+    json: { category: "mission", confidence: 0.4, reason: "could be strategy or money" },
+  });
+  const at = `${ts++}.000100`;
+  await h.bot.slack.mention("is the cloud spend part of our strategy", { ts: at });
+  const reply = await h.fakeSlack.waitFor("chat.postMessage", (c) => c.args.thread_ts === at, 10_000);
+  expect(reply.args.text).toBe("Who should take this one: the CEO (mission) or the CFO (money)?");
+  await new Promise((r) => setTimeout(r, 250));
+  const toSeats = h.fakeSlack
+    .callsTo("chat.postMessage")
+    .filter((c) => ["DU2", "DU4"].includes(String(c.args.channel)) && String(c.args.text).includes("cloud"));
+  expect(toSeats).toEqual([]);
+});

@@ -5,6 +5,8 @@ import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import { personHistoryReply } from "../export/messages.js";
 import { personHistory } from "../export/use-cases.js";
+import { reviewNote } from "../github/messages.js";
+import { linkWorkFromText, reviewSignals } from "../github/use-cases.js";
 import type { SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Actor } from "../policy.js";
@@ -24,6 +26,7 @@ import {
   droppedReply,
   historyReply,
   type ListValue,
+  linkedNote,
   markItem,
   overloadNote,
   pageSize,
@@ -115,7 +118,12 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           after: args.after,
         });
         const now = deps.clock.now();
-        const recorded = recordedReply(commitment, me.slackUserId, owner.timeZone, now);
+        const links = await linkWorkFromText(deps, {
+          workspaceId,
+          commitmentId: commitment.id,
+          text: args.what,
+        });
+        const recorded = `${recordedReply(commitment, me.slackUserId, owner.timeZone, now)}${links.length > 0 ? ` ${linkedNote(links)}` : ""}`;
         if (!overload) return { text: recorded };
         const flag = overloadNote({
           week: overload,
@@ -297,7 +305,13 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
           statusOf(deps, { workspaceId, userId: who, limit: 5 }),
           blockersOf(deps, { workspaceId, userId: who, limit: 5 }),
         ]);
-        return statusReply(who, status, blockers, { now, timeZone: viewer.timeZone });
+        const reviews = await reviewSignals(deps, {
+          workspaceId,
+          commitmentIds: status.open.items.map((c) => c.id),
+          now,
+        });
+        const notes = new Map([...reviews].map(([id, signals]) => [id, reviewNote(signals)]));
+        return statusReply(who, status, blockers, { now, timeZone: viewer.timeZone, notes });
       },
     }),
   );

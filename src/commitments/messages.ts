@@ -56,12 +56,13 @@ export const commitmentForms = {
   slip: modalSpec({ callbackId: "commitment_slip_modal", metadata: slipMetadata }),
 };
 
-export function commitmentLine(c: CommitmentRow, now: Date, timeZone: string): string {
+/** A commitment in a list; `note` (a pull request's review, say) goes on a line of its own. */
+export function commitmentLine(c: CommitmentRow, now: Date, timeZone: string, note = ""): string {
   const due = isOverdue(c, now)
     ? `:warning: *overdue*, was due ${slackDate(c.dueAt, timeZone, now)}`
     : `due ${slackDate(c.dueAt, timeZone, now)}`;
   const stream = c.workstream ? ` · #${c.workstream.name}` : "";
-  return `*${formatId("commitment", c.number)}* ${quote(c.title)}\n${mention(c.ownerId)} · ${due}${stream}`;
+  return `*${formatId("commitment", c.number)}* ${quote(c.title)}\n${mention(c.ownerId)} · ${due}${stream}${note ? `\n${note}` : ""}`;
 }
 
 function heading(target: string, total: number): string {
@@ -153,7 +154,12 @@ export function slipModal(
 function changeLine(change: HistoryEntry, timeZone: string, now: Date): string {
   const when = (at: Date | null) => (at ? describeWallTime(at, timeZone, now) : "no date");
   const why = change.reason ? ` because ${quote(`"${change.reason}"`)}` : "";
-  const who = change.actorId === systemActors.github ? "GitHub" : mention(change.actorId);
+  const who =
+    change.actorId === systemActors.github
+      ? "GitHub"
+      : change.actorId === systemActors.linear
+        ? "Linear"
+        : mention(change.actorId);
   const what = (() => {
     switch (change.kind) {
       case "created":
@@ -248,6 +254,10 @@ export function offDayNote(number: number, due: Date, timeZone: string, now: Dat
 
 const idOf = (c: { number: number }) => formatId("commitment", c.number);
 
+/** After the reply to `/coo commit`: the issues and pull requests its text named, now linked. */
+export const linkedNote = (links: string[]) =>
+  `Linked to ${links.join(", ")}: when ${links.length === 1 ? "it is" : "one of them is"} done, so is this.`;
+
 /** The reply to `/coo commit`. */
 export function recordedReply(c: CommitmentRow, actorId: string, ownerZone: string, now: Date): string {
   const id = idOf(c);
@@ -304,7 +314,7 @@ export function statusReply(
   who: string,
   status: { record: DeliveryRecord; open: { items: CommitmentRow[]; total: number } },
   touching: { items: Blocker[]; open: number },
-  value: { now: Date; timeZone: string },
+  value: { now: Date; timeZone: string; notes?: Map<number, string> },
 ): Reply {
   const { record, open } = status;
   const blockers = {
@@ -316,7 +326,7 @@ export function statusReply(
   };
   const lines = open.items.map(
     (c) =>
-      `• *${idOf(c)}* ${quote(c.title)}, due ${slackDate(c.dueAt, value.timeZone, value.now)}${c.dueAt < value.now ? " :warning:" : ""}`,
+      `• *${idOf(c)}* ${quote(c.title)}, due ${slackDate(c.dueAt, value.timeZone, value.now)}${c.dueAt < value.now ? " :warning:" : ""}${value.notes?.get(c.id) ? ` · ${value.notes.get(c.id)}` : ""}`,
   );
   const text = [
     deliverySummary(who, record),

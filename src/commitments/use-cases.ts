@@ -246,7 +246,7 @@ export async function completeCommitment(deps: UseCaseDeps, actor: Actor, input:
 }
 
 /** Who a change is recorded as when no person made it (history shows the name, not a mention). */
-export const systemActors = { github: "github" } as const;
+export const systemActors = { github: "github", linear: "linear" } as const;
 
 /**
  * Work finished elsewhere (a merged pull request, a closed issue): marked
@@ -259,6 +259,14 @@ export async function completeFromGitHub(
   input: { commitmentId: number; reason: string; at: Date },
 ): Promise<boolean> {
   return closeOpen(tx, { ...input, actorId: systemActors.github });
+}
+
+/** The same for a Linear issue that reached a completed state: done by "Linear". */
+export async function completeFromLinear(
+  tx: Prisma.TransactionClient,
+  input: { commitmentId: number; reason: string; at: Date },
+): Promise<boolean> {
+  return closeOpen(tx, { ...input, actorId: systemActors.linear });
 }
 
 export async function dropCommitment(deps: UseCaseDeps, actor: Actor, input: Change) {

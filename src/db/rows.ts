@@ -23,9 +23,22 @@ export const personRow = z.object({
   syncedAt: at.nullable(),
   oooUntil: at.nullable(),
   standupViaDm: z.boolean(),
+  oooFrom: at.nullable(),
+  // An array column added to a table with rows holds NULL there until written.
+  workDays: z
+    .array(z.number().int())
+    .nullable()
+    .transform((d) => d ?? []),
+  holidayCountry: text.nullable(),
+  workStartMinute: z.number().int().nullable(),
+  workEndMinute: z.number().int().nullable(),
+  slackAway: z.boolean(),
+  slackAwayUntil: at.nullable(),
+  statusText: text.nullable(),
+  statusReadAt: at.nullable(),
   createdAt: at,
   updatedAt: at,
-}) satisfies z.ZodType<Person>;
+}) satisfies z.ZodType<Person, unknown>;
 
 export const blockerRow = z.object({
   id,

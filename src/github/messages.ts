@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { formatId } from "../ledger/ids.js";
-import { quote } from "../slack/mentions.js";
+import { actions, buttonSpec, section } from "../slack/blocks.js";
+import type { Block } from "../slack/commands.js";
+import { mention, quote } from "../slack/mentions.js";
 import { plural } from "../words.js";
 
 /*
@@ -39,3 +42,57 @@ export const closedUnmergedNotice = (c: Work, ref: Ref) =>
   `${refText(ref)} was closed without merging, so ${work(c)} stays open. If the work is finished anyway, \`/coo done ${formatId("commitment", c.number)}\`.`;
 export const reopenedNotice = (c: Work, ref: Ref, status: string) =>
   `${refText(ref)} was reopened; ${work(c)} is ${status === "open" ? "still open" : `still marked ${status}`}. If there is more to do, record it with \`/coo commit\`.`;
+
+export const githubButtons = {
+  /** On a changes-requested DM: record a blocker waiting on the reviewer. */
+  blockOnReview: buttonSpec({
+    id: "github_review_blocker",
+    value: z.object({ n: z.number().int().positive() }),
+  }),
+};
+
+type Reviewer = { login: string; slackId: string | undefined };
+/** A reviewer as a Slack person when their login is known, else their GitHub login. */
+export const reviewerText = (r: Reviewer) => (r.slackId ? mention(r.slackId) : `\`${r.login}\` on GitHub`);
+
+export function changesRequestedNotice(
+  c: Work,
+  ref: Ref,
+  reviewer: Reviewer,
+): { text: string; blocks: Block[] } {
+  const text = `${reviewerText(reviewer)} asked for changes on ${refText(ref)}, so ${work(c)} waits on them. Record it as a blocker waiting on them?`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      actions(githubButtons.blockOnReview.element("Record a blocker", { n: c.number }, { style: "primary" })),
+    ],
+  };
+}
+
+/** One line on a commitment: what its pull request's review says ("" when nothing). */
+export function reviewNote(
+  signals: Array<{ review: "changes_requested" | "waiting"; ref: Ref; reviewer: Reviewer | undefined }>,
+): string {
+  return signals
+    .map((s) =>
+      s.review === "changes_requested"
+        ? `:memo: changes requested on ${refText(s.ref)}${s.reviewer ? ` by ${reviewerText(s.reviewer)}` : ""}`
+        : `:hourglass_flowing_sand: ${refText(s.ref)} waiting on review${s.reviewer ? ` by ${reviewerText(s.reviewer)}` : ""}`,
+    )
+    .join(" · ");
+}
+
+export const loginReply = (login: string, holder: string | undefined) =>
+  holder
+    ? `\`${login}\` is already ${mention(holder)}'s GitHub login here; nothing changed. If that is wrong, they can give theirs with \`/coo github me <login>\`.`
+    : `You are \`${login}\` on GitHub here: reviews you give or are asked for name you.`;
+
+export function blockedOnReviewReply(
+  number: number,
+  b: { number: number; waitingOnId: string | null; waitingOnText: string | null },
+): string {
+  const on = b.waitingOnId ? mention(b.waitingOnId) : (b.waitingOnText ?? "the reviewer");
+  const id = formatId("blocker", b.number);
+  return `Recorded *${id}* on ${formatId("commitment", number)}, waiting on ${on}. \`/coo unblock ${id}\` when it clears.`;
+}

@@ -1,6 +1,7 @@
 import { betRollupLine } from "../bets/messages.js";
 import { blockerButtons, blockerLine } from "../blockers/messages.js";
 import { commitmentButtons, commitmentLine } from "../commitments/messages.js";
+import { reviewNote } from "../github/messages.js";
 import { actions, context, divider, section } from "../slack/blocks.js";
 import type { Block } from "../slack/commands.js";
 import { sections } from "../slack/fit.js";
@@ -39,7 +40,8 @@ export function homeView(home: Home, summary: string, now: Date) {
     blocks.push(context("Nothing open. `/coo commit <what> by <when>` records one."));
   for (const c of commitments.items) {
     const value = { t: "mine", p: 0, n: c.number };
-    blocks.push(section(commitmentLine(c, now, timeZone)));
+    const reviews = home.reviews.get(c.id);
+    blocks.push(section(commitmentLine(c, now, timeZone, reviews ? reviewNote(reviews) : "")));
     blocks.push(
       actions(
         commitmentButtons.done.element("Done", value, { style: "primary" }),

@@ -3,6 +3,7 @@ import { type Blocker, blockersAround } from "../blockers/use-cases.js";
 import { nextCadenceFor } from "../cadence/use-cases.js";
 import { type CommitmentRow, openCommitments } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
+import { type ReviewSignal, reviewSignals } from "../github/use-cases.js";
 
 /*
  * The App Home's one operation: what a person's work looks like now, read
@@ -17,6 +18,8 @@ export type Home = {
   /** The open bets this person contributes to (a workstream, or open work in one). */
   bets: BetSummary[];
   commitments: { items: CommitmentRow[]; total: number };
+  /** Pull request reviews holding up those commitments, by commitment id. */
+  reviews: Map<number, ReviewSignal[]>;
   raised: Blocker[];
   waiting: Blocker[];
   nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
@@ -37,9 +40,14 @@ export async function homeOf(
     blockersAround(deps, { workspaceId, userId, limit: homeShown }),
     nextCadenceFor(deps, { workspaceId, userId }),
   ]);
+  const reviews = await reviewSignals(deps, {
+    workspaceId,
+    commitmentIds: commitments.items.map((c) => c.id),
+    now: deps.clock.now(),
+  });
   const base = deps.config.dashboard ? deps.config.publicUrl : undefined;
   const dashboard = base
     ? { team: `${base}/app`, mine: `${base}/app/people/${encodeURIComponent(userId)}` }
     : undefined;
-  return { timeZone: person.timeZone, bets, commitments, ...blockers, nextCadence, dashboard };
+  return { timeZone: person.timeZone, bets, commitments, reviews, ...blockers, nextCadence, dashboard };
 }

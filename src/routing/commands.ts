@@ -5,21 +5,25 @@ import { handoffOffer } from "../handoffs/messages.js";
 import { readHandoffDraft } from "../handoffs/use-cases.js";
 import { seats } from "../persona/load.js";
 import type { Slack } from "../slack/app.js";
+import { defineButton } from "../slack/buttons.js";
 import { defineCommand } from "../slack/commands.js";
 import { externalNote, scopeOf } from "../slack/context.js";
 import { isStandupAnswer, tryRecordDmAnswer } from "../standups/use-cases.js";
 import {
+  askBackReply,
   attachmentNote,
   helloReply,
   ledgerAnswerText,
   otherReply,
   redirectedReply,
+  routingButtons,
   seatedReply,
   seatsReply,
   unseatedReply,
   vacatedReply,
 } from "./messages.js";
-import { assignSeat, routeMessage, seatHolders, vacateSeat } from "./use-cases.js";
+import { plainText } from "./rules.js";
+import { assignSeat, type Routed, routeChosen, routeMessage, seatHolders, vacateSeat } from "./use-cases.js";
 
 /*
  * Routing in Slack: every @mention and DM put to coo, and `/coo seat` and
@@ -53,19 +57,35 @@ type DirectMessage = {
 const fromPerson = (m: DirectMessage) =>
   !m.bot_id && Boolean(m.user) && (m.subtype === undefined || m.subtype === "file_share");
 
-/** Classifies and routes one message, and answers where it was asked. */
+/** What coo says where the question was asked, once it is routed (nothing when it was already). */
+function routedText(deps: Deps, routed: Exclude<Routed, { kind: "ask" }>): string | undefined {
+  switch (routed.kind) {
+    case "hello":
+      return helloReply(deps.persona);
+    case "other":
+      return otherReply(deps.persona);
+    case "answer":
+      return ledgerAnswerText(routed.answer, deps.clock.now(), routed.timeZone);
+    case "unseated":
+      return unseatedReply(routed.lane, routed.seat);
+    case "redirected":
+      return redirectedReply(routed.lane, routed.seat, routed.holder);
+    case "seen":
+      return undefined;
+  }
+}
+
+const permalink = (client: webApi.WebClient, channel: string, ts: string) => () =>
+  client.chat.getPermalink({ channel, message_ts: ts }).then(
+    (r) => r.permalink,
+    () => undefined,
+  );
+
+/** Classifies and routes one message, and answers where it was asked (or asks back, with buttons). */
 async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise<void> {
-  const reply = (text: string) =>
-    client.chat.postMessage({
-      channel: m.channel,
-      text,
-      // In a channel always in a thread; in a DM only when the question was asked in one.
-      ...(m.where === "channel"
-        ? { thread_ts: m.threadTs ?? m.ts }
-        : m.threadTs
-          ? { thread_ts: m.threadTs }
-          : {}),
-    });
+  // In a channel always in a thread; in a DM only when the question was asked in one.
+  const thread =
+    m.where === "channel" ? { thread_ts: m.threadTs ?? m.ts } : m.threadTs ? { thread_ts: m.threadTs } : {};
   const routed = await routeMessage(deps, {
     workspaceId: m.workspaceId,
     askerId: m.userId,
@@ -73,31 +93,49 @@ async function route(deps: Deps, client: webApi.WebClient, m: Incoming): Promise
     where: m.where,
     channelId: m.channel,
     ts: m.ts,
-    link: () =>
-      client.chat.getPermalink({ channel: m.channel, message_ts: m.ts }).then(
-        (r) => r.permalink,
-        () => undefined,
-      ),
+    link: permalink(client, m.channel, m.ts),
   });
-  switch (routed.kind) {
-    case "hello":
-      await reply(helloReply(deps.persona));
-      return;
-    case "other":
-      await reply(otherReply(deps.persona));
-      return;
-    case "answer":
-      await reply(ledgerAnswerText(routed.answer, deps.clock.now(), routed.timeZone));
-      return;
-    case "unseated":
-      await reply(unseatedReply(routed.lane, routed.seat));
-      return;
-    case "redirected":
-      await reply(redirectedReply(routed.lane, routed.seat, routed.holder));
-      return;
-    case "seen":
-      return;
+  if (routed.kind === "ask") {
+    const carried = {
+      a: m.userId,
+      c: m.channel,
+      t: m.ts,
+      w: m.where,
+      b: routed.by,
+    };
+    await client.chat.postMessage({
+      channel: m.channel,
+      ...thread,
+      ...askBackReply(routed.lanes, carried, plainText(m.text)),
+    });
+    return;
   }
+  const text = routedText(deps, routed);
+  if (text) await client.chat.postMessage({ channel: m.channel, text, ...thread });
+}
+
+/** The asker's choice after a question back: routed as chosen, the answer in place of the question. */
+function laneChosen(deps: Deps) {
+  return defineButton(routingButtons.choose, {
+    outdated: "That button is out of date. Ask me again.",
+    async handle({ respond, context, client, value }) {
+      const { workspaceId, actor } = scopeOf(context);
+      const routed = await routeChosen(deps, await actor(), {
+        workspaceId,
+        askerId: value.a,
+        text: value.q,
+        where: value.w,
+        channelId: value.c,
+        ts: value.t,
+        link: permalink(client, value.c, value.t),
+        lane: value.l,
+        by: value.b,
+      });
+      if (routed.kind === "ask") return;
+      const text = routedText(deps, routed);
+      if (text) await respond({ replace_original: true, text });
+    },
+  });
 }
 
 /** Someone of another organisation (Slack Connect) is answered with a note, never the ledger. */
@@ -143,6 +181,8 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
       },
     }),
   );
+
+  laneChosen(deps).register(listeners);
 
   listeners.event("app_mention", async ({ event, client, context }) => {
     if (!event.user) return;

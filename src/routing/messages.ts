@@ -1,9 +1,13 @@
+import { z } from "zod";
 import { blockerLine } from "../blockers/messages.js";
 import { commitmentLine } from "../commitments/messages.js";
 import { mentionReply } from "../help/messages.js";
 import { formatId } from "../ledger/ids.js";
 import type { Persona, SeatName as Seat } from "../persona/load.js";
+import { actions, buttonSpec, section } from "../slack/blocks.js";
+import { slackLimits } from "../slack/limits.js";
 import { mention, quote } from "../slack/mentions.js";
+import type { AskLane } from "./rules.js";
 import type { LedgerAnswer, SeatLane } from "./use-cases.js";
 
 /*
@@ -51,7 +55,7 @@ export function seatQuestionNotice(q: {
 }): string {
   const from = q.where === "channel" ? `in <#${q.channelId}>` : "by DM";
   const excerpt = quote(q.question.length > 500 ? `${q.question.slice(0, 497)}...` : q.question);
-  return `A ${q.lane} question for you as ${q.seat.toUpperCase()}, from ${mention(q.askerId)} ${from}:\n> ${excerpt}${q.link ? `\n${q.link}` : ""}`;
+  return `${q.lane === "architecture" ? "An" : "A"} ${q.lane} question for you as ${q.seat.toUpperCase()}, from ${mention(q.askerId)} ${from}:\n> ${excerpt}${q.link ? `\n${q.link}` : ""}`;
 }
 
 /** An operations question, answered from the ledger in the asker's zone. */
@@ -123,4 +127,69 @@ export function seatsReply(
         `• *${seat.toUpperCase()}*: ${holder ? mention(holder) : `nobody yet (an admin seats one: \`/coo seat ${seat} @name\`)`}. ${persona[seat].summary}`,
     )
     .join("\n");
+}
+
+const askLanes = ["mission", "budget", "architecture", "operations"] as const;
+const userId = z.string().regex(/^[UW][A-Z0-9]+$/);
+
+/**
+ * What rides in a question back's buttons: the chosen lane, who asked, where,
+ * and the question itself (to answer or pass on once chosen; coo keeps none of it).
+ */
+const choiceValue = z.object({
+  l: z.enum(askLanes),
+  a: userId,
+  c: z.string().regex(/^[CDG][A-Z0-9]+$/),
+  t: z.string().regex(/^\d+\.\d+$/),
+  th: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .optional(),
+  w: z.enum(["channel", "dm"]),
+  b: z.enum(["llm", "rules"]),
+  q: z.string().min(1).max(1800),
+});
+export type ChoiceValue = z.infer<typeof choiceValue>;
+
+export const routingButtons = {
+  choose: buttonSpec({ id: "route_choice", value: choiceValue, variants: askLanes }),
+};
+
+const laneLabel: Record<AskLane, string> = {
+  mission: "the CEO (mission)",
+  budget: "the CFO (money)",
+  architecture: "the CTO (architecture)",
+  operations: "me (delivery)",
+};
+
+/** The question as much as keeps the button's value (JSON, escapes included) within Slack's limit. */
+function fitted(base: Omit<ChoiceValue, "q">, question: string): ChoiceValue {
+  let room = slackLimits.buttonValue - JSON.stringify({ ...base, q: "" }).length;
+  let q = "";
+  for (const char of question.slice(0, 1800)) {
+    room -= JSON.stringify(char).length - 2;
+    if (room < 0) break;
+    q += char;
+  }
+  return { ...base, q: q || "?" };
+}
+
+/** The question back when the lanes are close: one short line, a button per close lane. */
+export function askBackReply(
+  lanes: readonly AskLane[],
+  carried: Omit<ChoiceValue, "l" | "q">,
+  question: string,
+): { text: string; blocks: ReturnType<typeof section>[] } {
+  const text = `Who should take this one: ${lanes.map((l) => laneLabel[l]).join(" or ")}?`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      actions(
+        ...lanes.map((l) =>
+          routingButtons.choose.element(laneLabel[l], fitted({ ...carried, l }, question), { variant: l }),
+        ),
+      ),
+    ],
+  };
 }

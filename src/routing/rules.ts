@@ -1,130 +1,36 @@
+import { featuresOf, parts } from "./features.js";
+import { model } from "./model.js";
+import { normalise } from "./normalise.js";
+
 /** The five lanes a message to the coo can fall in. The code acts only on these. */
 export const categories = ["mission", "budget", "architecture", "operations", "other"] as const;
 export type Category = (typeof categories)[number];
+/** The lanes a question back offers (a button each): the three seats and coo itself. */
+export type AskLane = Exclude<Category, "other">;
 
-type Rule = [RegExp, number];
+/*
+ * The deterministic classifier, used without a key and whenever Claude fails:
+ * normalise (normalise.ts), find the message's parts (features.ts), weigh
+ * each lane (hand-set weights of the parts plus weights trained on the
+ * labeled tuning sets, model.ts), and pick the heaviest; when the heaviest
+ * lane is a human's and another lane is close behind, ask instead of naming
+ * the wrong human (docs/decisions/0030-routing-that-generalises.md).
+ */
 
-// Weighted signals per lane. A message scores the sum of the rules it
-// matches; the highest lane wins. Operations signals (who, when, status) are
-// strong on purpose: "who owns the budget sheet and when is it due" is about
-// an owner and a date, not money.
-const signals: Record<Exclude<Category, "other">, Rule[]> = {
-  operations: [
-    [
-      /\b(who'?s|who is|who are|whos|who)\b.{0,40}\b(own|owns|owning|on point|driving|drive|writing|pulling|putting|responsible|on call|picked|pick|take|taking|handl|chase|breaks|ok'?d|got)\w*/,
-      4,
-    ],
-    [/\bwho (do i|should|can|will)\b/, 4],
-    [/\b(dri|owner|owns|owned|ownership|on point|orphaned|nobody has owned|nobody'?s picked)\b/, 3],
-    [/\b(eta|deadline|due|overdue|late|slipp\w*|slipped|behind schedule|on track)\b/, 3],
-    [
-      /\b(status|statut|progress|how far along|% done|where are we|rundown|update on|done yet|signed yet|landed|land monday)\b/,
-      3,
-    ],
-    [/\b(block\w*|unblock\w*|stuck|waiting on|waiting for|wait on)\b/, 3],
-    [/\b(hand ?off|handing|hand over|hand it|take over|pick it up|übergabe|kümmert)\b/, 4],
-    [
-      /\b(standup|stand-up|retro|weekly review|planning|sync|1:1s?|demo|calendar|agenda|offsite agenda|all-hands doc|action items|follow[ -]?up|remind me|nudge|chase|log:)\b/,
-      3,
-    ],
-    [
-      /\b(this week|next week|this sprint|by friday|by monday|by (the )?\d+(st|nd|rd|th)?|tomorrow|on mon|starts mon)\b/,
-      3,
-    ],
-    [/\bhow'?s\b.{0,40}\bgoing\b/, 4],
-    [
-      /\b(what'?s left|what did we (commit|land)|what'?s everyone working on|working on today|done w\/|closed the ticket|is done btw|phase \d)\b/,
-      3,
-    ],
-    [
-      /(quién es responsable|para cuándo|wer kümmert|c'est quoi le statut|quem está responsável|qual é o prazo|\bprazo\b|chi è responsabile|scadenza|qui s'occupe|d'ici quand)/,
-      4,
-    ],
-    [/\b(launch[- ]?blocker|launch ready|release slipped|release)\b/, 2],
-    // A status question outweighs whatever topic it is about.
-    [
-      /\b(eta on|done yet|is done|how far along|% done|closed the ticket|on the calendar|on \w+'?s plate|set a follow-up|still doing|still on)\b/,
-      5,
-    ],
-    [
-      /\b(move|cancel\w*|reschedul\w*|skip\w*|kill)\b.{0,40}\b(review|standup|sync|retro|demo|meeting|1:1s?)\b/,
-      5,
-    ],
-  ],
-  budget: [
-    [
-      /\b(afford|budget|budgets|runway|burn|spend|spending|cost|costs|costing|cheaper|pricey|expens\w*|invoice|reimburs\w*|discount|% off|comp band|salary|salaries|base plus equity|commission|margin|margins|cac|mrr|arr|unit economics|money|bill|billed|paying|pay for|pay contractors|per-seat|per seat|quote a|charge for|prices|pricing plan|raise prices|renewal|licen[cs]es?|company card|annual plan|annual billing|months free|net 30|net 15|g&a|price|hourly|fixed fee|fixed price|retainer)\b/,
-      3,
-    ],
-    [/\$\s?\d|\b\d+(\.\d+)?\s?k\b(\/(mo|yr|month|year))?|\b\d+k\/(mo|yr)\b/, 3],
-    [/\bhow much\b/, 2],
-    [/\b(approve|approval|sign off on|ok to approve|ok to put)\b/, 2],
-    [
-      /\b(hire|hiring|head of sales|req|werkstudent)\b.{0,40}\b(afford|budget|cost|can we)\b|\b(can we|do we have money)\b.{0,30}\b(afford|hire|money)\b/,
-      2,
-    ],
-    [/\b(leisten|gastar|cuánto|acheter|licences|dinero|argent|kosten)\b/, 3],
-  ],
-  architecture: [
-    [
-      /\b(postgres|postgresql|mysql|dynamo\w*|sqlite|redis|kafka|sqs|rabbitmq|elasticsearch|snowflake pipeline|warehouse|cdc|orm|raw sql|database|databases|db|base de datos|schema)\b/,
-      3,
-    ],
-    [
-      /\b(k8s|kubernetes|ecs|serverless|lambda|cold starts|edge nodes|multi-region|failover|dns|rate limiting|cache|queue|worker|cron \+|jobs table)\b/,
-      3,
-    ],
-    [
-      /\b(monolith|microservices?|services|service|monorepo|polyrepo|codebase|architecture|archi|event[- ]driven|event sourcing|rules engine|federation|stitching)\b/,
-      3,
-    ],
-    [
-      /\b(rest|graphql|api design|public api|webhook payloads?|version(ing)? webhook|jwt|sessions|saml|sso|auth0|workos|oauth|secrets|encryption|pii|soc2 encryption)\b/,
-      3,
-    ],
-    [
-      /\b(rewrite|rewriting|refactor|tech(nical)? debt|stack|framework|typescript|python|golang|go|rust|swift|kotlin|react native|native|backend|frontend|open model|self-host)\b/,
-      3,
-    ],
-    [
-      /\b(race conditions?|inconsistent state|same \w+ table|latency|versioning|rollback|partitions?|tech(nical)? standpoint|protocol|sdk|engine choice)\b/,
-      3,
-    ],
-    [/\b(build (our|my) own|roll our own|build vs buy|build or buy|launchdarkly|or just use)\b/, 4],
-    [/\b(synchronous|asynchronous|async|sync) in\b|\bsynchronously|asynchronously\b/, 3],
-  ],
-  mission: [
-    [
-      /\b(vision|mission|north star|strategy|strategic|direction|off-mission|where we'?re (headed|going)|winning|company okrs?|the core business|positioning|cheapest option|best option)\b/,
-      3,
-    ],
-    [/\bspin\b.{0,30}\bout\b/, 3],
-    [
-      /\b(sales-led|product-led|are we (still )?an? \w+ company|core to|a distraction|what we'?re about|main customer|go all in|all-in|stop building|focus (on|area))\b/,
-      4,
-    ],
-    [
-      /\b(priority|priorities|prioriti[sz]e|rank them|top priorities|the one thing|one thing|saying no to|bet|bets|double down|side quest)\b/,
-      3,
-    ],
-    [
-      /\b(market|markets|markt|mercado|segment|upmarket|downmarket|smb|mid-market|vertical|horizontal|platform company|sales-led|product-led|expansion|ecosystem|acquire|acquisition|spin (the|it)? ?\w* out|sunset|kill the|stop doing|stop chasing|pursue|pursuing|go after|worth pursuing|focus on|concentrate|konzentrieren|enfocarnos|concentrer|abandonner|dejar de|retention the priority|consumer waitlist|b2b|edu|university|universities|healthcare|govt|government|rfp|open source|who are we building for)\b/,
-      3,
-    ],
-    [/\b(enterprise|go upmarket)\b/, 2],
-    [
-      /\bshould we\b|\bdo we (actually )?want to\b|\bare we (still )?(a|committed)\b|\bsollten wir\b|\bdeberíamos\b|\best-ce qu'on devrait\b/,
-      1,
-    ],
-  ],
+/** How close (in probability) the runner-up must be for coo to ask rather than name a human. */
+export const askMargin = model.askMargin;
+
+export type RuleResult = {
+  category: Category;
+  /** Each lane's probability, 0 to 1. */
+  scores: Record<Category, number>;
+  reason: string;
+  /** When coo should ask: the close lanes to offer, heaviest first. */
+  unsure?: AskLane[] | undefined;
 };
 
 const injection =
   /\b(ignore (all |your |the )?(previous |prior )?instructions|system prompt|you are now|pretend (you'?re|to be)|disregard (your|all)|jailbreak|classify this message as|reply '?approved)\b|^\s*system\s*:/i;
-const smallTalk =
-  /^(hi|hey|hello|yo|morning|good morning|gm|thanks|thank you|thx|ty|ok|okay|k|lol|haha\w*|nvm|test|brb\b.*|\?+|gracias|merci\b.*|danke\b.*|happy friday\b.*|what can you do\??|help|who built you\??|are you a (real )?(person|bot|human)\b.*)[!. ]*$/i;
-
-export type RuleResult = { category: Category; scores: Record<Category, number>; reason: string };
 
 /** Slack markup out: mentions, channel links, URLs and :emoji: do not decide a lane. */
 export function plainText(text: string): string {
@@ -138,31 +44,86 @@ export function plainText(text: string): string {
     .trim();
 }
 
-/** The deterministic classifier: used without a key, and whenever Claude fails. */
-export function classifyByRules(raw: string): RuleResult {
-  const text = plainText(raw).slice(0, 2000).toLowerCase();
-  const scores: Record<Category, number> = {
-    mission: 0,
-    budget: 0,
-    architecture: 0,
-    operations: 0,
-    other: 0,
-  };
-  if (!/[\p{L}]{2,}/u.test(text) || text.length < 2)
-    return { category: "other", scores, reason: "no words to go on" };
-  if (injection.test(text))
-    return { category: "other", scores, reason: "reads as an instruction to the bot, not a question" };
-  if (smallTalk.test(text))
-    return { category: "other", scores, reason: "small talk or a question about coo itself" };
-  for (const [category, rules] of Object.entries(signals) as Array<[Exclude<Category, "other">, Rule[]]>) {
-    for (const [pattern, weight] of rules) if (pattern.test(text)) scores[category] += weight;
+const zero = (): Record<Category, number> => ({
+  mission: 0,
+  budget: 0,
+  architecture: 0,
+  operations: 0,
+  other: 0,
+});
+
+/** The hand-set weights alone: each lane's sum over the parts the message has. */
+export function handScores(normalised: string): Record<Category, number> {
+  const scores = zero();
+  for (const part of parts)
+    if (part.pattern.test(normalised))
+      for (const [lane, w] of Object.entries(part.weights) as Array<[Category, number]>) scores[lane] += w;
+  return scores;
+}
+
+/** Hand-set and trained weights together, as a probability per lane. */
+export function laneProbabilities(normalised: string): Record<Category, number> {
+  const hand = handScores(normalised);
+  const logits = model.lanes.map((lane, i) => (model.bias[i] ?? 0) + model.handScale * hand[lane]);
+  for (const f of featuresOf(normalised)) {
+    const w = model.weights[f];
+    if (w) for (let i = 0; i < logits.length; i++) logits[i] = (logits[i] ?? 0) + (w[i] ?? 0);
   }
-  // Ties go to the lane listed first: an owner-and-date question before money, money before design.
-  const order: Category[] = ["operations", "budget", "architecture", "mission"];
-  const [best, score] = order.map((c) => [c, scores[c]] as const).sort((a, b) => b[1] - a[1])[0] ?? [
-    "other",
-    0,
-  ];
-  if (score < 3) return { category: "other", scores, reason: "no lane's signals were strong enough" };
-  return { category: best, scores, reason: `${best} signals (${score}) outweighed the rest` };
+  const top = Math.max(...logits);
+  const exp = logits.map((l) => Math.exp(l - top));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  const out = zero();
+  model.lanes.forEach((lane, i) => {
+    out[lane] = (exp[i] ?? 0) / sum;
+  });
+  return out;
+}
+
+const human = new Set<Category>(["mission", "budget", "architecture"]);
+
+/** Picks a lane from probabilities; asks when a human's lane leads by less than `margin`. */
+export function decide(scores: Record<Category, number>, margin = askMargin): Omit<RuleResult, "reason"> {
+  const ranked = [...categories].sort((a, b) => scores[b] - scores[a]);
+  const [best = "other", second = "other"] = ranked;
+  if (!human.has(best) || scores[best] - scores[second] >= margin) return { category: best, scores };
+  const close = ranked.filter((c): c is AskLane => c !== "other" && scores[best] - scores[c] < margin);
+  // The runner-up is "other": offer the human's lane and coo's own.
+  if (close.length < 2) close.push("operations");
+  return { category: best, scores, unsure: close.slice(0, 3) };
+}
+
+/** The deterministic classifier: used without a key, and whenever Claude fails. */
+export function classifyByRules(raw: string, margin = askMargin): RuleResult {
+  const text = normalise(raw);
+  if (!/[a-z]{2,}/.test(text.replace(/\bz(person|channel|link|everyone|num|date|money|percent)\b/g, "")))
+    return { category: "other", scores: zero(), reason: "no words to go on" };
+  if (injection.test(plainText(raw)))
+    return {
+      category: "other",
+      scores: zero(),
+      reason: "reads as an instruction to the bot, not a question",
+    };
+  const decided = decide(laneProbabilities(text), margin);
+  const p = Math.round(decided.scores[decided.category] * 100);
+  return {
+    ...decided,
+    reason: decided.unsure
+      ? `unsure between ${decided.unsure.join(" and ")}`
+      : `${decided.category} is the most likely lane (${p}%)`,
+  };
+}
+
+/**
+ * The hand-set weights alone, without the trained ones: the heaviest lane, or
+ * "other" below 3. Not used to route; `npm run eval:routing` prints it beside
+ * the classifier coo runs, as the comparison of decision 0030.
+ */
+export function classifyByHandWeights(raw: string): Category {
+  const text = normalise(raw);
+  if (injection.test(plainText(raw))) return "other";
+  const h = handScores(text);
+  const best = (["operations", "budget", "architecture", "mission"] as const).reduce((a, b) =>
+    h[b] > h[a] ? b : a,
+  );
+  return h[best] >= 3 ? best : "other";
 }

@@ -1,7 +1,7 @@
 import { type Blocker, openBlockersAbout } from "../blockers/use-cases.js";
 import { type CommitmentRow, openCommitmentsAbout, workstreamsAbout } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
-import { CooError } from "../errors.js";
+import { badInput, CooError } from "../errors.js";
 import type { Seat, SeatLane } from "../generated/prisma/client.js";
 import { type Handoff, visibleOpenHandoffs } from "../handoffs/use-cases.js";
 import { type Actor, authorize } from "../policy.js";
@@ -9,7 +9,7 @@ import { mention } from "../slack/mentions.js";
 import { classifyQuestion } from "./classify.js";
 import { seatQuestionNotice } from "./messages.js";
 import { freeSeat, giveSeat, recordRoutedQuestion, seatHolder } from "./queries.js";
-import { plainText } from "./rules.js";
+import { type AskLane, type Category, plainText } from "./rules.js";
 
 /*
  * The routing feature's operations: every @mention and DM put to coo goes to
@@ -118,33 +118,69 @@ export type Routed =
   | { kind: "unseated"; lane: SeatLane; seat: Seat }
   /** Passed to the seat holder by DM (unless they asked it themselves). */
   | { kind: "redirected"; lane: SeatLane; seat: Seat; holder: string }
-  /** Already routed (a redelivered event, or a second replica): nothing more to say. */
-  | { kind: "seen" };
+  /** Already routed (a redelivered event, a second replica, a second press): nothing more to say. */
+  | { kind: "seen" }
+  /** The lanes were close: coo asks the asker which one it is (they choose with `routeChosen`). */
+  | { kind: "ask"; lanes: AskLane[]; by: "llm" | "rules" };
+
+/** A message put to coo, as routing reads it. */
+export type Question = {
+  workspaceId: string;
+  askerId: string;
+  text: string;
+  where: "channel" | "dm";
+  channelId: string;
+  ts: string;
+  /** A link to the message, for the seat holder (asked only when the question goes to one). */
+  link?: (() => Promise<string | undefined>) | undefined;
+};
 
 /**
  * One path for every @mention and every DM: classify into a fixed lane, then
  * answer from the ledger, or pass the question to the seated human (once,
  * recorded with the DM to them in one transaction), or say what coo does.
+ * When a human's lane leads by too little, coo asks instead of guessing.
  */
-export async function routeMessage(
-  deps: UseCaseDeps,
-  input: {
-    workspaceId: string;
-    askerId: string;
-    text: string;
-    where: "channel" | "dm";
-    channelId: string;
-    ts: string;
-    /** A link to the message, for the seat holder (asked only when the question goes to one). */
-    link?: (() => Promise<string | undefined>) | undefined;
-  },
-): Promise<Routed> {
-  const { workspaceId, askerId, where } = input;
+export async function routeMessage(deps: UseCaseDeps, input: Question): Promise<Routed> {
   const question = plainText(input.text);
   if (question.length < 2 || !/[\p{L}\p{N}]/u.test(question)) return { kind: "hello" };
   const decision = await classifyQuestion(deps.llm, input.text);
-  deps.log.info("routed", { category: decision.category, by: decision.by, where });
-  if (decision.category === "operations") {
+  deps.log.info("routed", {
+    category: decision.category,
+    by: decision.by,
+    where: input.where,
+    asked: Boolean(decision.unsure),
+  });
+  if (decision.unsure) return { kind: "ask", lanes: decision.unsure, by: decision.by };
+  return routeTo(deps, input, decision.category, decision.by);
+}
+
+/**
+ * The asker's answer to a question back: route as chosen, through the same
+ * path. Only the asker may choose; nothing of the message is kept to learn
+ * from. A second press finds the question routed (a seat's lane) or gives
+ * the same answer again in place of the first (coo's own lane).
+ */
+export async function routeChosen(
+  deps: UseCaseDeps,
+  actor: Actor,
+  input: Question & { lane: AskLane; by: "llm" | "rules" },
+): Promise<Routed> {
+  if (actor.slackUserId !== input.askerId)
+    throw badInput("Only the person who asked can choose where their question goes.");
+  deps.log.info("routed", { category: input.lane, by: "asker", where: input.where });
+  return routeTo(deps, input, input.lane, input.by);
+}
+
+async function routeTo(
+  deps: UseCaseDeps,
+  input: Question,
+  category: Category,
+  by: "llm" | "rules",
+): Promise<Routed> {
+  const { workspaceId, askerId, where } = input;
+  const question = plainText(input.text);
+  if (category === "operations") {
     const asker = await deps.people.profile(workspaceId, askerId);
     const answer = await answerFromLedger(deps, {
       workspaceId,
@@ -153,8 +189,8 @@ export async function routeMessage(
     });
     return { kind: "answer", answer, timeZone: asker.timeZone };
   }
-  if (decision.category === "other") return { kind: "other" };
-  const lane: SeatLane = decision.category;
+  if (category === "other") return { kind: "other" };
+  const lane: SeatLane = category;
   const seat = laneSeat[lane];
   const holder = await seatHolder(deps, workspaceId, seat);
   if (!holder) return { kind: "unseated", lane, seat };
@@ -167,7 +203,7 @@ export async function routeMessage(
       messageTs: input.ts,
       askerId,
       category: lane,
-      decidedBy: decision.by,
+      decidedBy: by,
       seatHolderId: holder,
     },
     holder === askerId

@@ -26,6 +26,9 @@ export const botScopes = [
   "im:history",
   "im:write",
   "users:read",
+  // users.profile.get: a person's status, read as leave (src/availability/).
+  "users.profile:read",
+  "users:read.email",
 ];
 
 const keyOf = (q: {

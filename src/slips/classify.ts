@@ -1,8 +1,8 @@
 import type { Workspace } from "../generated/prisma/client.js";
 import { addDays, isWeekend, type WallTime, wallClock, zonedToUtc } from "../time/zoned.js";
 
-export type Risk = "overdue" | "at_risk" | "drifting";
-export const risks: Risk[] = ["overdue", "at_risk", "drifting"];
+export type Risk = "overdue" | "at_risk" | "drifting" | "in_review";
+export const risks: Risk[] = ["overdue", "at_risk", "drifting", "in_review"];
 /** The longest a snooze may last: longer, and the date is what is wrong. */
 export const maxSnoozeDays = 30;
 export type Step = "dm_owner" | "remind_owner" | "tell_lead" | "tell_ceo";
@@ -57,18 +57,28 @@ export type CommitmentState = {
   lastTouchedAt: Date;
   /** Standups in a row (the latest ones) that named it as today's work. */
   todayStreak: number;
+  /** Its pull request has changes requested, or a review waiting past the team's threshold. */
+  inReview?: boolean;
 };
 
 /**
  * Overdue: past due and open. At risk: due by the end of the next working day
  * with no sign of life since it was made (a slip, a confirmation or a standup
  * mention counts). Drifting: named as today's work in three standups in a row.
+ * In review: its pull request has changes requested, or a review asked for
+ * and waiting longer than the team's threshold.
  */
-export function classify(c: CommitmentState, now: Date, timeZone: string): Risk | undefined {
+export function classify(
+  c: CommitmentState,
+  now: Date,
+  timeZone: string,
+  /** The end of the owner's next working day in their own calendar (availability); Monday to Friday when not given. */
+  nextWorkingDayEnd: Date = endOfNextWorkingDay(now, timeZone),
+): Risk | undefined {
   if (c.dueAt <= now) return "overdue";
   if (c.todayStreak >= 3) return "drifting";
-  if (c.dueAt <= endOfNextWorkingDay(now, timeZone) && c.lastTouchedAt.getTime() <= c.createdAt.getTime())
-    return "at_risk";
+  if (c.inReview) return "in_review";
+  if (c.dueAt <= nextWorkingDayEnd && c.lastTouchedAt.getTime() <= c.createdAt.getTime()) return "at_risk";
   return undefined;
 }
 
@@ -84,18 +94,20 @@ export function nextStep(
   dueAt: Date,
   now: Date,
   policy: Policy,
+  /** How much of the clock ran since an instant: the owner's days away do not count (availability). */
+  elapsed: (since: Date) => number = (since) => now.getTime() - since.getTime(),
 ): Step | undefined {
   const grace = policy.graceHours * 3600_000;
   const after = (step: Step) => {
     const at = sent[step];
-    return at !== undefined && now.getTime() - at.getTime() >= grace;
+    return at !== undefined && elapsed(at) >= grace;
   };
   if (!sent.dm_owner) return "dm_owner";
   if (!sent.remind_owner) return after("dm_owner") ? "remind_owner" : undefined;
   if (risk !== "overdue") return undefined;
   if (!sent.tell_lead) return after("remind_owner") ? "tell_lead" : undefined;
   if (!sent.tell_ceo) {
-    const overdueFor = now.getTime() - dueAt.getTime();
+    const overdueFor = elapsed(dueAt);
     return after("tell_lead") && overdueFor >= policy.ceoAfterDays * 24 * 3600_000 ? "tell_ceo" : undefined;
   }
   return undefined;

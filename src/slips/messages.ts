@@ -44,6 +44,7 @@ const riskWords: Record<Risk, string> = {
   overdue: ":red_circle: overdue",
   at_risk: ":large_orange_circle: due soon, no update yet",
   drifting: ":hourglass: on today's list three standups running",
+  in_review: ":memo: held up in review",
 };
 
 export type NudgeItem = { commitment: CommitmentRow; risk: Risk; step: Step };
@@ -135,9 +136,10 @@ export function risksReply(lists: Record<Risk, CommitmentRow[]>, timeZone: strin
     ...part("Overdue", lists.overdue),
     ...part("At risk: due by the end of the next working day, no update since made", lists.at_risk),
     ...part("Drifting: on today's list three standups running", lists.drifting),
+    ...part("Held up in review: changes requested, or a review waiting too long", lists.in_review),
   ];
   return {
-    text: `${lists.overdue.length} overdue, ${lists.at_risk.length} at risk, ${lists.drifting.length} drifting`,
+    text: `${lists.overdue.length} overdue, ${lists.at_risk.length} at risk, ${lists.drifting.length} drifting, ${lists.in_review.length} held up in review`,
     blocks: linesWithin(lines, { more: (n) => `…and ${n} more lines` }),
   };
 }

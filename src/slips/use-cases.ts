@@ -1,3 +1,4 @@
+import { calendars, endOfNextWorkingDayFor } from "../availability/use-cases.js";
 import { blockersWaitingOn, createBlocker } from "../blockers/use-cases.js";
 import {
   type CommitmentRow,
@@ -8,6 +9,7 @@ import {
 } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
+import { reviewSignals } from "../github/use-cases.js";
 import { enqueue, type JobHandler, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
@@ -140,27 +142,33 @@ const horizonMs = 5 * day;
  * given: a channel's people), each owner's work judged in their own zone.
  */
 export async function atRisk(
-  deps: Pick<Deps, "db" | "clock" | "config">,
+  deps: Pick<Deps, "db" | "sql" | "clock" | "config">,
   input: { workspaceId: string; owners: string[] | undefined },
 ): Promise<Record<Risk, CommitmentRow[]>> {
   const now = deps.clock.now();
   const streaks = await driftStreaks(deps);
+  const held = await reviewSignals(deps, { workspaceId: input.workspaceId, now });
   const open = await openSoonOrDrifting(deps, input.workspaceId, {
     until: new Date(now.getTime() + horizonMs),
-    drifting: [...streaks.keys()],
+    drifting: [...streaks.keys(), ...held.keys()],
     owners: input.owners,
   });
-  const people = await peopleOf(deps, [input.workspaceId], [...new Set(open.map((c) => c.ownerId))]);
+  const owners = [...new Set(open.map((c) => c.ownerId))];
+  const people = await peopleOf(deps, [input.workspaceId], owners);
   const zone = new Map(people.map((p) => [p.slackUserId, p.timezone ?? deps.config.defaultTimeZone]));
+  // "The next working day" is each owner's own (their days and holidays: src/availability/).
+  const calendarOf = await calendars(deps, input.workspaceId, owners);
   const lists = Object.fromEntries(risks.map((r) => [r, [] as CommitmentRow[]])) as Record<
     Risk,
     CommitmentRow[]
   >;
   for (const c of open) {
+    const calendar = calendarOf.get(c.ownerId);
     const risk = classify(
-      { ...c, todayStreak: streaks.get(c.id) ?? 0 },
+      { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id) },
       now,
       zone.get(c.ownerId) ?? deps.config.defaultTimeZone,
+      calendar && endOfNextWorkingDayFor(calendar, now),
     );
     if (risk) lists[risk].push(c);
   }

@@ -4,6 +4,8 @@ import type { Blocker } from "../blockers/use-cases.js";
 import type { Cadence } from "../cadence/use-cases.js";
 import { commitmentButtons, commitmentLine, percent } from "../commitments/messages.js";
 import type { CommitmentRow } from "../commitments/use-cases.js";
+import { reviewNote } from "../github/messages.js";
+import type { ReviewSignal } from "../github/use-cases.js";
 import { groupBy } from "../group.js";
 import { handoffLine } from "../handoffs/messages.js";
 import { formatId } from "../ledger/ids.js";
@@ -181,6 +183,8 @@ export type WeeklyReview = {
   blockerAges: Record<string, number>;
   handoffs: { open: number; oldest: Handoff | undefined };
   risks: Risk[];
+  /** Commitments whose pull request has changes requested or waits on a review past the threshold. */
+  reviews: ReviewSignal[][];
 };
 
 const tallyLine = (t: Tally) =>
@@ -228,6 +232,17 @@ export function weeklyReview(review: WeeklyReview, now: Date): Composed[] {
     ...(review.risks.length
       ? review.risks.map((r, i) => `${i + 1}. ${riskLine(r, timeZone, now)}`)
       : ["None: nothing overdue, nothing blocked. :tada:"]),
+    ...(review.reviews.length
+      ? [
+          `*Held up in review* (${review.reviews.length})`,
+          ...review.reviews.map((list) => {
+            const c = list[0]?.commitment;
+            return c
+              ? `• *${formatId("commitment", c.number)}* ${quote(c.title)} (${mention(c.ownerId)}): ${reviewNote(list)}`
+              : "";
+          }),
+        ]
+      : []),
   ];
   const pages = intoMessages(sections(lines), (i, n) => context(`*Weekly review*, continued (${i} of ${n})`));
   return pages.map((blocks, i) => ({

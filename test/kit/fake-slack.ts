@@ -32,6 +32,10 @@ export type FakeUser = {
   connected?: boolean;
   /** The Enterprise Grid organisation the user's team belongs to. */
   enterprise_id?: string;
+  /** Their status, as users.profile.get shows it (status_expiration: unix seconds, 0 for none). */
+  status?: { status_text: string; status_emoji: string; status_expiration: number };
+  /** The profile's email (what users.lookupByEmail finds; needs users:read.email). */
+  email?: string;
 };
 
 /** A channel as Slack keeps it: who is in it, and whether outsiders can see it. */
@@ -776,6 +780,26 @@ export class FakeSlack {
         if (!page) return denied("invalid_cursor");
         return { ok: true, members: page.page, response_metadata: { next_cursor: page.next } };
       }
+      case "users.lookupByEmail": {
+        // Slack finds an active member of the asking workspace by exact email
+        // (case-insensitive), else users_not_found; a missing email is invalid_arguments.
+        const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
+        if (!email) return { ok: false, error: "invalid_arguments" };
+        const askingTeam = this.teamOfToken(token);
+        const found = [...this.users.values()].find(
+          (u) => u.email?.toLowerCase() === email && (u.team_id ?? askingTeam) === askingTeam && !u.deleted,
+        );
+        if (!found) return { ok: false, error: "users_not_found" };
+        return {
+          ok: true,
+          user: {
+            id: found.id,
+            team_id: askingTeam,
+            name: found.name ?? found.id.toLowerCase(),
+            profile: { email },
+          },
+        };
+      }
       case "users.info": {
         // Slack answers user_not_found for an id it does not know, and for a
         // user of another workspace that shares no channel with this one.
@@ -802,6 +826,24 @@ export class FakeSlack {
             ...(user.enterprise_id
               ? { enterprise_user: { id: id, enterprise_id: user.enterprise_id, teams: [team] } }
               : {}),
+          },
+        };
+      }
+      case "users.profile.get": {
+        // Shape from https://api.slack.com/methods/users.profile.get: a profile with
+        // status_text, status_emoji and status_expiration ("" and 0 when unset).
+        const id = String(args.user);
+        const user = this.users.get(id);
+        if (!user || (user.team_id && user.team_id !== this.teamOfToken(token)))
+          return { ok: false, error: "user_not_found" };
+        const status = user.status ?? { status_text: "", status_emoji: "", status_expiration: 0 };
+        return {
+          ok: true,
+          profile: {
+            real_name: user.name ?? id,
+            display_name: user.name ?? id.toLowerCase(),
+            ...status,
+            status_text_canonical: "",
           },
         };
       }
