@@ -13,6 +13,7 @@ import { App, HTTPReceiver } from "@slack/bolt";
 import pg from "pg";
 import { type Config, loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
+import { openSession } from "../src/dashboard/use-cases.js";
 import { enqueue, slackMessages } from "../src/jobs/outbox.js";
 import { createLog } from "../src/log.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
@@ -109,13 +110,19 @@ async function load(target: Target, text: string, expect: string, seconds: numbe
   };
 }
 
-async function startCooFor(database: Config["database"], slack: FakeSlack, clock?: { now: () => Date }) {
+async function startCooFor(
+  database: Config["database"],
+  slack: FakeSlack,
+  clock?: { now: () => Date },
+  extraEnv: Record<string, string> = {},
+) {
   const base = {
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: secret,
     SLACK_API_URL: slack.url,
     PORT: "0",
     COO_LOG_LEVEL: "error",
+    ...extraEnv,
   };
   const env =
     database.kind === "postgres"
@@ -420,10 +427,172 @@ async function benchSweep(label: string, database: Config["database"]): Promise<
   }
 }
 
+/**
+ * The dashboard's team view for a workspace of 100 people and 50,000
+ * commitments (twelve weeks of them in view), with blockers, the slip ladder
+ * and standups: GET /app with a CEO's session, end to end, 30 times.
+ */
+async function benchDashboard(database: Config["database"]): Promise<string[]> {
+  const slack = await FakeSlack.start();
+  const now = new Date("2026-12-02T15:00:00Z");
+  const people = slack.crowd(100, "U");
+  // The bot's one token is this workspace's, as Slack would have it.
+  slack.teamId = "TD";
+  const coo = await startCooFor(
+    database,
+    slack,
+    { now: () => now },
+    {
+      SLACK_CLIENT_ID: "1.2",
+      SLACK_CLIENT_SECRET: "bench-client-secret",
+      COO_PUBLIC_URL: "http://localhost",
+    },
+  );
+  try {
+    process.stdout.write(
+      `  ${database.kind}: loading 100 people and 50,000 commitments for the dashboard...\n`,
+    );
+    const db = coo.deps.db;
+    await db.workspace.create({ data: { id: "TD", name: "Bench" } });
+    await db.person.createMany({
+      data: people.map((id, i) => ({
+        workspaceId: "TD",
+        slackUserId: id,
+        displayName: `person ${i}`,
+        timezone: "UTC",
+        ...(i === 0 ? { seat: "ceo" as const } : {}),
+      })),
+    });
+    const streams = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        db.workstream.create({ data: { workspaceId: "TD", name: `stream${i}`, ownerId: `U${i}` } }),
+      ),
+    );
+    const week = 7 * 86_400_000;
+    for (let chunk = 0; chunk < 10; chunk++) {
+      await db.commitment.createMany({
+        data: Array.from({ length: 5000 }, (_, i) => {
+          const n = chunk * 5000 + i + 1;
+          // Spread over a year before and a month after now: about a quarter in the twelve weeks shown.
+          const due = new Date(now.getTime() - 48 * week + ((n * 7919) % (52 * 7 * 24)) * 3600_000);
+          const roll = n % 10;
+          const past = due < now;
+          return {
+            workspaceId: "TD",
+            number: n,
+            title: `task ${n}`,
+            ownerId: `U${n % 100}`,
+            creatorId: `U${n % 100}`,
+            dueAt: past && roll >= 7 && roll < 9 ? new Date(due.getTime() + 3 * 86_400_000) : due,
+            originalDueAt: due,
+            status: (!past || (roll >= 7 && roll < 9) ? "open" : roll === 9 ? "dropped" : "done") as
+              | "open"
+              | "done"
+              | "dropped",
+            ...(past && roll < 7
+              ? { doneAt: new Date(due.getTime() + (roll < 5 ? -3600_000 : 86_400_000)) }
+              : {}),
+            workstreamId: streams[n % 10]?.id ?? null,
+            createdAt: new Date(due.getTime() - week),
+            lastTouchedAt: now,
+          };
+        }),
+      });
+    }
+    await db.counter.create({ data: { workspaceId: "TD", kind: "commitment", value: 50_000 } });
+    await db.blocker.createMany({
+      data: Array.from({ length: 300 }, (_, i) => ({
+        workspaceId: "TD",
+        number: i + 1,
+        text: `blocker ${i + 1}`,
+        reporterId: `U${i % 100}`,
+        openedAt: new Date(now.getTime() - (i % 20) * 86_400_000),
+      })),
+    });
+    const late = await db.commitment.findMany({
+      where: { workspaceId: "TD", status: "open", dueAt: { lt: now } },
+      take: 400,
+      select: { id: true, dueAt: true, ownerId: true },
+    });
+    await db.escalation.createMany({
+      data: late.map((c, i) => ({
+        workspaceId: "TD",
+        commitmentId: c.id,
+        step: (["dm_owner", "remind_owner", "tell_lead", "tell_ceo"] as const)[i % 4] ?? "dm_owner",
+        dueAt: c.dueAt,
+        reason: "overdue" as const,
+        recipientId: c.ownerId,
+        sweepId: "bench",
+        sentAt: now,
+      })),
+    });
+    const cadence = await db.cadence.create({
+      data: {
+        workspaceId: "TD",
+        number: 1,
+        channelId: "CD",
+        kind: "standup",
+        time: "09:00",
+        days: [1, 2, 3, 4, 5],
+        timezone: "UTC",
+        questions: ["today?"],
+        createdById: "U0",
+      },
+    });
+    for (let d = 1; d <= 60; d++) {
+      const slot = new Date(now.getTime() - d * 86_400_000);
+      const run = await db.cadenceRun.create({
+        data: {
+          workspaceId: "TD",
+          cadenceId: cadence.id,
+          slot,
+          status: "closed",
+          channelId: "CD",
+          participants: people,
+        },
+      });
+      await db.standupAnswer.createMany({
+        data: people
+          .filter((_, i) => (i + d) % 4 !== 0)
+          .map((userId) => ({
+            workspaceId: "TD",
+            runId: run.id,
+            userId,
+            text: "on it",
+            messageTs: `${d}.${userId}`,
+            via: "thread" as const,
+          })),
+      });
+    }
+    await db.$executeRawUnsafe("VACUUM ANALYZE");
+    const session = await openSession(coo.deps, { workspaceId: "TD", userId: "U0" });
+    const url = `http://127.0.0.1:${coo.port}/app`;
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 31; i++) {
+      const t = performance.now();
+      const res = await fetch(url, { headers: { cookie: `coo_session=${session.token}` } });
+      const body = await res.text();
+      if (res.status !== 200 || !body.includes("<svg")) throw new Error(`team view answered ${res.status}`);
+      if (i > 0) times.push(performance.now() - t);
+      bytes = body.length;
+    }
+    times.sort((a, b) => a - b);
+    return [
+      `${database.kind.padEnd(10)} team view GET /app, 30 times after one warm-up: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB of HTML; goal: under 300 ms)`,
+    ];
+  } finally {
+    await coo.stop();
+    await slack.stop();
+  }
+}
+
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-  // BENCH_ONLY=ack,sweep,fanout,pacing,slot,rss,start (any of them) runs only those parts.
-  const parts = new Set((process.env.BENCH_ONLY ?? "ack,sweep,fanout,pacing,slot,rss,start").split(","));
+  // BENCH_ONLY=ack,sweep,fanout,pacing,slot,rss,start,dashboard (any of them) runs only those parts.
+  const parts = new Set(
+    (process.env.BENCH_ONLY ?? "ack,sweep,fanout,pacing,slot,rss,start,dashboard").split(","),
+  );
   const rows: Row[] = [];
   console.log(
     `coo bench: 50 concurrent signed requests for ${seconds}s each (BENCH_SECONDS to change), on this machine\n`,
@@ -448,6 +617,7 @@ async function main() {
   const sweepLines: string[] = [];
   const fanOut: string[] = [];
   const slotLines: string[] = [];
+  const dashboardLines: string[] = [];
   const rssMb = new Map<string, number>();
   for (const make of databases) {
     const steps = {
@@ -457,6 +627,10 @@ async function main() {
       pacing: async (d: Config["database"]) => fanOut.push(await benchFanOut(d, 0)),
       slot: async (d: Config["database"]) => slotLines.push(...(await benchStandupSlot(d))),
       rss: async (d: Config["database"]) => rssMb.set(d.kind, await idleRss(d)),
+      // The goal is set on Postgres; the embedded database is not measured here.
+      dashboard: async (d: Config["database"]) => {
+        if (d.kind === "postgres") dashboardLines.push(...(await benchDashboard(d)));
+      },
     };
     for (const [part, step] of Object.entries(steps)) {
       if (!parts.has(part)) continue;
@@ -513,6 +687,10 @@ async function main() {
     "\nstandup slot: 20 standups of 25 people at once (500 DM prompts), then 500 reminders; same fake Slack:",
   );
   for (const line of slotLines) console.log(`  ${line}`);
+  if (parts.has("dashboard")) {
+    console.log("\ndashboard team view, 100 people and 50,000 commitments (Postgres):");
+    for (const line of dashboardLines) console.log(`  ${line}`);
+  }
   console.log("\nidle resident memory of `node dist/main.js`, 8 s after start:");
   for (const [kind, mb] of rssMb) console.log(`  ${kind.padEnd(10)} ${mb.toFixed(0)} MB`);
   if (start) {

@@ -8,6 +8,7 @@ import { availability } from "../src/availability/use-cases.js";
 import { nextSlot } from "../src/cadence/slots.js";
 import { loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
+import { openSession } from "../src/dashboard/use-cases.js";
 import { createLog } from "../src/log.js";
 import { FakeSlack, type SlackCall } from "../test/kit/fake-slack.js";
 import { example, GitHubClient, githubSecret } from "../test/kit/github.js";
@@ -99,6 +100,10 @@ async function main() {
       DATA_DIR: dataDir,
       GITHUB_WEBHOOK_SECRET: githubSecret,
       LINEAR_WEBHOOK_SECRET: linearSecret,
+      // The dashboard, behind Sign in with Slack (the demo opens a session directly).
+      SLACK_CLIENT_ID: "1.2",
+      SLACK_CLIENT_SECRET: "demo-client-secret",
+      COO_PUBLIC_URL: "https://coo.example.com",
     }),
     { log, slackRetries: 0, clock, timers: false },
   );
@@ -456,6 +461,25 @@ async function main() {
     );
     await coo.sweeper.sweep();
     show(await newCalls());
+
+    console.log(`${bold("alice")}: opens https://coo.example.com/app in a browser (signed in with Slack)`);
+    const session = await openSession(coo.deps, { workspaceId: "T0DEMO", userId: "U0ALICE" });
+    const html = await (
+      await fetch(`http://127.0.0.1:${coo.port}/app`, { headers: { cookie: `coo_session=${session.token}` } })
+    ).text();
+    const text = (fragment: string) =>
+      fragment
+        .replace(/<\/t[dh]>\s*<t[dh][^>]*>/g, " · ")
+        .replace(/<[^>]+>/g, "")
+        .replace(/&amp;/g, "&")
+        .replace(/\s+/g, " ")
+        .trim();
+    const summary = /<h2>Last twelve weeks<\/h2>\s*<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? "";
+    const byPerson = /<h2>By person<\/h2>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+    const rows = [...byPerson.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => text(m[1] ?? ""));
+    console.log(
+      `  ${bold("page")} ${dim("(the team view: a chart of twelve weeks, then each person; columns: planned · on time · late · slipped · dropped · on-time rate · standups answered)")}\n${indent([text(summary), ...rows].join("\n"))}\n`,
+    );
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });

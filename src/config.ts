@@ -127,8 +127,17 @@ const schema = z.object({
   COO_HTTP_MAX_CONNECTIONS: count("1000"),
   COO_SLACK_MAX_IN_FLIGHT: count("50"),
   GITHUB_WEBHOOK_SECRET: optional,
-  /** Where people reach coo's web pages, e.g. https://coo.example.com: links to them from Slack. */
-  COO_PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  COO_PUBLIC_URL: optional.pipe(
+    z
+      .url({ message: "expected the address people reach coo at, such as https://coo.example.com" })
+      .refine((v) => /^https?:\/\//.test(v), "expected an http:// or https:// address")
+      .optional(),
+  ),
+  COO_OIDC_ISSUER: optional.pipe(
+    z
+      .url({ message: "expected an OpenID Connect issuer such as https://slack.com" })
+      .default("https://slack.com"),
+  ),
   LINEAR_WEBHOOK_SECRET: optional,
   COO_REVIEW_WAIT_DAYS: optional.pipe(
     z
@@ -176,8 +185,13 @@ export type Config = {
   http: HttpLimits;
   /** Signs GitHub's webhook deliveries; unset, POST /integrations/github answers 404. */
   github: { webhookSecret: string } | undefined;
-  /** COO_PUBLIC_URL: the base of links to coo's web pages; unset, Slack shows no links. */
+  /** Where people reach coo (COO_PUBLIC_URL, no trailing slash): links to the dashboard. */
   publicUrl: string | undefined;
+  /**
+   * The dashboard under /app, behind Sign in with Slack: needs the app's
+   * client id and secret and the public address (Slack redirects back to it).
+   */
+  dashboard: { clientId: string; clientSecret: string; issuer: string; redirectUri: string } | undefined;
   /** Signs Linear's webhook deliveries; unset, POST /integrations/linear answers 404. */
   linear: { webhookSecret: string } | undefined;
   /** Working days a requested review may wait before it counts as a sign of slip. */
@@ -234,7 +248,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // Checked outside the schema so they are reported together with every other problem.
   const oauthKeys = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
   const oauthSet = oauthKeys.filter((k) => env[k]?.trim());
-  if (oauthSet.length > 0 && oauthSet.length < 3) {
+  // Beside one bot token, a client id and secret (no state secret) serve Sign in with Slack only.
+  const signInOnly = Boolean(env.SLACK_BOT_TOKEN?.trim()) && !env.SLACK_STATE_SECRET?.trim();
+  if (signInOnly) {
+    const pair = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"] as const;
+    if (pair.some((k) => env[k]?.trim()))
+      for (const k of pair.filter((k) => !env[k]?.trim()))
+        problems.push(
+          `${k}: required with the other Sign in with Slack setting (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, from Basic Information)`,
+        );
+  } else if (oauthSet.length > 0 && oauthSet.length < 3) {
     for (const k of oauthKeys.filter((k) => !env[k]?.trim())) {
       problems.push(
         `${k}: required with the other OAuth settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)`,
@@ -310,7 +333,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.COO_SLACK_MAX_IN_FLIGHT,
     },
     github: e.GITHUB_WEBHOOK_SECRET ? { webhookSecret: e.GITHUB_WEBHOOK_SECRET } : undefined,
-    publicUrl: e.COO_PUBLIC_URL,
+    publicUrl: e.COO_PUBLIC_URL?.replace(/\/+$/, ""),
+    dashboard:
+      e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.COO_PUBLIC_URL
+        ? {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET,
+            issuer: e.COO_OIDC_ISSUER,
+            redirectUri: `${e.COO_PUBLIC_URL.replace(/\/+$/, "")}/app/auth/callback`,
+          }
+        : undefined,
     linear: e.LINEAR_WEBHOOK_SECRET ? { webhookSecret: e.LINEAR_WEBHOOK_SECRET } : undefined,
     reviewWaitDays: e.COO_REVIEW_WAIT_DAYS,
   };

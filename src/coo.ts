@@ -27,7 +27,7 @@ import { register as registerHandoffs } from "./handoffs/commands.js";
 import { register as registerHelp } from "./help/commands.js";
 import { register as registerHome } from "./home/commands.js";
 import { healthz, metricsRoute, readyz } from "./http/health.js";
-import { close, listen, type Routes, routedServer } from "./http/server.js";
+import { close, type Handler, listen, type Routes, routedServer } from "./http/server.js";
 import { installEventInbox } from "./jobs/inbox.js";
 import { allOf, Outbox } from "./jobs/outbox.js";
 import { ScheduledJob } from "./jobs/schedule.js";
@@ -49,6 +49,8 @@ import { SlipSweeper } from "./slips/sweep.js";
 import { tellDependants } from "./slips/use-cases.js";
 import { register as registerStandups } from "./standups/register.js";
 import { warmUpDateParsing } from "./time/when.js";
+import { signInWithSlack } from "./web/oidc.js";
+import { dashboardRoutes } from "./web/routes.js";
 import { register as registerWorkspaces, resumeWithWorkingToken } from "./workspaces/commands.js";
 import { admission, forgetOldRequestsBefore, resumeWorkspaceCadences } from "./workspaces/use-cases.js";
 
@@ -89,6 +91,7 @@ export function secretsOf(config: Config): string[] {
     config.slack.appToken,
     config.anthropic?.apiKey,
     config.slack.oauth?.clientSecret,
+    config.dashboard?.clientSecret,
     config.slack.oauth?.stateSecret,
     config.encryption?.key,
     ...(config.encryption?.oldKeys ?? []),
@@ -159,6 +162,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       log,
     }),
   };
+  // The dashboard's pages need the full deps, made once Slack's clients exist.
+  let dashboard: Routes = {};
+  for (const key of ["GET /app", "GET /app/*", "POST /app/*"])
+    routes[key] = (req, res) => (dashboard[key] as Handler)(req, res);
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
   const background = { ...base, db: database.background.prisma, sql: database.background.sql };
@@ -219,6 +226,10 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     people: peopleDirectory({ ...background, slackFor }),
     channels,
   };
+  dashboard = dashboardRoutes(deps, {
+    signIn: config.dashboard ? signInWithSlack(config.dashboard) : undefined,
+    origin: config.publicUrl ? new URL(config.publicUrl).origin : undefined,
+  });
   for (const register of [registerHelp, registerCommitments, registerBlockers, registerHome])
     register(slack, deps);
   const cadence = new CadenceEngine(backgroundDeps, {

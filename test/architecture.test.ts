@@ -14,6 +14,7 @@ const features = [
   "blockers",
   "cadence",
   "commitments",
+  "dashboard",
   "export",
   "github",
   "handoffs",
@@ -23,6 +24,7 @@ const features = [
   "routing",
   "slips",
   "standups",
+  "web",
   "workspaces",
 ];
 /** What one feature may import of another. */
@@ -67,6 +69,23 @@ test("no Slack-facing file imports the Prisma client or runs SQL", () => {
         if (target.startsWith("generated/") || target.startsWith("db/")) found.push(`imports ${spec}`);
       }
       for (const use of ["deps.db", "deps.sql", ".$queryRaw", ".$transaction", ".$executeRaw"])
+        if (s.text.includes(use)) found.push(`uses ${use}`);
+      return found.map((f) => `${s.path} ${f}`);
+    });
+  expect(offenders).toEqual([]);
+});
+
+test("the dashboard's pages (src/web/) reach the database only through use cases", () => {
+  const offenders = sources
+    .filter((s) => s.path.startsWith("web/"))
+    .flatMap((s) => {
+      const found: string[] = [];
+      for (const spec of importsOf(s.text)) {
+        const target = resolve(s.path, spec) ?? spec;
+        if (target.startsWith("generated/") || target.startsWith("db/") || target.endsWith("/queries.ts"))
+          found.push(`imports ${spec}`);
+      }
+      for (const use of ["deps.db", "deps.sql", ".db.", "$transaction"])
         if (s.text.includes(use)) found.push(`uses ${use}`);
       return found.map((f) => `${s.path} ${f}`);
     });

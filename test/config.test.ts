@@ -261,3 +261,31 @@ test("the refusal counts its problems in words: 1 problem, 2 problems", () => {
   expect(() => loadConfig({ SLACK_SIGNING_SECRET: "s" })).toThrow(/the configuration has 1 problem:\n/);
   expect(() => loadConfig({})).toThrow(/the configuration has 2 problems:\n/);
 });
+
+test("beside one bot token, a client id and secret turn on Sign in with Slack (no OAuth installs); the dashboard needs COO_PUBLIC_URL too", () => {
+  const withIds = { ...http, SLACK_CLIENT_ID: "1.2", SLACK_CLIENT_SECRET: "client-secret" };
+  const off = loadConfig(withIds);
+  expect(off.slack.oauth).toBeUndefined();
+  expect(off.dashboard).toBeUndefined();
+  const on = loadConfig({ ...withIds, COO_PUBLIC_URL: "https://coo.example.com/" });
+  expect(on.slack.oauth).toBeUndefined();
+  expect(on.dashboard).toEqual({
+    clientId: "1.2",
+    clientSecret: "client-secret",
+    issuer: "https://slack.com",
+    redirectUri: "https://coo.example.com/app/auth/callback",
+  });
+  expect(on.publicUrl).toBe("https://coo.example.com");
+  expect(problemsOf({ ...http, SLACK_CLIENT_ID: "1.2" })).toEqual([
+    "SLACK_CLIENT_SECRET: required with the other Sign in with Slack setting (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, from Basic Information)",
+  ]);
+  expect(problemsOf({ ...http, COO_PUBLIC_URL: "coo.example.com" })[0]).toMatch(
+    /^COO_PUBLIC_URL: expected the address/,
+  );
+});
+
+test("OAuth installs serve the dashboard with the same client id and secret", () => {
+  const config = loadConfig({ ...oauth, COO_ENCRYPTION_KEY: key, COO_PUBLIC_URL: "https://coo.example.com" });
+  expect(config.dashboard?.clientId).toBe("1.2");
+  expect(config.dashboard?.issuer).toBe("https://slack.com");
+});

@@ -42,6 +42,8 @@ test("opening the Home tab publishes the person's commitments (overdue first), t
   expect(text).toContain("*Waiting on you* (1)");
   expect(text).toContain("need a code review");
   expect(text).toContain("*Your next cadence*");
+  // No public address and sign-in set up here: no link to a dashboard.
+  expect(text).not.toContain("dashboard");
 });
 
 test("a change that touches someone refreshes their Home: the creator's and the new owner's", async () => {

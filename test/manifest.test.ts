@@ -9,7 +9,7 @@ const h = useBot();
 
 type Manifest = {
   features: { slash_commands: Array<{ command: string; should_escape: boolean; url: string }> };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { scopes: { bot: string[]; user?: string[] }; redirect_urls: string[] };
   settings: {
     event_subscriptions: { bot_events: string[]; request_url: string };
     interactivity: { is_enabled: boolean; request_url: string };
@@ -143,4 +143,11 @@ test("the manifest asks for exactly the scopes of the Web API methods coo calls 
 
 test("OAuth installs ask for the manifest's scopes", async () => {
   expect([...botScopes].sort()).toEqual([...(await manifest()).oauth_config.scopes.bot].sort());
+});
+
+test("Sign in with Slack: Slack may send people back to /app/auth/callback, and the user scopes are the ones the dashboard asks for", async () => {
+  const m = await manifest();
+  expect(m.oauth_config.redirect_urls).toContain("https://coo.example.com/app/auth/callback");
+  const asked = /scope: "([^"]+)"/.exec(await readFile(join(root, "src/web/oidc.ts"), "utf8"))?.[1];
+  expect([...(m.oauth_config.scopes.user ?? [])].sort()).toEqual((asked ?? "").split(" ").sort());
 });

@@ -75,5 +75,12 @@ export function homeView(home: Home, summary: string, now: Date) {
         : "No standups or reviews are scheduled yet. In a channel: `/coo standup 09:30 weekdays`.",
     ),
   );
+  if (home.dashboard)
+    blocks.push(
+      divider(),
+      context(
+        `<${home.dashboard.mine}|Your work on the dashboard> · <${home.dashboard.team}|The team's last twelve weeks> (sign in with Slack)`,
+      ),
+    );
   return { type: "home" as const, blocks };
 }

@@ -23,6 +23,8 @@ export type Home = {
   raised: Blocker[];
   waiting: Blocker[];
   nextCadence: { kind: string; channelId: string; at: Date; timeZone: string } | undefined;
+  /** The dashboard's pages for this person, when it is set up (COO_PUBLIC_URL and Sign in with Slack). */
+  dashboard: { team: string; mine: string } | undefined;
 };
 
 /** The bets they contribute to, a person's open commitments (soonest first), the blockers they raised or wait on, and their next cadence. */
@@ -43,5 +45,9 @@ export async function homeOf(
     commitmentIds: commitments.items.map((c) => c.id),
     now: deps.clock.now(),
   });
-  return { timeZone: person.timeZone, bets, commitments, reviews, ...blockers, nextCadence };
+  const base = deps.config.dashboard ? deps.config.publicUrl : undefined;
+  const dashboard = base
+    ? { team: `${base}/app`, mine: `${base}/app/people/${encodeURIComponent(userId)}` }
+    : undefined;
+  return { timeZone: person.timeZone, bets, commitments, reviews, ...blockers, nextCadence, dashboard };
 }

@@ -3,8 +3,21 @@ import type { AddressInfo } from "node:net";
 import type { HttpLimits } from "../config.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-/** Keyed by "METHOD /path". */
+/** Keyed by "METHOD /path", or "METHOD /prefix/*" for every path under a prefix. */
 export type Routes = Record<string, Handler>;
+
+/** The route for a request: its exact path, else the longest "/prefix/*" it falls under. */
+export function routeFor(routes: Routes, method: string | undefined, path: string): string | undefined {
+  const exact = `${method} ${path}`;
+  if (routes[exact]) return exact;
+  let best: string | undefined;
+  for (const key of Object.keys(routes)) {
+    if (!key.endsWith("/*") || !key.startsWith(`${method} `)) continue;
+    const prefix = key.slice(method?.length ? method.length + 1 : 0, -1);
+    if (path.startsWith(prefix) && (!best || key.length > best.length)) best = key;
+  }
+  return best;
+}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -34,10 +47,10 @@ export function routedServer(
   limits: Omit<HttpLimits, "maxInFlight"> = defaultLimits,
 ): Server {
   const server = createServer(serverOptions(limits), (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const route = `${req.method} ${path}`;
-    const handler = routes[route];
-    if (onResponse) res.on("finish", () => onResponse(handler ? route : "unknown", res.statusCode));
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = routeFor(routes, req.method, path);
+    const handler = route ? routes[route] : undefined;
+    if (onResponse) res.on("finish", () => onResponse(route ?? "unknown", res.statusCode));
     if (!handler) {
       sendJson(res, 404, { error: "not_found" });
       return;

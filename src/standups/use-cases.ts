@@ -69,6 +69,7 @@ import {
  */
 
 export type { CadenceRun, Commitment, Handoff, StandupAnswer } from "../generated/prisma/client.js";
+export type { Risk, Tally, WeeklyReview } from "./messages.js";
 
 const day = 24 * 3600_000;
 const week = 7 * day;
@@ -243,79 +244,13 @@ export function reviewHandler(deps: Deps): KindHandler {
     async open(ctx) {
       const { run, cadence, now } = ctx;
       const participants = await participantsOf(deps, ctx);
-      const planned = await plannedBetween(
-        deps,
-        cadence.workspaceId,
-        participants,
-        new Date(run.slot.getTime() - week),
-        run.slot,
-      );
-      const byOwner = new Map<string, Tally>();
-      const byStream = new Map<string, Tally>();
-      for (const c of planned) {
-        for (const [map, key] of [
-          [byOwner, c.ownerId],
-          [byStream, c.workstream?.name ?? ""],
-        ] as const) {
-          if (map === byStream && key === "") continue;
-          const t = map.get(key) ?? noTally();
-          t.planned++;
-          if (c.status === "done") t.done++;
-          if (c.status === "done" && c.doneAt && c.doneAt <= c.originalDueAt) t.onTime++;
-          if (c.dueAt > c.originalDueAt && c.status !== "done") t.slipped++;
-          map.set(key, t);
-        }
-      }
-      const total = [...byOwner.values()].reduce(
-        (a, t) => ({
-          planned: a.planned + t.planned,
-          done: a.done + t.done,
-          onTime: a.onTime + t.onTime,
-          slipped: a.slipped + t.slipped,
-        }),
-        noTally(),
-      );
-      const overdue = await overdueOf(deps, cadence.workspaceId, participants, now, 10);
-      const blockers = await openBlockersRaisedBy(deps, cadence.workspaceId, participants);
-      const blockerAges = { "under 1 day": 0, "1–3 days": 0, "3–7 days": 0, "over 7 days": 0 };
-      for (const b of blockers) {
-        const d = (now.getTime() - b.openedAt.getTime()) / day;
-        blockerAges[d < 1 ? "under 1 day" : d < 3 ? "1–3 days" : d < 7 ? "3–7 days" : "over 7 days"]++;
-      }
-      const risks: Risk[] = [
-        ...overdue.map((commitment) => ({
-          score: (now.getTime() - commitment.dueAt.getTime()) / day + 1,
-          risk: { kind: "overdue" as const, commitment },
-        })),
-        ...blockers.map((blocker) => ({
-          score: (now.getTime() - blocker.openedAt.getTime()) / day,
-          risk: { kind: "blocked" as const, blocker },
-        })),
-      ]
-        .sort((a, b) => b.score - a.score)
-        .slice(0, 3)
-        .map((r) => r.risk);
-      const handoffs = await sharedHandoffsOf(deps, {
+      const review = await weeklyReviewOf(deps, {
         workspaceId: cadence.workspaceId,
         people: participants,
-      });
-      const bets = await openBetsRollup(deps, { workspaceId: cadence.workspaceId, limit: reviewBets });
-      const waiting = await reviewSignals(deps, { workspaceId: cadence.workspaceId, now });
-      const reviews = [...waiting.values()].filter((list) =>
-        participants.includes(list[0]?.commitment.ownerId ?? ""),
-      );
-      const review: WeeklyReview = {
-        bets,
-        slot: run.slot,
+        weekEnd: run.slot,
         timeZone: cadence.timezone,
-        total,
-        byOwner,
-        byStream,
-        blockerAges,
-        handoffs: { open: handoffs.length, oldest: handoffs[0] },
-        risks,
-        reviews,
-      };
+        now,
+      });
       return {
         participants,
         messages: weeklyReview(review, now).map((page) =>
@@ -324,6 +259,88 @@ export function reviewHandler(deps: Deps): KindHandler {
         closed: true,
       };
     },
+  };
+}
+
+/**
+ * The weekly review's figures for `people` over the week ending `weekEnd`:
+ * what was planned against what was done and what slipped, by owner and by
+ * workstream; open blockers by age and the three biggest risks (both as of
+ * `now`); the open bets. The review cadence posts it; the dashboard shows
+ * any past week's.
+ */
+export async function weeklyReviewOf(
+  deps: Deps,
+  input: { workspaceId: string; people: string[]; weekEnd: Date; timeZone: string; now: Date },
+): Promise<WeeklyReview> {
+  const { workspaceId, people, weekEnd, now } = input;
+  const planned = await plannedBetween(
+    deps,
+    workspaceId,
+    people,
+    new Date(weekEnd.getTime() - week),
+    weekEnd,
+  );
+  const byOwner = new Map<string, Tally>();
+  const byStream = new Map<string, Tally>();
+  for (const c of planned) {
+    for (const [map, key] of [
+      [byOwner, c.ownerId],
+      [byStream, c.workstream?.name ?? ""],
+    ] as const) {
+      if (map === byStream && key === "") continue;
+      const t = map.get(key) ?? noTally();
+      t.planned++;
+      if (c.status === "done") t.done++;
+      if (c.status === "done" && c.doneAt && c.doneAt <= c.originalDueAt) t.onTime++;
+      if (c.dueAt > c.originalDueAt && c.status !== "done") t.slipped++;
+      map.set(key, t);
+    }
+  }
+  const total = [...byOwner.values()].reduce(
+    (a, t) => ({
+      planned: a.planned + t.planned,
+      done: a.done + t.done,
+      onTime: a.onTime + t.onTime,
+      slipped: a.slipped + t.slipped,
+    }),
+    noTally(),
+  );
+  const overdue = await overdueOf(deps, workspaceId, people, now, 10);
+  const blockers = await openBlockersRaisedBy(deps, workspaceId, people);
+  const blockerAges = { "under 1 day": 0, "1–3 days": 0, "3–7 days": 0, "over 7 days": 0 };
+  for (const b of blockers) {
+    const d = (now.getTime() - b.openedAt.getTime()) / day;
+    blockerAges[d < 1 ? "under 1 day" : d < 3 ? "1–3 days" : d < 7 ? "3–7 days" : "over 7 days"]++;
+  }
+  const risks: Risk[] = [
+    ...overdue.map((commitment) => ({
+      score: (now.getTime() - commitment.dueAt.getTime()) / day + 1,
+      risk: { kind: "overdue" as const, commitment },
+    })),
+    ...blockers.map((blocker) => ({
+      score: (now.getTime() - blocker.openedAt.getTime()) / day,
+      risk: { kind: "blocked" as const, blocker },
+    })),
+  ]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((r) => r.risk);
+  const handoffs = await sharedHandoffsOf(deps, { workspaceId, people });
+  const bets = await openBetsRollup(deps, { workspaceId, limit: reviewBets });
+  const waiting = await reviewSignals(deps, { workspaceId, now });
+  const reviews = [...waiting.values()].filter((list) => people.includes(list[0]?.commitment.ownerId ?? ""));
+  return {
+    bets,
+    slot: weekEnd,
+    timeZone: input.timeZone,
+    total,
+    byOwner,
+    byStream,
+    blockerAges,
+    handoffs: { open: handoffs.length, oldest: handoffs[0] },
+    risks,
+    reviews,
   };
 }
 
