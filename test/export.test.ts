@@ -97,7 +97,7 @@ test("/coo export sends an admin a CSV of every commitment, with its history, th
   expect(slipped?.history).toContain("kind=redated");
   expect(slipped?.history).toContain("reason=legal review");
   expect(rows.some((r) => r.id === mine)).toBe(true);
-  expect(file.comment).toBe(`Your commitments: ${rows.length} rows.`);
+  expect(file.comment).toBe(`Everyone's commitments: ${rows.length} rows.`);
 });
 
 test("a plain member cannot export someone else's work; asking for everyone's gets their own", async () => {
