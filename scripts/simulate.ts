@@ -44,7 +44,7 @@ export const defaults: SimOptions = {
   slipRate: 0.25,
   silenceRate: 0.3,
   timezones: 3,
-  stepMinutes: 30,
+  stepMinutes: 60,
   postgresUrl: "postgres://postgres@127.0.0.1:5432/postgres",
 };
 
@@ -431,7 +431,8 @@ export async function simulate(
         const { commitment } = await recordCommitment(deps, actorOf(p), {
           workspaceId,
           title: `Work item ${c.key + 1} of ${p.id}`,
-          when: c.dueAt.toISOString(),
+          // As people type it: a date and a time, read in the owner's zone.
+          when: `${localDate(c.dueAt, p.zone)} 17:00`,
           workstream: `team-${lead.team}`,
           channelId: `C0TEAM${p.team}`,
           after: c.dependsOn?.number,

@@ -23,6 +23,7 @@ export const personRow = z.object({
   syncedAt: at.nullable(),
   oooUntil: at.nullable(),
   standupViaDm: z.boolean(),
+  pings: z.enum(["digest", "overdue", "all"]),
   createdAt: at,
   updatedAt: at,
 }) satisfies z.ZodType<Person>;

@@ -6,9 +6,9 @@ import { actions, buttonSpec, context, modalSpec, section } from "../slack/block
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
-import { describeInstant, slackDate } from "../time/when.js";
+import { describeDay, describeInstant, slackDate } from "../time/when.js";
 import { agree, plural } from "../words.js";
-import { maxSnoozeDays, type Risk, type Step } from "./classify.js";
+import { ladder, maxSnoozeDays, type Risk, type Step } from "./classify.js";
 
 /*
  * What the slips feature shows: the nudges the sweep sends, `/coo risks`,
@@ -35,7 +35,7 @@ export const nudgeForms = {
   help: modalSpec({ callbackId: "nudge_help_modal", metadata: helpValue }),
 };
 
-/** Two blocks an item plus a heading and a footer stays well under Slack's 50. */
+/** Up to three blocks an item plus a heading and a footer stays within Slack's 50. */
 export const maxItemsPerMessage = 15;
 /** Commitments shown under each heading of `/coo risks`; the rest are counted. */
 const risksShown = 15;
@@ -46,7 +46,29 @@ const riskWords: Record<Risk, string> = {
   drifting: ":hourglass: on today's list three standups running",
 };
 
-export type NudgeItem = { commitment: CommitmentRow; risk: Risk; step: Step };
+export type NudgeItem = {
+  commitment: CommitmentRow;
+  risk: Risk;
+  step: Step;
+  /** Steps already taken about this due date: a message past the owner says what was tried. */
+  tried?: Partial<Record<Step, Date>>;
+};
+
+const triedWords: Record<Step, string> = {
+  dm_owner: "a DM to the owner",
+  remind_owner: "a reminder with an offer to record a blocker",
+  tell_lead: "the lead or channel told",
+  tell_ceo: "the CEO told",
+};
+
+/** "Already tried: a DM to the owner (Mon 8 Mar), a reminder … (Tue 9 Mar)." */
+export function triedLine(tried: Partial<Record<Step, Date>>, zone: string, now: Date): string | undefined {
+  const done = ladder.flatMap((step) => {
+    const at = tried[step];
+    return at ? [`${triedWords[step]} (${describeDay(at, zone, now)})`] : [];
+  });
+  return done.length ? `Already tried: ${done.join(", ")}.` : undefined;
+}
 
 /**
  * One message about a recipient's items at one step of the ladder: the owner's
@@ -98,6 +120,8 @@ export function nudgeMessage(
     const c = item.commitment;
     const value = { t: "mine", p: 0, n: c.number };
     blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
+    const tried = toOwner ? undefined : triedLine(item.tried ?? {}, zone, now);
+    if (tried) blocks.push(context(tried));
     if (toOwner) {
       blocks.push(
         actions(
@@ -156,7 +180,7 @@ export function escalationReply(w: {
     `2. After ${w.escalationGraceHours}h with no change, a reminder and an offer to record a blocker.`,
     `3. If overdue ${w.escalationGraceHours}h after that: ${w.escalateTo === "lead" ? "the workstream lead" : "the channel it was made in"} hears of it.`,
     `4. Overdue more than ${plural(w.escalateToCeoAfterDays, "day")}: the seated CEO hears of it.`,
-    `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one DM per person per sweep.`,
+    `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one digest DM per person a day (each person can choose: \`/coo pings digest|overdue|all\`). A step past the owner says what was already tried.`,
   ].join("\n");
 }
 
@@ -227,3 +251,20 @@ export function slipNotice(
 ): string {
   return `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, timeZone, now)} to ${slackDate(slipped.to, timeZone, now)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${affected.join(" and ")}.`;
 }
+
+/** What each choice of `/coo pings` means, as the reply says it. */
+export const pingModeWords = {
+  digest:
+    "one digest a day at most: everything of yours that needs a look, in one DM with Done, Slip to… and Need help",
+  overdue: "only when something of yours is overdue, in one digest a day at most",
+  all: "every step as it happens (several DMs a day are possible)",
+} as const;
+
+/** The reply to `/coo pings`. */
+export function pingsReply(mode: keyof typeof pingModeWords): string {
+  return `Done: coo now chases your own work with ${pingModeWords[mode]}. Never outside your working hours or while you are away. Change it any time: \`/coo pings digest\`, \`/coo pings overdue\` or \`/coo pings all\`.`;
+}
+
+/** What `/coo pings` without a choice is told. */
+export const pingChoices =
+  "Say how coo should chase your own work: `/coo pings digest` (one digest a day, the default), `/coo pings overdue` (only overdue work) or `/coo pings all` (every step).";

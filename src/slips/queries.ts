@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
-import type { Commitment, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
+import type { Commitment, PingMode, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import type { Step } from "./classify.js";
 
@@ -120,7 +120,14 @@ export function openSoonOrDrifting(
 export function peopleOf(deps: Pick<Deps, "db">, workspaceIds: string[], userIds?: string[]) {
   return deps.db.person.findMany({
     where: { workspaceId: { in: workspaceIds }, ...(userIds ? { slackUserId: { in: userIds } } : {}) },
-    select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
+    select: {
+      workspaceId: true,
+      slackUserId: true,
+      timezone: true,
+      oooUntil: true,
+      seat: true,
+      pings: true,
+    },
   });
 }
 
@@ -155,6 +162,36 @@ export function stepsTaken(deps: Pick<Deps, "db">, commitmentIds: number[]) {
   return deps.db.escalation.findMany({
     where: { commitmentId: { in: commitmentIds } },
     select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
+  });
+}
+
+/** When each of these people last had a step DM'd to them (since `since`): the daily digest's budget. */
+export async function lastStepDmTo(
+  deps: Pick<Deps, "db">,
+  recipients: string[],
+  since: Date,
+): Promise<Map<string, Date>> {
+  if (recipients.length === 0) return new Map();
+  const rows = await deps.db.escalation.groupBy({
+    by: ["workspaceId", "recipientId"],
+    where: { recipientId: { in: recipients }, sentAt: { gte: since } },
+    _max: { sentAt: true },
+  });
+  return new Map(
+    rows.flatMap((r) => (r._max.sentAt ? [[`${r.workspaceId}:${r.recipientId}`, r._max.sentAt]] : [])),
+  );
+}
+
+/** How someone wants to be chased about their own work (`/coo pings`). */
+export async function setPingMode(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  userId: string,
+  pings: PingMode,
+): Promise<void> {
+  await deps.db.person.update({
+    where: { workspaceId_slackUserId: { workspaceId, slackUserId: userId } },
+    data: { pings },
   });
 }
 

@@ -5,11 +5,13 @@ import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
 import type { Outgoing } from "../jobs/outbox.js";
 import { ScheduledJob } from "../jobs/schedule.js";
+import { isoDate } from "../time/zoned.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
 import { nudgeMessage } from "./messages.js";
 import {
   type AtRisk,
   driftStreaks,
+  lastStepDmTo,
   peopleOf,
   recordSteps,
   stepsTaken,
@@ -39,6 +41,8 @@ type Item = {
   risk: Risk;
   step: Step;
   to: { kind: "user" | "channel"; id: string };
+  /** The steps already taken about this due date, for a message past the owner to say. */
+  tried: Partial<Record<Step, Date>>;
 };
 
 /**
@@ -145,6 +149,20 @@ export class SlipSweeper {
       return until !== null && until !== undefined && until > now;
     };
 
+    // The noise budget: someone DM'd a step today (in their zone) waits for tomorrow's digest.
+    const lastDm = await lastStepDmTo(
+      deps,
+      [...new Set(people.map((p) => p.slackUserId))],
+      new Date(now.getTime() - 2 * 24 * 3600_000),
+    );
+    const modeOf = (workspaceId: string, userId: string) =>
+      personOf.get(`${workspaceId}:${userId}`)?.pings ?? "digest";
+    const heardToday = (workspaceId: string, userId: string) => {
+      const last = lastDm.get(`${workspaceId}:${userId}`);
+      const zone = zoneOf(workspaceId, userId);
+      return last !== undefined && isoDate(last, zone) === isoDate(now, zone);
+    };
+
     const items: Item[] = [];
     for (const c of candidates) {
       const workspace = workspaces.get(c.workspaceId);
@@ -163,7 +181,12 @@ export class SlipSweeper {
       const hoursOf = to.kind === "user" ? to.id : c.ownerId;
       if (!isWorkingHours(now, zoneOf(c.workspaceId, hoursOf), policy)) continue;
       if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
-      items.push({ commitment: c, risk, step, to });
+      if (to.kind === "user") {
+        const mode = modeOf(c.workspaceId, to.id);
+        if (mode === "overdue" && to.id === c.ownerId && risk !== "overdue") continue;
+        if (mode !== "all" && heardToday(c.workspaceId, to.id)) continue;
+      }
+      items.push({ commitment: c, risk, step, to, tried: sent.get(c.id) ?? {} });
     }
     if (items.length === 0) return [];
 
