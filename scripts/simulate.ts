@@ -327,6 +327,8 @@ export type SimResult = {
   pingsOutsideHours: number;
   pingsOnLeaveOrHoliday: number;
   repeatedWarnings: number;
+  /** Help requests people sent through coo that reached the helper outside their hours (not coo's pings). */
+  helpRequestsOutsideHours: number;
   escalation: { lead: StepFigures; channel: StepFigures; ceo: StepFigures };
   bySign: Record<string, { late: number; warnedEarly: number }>;
   seconds: number;
@@ -565,7 +567,10 @@ export async function simulate(
     const pastOwner = steps.filter((s) => s.step === "tell_lead" || s.step === "tell_ceo");
 
     // Noise: every DM a person got, in their week, hours and days off.
-    const dms = pings.filter((p) => byId.has(p.to));
+    // A help request is a person's own message that coo carries (Need help), not coo's ping: counted apart.
+    const relayed = (d: Ping) => / is blocked on /.test(d.text);
+    const all = pings.filter((p) => byId.has(p.to));
+    const dms = all.filter((d) => !relayed(d));
     const weeksRun = (end.getTime() - start.getTime()) / (7 * 24 * hour);
     const perPerson = people.map((p) => dms.filter((d) => d.to === p.id).length / weeksRun);
     const perWeek: number[] = [];
@@ -582,11 +587,19 @@ export async function simulate(
     let offDays = 0;
     const heard = new Set<string>();
     let repeated = 0;
+    const relayedOffHours = all.filter(
+      (d) => relayed(d) && !inWorkingHours(byId.get(d.to) as SimPerson, d.at),
+    ).length;
     for (const d of dms) {
       const p = byId.get(d.to) as SimPerson;
       const day = localDate(d.at, p.zone);
-      if (p.holidays.has(day) || p.leave.has(day)) offDays++;
-      else if (!inWorkingHours(p, d.at)) outside++;
+      if (p.holidays.has(day) || p.leave.has(day)) {
+        offDays++;
+        say(`  on a day off: ${d.to} ${d.at.toISOString()} ${d.text.slice(0, 60)}`);
+      } else if (!inWorkingHours(p, d.at)) {
+        outside++;
+        say(`  outside hours: ${d.to} ${d.at.toISOString()} ${d.text.slice(0, 60)}`);
+      }
       for (const item of d.items) {
         const key = `${d.to}|${d.heading}|${item}`;
         if (heard.has(key)) repeated++;
@@ -612,6 +625,7 @@ export async function simulate(
       pingsOutsideHours: outside,
       pingsOnLeaveOrHoliday: offDays,
       repeatedWarnings: repeated,
+      helpRequestsOutsideHours: relayedOffHours,
       escalation: {
         lead: figures(pastOwner.filter((s) => s.step === "tell_lead" && byId.has(s.recipientId))),
         channel: figures(pastOwner.filter((s) => s.step === "tell_lead" && !byId.has(s.recipientId))),
@@ -676,6 +690,7 @@ function report(r: SimResult): string {
     `Precision         ${pct(r.precision)} of ${r.warningsSent} warnings were about work that ended late or was re-dated`,
     `Pings             per person-week median ${r.pingsPerPersonWeek.median}, p90 ${r.pingsPerPersonWeek.p90}, max ${r.pingsPerPersonWeek.max}`,
     `Out of bounds     ${r.pingsOutsideHours} outside working hours, ${r.pingsOnLeaveOrHoliday} on leave or a holiday, ${r.repeatedWarnings} repeated`,
+    `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own message, carried as sent)`,
     "Past the owner",
     line("lead", r.escalation.lead),
     line("channel", r.escalation.channel),

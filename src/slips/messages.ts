@@ -97,6 +97,14 @@ export function nudgeMessage(
             : "*Following up on these; can I help unblock them?*",
       ),
     );
+  } else if (first.risk !== "overdue") {
+    blocks.push(
+      section(
+        to === "channel"
+          ? "*Due while its owner is out of office; someone here may pick it up or re-date it:*"
+          : "*Due while its owner is out of office; flagging to you as lead:*",
+      ),
+    );
   } else if (to === "channel") {
     blocks.push(
       section(

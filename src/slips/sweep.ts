@@ -14,6 +14,7 @@ import {
   lastStepDmTo,
   peopleOf,
   recordSteps,
+  slipSigns,
   stepsTaken,
   sweepCandidates,
   workspaceById,
@@ -144,10 +145,11 @@ export class SlipSweeper {
       personOf.get(`${workspaceId}:${userId}`)?.timezone ??
       workspaces.get(workspaceId)?.timezone ??
       deps.config.defaultTimeZone;
-    const away = (workspaceId: string, userId: string) => {
+    const awayUntil = (workspaceId: string, userId: string) => {
       const until = personOf.get(`${workspaceId}:${userId}`)?.oooUntil;
-      return until !== null && until !== undefined && until > now;
+      return until !== null && until !== undefined && until > now ? until : undefined;
     };
+    const away = (workspaceId: string, userId: string) => awayUntil(workspaceId, userId) !== undefined;
 
     // The noise budget: someone DM'd a step today (in their zone) waits for tomorrow's digest.
     const lastDm = await lastStepDmTo(
@@ -163,17 +165,29 @@ export class SlipSweeper {
       return last !== undefined && isoDate(last, zone) === isoDate(now, zone);
     };
 
+    const signs = await slipSigns(deps, now, candidates);
     const items: Item[] = [];
     for (const c of candidates) {
       const workspace = workspaces.get(c.workspaceId);
       if (!workspace) continue;
       const policy = policyOf(workspace);
       const ownerZone = zoneOf(c.workspaceId, c.ownerId);
-      const risk = classify({ ...c, todayStreak: streaks.get(c.id) ?? 0 }, now, ownerZone);
-      if (!risk) continue;
+      const risk = classify(
+        { ...c, todayStreak: streaks.get(c.id) ?? 0, signs: signs.get(c.id) },
+        now,
+        ownerZone,
+      );
+      // Due while its owner is away: the lead (or channel) hears at once, since the owner cannot.
+      const ownerBackAt = awayUntil(c.workspaceId, c.ownerId);
+      const dueWhileAway = ownerBackAt !== undefined && ownerBackAt >= c.dueAt;
+      if (!risk && !dueWhileAway) continue;
       report.flagged++;
-      if (away(c.workspaceId, c.ownerId)) continue;
-      const step = nextStep(risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
+      if (ownerBackAt !== undefined && !dueWhileAway) continue;
+      const step = dueWhileAway
+        ? sent.get(c.id)?.tell_lead
+          ? undefined
+          : "tell_lead"
+        : nextStep(risk as Risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
       if (!step) continue;
       const to = recipient(c, step, workspace, ceoOf.get(c.workspaceId));
       if (!to) continue;
@@ -186,7 +200,7 @@ export class SlipSweeper {
         if (mode === "overdue" && to.id === c.ownerId && risk !== "overdue") continue;
         if (mode !== "all" && heardToday(c.workspaceId, to.id)) continue;
       }
-      items.push({ commitment: c, risk, step, to, tried: sent.get(c.id) ?? {} });
+      items.push({ commitment: c, risk: risk ?? "at_risk", step, to, tried: sent.get(c.id) ?? {} });
     }
     if (items.length === 0) return [];
 
