@@ -385,6 +385,21 @@ async function main() {
     show(await newCalls());
     await command("U0CARA", `plan G${bet.number}`);
 
+    // Data out: a leader takes the ledger to a spreadsheet, and reads one person's story.
+    await command("U0ALICE", "export commitments csv");
+    const shared = await slack.waitFor(
+      "files.completeUploadExternal",
+      (c) => c.args.channel_id === "DU0ALICE",
+    );
+    const [exported] = JSON.parse(String(shared.args.files)) as Array<{ id: string }>;
+    const upload = slack.uploads.get(exported?.id ?? "");
+    const lines = (upload?.bytes?.toString("utf8") ?? "").split("\n");
+    console.log(
+      `  ${bold("coo")} ${dim(`(DM to ${people.U0ALICE}, a file: ${upload?.filename})`)}\n${indent(`${String(shared.args.initial_comment)}\n${lines[0]}`)}\n`,
+    );
+    await newCalls();
+    await command("U0ALICE", "history <@U0BOB>");
+
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });
     console.log(`  ${dim(`refused with HTTP ${forged.status}; nothing happened`)}\n`);

@@ -127,6 +127,8 @@ const schema = z.object({
   COO_HTTP_MAX_CONNECTIONS: count("1000"),
   COO_SLACK_MAX_IN_FLIGHT: count("50"),
   GITHUB_WEBHOOK_SECRET: optional,
+  /** Where people reach coo's web pages, e.g. https://coo.example.com: links to them from Slack. */
+  COO_PUBLIC_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type Env = z.input<typeof schema>;
@@ -166,6 +168,8 @@ export type Config = {
   http: HttpLimits;
   /** Signs GitHub's webhook deliveries; unset, POST /integrations/github answers 404. */
   github: { webhookSecret: string } | undefined;
+  /** COO_PUBLIC_URL: the base of links to coo's web pages; unset, Slack shows no links. */
+  publicUrl: string | undefined;
 };
 
 export type DatabaseTimeouts = {
@@ -294,5 +298,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.COO_SLACK_MAX_IN_FLIGHT,
     },
     github: e.GITHUB_WEBHOOK_SECRET ? { webhookSecret: e.GITHUB_WEBHOOK_SECRET } : undefined,
+    publicUrl: e.COO_PUBLIC_URL,
   };
 }

@@ -13,6 +13,9 @@ import { commitmentSlipped } from "./commitments/use-cases.js";
 import type { Config } from "./config.js";
 import { type Database, openDatabase } from "./db/open.js";
 import type { Deps } from "./deps.js";
+import { apiRoutes } from "./export/api.js";
+import { register as registerExport } from "./export/commands.js";
+import { deliverExport, exportFiles } from "./export/use-cases.js";
 import { register as registerGitHub } from "./github/commands.js";
 import { githubEvents, handleGitHubEvent } from "./github/use-cases.js";
 import { githubWebhook } from "./github/webhook.js";
@@ -140,6 +143,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
       db: database.prisma,
       log,
     }),
+    // The read-only API: GET /api/v1/commitments and the rest, with a bearer token.
+    ...apiRoutes(base),
   };
   // Scheduled work runs on the database's background clients: it may wait
   // for a connection and run long statements that a request must not.
@@ -221,6 +226,8 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerPlans(slack, deps);
   registerGitHub(slack, deps);
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
+  registerExport(slack, deps);
+  outbox.handle(exportFiles, deliverExport(backgroundDeps));
   const sweeper = new SlipSweeper(backgroundDeps, {
     cron: config.sweepCron,
     timers: options.timers ?? true,

@@ -19,6 +19,10 @@ import { mention } from "./slack/mentions.js";
  * - A private handoff is seen only by the people on it.
  * Guests, bots and people of other organisations are never privileged.
  * A bet's plan is drafted and confirmed by the CEO, an admin or another executive.
+ * Data out (docs/decisions/0029-data-out.md): an executive or an admin exports
+ * anyone's work in the workspace; anyone else exports only their own; API
+ * tokens (which read the whole workspace) are made and revoked by admins and
+ * executives only.
  */
 export type Act =
   | { kind: "change_commitment"; commitment: { ownerId: string; creatorId: string; number: number } }
@@ -36,7 +40,10 @@ export type Act =
   | { kind: "assign_seat"; seat: Seat }
   | { kind: "vacate_seat"; seat: Seat; holderId: string }
   /** Breaking a bet into workstreams, owners and dates: the CEO, or an admin or another executive. */
-  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined };
+  | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
+  /** `personId` undefined: everyone's work in the workspace. */
+  | { kind: "export_data"; personId: string | undefined }
+  | { kind: "manage_api_tokens" };
 
 export type HandoffParties = {
   number: number;
@@ -152,6 +159,16 @@ export function decide(actor: Person, act: Act): Decision {
         `Planning ${bet} is for the CEO${act.ceoId ? ` (${mention(act.ceoId)})` : ""}, an admin or the CFO or CTO: ask them to run \`/coo plan ${bet}\`.`,
       );
     }
+    case "export_data":
+      if (act.personId === me || isPrivileged(actor)) return yes;
+      return no(
+        act.personId
+          ? `Only ${mention(act.personId)} or ${anyone} can export their work. \`/coo export commitments\` exports yours.`
+          : `Only ${anyone} can export everyone's work. \`/coo export commitments for ${mention(me)}\` exports yours.`,
+      );
+    case "manage_api_tokens":
+      if (isPrivileged(actor)) return yes;
+      return no(`Only ${anyone} can make or revoke API tokens: a token reads the whole workspace.`);
   }
 }
 

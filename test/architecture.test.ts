@@ -12,6 +12,7 @@ const features = [
   "blockers",
   "cadence",
   "commitments",
+  "export",
   "github",
   "handoffs",
   "help",

@@ -336,7 +336,9 @@ test("/coo history tells a commitment's changes in words, dated in the reader's 
     'Thu 3 Dec 16:00 · <@U1> handed it from <@U1> to <@U3> because "cara owns launches"',
   );
   expect(text).not.toMatch(/\d{4}-\d\d-\d\dT/);
-  expect(await say("U2", "history")).toMatch(/Which commitment\? `\/coo history <id>`/);
+  expect(await say("U2", "history")).toMatch(
+    /Which commitment\? `\/coo history <id> \| @person \[since <when>\]`/,
+  );
   expect(await say("U2", "history C99999")).toMatch(/There is no commitment C99999 here/);
 });
 

@@ -55,6 +55,9 @@ const methodScopes: Record<string, string[]> = {
   // A DM with one person (several people would need mpim:write).
   "conversations.open": ["im:write"],
   "users.info": ["users:read"],
+  // An export's file in a DM: the upload flow that replaced files.upload.
+  "files.getUploadURLExternal": ["files:write"],
+  "files.completeUploadExternal": ["files:write"],
   "views.open": [],
   "views.push": [],
   "views.update": [],

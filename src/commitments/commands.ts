@@ -2,7 +2,9 @@ import { z } from "zod";
 import { betToTie } from "../bets/use-cases.js";
 import { blockersOf } from "../blockers/use-cases.js";
 import type { Deps } from "../deps.js";
-import { CooError } from "../errors.js";
+import { badInput, CooError } from "../errors.js";
+import { personHistoryReply } from "../export/messages.js";
+import { personHistory } from "../export/use-cases.js";
 import type { SentMessage } from "../jobs/sent.js";
 import { formatId } from "../ledger/ids.js";
 import type { Actor } from "../policy.js";
@@ -251,12 +253,23 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
   commands.add(
     defineCommand({
       name: "history",
-      pattern: "<id:commitment>",
-      summary: "every change to a commitment: who, when, what and why",
+      pattern: "<id:commitment> || <person:user> [since <when:date>]",
+      summary:
+        "every change to a commitment (who, when, what and why), or a person's commitments and what happened to them",
       example: "/coo history C12",
-      args: z.object({ id: z.number() }),
-      async run({ workspaceId, actor }, { id }) {
+      args: z.object({
+        id: z.number().optional(),
+        person: z.string().optional(),
+        when: z.string().optional(),
+      }),
+      async run({ workspaceId, actor }, { id, person, when }) {
         const viewer = await actor();
+        if (id === undefined && person !== undefined) {
+          const story = await personHistory(deps, viewer, { workspaceId, person, since: when });
+          return personHistoryReply(story, { now: deps.clock.now(), timeZone: viewer.timeZone });
+        }
+        if (id === undefined)
+          throw badInput("Whose history? `/coo history C12` or `/coo history @dana since Monday`.");
         const { commitment, changes, total } = await historyOf(deps, {
           workspaceId,
           number: id,

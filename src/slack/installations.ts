@@ -20,6 +20,7 @@ export const botScopes = [
   "channels:read",
   "chat:write",
   "commands",
+  "files:write",
   "groups:history",
   "groups:read",
   "im:history",

@@ -55,6 +55,24 @@ export type FakeMessage = {
   bot_id?: string;
 };
 
+/**
+ * A file on its way through Slack's upload flow (files.getUploadURLExternal,
+ * a POST of the bytes to the URL it returned, files.completeUploadExternal),
+ * as Slack's method pages describe it.
+ */
+export type FakeUpload = {
+  id: string;
+  filename: string;
+  /** The size promised to files.getUploadURLExternal. */
+  length: number;
+  /** What was POSTed to the upload URL (undefined: nothing yet). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal: where it was shared. */
+  channel?: string;
+  title?: string;
+  initialComment?: string;
+};
+
 /** A payload Slack would have refused for its shape or size: always a bug in coo. */
 export type Malformed = { method: string; error: string; problems: string[] };
 
@@ -111,6 +129,9 @@ export class FakeSlack {
   /** The workspace the bot token belongs to (auth.test's team_id). */
   teamId = "T1";
   private readonly answers = new Map<string, Answer>();
+  /** Files by id, from files.getUploadURLExternal on. */
+  readonly uploads = new Map<string, FakeUpload>();
+  private fileIds = 0;
   private readonly failures = new Map<string, Failure[]>();
   /** Slack's own pacing, when asked for: at most one message per `ms` per channel, else 429. */
   channelRateMs = 0;
@@ -334,6 +355,7 @@ export class FakeSlack {
     req: IncomingMessage,
   ): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
     const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path.startsWith("/upload/v1/")) return this.receiveUpload(req, path.slice("/upload/v1/".length));
     const args = await readArgs(req);
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || undefined;
     if (path.startsWith("/respond/")) {
@@ -416,6 +438,102 @@ export class FakeSlack {
       return problems.length ? { error: "invalid_arguments", problems } : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The upload URL: takes the file's bytes as the raw body or as the first
+   * file of a multipart form, and answers 200 "OK - <size>" as Slack's
+   * file service does. An unknown or used URL is a 404.
+   */
+  private async receiveUpload(
+    req: IncomingMessage,
+    fileId: string,
+  ): Promise<{ status: number; body: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const upload = this.uploads.get(fileId);
+    this.record({
+      method: "upload",
+      args: { file_id: fileId, size: raw.length },
+      token: undefined,
+      at: Date.now(),
+    });
+    if (req.method !== "POST" || !upload || upload.bytes || upload.channel)
+      return { status: 404, body: { ok: false, error: "not_found" } };
+    let bytes = raw;
+    const type = String(req.headers["content-type"] ?? "");
+    if (type.startsWith("multipart/form-data")) {
+      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+      const file = [...form.values()].find((v): v is File => typeof v !== "string");
+      bytes = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    }
+    upload.bytes = bytes;
+    return { status: 200, body: `OK - ${bytes.length}` };
+  }
+
+  /** files.getUploadURLExternal: `filename` and `length` (bytes, a positive whole number) are required. */
+  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
+    const filename = typeof args.filename === "string" ? args.filename : "";
+    const length = Number(args.length);
+    if (filename === "" || !Number.isInteger(length) || length < 1)
+      return {
+        ok: false,
+        error: "invalid_arguments",
+        response_metadata: { messages: ["[ERROR] filename and length are required"] },
+      };
+    const id = `F${String(++this.fileIds).padStart(8, "0")}`;
+    this.uploads.set(id, { id, filename, length });
+    return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/v1/${id}`, file_id: id };
+  }
+
+  /**
+   * files.completeUploadExternal: `files` is a JSON array of `{id, title?}`;
+   * every file must have been uploaded, with as many bytes as promised, and
+   * the channel must be one the bot may post in. Shared, it shows in the
+   * channel's history as a message with the file.
+   */
+  private completeUpload(args: Record<string, unknown>): Record<string, unknown> {
+    let files: Array<{ id?: unknown; title?: unknown }>;
+    try {
+      files = JSON.parse(String(args.files ?? ""));
+    } catch {
+      return { ok: false, error: "invalid_arguments" };
+    }
+    if (!Array.isArray(files) || files.length === 0 || files.length > 10)
+      return { ok: false, error: "invalid_arguments" };
+    const channel = typeof args.channel_id === "string" ? args.channel_id : undefined;
+    if (channel) {
+      const refused = this.accessError(channel, "member");
+      if (refused) return { ok: false, error: refused };
+    }
+    const found: FakeUpload[] = [];
+    for (const f of files) {
+      const upload = this.uploads.get(String(f.id));
+      if (!upload?.bytes || upload.channel) return { ok: false, error: "file_not_found" };
+      if (upload.bytes.length !== upload.length)
+        this.malformed.push({
+          method: "files.completeUploadExternal",
+          error: "invalid_arguments",
+          problems: [`${upload.id}: ${upload.bytes.length} bytes uploaded, ${upload.length} promised`],
+        });
+      found.push(upload);
+    }
+    for (const [i, upload] of found.entries()) {
+      const title = files[i]?.title;
+      if (typeof title === "string") upload.title = title;
+      if (channel) upload.channel = channel;
+      if (typeof args.initial_comment === "string") upload.initialComment = args.initial_comment;
+    }
+    if (channel)
+      this.remember(channel, {
+        text: typeof args.initial_comment === "string" ? args.initial_comment : "",
+        user: botUserId,
+      });
+    return {
+      ok: true,
+      files: found.map((u) => ({ id: u.id, name: u.filename, title: u.title ?? u.filename, size: u.length })),
+    };
   }
 
   /** "1796000001.000100": seconds and microseconds, unique and rising like Slack's. */
@@ -571,6 +689,10 @@ export class FakeSlack {
       }
       case "api.test":
         return { ok: true };
+      case "files.getUploadURLExternal":
+        return this.uploadUrl(args);
+      case "files.completeUploadExternal":
+        return this.completeUpload(args);
       case "oauth.v2.access": {
         // The test's "code" names the team that is installing; an "E..." code
         // installs org-wide on that Enterprise Grid organisation.
