@@ -271,6 +271,7 @@ function pingsOf(calls: SlackCall[], at: Date): Ping[] {
     const channel = String(call.args.channel ?? "");
     const blocks = (call.args.blocks ?? []) as Array<{ type: string; text?: { text: string } }>;
     const sections = blocks.filter((b) => b.type === "section").map((b) => b.text?.text ?? "");
+    // Each item under the heading it was sent with (a mixed digest names each item's step in it).
     pings.push({
       at,
       // A DM goes to the person's own D channel (conversations.open).
@@ -602,7 +603,12 @@ export async function simulate(
       }
       for (const item of d.items) {
         const key = `${d.to}|${d.heading}|${item}`;
-        if (heard.has(key)) repeated++;
+        if (heard.has(key)) {
+          repeated++;
+          say(
+            `  repeated: ${d.to} ${d.at.toISOString()} ${d.heading.slice(0, 50)} ${item.replace(/\n/g, " ").slice(0, 90)}`,
+          );
+        }
         heard.add(key);
       }
     }

@@ -84,53 +84,27 @@ export function nudgeMessage(
   const first = group[0] as NudgeItem;
   const blocks: Block[] = [];
   const toOwner = first.step === "dm_owner" || first.step === "remind_owner";
-  const one = group.length === 1;
-  if (toOwner) {
-    blocks.push(
-      section(
-        first.step === "dm_owner"
-          ? one
-            ? "*One of your commitments needs a look:*"
-            : `*${group.length} of your commitments need a look:*`
-          : one
-            ? "*Following up on this one; can I help unblock it?*"
-            : "*Following up on these; can I help unblock them?*",
-      ),
-    );
-  } else if (first.risk !== "overdue") {
-    blocks.push(
-      section(
-        to === "channel"
-          ? "*Due while its owner is out of office; someone here may pick it up or re-date it:*"
-          : "*Due while its owner is out of office; flagging to you as lead:*",
-      ),
-    );
-  } else if (to === "channel") {
-    blocks.push(
-      section(
-        one
-          ? "*A commitment in this channel is overdue and still open:*"
-          : `*${group.length} commitments in this channel are overdue and still open:*`,
-      ),
-    );
-  } else {
-    blocks.push(
-      section(
-        first.step === "tell_ceo"
-          ? "*Overdue well past the threshold; flagging to you as CEO:*"
-          : "*Overdue work you lead that has not moved after two reminders:*",
-      ),
-    );
-  }
+  // One digest can hold items at different steps (yours to look at, others' you lead):
+  // then each item says its own step under a plain heading.
+  const mixed = new Set(group.map((i) => headingFor(i, to, 1))).size > 1;
+  blocks.push(
+    section(
+      mixed
+        ? `*${plural(group.length, "commitment")} ${agree(group.length, "needs", "need")} a look:*`
+        : headingFor(first, to, group.length),
+    ),
+  );
   // Slack takes at most 50 blocks in a message: the most overdue first, the rest counted.
   const shown = [...group].sort((a, b) => a.commitment.dueAt.getTime() - b.commitment.dueAt.getTime());
   for (const item of shown.slice(0, maxItemsPerMessage)) {
     const c = item.commitment;
     const value = { t: "mine", p: 0, n: c.number };
-    blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
-    const tried = toOwner ? undefined : triedLine(item.tried ?? {}, zone, now);
+    const mine = item.step === "dm_owner" || item.step === "remind_owner";
+    const note = mixed ? `_${headingFor(item, to, 1).replace(/\*/g, "")}_\n` : "";
+    blocks.push(section(`${note}${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
+    const tried = mine ? undefined : triedLine(item.tried ?? {}, zone, now);
     if (tried) blocks.push(context(tried));
-    if (toOwner) {
+    if (mine) {
       blocks.push(
         actions(
           commitmentButtons.done.element("Done", value, { style: "primary" }),
@@ -153,6 +127,28 @@ export function nudgeMessage(
   }
   const text = `${plural(group.length, "commitment")} ${toOwner ? `of yours ${agree(group.length, "needs", "need")} a look` : `${agree(group.length, "needs", "need")} attention (${[...new Set(group.map((i) => mention(i.commitment.ownerId)))].join(", ")})`}`;
   return { text, blocks };
+}
+
+/** The heading of a message whose items are all at this item's step (`count` of them). */
+function headingFor(item: NudgeItem, to: "user" | "channel", count: number): string {
+  const one = count === 1;
+  if (item.step === "dm_owner")
+    return one ? "*One of your commitments needs a look:*" : `*${count} of your commitments need a look:*`;
+  if (item.step === "remind_owner")
+    return one
+      ? "*Following up on this one; can I help unblock it?*"
+      : "*Following up on these; can I help unblock them?*";
+  if (item.risk !== "overdue")
+    return to === "channel"
+      ? "*Due while its owner is out of office; someone here may pick it up or re-date it:*"
+      : "*Due while its owner is out of office; flagging to you as lead:*";
+  if (to === "channel")
+    return one
+      ? "*A commitment in this channel is overdue and still open:*"
+      : `*${count} commitments in this channel are overdue and still open:*`;
+  return item.step === "tell_ceo"
+    ? "*Overdue well past the threshold; flagging to you as CEO:*"
+    : "*Overdue work you lead that has not moved after two reminders:*";
 }
 
 /** `/coo risks`: overdue, at risk and drifting, each list in the reader's zone. */
