@@ -1,8 +1,10 @@
 // `npm run demo`: the real bot on the embedded database, talking to a fake
 // Slack, driven through a scripted conversation. Prints the transcript.
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { availability } from "../src/availability/use-cases.js";
 import { nextSlot } from "../src/cadence/slots.js";
 import { loadConfig } from "../src/config.js";
 import { startCoo } from "../src/coo.js";
@@ -399,6 +401,22 @@ async function main() {
     );
     await newCalls();
     await command("U0ALICE", "history <@U0BOB>");
+    console.log(dim("── who is at work: working days, holidays, hours and leave ──\n"));
+    await command("U0ALICE", "workdays sun-thu <@U0CARA|cara>");
+    await command("U0ALICE", "holidays DE <@U0BOB|bob>");
+    await command("U0BOB", "hours 10:00-18:30");
+    await command("U0BOB", `commit renew the TLS certificates by ${day(10)}`);
+    await command("U0BOB", `ooo from ${day(7)} until ${day(14)}`);
+    await command("U0ALICE", "availability <@U0BOB|bob>");
+    const back = (await availability(coo.deps, "T0DEMO", ["U0BOB"], now)).get("U0BOB")?.nextAvailableAt;
+    if (back) now = back;
+    console.log(
+      dim(
+        `(the clock moves to ${now.toISOString()}, when bob's day starts; the slip sweep tells him, once, what falls due while he is away)\n`,
+      ),
+    );
+    await coo.sweeper.sweep();
+    show(await newCalls());
 
     console.log(`${bold("someone")}: a forged request with a bad signature`);
     const forged = await client.command("help", {}, { secret: "guessed-secret" });

@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { register as registerAvailability } from "./availability/commands.js";
 import { register as registerBets } from "./bets/commands.js";
 import { registerPlans } from "./bets/plan-commands.js";
 import { tellWorkstreamOwner } from "./bets/use-cases.js";
@@ -225,6 +226,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   registerHandoffs(slack, deps);
   registerPlans(slack, deps);
   registerGitHub(slack, deps);
+  registerAvailability(slack, deps);
   outbox.handle(githubEvents, handleGitHubEvent(backgroundDeps));
   registerExport(slack, deps);
   outbox.handle(exportFiles, deliverExport(backgroundDeps));

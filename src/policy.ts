@@ -43,7 +43,9 @@ export type Act =
   | { kind: "plan_bet"; bet: { number: number }; ceoId: string | undefined }
   /** `personId` undefined: everyone's work in the workspace. */
   | { kind: "export_data"; personId: string | undefined }
-  | { kind: "manage_api_tokens" };
+  | { kind: "manage_api_tokens" }
+  /** Someone's working days, hours or holidays: their own, or anyone's for an admin or a seat. */
+  | { kind: "change_availability"; personId: string };
 
 export type HandoffParties = {
   number: number;
@@ -151,6 +153,11 @@ export function decide(actor: Person, act: Act): Decision {
       if (isAdmin(actor) || me === act.holderId) return yes;
       return no(
         `Only ${mention(act.holderId)} (who holds it) or a workspace admin can free the ${act.seat.toUpperCase()} seat.`,
+      );
+    case "change_availability":
+      if (me === act.personId || isPrivileged(actor)) return yes;
+      return no(
+        `Only ${mention(act.personId)} (for themselves), ${anyone} can change when ${mention(act.personId)} works.`,
       );
     case "plan_bet": {
       if (isPrivileged(actor)) return yes;

@@ -58,6 +58,8 @@ const methodScopes: Record<string, string[]> = {
   // An export's file in a DM: the upload flow that replaced files.upload.
   "files.getUploadURLExternal": ["files:write"],
   "files.completeUploadExternal": ["files:write"],
+  // A person's status (leave) when no event has brought it lately.
+  "users.profile.get": ["users.profile:read"],
   "views.open": [],
   "views.push": [],
   "views.update": [],
@@ -74,6 +76,9 @@ const eventScopes: Record<string, string[]> = {
   app_home_opened: [],
   app_uninstalled: [],
   tokens_revoked: [],
+  // https://api.slack.com/events/user_change and /events/user_status_changed: users:read
+  user_change: ["users:read"],
+  user_status_changed: ["users:read"],
 };
 
 /**

@@ -74,7 +74,11 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   expect(textOf(channel[0]?.args)).toContain(`*C${n}*`);
 
   // Overdue beyond three days, a grace period after the channel: the seated CEO hears.
+  // The clocks stop over the owner's weekend: on Monday it is not three working days yet.
   at("2026-12-07T15:00:00Z");
+  await sweep();
+  expect(dmsTo("U4")).toEqual([]);
+  at("2026-12-09T15:00:00Z");
   await sweep();
   const ceo = dmsTo("U4");
   expect(ceo).toHaveLength(1);

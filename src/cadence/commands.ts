@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dueDuringLeaveNote } from "../availability/messages.js";
 import type { Deps } from "../deps.js";
 import { badInput } from "../errors.js";
 import type { Slack } from "../slack/app.js";
@@ -168,19 +169,29 @@ export function register({ commands }: Slack, deps: Deps, engine: CadenceEngine)
   commands.add(
     defineCommand({
       name: "ooo",
-      pattern: "[until] <when:date> || <off:off>",
-      summary: "you are out of office: no standup prompts or pings until then",
+      pattern: "from <from:date> until <when:date> || [until] <when:date> || <off:off>",
+      summary: "you are out of office (now, or from a later day): no standup prompts or pings until then",
       example: "/coo ooo until Friday",
       empty: "Until when?",
-      args: z.object({ when: z.string().optional(), off: z.string().optional() }),
+      args: z.object({
+        when: z.string().optional(),
+        off: z.string().optional(),
+        from: z.string().optional(),
+      }),
       async run({ workspaceId, actor }, args) {
         const me = await actor();
         if (args.off || !args.when) {
           await comeBack(deps, me, { workspaceId });
           return { text: backReply };
         }
-        const until = await goAway(deps, me, { workspaceId, until: args.when });
-        return { text: awayReply(until, me.timeZone, deps.clock.now()) };
+        const { until, from, dueDuring } = await goAway(deps, me, {
+          workspaceId,
+          until: args.when,
+          from: args.from,
+        });
+        const now = deps.clock.now();
+        const note = dueDuringLeaveNote(dueDuring, { from: now, until }, me.timeZone, now);
+        return { text: [awayReply(until, me.timeZone, now, from), note].filter(Boolean).join("\n\n") };
       },
     }),
   );

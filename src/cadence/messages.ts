@@ -97,8 +97,10 @@ export function skipReply({ date, off, changed }: SkipChange): string {
 
 export const backReply = "Welcome back. Standups and reminders include you again.";
 
-export const awayReply = (until: Date, timeZone: string, now: Date) =>
-  `You're out of office until ${describeInstant(until, timeZone, now)}: no standup prompts or pings until then. \`/coo ooo off\` ends it early.`;
+export const awayReply = (until: Date, timeZone: string, now: Date, from?: Date) =>
+  from
+    ? `You're out of office from ${describeInstant(from, timeZone, now)} until ${describeInstant(until, timeZone, now)}: no standup prompts or pings then. Work due while you're away gets one note from me before you go. \`/coo ooo off\` cancels it.`
+    : `You're out of office until ${describeInstant(until, timeZone, now)}: no standup prompts or pings until then. \`/coo ooo off\` ends it early.`;
 
 /** What a person can do about each way Slack refuses a cadence's message for good. */
 function advice(error: string, cadence: Cadence): string {

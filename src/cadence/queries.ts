@@ -138,15 +138,16 @@ export async function removeSkipDay(
   return count > 0;
 }
 
-/** Someone is out of office until then (null: back). */
+/** Someone is out of office until then, from `from` or now (null: back). */
 export async function setOutOfOffice(
   deps: Reads,
   workspaceId: string,
   userId: string,
   until: Date | null,
+  from: Date | null = null,
 ): Promise<void> {
   await deps.db.person.update({
     where: { workspaceId_slackUserId: { workspaceId, slackUserId: userId } },
-    data: { oooUntil: until },
+    data: { oooUntil: until, oooFrom: until ? from : null },
   });
 }

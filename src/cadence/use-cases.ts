@@ -1,3 +1,4 @@
+import { dueDuringLeave } from "../availability/use-cases.js";
 import type { Deps } from "../deps.js";
 import { badInput, CooError, notFound } from "../errors.js";
 import type { Cadence, CadenceKind, OutboxMessage } from "../generated/prisma/client.js";
@@ -153,12 +154,17 @@ export async function skipDay(
   return { date, off, changed };
 }
 
-/** The actor is out of office until a date (read in their zone): no standup prompts or pings until then. */
+/**
+ * The actor is out of office until a date (read in their zone), from now or
+ * from a later date: no standup prompts or pings then. Leave that starts now
+ * comes with the open work due during it, to settle before going (leave that
+ * starts later is warned about by the sweep, once, before it starts).
+ */
 export async function goAway(
   deps: Pick<Deps, "db" | "clock">,
   actor: Actor,
-  input: { workspaceId: string; until: string },
-): Promise<Date> {
+  input: { workspaceId: string; until: string; from?: string | undefined },
+): Promise<{ until: Date; from: Date | undefined; dueDuring: Awaited<ReturnType<typeof dueDuringLeave>> }> {
   const typed = input.until;
   const now = deps.clock.now();
   const when = parseWhen(typed, { now, timeZone: actor.timeZone });
@@ -166,8 +172,30 @@ export async function goAway(
     throw badInput(`I can't read ${echo(typed)} as a date. ${oooUsage}, e.g. \`/coo ooo until 2026-12-24\`.`);
   if (when.at <= now) throw badInput(`${echo(typed)} is in the past. ${oooUsage}`);
   ensureWithinReach(when.at, now, typed, "`/coo ooo until Friday`");
-  await setOutOfOffice(deps, input.workspaceId, actor.slackUserId, when.at);
-  return when.at;
+  let from: Date | undefined;
+  if (input.from) {
+    // A day without a time means from the start of that day.
+    const start =
+      parseWhen(`${input.from} 00:00`, { now, timeZone: actor.timeZone }) ??
+      parseWhen(input.from, { now, timeZone: actor.timeZone });
+    if (!start)
+      throw badInput(
+        `I can't read ${echo(input.from)} as a date. \`/coo ooo from 2026-12-21 until 2027-01-04\`.`,
+      );
+    if (start.at >= when.at)
+      throw badInput(`Leave must end after it starts. \`/coo ooo from 2026-12-21 until 2027-01-04\`.`);
+    if (start.at > now) from = start.at;
+  }
+  await setOutOfOffice(deps, input.workspaceId, actor.slackUserId, when.at, from ?? null);
+  const dueDuring = from
+    ? []
+    : await dueDuringLeave(deps, {
+        workspaceId: input.workspaceId,
+        userId: actor.slackUserId,
+        from: now,
+        until: when.at,
+      });
+  return { until: when.at, from, dueDuring };
 }
 
 /** The actor is back: standups and reminders include them again. */

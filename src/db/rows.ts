@@ -24,9 +24,22 @@ export const personRow = z.object({
   oooUntil: at.nullable(),
   standupViaDm: z.boolean(),
   pings: z.enum(["digest", "overdue", "all"]),
+  oooFrom: at.nullable(),
+  // An array column added to a table with rows holds NULL there until written.
+  workDays: z
+    .array(z.number().int())
+    .nullable()
+    .transform((d) => d ?? []),
+  holidayCountry: text.nullable(),
+  workStartMinute: z.number().int().nullable(),
+  workEndMinute: z.number().int().nullable(),
+  slackAway: z.boolean(),
+  slackAwayUntil: at.nullable(),
+  statusText: text.nullable(),
+  statusReadAt: at.nullable(),
   createdAt: at,
   updatedAt: at,
-}) satisfies z.ZodType<Person>;
+}) satisfies z.ZodType<Person, unknown>;
 
 export const blockerRow = z.object({
   id,

@@ -235,6 +235,12 @@ export type ChasePolicy = {
   ceoAfterDays: number;
   /** Whether a person in `timeZone` may be messaged at `at`. */
   isWorkingHours(at: Date, timeZone: string): boolean;
+  /**
+   * Whether this person is at work at `at` in their own calendar (days,
+   * hours, holidays, leave: src/availability/); when given, it decides
+   * instead of the stored OOO and `isWorkingHours`.
+   */
+  isAvailable?(workspaceId: string, userId: string, at: Date): Promise<boolean>;
 };
 
 /**
@@ -268,9 +274,13 @@ export async function sweepHandoffs(
     if (!step) continue;
     const recipient = step === "tell_ceo" ? await ceoOf(deps, h.workspaceId) : h.fromId;
     if (!recipient) continue;
-    const person = await storedPerson(deps, h.workspaceId, recipient);
-    if (person?.oooUntil && person.oooUntil > now) continue;
-    if (!policy.isWorkingHours(now, person?.timezone ?? deps.config.defaultTimeZone)) continue;
+    if (policy.isAvailable) {
+      if (!(await policy.isAvailable(h.workspaceId, recipient, now))) continue;
+    } else {
+      const person = await storedPerson(deps, h.workspaceId, recipient);
+      if (person?.oooUntil && person.oooUntil > now) continue;
+      if (!policy.isWorkingHours(now, person?.timezone ?? deps.config.defaultTimeZone)) continue;
+    }
     const ids = await claimStep(
       deps,
       { workspaceId: h.workspaceId, handoffId: h.id, step, recipientId: recipient, sweepId, at: now },

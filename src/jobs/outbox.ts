@@ -23,6 +23,11 @@ export type Outgoing = {
   purpose?: "standup_root";
   runId?: number;
   cadenceId?: number;
+  /**
+   * Held until then (the outbox's real clock): a DM to someone away waits
+   * for them to be at work again (src/availability/). Default: now.
+   */
+  notBefore?: Date;
 };
 
 export type OutboxOptions = {
@@ -51,14 +56,16 @@ const realNow = () => new Date();
  * ids in the order given: each channel's messages go out in that order.
  */
 const insertMessages = statement({
-  name: "coo_enqueue_messages",
+  name: "coo_enqueue_messages_held",
   text: `
     INSERT INTO "OutboxMessage" ("workspaceId", "channel", "userId", "threadTs", "text", "blocks",
       "purpose", "runId", "cadenceId", "nextAttemptAt", "createdAt")
     SELECT m.workspace, m.channel, m.userid, m.thread, m.text, m.blocks::jsonb,
-      m.purpose::"MessagePurpose", m.run, m.cadence, $10::timestamptz, $10::timestamptz
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[])
-      WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, n)
+      m.purpose::"MessagePurpose", m.run, m.cadence, GREATEST($10::timestamptz, COALESCE(m.held, $10::timestamptz)),
+      $10::timestamptz
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[],
+      $11::timestamptz[])
+      WITH ORDINALITY AS m(workspace, channel, userid, thread, text, blocks, purpose, run, cadence, held, n)
     ORDER BY m.n
     RETURNING "id"`,
   row: idRow,
@@ -79,6 +86,7 @@ export async function enqueue(tx: Tx, messages: Outgoing[]): Promise<number[]> {
     column((m) => m.runId),
     column((m) => m.cadenceId),
     now,
+    column((m) => m.notBefore?.toISOString()),
   ]);
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }

@@ -199,7 +199,12 @@ export type People = {
   member(workspaceId: string, userId: string, eligible?: Eligible): Promise<Profile>;
   /** Someone acting, able to be read again when a permission turns on their admin flag. */
   actor(workspaceId: string, userId: string): Promise<Actor>;
+  /** Their Slack status as it is now (users.profile.get); undefined when Slack cannot say. */
+  status(workspaceId: string, userId: string): Promise<SlackStatusNow | undefined>;
 };
+
+/** The status fields of a Slack profile: text, emoji, and when it expires (unix seconds, 0: never). */
+export type SlackStatusNow = { status_text?: string; status_emoji?: string; status_expiration?: number };
 
 export function peopleDirectory(deps: PeopleDeps & Pick<Deps, "slackFor">): People {
   return {
@@ -209,5 +214,23 @@ export function peopleDirectory(deps: PeopleDeps & Pick<Deps, "slackFor">): Peop
       memberFor(deps, await deps.slackFor(workspaceId), workspaceId, userId, eligible),
     actor: async (workspaceId, userId) =>
       actorFor(deps, await deps.slackFor(workspaceId), workspaceId, userId),
+    status: async (workspaceId, userId) => {
+      try {
+        const client = await deps.slackFor(workspaceId);
+        const { profile } = await client.users.profile.get({ user: userId });
+        if (!profile) return undefined;
+        return {
+          status_text: profile.status_text ?? "",
+          status_emoji: profile.status_emoji ?? "",
+          status_expiration: profile.status_expiration ?? 0,
+        };
+      } catch (error) {
+        deps.log.warn("users.profile.get failed; keeping the status last read", {
+          user: userId,
+          error: String(error),
+        });
+        return undefined;
+      }
+    },
   };
 }

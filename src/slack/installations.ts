@@ -26,6 +26,8 @@ export const botScopes = [
   "im:history",
   "im:write",
   "users:read",
+  // users.profile.get: a person's status, read as leave (src/availability/).
+  "users.profile:read",
 ];
 
 const keyOf = (q: {

@@ -80,10 +80,16 @@ const confirmationsThatWorry = 2;
  * date, an open blocker its owner raised, or the work it comes after late.
  * Drifting: named as today's work in three standups in a row.
  */
-export function classify(c: CommitmentState, now: Date, timeZone: string): Risk | undefined {
+export function classify(
+  c: CommitmentState,
+  now: Date,
+  timeZone: string,
+  /** The end of the owner's next working day in their own calendar (availability); Monday to Friday when not given. */
+  nextWorkingDayEnd: Date = endOfNextWorkingDay(now, timeZone),
+): Risk | undefined {
   if (c.dueAt <= now) return "overdue";
   if (c.todayStreak >= 3) return "drifting";
-  if (c.dueAt > endOfNextWorkingDay(now, timeZone)) return undefined;
+  if (c.dueAt > nextWorkingDayEnd) return undefined;
   const silent = c.lastTouchedAt.getTime() <= c.createdAt.getTime();
   const signs = c.signs;
   const worrying =
@@ -104,18 +110,20 @@ export function nextStep(
   dueAt: Date,
   now: Date,
   policy: Policy,
+  /** How much of the clock ran since an instant: the owner's days away do not count (availability). */
+  elapsed: (since: Date) => number = (since) => now.getTime() - since.getTime(),
 ): Step | undefined {
   const grace = policy.graceHours * 3600_000;
   const after = (step: Step) => {
     const at = sent[step];
-    return at !== undefined && now.getTime() - at.getTime() >= grace;
+    return at !== undefined && elapsed(at) >= grace;
   };
   if (!sent.dm_owner) return "dm_owner";
   if (!sent.remind_owner) return after("dm_owner") ? "remind_owner" : undefined;
   if (risk !== "overdue") return undefined;
   if (!sent.tell_lead) return after("remind_owner") ? "tell_lead" : undefined;
   if (!sent.tell_ceo) {
-    const overdueFor = now.getTime() - dueAt.getTime();
+    const overdueFor = elapsed(dueAt);
     return after("tell_lead") && overdueFor >= policy.ceoAfterDays * 24 * 3600_000 ? "tell_ceo" : undefined;
   }
   return undefined;

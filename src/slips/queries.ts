@@ -254,7 +254,8 @@ export async function setPingMode(
 export type StepToTake = {
   workspaceId: string;
   commitmentId: number;
-  step: Step;
+  /** A rung of the ladder, or the early warning about work due during leave. */
+  step: Step | "warn_leave";
   dueAt: Date;
   reason: SlipRisk;
   recipientId: string;
@@ -287,7 +288,7 @@ const insertSteps = statement({
     RETURNING "commitmentId", "step"`,
   row: z.object({
     commitmentId: z.number().int(),
-    step: z.enum(["dm_owner", "remind_owner", "tell_lead", "tell_ceo"]),
+    step: z.enum(["dm_owner", "remind_owner", "tell_lead", "tell_ceo", "warn_leave"]),
   }),
 });
 

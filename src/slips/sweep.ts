@@ -1,4 +1,14 @@
 import { randomBytes } from "node:crypto";
+import { dueDuringLeaveNote } from "../availability/messages.js";
+import {
+  availableAmong,
+  type Calendar,
+  calendars,
+  clockMs,
+  endOfNextWorkingDayFor,
+  isAvailableAt,
+  upcomingLeave,
+} from "../availability/use-cases.js";
 import type { Deps } from "../deps.js";
 import type { Workspace } from "../generated/prisma/client.js";
 import { groupBy } from "../group.js";
@@ -8,6 +18,7 @@ import { ScheduledJob } from "../jobs/schedule.js";
 import { isoDate } from "../time/zoned.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
 import { nudgeMessage } from "./messages.js";
+import type { StepToTake } from "./queries.js";
 import {
   type AtRisk,
   driftStreaks,
@@ -121,12 +132,23 @@ export class SlipSweeper {
       policyOf: async (workspaceId) => {
         const w = await workspaceById(deps, workspaceId);
         const policy = w ? policyOf(w) : undefined;
-        return policy && { ...policy, isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy) };
+        return (
+          policy && {
+            ...policy,
+            isWorkingHours: (at, zone) => isWorkingHours(at, zone, policy),
+            // Handoff nudges wait for someone away like every other ping.
+            isAvailable: async (workspaceId, userId, at) =>
+              (await availableAmong(deps, workspaceId, [userId], at)).has(userId),
+          }
+        );
       },
     });
-    if (candidates.length === 0) return [];
+    const leaving = await upcomingLeave(deps, now);
+    if (candidates.length === 0 && leaving.every((l) => l.due.length === 0)) return [];
 
-    const workspaceIds = [...new Set(candidates.map((c) => c.workspaceId))];
+    const workspaceIds = [
+      ...new Set([...candidates.map((c) => c.workspaceId), ...leaving.map((l) => l.workspaceId)]),
+    ];
     const workspaces = new Map((await workspacesByIds(deps, workspaceIds)).map((w) => [w.id, w]));
     const people = await peopleOf(deps, workspaceIds);
     const personOf = new Map(people.map((p) => [`${p.workspaceId}:${p.slackUserId}`, p]));
@@ -137,19 +159,34 @@ export class SlipSweeper {
       deps,
       candidates.map((c) => c.id),
     )) {
+      if (row.step === "warn_leave") continue;
       if (dueOf.get(row.commitmentId) !== row.dueAt.getTime()) continue; // about an earlier due date
       sent.set(row.commitmentId, { ...sent.get(row.commitmentId), [row.step]: row.sentAt });
     }
 
+    // Everyone a ping could reach, with their calendar (days, hours, holidays, leave): one query a workspace.
+    const calendarOf = new Map<string, Calendar>();
+    for (const workspaceId of workspaceIds) {
+      const ids = new Set<string>(leaving.filter((l) => l.workspaceId === workspaceId).map((l) => l.userId));
+      for (const c of candidates.filter((c) => c.workspaceId === workspaceId)) {
+        ids.add(c.ownerId);
+        if (c.workstream?.ownerId) ids.add(c.workstream.ownerId);
+      }
+      const ceo = ceoOf.get(workspaceId);
+      if (ceo) ids.add(ceo);
+      for (const [userId, calendar] of await calendars(deps, workspaceId, [...ids]))
+        calendarOf.set(`${workspaceId}:${userId}`, calendar);
+    }
     const zoneOf = (workspaceId: string, userId: string) =>
+      calendarOf.get(`${workspaceId}:${userId}`)?.timeZone ??
       personOf.get(`${workspaceId}:${userId}`)?.timezone ??
       workspaces.get(workspaceId)?.timezone ??
       deps.config.defaultTimeZone;
-    const awayUntil = (workspaceId: string, userId: string) => {
-      const until = personOf.get(`${workspaceId}:${userId}`)?.oooUntil;
-      return until !== null && until !== undefined && until > now ? until : undefined;
+    /** At work now in their own calendar: their days, hours, holidays, and no leave. */
+    const available = (workspaceId: string, userId: string) => {
+      const calendar = calendarOf.get(`${workspaceId}:${userId}`);
+      return calendar ? isAvailableAt(calendar, now) : false;
     };
-    const away = (workspaceId: string, userId: string) => awayUntil(workspaceId, userId) !== undefined;
 
     // The noise budget: someone DM'd a step today (in their zone) waits for tomorrow's digest.
     const lastDm = await lastStepDmTo(
@@ -160,6 +197,7 @@ export class SlipSweeper {
     const modeOf = (workspaceId: string, userId: string) =>
       personOf.get(`${workspaceId}:${userId}`)?.pings ?? "digest";
     const heardToday = (workspaceId: string, userId: string) => {
+      if (modeOf(workspaceId, userId) === "all") return false;
       const last = lastDm.get(`${workspaceId}:${userId}`);
       const zone = zoneOf(workspaceId, userId);
       return last !== undefined && isoDate(last, zone) === isoDate(now, zone);
@@ -171,54 +209,95 @@ export class SlipSweeper {
       const workspace = workspaces.get(c.workspaceId);
       if (!workspace) continue;
       const policy = policyOf(workspace);
+      const ownerCalendar = calendarOf.get(`${c.workspaceId}:${c.ownerId}`);
       const ownerZone = zoneOf(c.workspaceId, c.ownerId);
       const risk = classify(
         { ...c, todayStreak: streaks.get(c.id) ?? 0, signs: signs.get(c.id) },
         now,
         ownerZone,
+        ownerCalendar && endOfNextWorkingDayFor(ownerCalendar, now),
       );
-      // Due while its owner is away: the lead (or channel) hears at once, since the owner cannot.
-      const ownerBackAt = awayUntil(c.workspaceId, c.ownerId);
-      const dueWhileAway = ownerBackAt !== undefined && ownerBackAt >= c.dueAt;
-      if (!risk && !dueWhileAway) continue;
+      if (!risk) continue;
       report.flagged++;
-      if (ownerBackAt !== undefined && !dueWhileAway) continue;
-      const step = dueWhileAway
-        ? sent.get(c.id)?.tell_lead
-          ? undefined
-          : "tell_lead"
-        : nextStep(risk as Risk, sent.get(c.id) ?? {}, c.dueAt, now, policy);
+      // The owner away (leave, a holiday, a day off, outside hours): the whole ladder waits for them.
+      if (!available(c.workspaceId, c.ownerId)) continue;
+      const elapsed = ownerCalendar ? (since: Date) => clockMs(ownerCalendar, since, now) : undefined;
+      const step = nextStep(risk, sent.get(c.id) ?? {}, c.dueAt, now, policy, elapsed);
       if (!step) continue;
       const to = recipient(c, step, workspace, ceoOf.get(c.workspaceId));
       if (!to) continue;
-      // Nobody is pinged outside their working hours; a channel post waits for the owner's.
-      const hoursOf = to.kind === "user" ? to.id : c.ownerId;
-      if (!isWorkingHours(now, zoneOf(c.workspaceId, hoursOf), policy)) continue;
-      if (to.kind === "user" && away(c.workspaceId, to.id)) continue;
+      // Nobody is pinged while away; a channel post waits for the owner's hours.
+      if (to.kind === "user" && !available(c.workspaceId, to.id)) continue;
       if (to.kind === "user") {
-        const mode = modeOf(c.workspaceId, to.id);
-        if (mode === "overdue" && to.id === c.ownerId && risk !== "overdue") continue;
-        if (mode !== "all" && heardToday(c.workspaceId, to.id)) continue;
+        if (modeOf(c.workspaceId, to.id) === "overdue" && to.id === c.ownerId && risk !== "overdue") continue;
+        if (heardToday(c.workspaceId, to.id)) continue;
       }
-      items.push({ commitment: c, risk: risk ?? "at_risk", step, to, tried: sent.get(c.id) ?? {} });
+      items.push({ commitment: c, risk, step, to, tried: sent.get(c.id) ?? {} });
     }
-    if (items.length === 0) return [];
 
-    const steps = items.map((i) => ({
-      workspaceId: i.commitment.workspaceId,
-      commitmentId: i.commitment.id,
-      step: i.step,
-      dueAt: i.commitment.dueAt,
-      reason: i.risk,
-      recipientId: i.to.id,
-    }));
+    // Work due during leave that has not started: told once, before it starts, while the owner is at work.
+    const nudged = new Set(
+      items.filter((i) => i.to.kind === "user").map((i) => `${i.commitment.workspaceId}:${i.to.id}`),
+    );
+    const warnings = leaving.filter(
+      (l) =>
+        l.due.length > 0 &&
+        available(l.workspaceId, l.userId) &&
+        !nudged.has(`${l.workspaceId}:${l.userId}`) &&
+        !heardToday(l.workspaceId, l.userId),
+    );
+    const warnedBefore = new Set(
+      (
+        await stepsTaken(
+          deps,
+          warnings.flatMap((l) => l.due.map((c) => c.id)),
+        )
+      )
+        .filter((r) => r.step === "warn_leave")
+        .map((r) => `${r.commitmentId}:${r.dueAt.getTime()}`),
+    );
+    const leaveSteps: StepToTake[] = warnings.flatMap((l) =>
+      l.due
+        .filter((c) => !warnedBefore.has(`${c.id}:${c.dueAt.getTime()}`))
+        .map((c) => ({
+          workspaceId: l.workspaceId,
+          commitmentId: c.id,
+          step: "warn_leave" as const,
+          dueAt: c.dueAt,
+          reason: "at_risk" as const,
+          recipientId: l.userId,
+        })),
+    );
+    if (items.length === 0 && leaveSteps.length === 0) return [];
+
+    const steps: StepToTake[] = [
+      ...items.map((i) => ({
+        workspaceId: i.commitment.workspaceId,
+        commitmentId: i.commitment.id,
+        step: i.step,
+        dueAt: i.commitment.dueAt,
+        reason: i.risk,
+        recipientId: i.to.id,
+      })),
+      ...leaveSteps,
+    ];
     // The steps and their messages are written together; the ones another sweep took are dropped.
     return recordSteps(deps, steps, { sweepId, at: now }, (ours) => {
       const mine = items.filter((i) => ours.has(`${i.commitment.id}:${i.step}`));
       report.sent += mine.length;
       const groups = groupBy(mine, (i) => `${i.commitment.workspaceId}:${i.to.kind}:${i.to.id}`);
       report.messages = groups.size;
-      return [...groups.values()].map((group) => message(group, now, zoneOf));
+      const warned: Outgoing[] = [];
+      for (const l of warnings) {
+        const due = l.due.filter((c) => ours.has(`${c.id}:warn_leave`));
+        const zone = zoneOf(l.workspaceId, l.userId);
+        const text = dueDuringLeaveNote(due, l, zone, now);
+        if (!text) continue;
+        report.sent += due.length;
+        warned.push({ workspaceId: l.workspaceId, userId: l.userId, text });
+      }
+      report.messages += warned.length;
+      return [...[...groups.values()].map((group) => message(group, now, zoneOf)), ...warned];
     });
   }
 }

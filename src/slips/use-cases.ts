@@ -1,3 +1,4 @@
+import { calendars, endOfNextWorkingDayFor } from "../availability/use-cases.js";
 import { blockersWaitingOn, createBlocker } from "../blockers/use-cases.js";
 import {
   type CommitmentRow,
@@ -141,7 +142,7 @@ const horizonMs = 5 * day;
  * given: a channel's people), each owner's work judged in their own zone.
  */
 export async function atRisk(
-  deps: Pick<Deps, "db" | "clock" | "config">,
+  deps: Pick<Deps, "db" | "sql" | "clock" | "config">,
   input: { workspaceId: string; owners: string[] | undefined },
 ): Promise<Record<Risk, CommitmentRow[]>> {
   const now = deps.clock.now();
@@ -151,17 +152,22 @@ export async function atRisk(
     drifting: [...streaks.keys()],
     owners: input.owners,
   });
-  const people = await peopleOf(deps, [input.workspaceId], [...new Set(open.map((c) => c.ownerId))]);
+  const owners = [...new Set(open.map((c) => c.ownerId))];
+  const people = await peopleOf(deps, [input.workspaceId], owners);
   const zone = new Map(people.map((p) => [p.slackUserId, p.timezone ?? deps.config.defaultTimeZone]));
+  // "The next working day" is each owner's own (their days and holidays: src/availability/).
+  const calendarOf = await calendars(deps, input.workspaceId, owners);
   const lists = Object.fromEntries(risks.map((r) => [r, [] as CommitmentRow[]])) as Record<
     Risk,
     CommitmentRow[]
   >;
   for (const c of open) {
+    const calendar = calendarOf.get(c.ownerId);
     const risk = classify(
       { ...c, todayStreak: streaks.get(c.id) ?? 0 },
       now,
       zone.get(c.ownerId) ?? deps.config.defaultTimeZone,
+      calendar && endOfNextWorkingDayFor(calendar, now),
     );
     if (risk) lists[risk].push(c);
   }

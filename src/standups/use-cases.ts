@@ -1,3 +1,4 @@
+import { availability, heldUntil, offForTheDay } from "../availability/use-cases.js";
 import { openBetsRollup } from "../bets/use-cases.js";
 import { createBlocker, resolveBlocker } from "../blockers/use-cases.js";
 import type { KindHandler, RunContext } from "../cadence/use-cases.js";
@@ -38,7 +39,6 @@ import {
   answeringByDm,
   answersByDm,
   answersOf,
-  awayAmong,
   blockersNumbered,
   commitmentIdsNumbered,
   commitmentsNamedIn,
@@ -72,7 +72,15 @@ export type { CadenceRun, Commitment, Handoff, StandupAnswer } from "../generate
 const day = 24 * 3600_000;
 const week = 7 * day;
 
-/** Channel members (or the cadence's own list) minus people out of office at the slot. */
+/** When a run's summary is posted: a prompt or reminder held past it would be about a standup already over. */
+const closesAt = (run: CadenceRun, cadence: { closeAfterMinutes: number }) =>
+  new Date(run.slot.getTime() + cadence.closeAfterMinutes * 60_000);
+
+/**
+ * Channel members (or the cadence's own list) minus people away for the
+ * slot's day in their own calendar: on leave (`/coo ooo` or a Slack status),
+ * on a public holiday, or on a day they do not work (src/availability/).
+ */
 export async function participantsOf(
   deps: Deps,
   ctx: Pick<RunContext, "cadence" | "run">,
@@ -82,8 +90,35 @@ export async function participantsOf(
     cadence.participants.length > 0
       ? cadence.participants
       : await deps.channels.members(cadence.workspaceId, cadence.channelId);
-  const away = await awayAmong(deps, cadence.workspaceId, members, run.slot);
+  const away = await offForTheDay(deps, cadence.workspaceId, members, run.slot);
   return members.filter((m) => !away.has(m));
+}
+
+/**
+ * DMs to people, each held until its person is at work (outside their
+ * hours at the slot, in another zone): sent when they start, or not at all
+ * when they are not back before the run closes (`expires`).
+ */
+async function heldForEach(
+  deps: Deps,
+  workspaceId: string,
+  messages: Array<Outgoing & { userId: string }>,
+  expires: Date,
+): Promise<Outgoing[]> {
+  const now = deps.clock.now();
+  const people = await availability(
+    deps,
+    workspaceId,
+    messages.map((m) => m.userId),
+    now,
+  );
+  const out: Outgoing[] = [];
+  for (const m of messages) {
+    const hold = heldUntil(deps, people.get(m.userId), expires);
+    if (hold === null) continue;
+    out.push(hold ? { ...m, notBefore: hold } : m);
+  }
+  return out;
 }
 
 /** A composed message to a channel or a person of the run's workspace. */
@@ -120,20 +155,36 @@ export function standupHandler(deps: Deps): KindHandler {
             cadenceId: cadence.id,
           },
         ),
-        ...viaDm.map((userId) => to(cadence.workspaceId, { userId }, standupByDm(cadence, run.slot, now))),
+        ...(await heldForEach(
+          deps,
+          cadence.workspaceId,
+          viaDm.map((userId) => ({
+            ...to(cadence.workspaceId, { userId }, standupByDm(cadence, run.slot, now)),
+            userId,
+          })),
+          closesAt(run, cadence),
+        )),
       ];
       return { participants, messages };
     },
 
     async remind({ run, cadence, now }) {
       const answered = await answeredBy(deps, run.id);
-      const away = await awayAmong(deps, run.workspaceId, run.participants, now);
+      const away = await offForTheDay(deps, run.workspaceId, run.participants, now);
       const link = run.rootTs
         ? await deps.channels.permalink(run.workspaceId, run.channelId, run.rootTs)
         : undefined;
-      return run.participants
-        .filter((p) => !answered.has(p) && !away.has(p))
-        .map((userId) => to(run.workspaceId, { userId }, standupReminder(cadence.channelId, link)));
+      return heldForEach(
+        deps,
+        run.workspaceId,
+        run.participants
+          .filter((p) => !answered.has(p) && !away.has(p))
+          .map((userId) => ({
+            ...to(run.workspaceId, { userId }, standupReminder(cadence.channelId, link)),
+            userId,
+          })),
+        closesAt(run, cadence),
+      );
     },
 
     async close({ run, cadence, now }) {

@@ -32,6 +32,8 @@ export type FakeUser = {
   connected?: boolean;
   /** The Enterprise Grid organisation the user's team belongs to. */
   enterprise_id?: string;
+  /** Their status, as users.profile.get shows it (status_expiration: unix seconds, 0 for none). */
+  status?: { status_text: string; status_emoji: string; status_expiration: number };
 };
 
 /** A channel as Slack keeps it: who is in it, and whether outsiders can see it. */
@@ -802,6 +804,24 @@ export class FakeSlack {
             ...(user.enterprise_id
               ? { enterprise_user: { id: id, enterprise_id: user.enterprise_id, teams: [team] } }
               : {}),
+          },
+        };
+      }
+      case "users.profile.get": {
+        // Shape from https://api.slack.com/methods/users.profile.get: a profile with
+        // status_text, status_emoji and status_expiration ("" and 0 when unset).
+        const id = String(args.user);
+        const user = this.users.get(id);
+        if (!user || (user.team_id && user.team_id !== this.teamOfToken(token)))
+          return { ok: false, error: "user_not_found" };
+        const status = user.status ?? { status_text: "", status_emoji: "", status_expiration: 0 };
+        return {
+          ok: true,
+          profile: {
+            real_name: user.name ?? id,
+            display_name: user.name ?? id.toLowerCase(),
+            ...status,
+            status_text_canonical: "",
           },
         };
       }
