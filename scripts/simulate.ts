@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Holidays from "date-holidays";
 import pg from "pg";
+import { setHolidays } from "../src/availability/use-cases.js";
+import { goAway } from "../src/cadence/use-cases.js";
 import {
   completeCommitment,
   confirmCommitment,
@@ -402,29 +404,30 @@ export async function simulate(
     const doneAt = new Map<number, Date>();
     const redatedAt = new Map<number, Date>();
 
-    // Leave: people say so (`/coo ooo`) on their last working day before, until the morning they are back.
+    // Holidays: each person's country (`/coo holidays US`); coo reads the calendar from date-holidays.
+    for (const p of people)
+      await setHolidays(deps, actorOf(p), { workspaceId, country: p.country, whose: { userId: p.id } });
+    // Leave: planned, said with `/coo ooo from <first day> until <back>` one to two weeks ahead.
     for (const p of people) {
-      const days = [...p.leave, ...p.holidays].sort();
-      const blocks: Array<{ from: string; to: string }> = [];
-      for (const d of days) {
-        const last = blocks.at(-1);
-        const prev = last && new Date(`${last.to}T12:00:00Z`);
-        const gap = prev ? (new Date(`${d}T12:00:00Z`).getTime() - prev.getTime()) / (24 * hour) : 99;
-        if (last && gap <= 3) last.to = d;
-        else blocks.push({ from: d, to: d });
-      }
-      for (const b of blocks) {
-        const firstOff = zonedToUtc({ ...wall(b.from), hour: 0, minute: 0 }, p.zone);
-        if (firstOff < start || firstOff > end) continue;
-        const back = workingDayAt(p, zonedToUtc({ ...wall(b.to), hour: 12, minute: 0 }, p.zone), 1, 8);
-        const say = new Date(firstOff.getTime() - 2 * hour);
-        at(say, async () => {
-          await deps.db.person.update({
-            where: { workspaceId_slackUserId: { workspaceId, slackUserId: p.id } },
-            data: { oooUntil: back },
-          });
+      const days = [...p.leave].sort();
+      const first = days[0];
+      const last = days.at(-1);
+      if (!first || !last) continue;
+      const firstOff = zonedToUtc({ ...wall(first), hour: 0, minute: 0 }, p.zone);
+      const back = workingDayAt(p, zonedToUtc({ ...wall(last), hour: 12, minute: 0 }, p.zone), 1, 8);
+      const told = workMoment(
+        rng,
+        p,
+        new Date(Math.max(start.getTime(), firstOff.getTime() - rng.int(7, 14) * 24 * hour)),
+        0,
+      );
+      at(told < firstOff ? told : start, async () => {
+        await goAway(deps, actorOf(p), {
+          workspaceId,
+          from: first,
+          until: `${localDate(back, p.zone)} 08:00`,
         });
-      }
+      });
     }
 
     for (const c of commitments) {
