@@ -10,7 +10,9 @@ import { pgliteDatabase, postgresAvailable } from "./kit/database.js";
 
 const quiet = createLog({ level: "error", write: () => {} });
 
-test("on a new embedded database every migration is applied once, and a second run applies none", { timeout: 120_000 }, async () => {
+test("on a new embedded database every migration is applied once, and a second run applies none", {
+  timeout: 120_000,
+}, async () => {
   const db = await pgliteDatabase();
   const first = await openDatabase(db.config, quiet);
   const names = (await readMigrations()).map((m) => m.name);

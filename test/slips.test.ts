@@ -83,6 +83,10 @@ test("a commitment's life: made, at risk, reminded, overdue, told to the channel
   const ceo = dmsTo("U4");
   expect(ceo).toHaveLength(1);
   expect(textOf(ceo[0]?.args)).toContain("flagging to you as CEO");
+  // A step past the owner says what was already tried, and when.
+  expect(textOf(ceo[0]?.args)).toContain(
+    "Already tried: a DM to the owner (Wed 2 Dec), a reminder with an offer to record a blocker (Thu 3 Dec), the lead or channel told (Fri 4 Dec).",
+  );
   expect(await sweep()).toMatchObject({ sent: 0 });
 
   // Re-sequenced: a new date and a reason; the history keeps both; the dependant's owner is told.

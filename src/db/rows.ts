@@ -23,6 +23,7 @@ export const personRow = z.object({
   syncedAt: at.nullable(),
   oooUntil: at.nullable(),
   standupViaDm: z.boolean(),
+  pings: z.enum(["digest", "overdue", "all"]),
   oooFrom: at.nullable(),
   // An array column added to a table with rows holds NULL there until written.
   workDays: z

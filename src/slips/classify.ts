@@ -59,12 +59,28 @@ export type CommitmentState = {
   todayStreak: number;
   /** Its pull request has changes requested, or a review waiting past the team's threshold. */
   inReview?: boolean;
+  /** Signs of a slip besides silence (docs/decisions/0033-simulate-and-noise-budget.md). */
+  signs?: Signs;
 };
+
+export type Signs = {
+  /** Times the owner said the date still holds, for this date, without finishing. */
+  confirmations: number;
+  /** The owner asked for help with it and the blocker is still open. */
+  blocked: boolean;
+  /** The work it comes after is overdue, or now due no earlier than this one. */
+  dependencyLate: boolean;
+};
+
+/** "Still on it" twice for the same date is a sign, not a reassurance. */
+const confirmationsThatWorry = 2;
 
 /**
  * Overdue: past due and open. At risk: due by the end of the next working day
  * with no sign of life since it was made (a slip, a confirmation or a standup
- * mention counts). Drifting: named as today's work in three standups in a row.
+ * mention counts), or with a sign of a slip: "still on it" twice for the same
+ * date, an open blocker its owner raised, or the work it comes after late.
+ * Drifting: named as today's work in three standups in a row.
  * In review: its pull request has changes requested, or a review asked for
  * and waiting longer than the team's threshold.
  */
@@ -78,8 +94,13 @@ export function classify(
   if (c.dueAt <= now) return "overdue";
   if (c.todayStreak >= 3) return "drifting";
   if (c.inReview) return "in_review";
-  if (c.dueAt <= nextWorkingDayEnd && c.lastTouchedAt.getTime() <= c.createdAt.getTime()) return "at_risk";
-  return undefined;
+  if (c.dueAt > nextWorkingDayEnd) return undefined;
+  const silent = c.lastTouchedAt.getTime() <= c.createdAt.getTime();
+  const signs = c.signs;
+  const worrying =
+    signs !== undefined &&
+    (signs.confirmations >= confirmationsThatWorry || signs.blocked || signs.dependencyLate);
+  return silent || worrying ? "at_risk" : undefined;
 }
 
 /**

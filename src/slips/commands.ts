@@ -11,11 +11,21 @@ import {
   helpModal,
   nudgeButtons,
   nudgeForms,
+  pingChoices,
+  pingsReply,
   risksReply,
   snoozedReply,
   snoozePressedReply,
 } from "./messages.js";
-import { askForHelp, atRisk, escalationLadder, helpFormFor, type LadderChange, snooze } from "./use-cases.js";
+import {
+  askForHelp,
+  atRisk,
+  choosePings,
+  escalationLadder,
+  helpFormFor,
+  type LadderChange,
+  snooze,
+} from "./use-cases.js";
 
 /*
  * The slips feature in Slack: `/coo snooze`, `/coo risks`, `/coo escalation`,
@@ -100,6 +110,22 @@ export function register({ listeners, commands }: Slack, deps: Deps): void {
         return {
           text: escalationReply(await escalationLadder(deps, await actor(), { workspaceId, change })),
         };
+      },
+    }),
+  );
+
+  commands.add(
+    defineCommand({
+      name: "pings",
+      pattern: "<mode:digest|overdue|all>",
+      summary: "how coo DMs you about your own work: a daily digest, only when overdue, or every step",
+      example: "/coo pings digest",
+      empty: pingChoices,
+      unknown: pingChoices,
+      invalid: { mode: pingChoices },
+      args: z.object({ mode: z.enum(["digest", "overdue", "all"]) }),
+      async run({ workspaceId, actor }, args) {
+        return { text: pingsReply(await choosePings(deps, await actor(), { workspaceId, mode: args.mode })) };
       },
     }),
   );

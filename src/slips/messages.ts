@@ -6,9 +6,9 @@ import { actions, buttonSpec, context, modalSpec, section } from "../slack/block
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin } from "../slack/fit.js";
 import { mention, quote } from "../slack/mentions.js";
-import { describeInstant, slackDate } from "../time/when.js";
+import { describeDay, describeInstant, slackDate } from "../time/when.js";
 import { agree, plural } from "../words.js";
-import { maxSnoozeDays, type Risk, type Step } from "./classify.js";
+import { ladder, maxSnoozeDays, type Risk, type Step } from "./classify.js";
 
 /*
  * What the slips feature shows: the nudges the sweep sends, `/coo risks`,
@@ -35,7 +35,7 @@ export const nudgeForms = {
   help: modalSpec({ callbackId: "nudge_help_modal", metadata: helpValue }),
 };
 
-/** Two blocks an item plus a heading and a footer stays well under Slack's 50. */
+/** Up to three blocks an item plus a heading and a footer stays within Slack's 50. */
 export const maxItemsPerMessage = 15;
 /** Commitments shown under each heading of `/coo risks`; the rest are counted. */
 const risksShown = 15;
@@ -47,7 +47,29 @@ const riskWords: Record<Risk, string> = {
   in_review: ":memo: held up in review",
 };
 
-export type NudgeItem = { commitment: CommitmentRow; risk: Risk; step: Step };
+export type NudgeItem = {
+  commitment: CommitmentRow;
+  risk: Risk;
+  step: Step;
+  /** Steps already taken about this due date: a message past the owner says what was tried. */
+  tried?: Partial<Record<Step, Date>>;
+};
+
+const triedWords: Record<Step, string> = {
+  dm_owner: "a DM to the owner",
+  remind_owner: "a reminder with an offer to record a blocker",
+  tell_lead: "the lead or channel told",
+  tell_ceo: "the CEO told",
+};
+
+/** "Already tried: a DM to the owner (Mon 8 Mar), a reminder … (Tue 9 Mar)." */
+export function triedLine(tried: Partial<Record<Step, Date>>, zone: string, now: Date): string | undefined {
+  const done = ladder.flatMap((step) => {
+    const at = tried[step];
+    return at ? [`${triedWords[step]} (${describeDay(at, zone, now)})`] : [];
+  });
+  return done.length ? `Already tried: ${done.join(", ")}.` : undefined;
+}
 
 /**
  * One message about a recipient's items at one step of the ladder: the owner's
@@ -63,43 +85,27 @@ export function nudgeMessage(
   const first = group[0] as NudgeItem;
   const blocks: Block[] = [];
   const toOwner = first.step === "dm_owner" || first.step === "remind_owner";
-  const one = group.length === 1;
-  if (toOwner) {
-    blocks.push(
-      section(
-        first.step === "dm_owner"
-          ? one
-            ? "*One of your commitments needs a look:*"
-            : `*${group.length} of your commitments need a look:*`
-          : one
-            ? "*Following up on this one; can I help unblock it?*"
-            : "*Following up on these; can I help unblock them?*",
-      ),
-    );
-  } else if (to === "channel") {
-    blocks.push(
-      section(
-        one
-          ? "*A commitment in this channel is overdue and still open:*"
-          : `*${group.length} commitments in this channel are overdue and still open:*`,
-      ),
-    );
-  } else {
-    blocks.push(
-      section(
-        first.step === "tell_ceo"
-          ? "*Overdue well past the threshold; flagging to you as CEO:*"
-          : "*Overdue work you lead that has not moved after two reminders:*",
-      ),
-    );
-  }
+  // One digest can hold items at different steps (yours to look at, others' you lead):
+  // then each item says its own step under a plain heading.
+  const mixed = new Set(group.map((i) => headingFor(i, to, 1))).size > 1;
+  blocks.push(
+    section(
+      mixed
+        ? `*${plural(group.length, "commitment")} ${agree(group.length, "needs", "need")} a look:*`
+        : headingFor(first, to, group.length),
+    ),
+  );
   // Slack takes at most 50 blocks in a message: the most overdue first, the rest counted.
   const shown = [...group].sort((a, b) => a.commitment.dueAt.getTime() - b.commitment.dueAt.getTime());
   for (const item of shown.slice(0, maxItemsPerMessage)) {
     const c = item.commitment;
     const value = { t: "mine", p: 0, n: c.number };
-    blocks.push(section(`${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
-    if (toOwner) {
+    const mine = item.step === "dm_owner" || item.step === "remind_owner";
+    const note = mixed ? `_${headingFor(item, to, 1).replace(/\*/g, "")}_\n` : "";
+    blocks.push(section(`${note}${riskWords[item.risk]}\n${commitmentLine(c, now, zone)}`));
+    const tried = mine ? undefined : triedLine(item.tried ?? {}, zone, now);
+    if (tried) blocks.push(context(tried));
+    if (mine) {
       blocks.push(
         actions(
           commitmentButtons.done.element("Done", value, { style: "primary" }),
@@ -122,6 +128,28 @@ export function nudgeMessage(
   }
   const text = `${plural(group.length, "commitment")} ${toOwner ? `of yours ${agree(group.length, "needs", "need")} a look` : `${agree(group.length, "needs", "need")} attention (${[...new Set(group.map((i) => mention(i.commitment.ownerId)))].join(", ")})`}`;
   return { text, blocks };
+}
+
+/** The heading of a message whose items are all at this item's step (`count` of them). */
+function headingFor(item: NudgeItem, to: "user" | "channel", count: number): string {
+  const one = count === 1;
+  if (item.step === "dm_owner")
+    return one ? "*One of your commitments needs a look:*" : `*${count} of your commitments need a look:*`;
+  if (item.step === "remind_owner")
+    return one
+      ? "*Following up on this one; can I help unblock it?*"
+      : "*Following up on these; can I help unblock them?*";
+  if (item.risk !== "overdue")
+    return to === "channel"
+      ? "*Due while its owner is out of office; someone here may pick it up or re-date it:*"
+      : "*Due while its owner is out of office; flagging to you as lead:*";
+  if (to === "channel")
+    return one
+      ? "*A commitment in this channel is overdue and still open:*"
+      : `*${count} commitments in this channel are overdue and still open:*`;
+  return item.step === "tell_ceo"
+    ? "*Overdue well past the threshold; flagging to you as CEO:*"
+    : "*Overdue work you lead that has not moved after two reminders:*";
 }
 
 /** `/coo risks`: overdue, at risk and drifting, each list in the reader's zone. */
@@ -158,7 +186,7 @@ export function escalationReply(w: {
     `2. After ${w.escalationGraceHours}h with no change, a reminder and an offer to record a blocker.`,
     `3. If overdue ${w.escalationGraceHours}h after that: ${w.escalateTo === "lead" ? "the workstream lead" : "the channel it was made in"} hears of it.`,
     `4. Overdue more than ${plural(w.escalateToCeoAfterDays, "day")}: the seated CEO hears of it.`,
-    `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one DM per person per sweep.`,
+    `Never outside ${w.workdayStartHour}:00–${w.workdayEndHour}:00 on weekdays in each person's own time zone, never while someone is out of office, at most one digest DM per person a day (each person can choose: \`/coo pings digest|overdue|all\`). A step past the owner says what was already tried.`,
   ].join("\n");
 }
 
@@ -229,3 +257,20 @@ export function slipNotice(
 ): string {
   return `Heads up: *${formatId("commitment", moved.number)}* ${quote(moved.title)} (${mention(moved.ownerId)}) moved from ${slackDate(slipped.from, timeZone, now)} to ${slackDate(slipped.to, timeZone, now)}${slipped.reason ? ` because ${quote(slipped.reason)}` : ""}. It affects ${affected.join(" and ")}.`;
 }
+
+/** What each choice of `/coo pings` means, as the reply says it. */
+export const pingModeWords = {
+  digest:
+    "one digest a day at most: everything of yours that needs a look, in one DM with Done, Slip to… and Need help",
+  overdue: "only when something of yours is overdue, in one digest a day at most",
+  all: "every step as it happens (several DMs a day are possible)",
+} as const;
+
+/** The reply to `/coo pings`. */
+export function pingsReply(mode: keyof typeof pingModeWords): string {
+  return `Done: coo now chases your own work with ${pingModeWords[mode]}. Never outside your working hours or while you are away. Change it any time: \`/coo pings digest\`, \`/coo pings overdue\` or \`/coo pings all\`.`;
+}
+
+/** What `/coo pings` without a choice is told. */
+export const pingChoices =
+  "Say how coo should chase your own work: `/coo pings digest` (one digest a day, the default), `/coo pings overdue` (only overdue work) or `/coo pings all` (every step).";

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
-import type { Commitment, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
+import type { Commitment, PingMode, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
-import type { Step } from "./classify.js";
+import { formatId } from "../ledger/ids.js";
+import type { Signs, Step } from "./classify.js";
 
 /*
  * The slips feature's reads and writes: what is at risk, the escalation
@@ -58,6 +59,61 @@ export async function driftStreaks(deps: Pick<Deps, "db">): Promise<Map<number, 
     streaks.set(commitmentId, streak);
   }
   return streaks;
+}
+
+/**
+ * The signs of a slip the sweep reads besides silence, per commitment:
+ * confirmations of its current date, an open blocker its owner raised about
+ * it (Need help names it first), the work it comes after.
+ */
+export async function slipSigns(
+  deps: Pick<Deps, "db">,
+  now: Date,
+  candidates: Array<Pick<Commitment, "id" | "workspaceId" | "number" | "ownerId" | "dueAt" | "dependsOnId">>,
+): Promise<Map<number, Signs>> {
+  const ids = candidates.map((c) => c.id);
+  const signs = new Map<number, Signs>(
+    ids.map((id) => [id, { confirmations: 0, blocked: false, dependencyLate: false }]),
+  );
+  if (ids.length === 0) return signs;
+  const dependencyIds = [...new Set(candidates.flatMap((c) => (c.dependsOnId ? [c.dependsOnId] : [])))];
+  const [confirmed, blockers, dependencies] = await Promise.all([
+    deps.db.commitmentChange.findMany({
+      where: { commitmentId: { in: ids }, kind: "confirmed" },
+      select: { commitmentId: true, toDueAt: true },
+    }),
+    deps.db.blocker.findMany({
+      where: {
+        status: "open",
+        workspaceId: { in: [...new Set(candidates.map((c) => c.workspaceId))] },
+        reporterId: { in: [...new Set(candidates.map((c) => c.ownerId))] },
+      },
+      select: { workspaceId: true, reporterId: true, text: true },
+    }),
+    dependencyIds.length
+      ? deps.db.commitment.findMany({
+          where: { id: { in: dependencyIds } },
+          select: { id: true, status: true, dueAt: true },
+        })
+      : [],
+  ]);
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  for (const row of confirmed) {
+    const c = byId.get(row.commitmentId);
+    const sign = signs.get(row.commitmentId);
+    if (c && sign && row.toDueAt?.getTime() === c.dueAt.getTime()) sign.confirmations++;
+  }
+  const dependency = new Map(dependencies.map((d) => [d.id, d]));
+  for (const c of candidates) {
+    const sign = signs.get(c.id) as Signs;
+    const prefix = `${formatId("commitment", c.number)} `;
+    sign.blocked = blockers.some(
+      (b) => b.workspaceId === c.workspaceId && b.reporterId === c.ownerId && b.text.startsWith(prefix),
+    );
+    const d = c.dependsOnId ? dependency.get(c.dependsOnId) : undefined;
+    sign.dependencyLate = d !== undefined && d.status === "open" && (d.dueAt <= now || d.dueAt >= c.dueAt);
+  }
+  return signs;
 }
 
 /** What an at-risk list shows of a commitment, with its workstream's lead for the ladder. */
@@ -120,7 +176,14 @@ export function openSoonOrDrifting(
 export function peopleOf(deps: Pick<Deps, "db">, workspaceIds: string[], userIds?: string[]) {
   return deps.db.person.findMany({
     where: { workspaceId: { in: workspaceIds }, ...(userIds ? { slackUserId: { in: userIds } } : {}) },
-    select: { workspaceId: true, slackUserId: true, timezone: true, oooUntil: true, seat: true },
+    select: {
+      workspaceId: true,
+      slackUserId: true,
+      timezone: true,
+      oooUntil: true,
+      seat: true,
+      pings: true,
+    },
   });
 }
 
@@ -155,6 +218,36 @@ export function stepsTaken(deps: Pick<Deps, "db">, commitmentIds: number[]) {
   return deps.db.escalation.findMany({
     where: { commitmentId: { in: commitmentIds } },
     select: { commitmentId: true, step: true, dueAt: true, sentAt: true },
+  });
+}
+
+/** When each of these people last had a step DM'd to them (since `since`): the daily digest's budget. */
+export async function lastStepDmTo(
+  deps: Pick<Deps, "db">,
+  recipients: string[],
+  since: Date,
+): Promise<Map<string, Date>> {
+  if (recipients.length === 0) return new Map();
+  const rows = await deps.db.escalation.groupBy({
+    by: ["workspaceId", "recipientId"],
+    where: { recipientId: { in: recipients }, sentAt: { gte: since } },
+    _max: { sentAt: true },
+  });
+  return new Map(
+    rows.flatMap((r) => (r._max.sentAt ? [[`${r.workspaceId}:${r.recipientId}`, r._max.sentAt]] : [])),
+  );
+}
+
+/** How someone wants to be chased about their own work (`/coo pings`). */
+export async function setPingMode(
+  deps: Pick<Deps, "db">,
+  workspaceId: string,
+  userId: string,
+  pings: PingMode,
+): Promise<void> {
+  await deps.db.person.update({
+    where: { workspaceId_slackUserId: { workspaceId, slackUserId: userId } },
+    data: { pings },
   });
 }
 

@@ -16,14 +16,17 @@ import { groupBy } from "../group.js";
 import { sweepHandoffs } from "../handoffs/use-cases.js";
 import type { Outgoing } from "../jobs/outbox.js";
 import { ScheduledJob } from "../jobs/schedule.js";
+import { isoDate } from "../time/zoned.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
 import { nudgeMessage } from "./messages.js";
 import type { StepToTake } from "./queries.js";
 import {
   type AtRisk,
   driftStreaks,
+  lastStepDmTo,
   peopleOf,
   recordSteps,
+  slipSigns,
   stepsTaken,
   sweepCandidates,
   workspaceById,
@@ -51,6 +54,8 @@ type Item = {
   risk: Risk;
   step: Step;
   to: { kind: "user" | "channel"; id: string };
+  /** The steps already taken about this due date, for a message past the owner to say. */
+  tried: Partial<Record<Step, Date>>;
 };
 
 /**
@@ -186,6 +191,22 @@ export class SlipSweeper {
       return calendar ? isAvailableAt(calendar, now) : false;
     };
 
+    // The noise budget: someone DM'd a step today (in their zone) waits for tomorrow's digest.
+    const lastDm = await lastStepDmTo(
+      deps,
+      [...new Set(people.map((p) => p.slackUserId))],
+      new Date(now.getTime() - 2 * 24 * 3600_000),
+    );
+    const modeOf = (workspaceId: string, userId: string) =>
+      personOf.get(`${workspaceId}:${userId}`)?.pings ?? "digest";
+    const heardToday = (workspaceId: string, userId: string) => {
+      if (modeOf(workspaceId, userId) === "all") return false;
+      const last = lastDm.get(`${workspaceId}:${userId}`);
+      const zone = zoneOf(workspaceId, userId);
+      return last !== undefined && isoDate(last, zone) === isoDate(now, zone);
+    };
+
+    const signs = await slipSigns(deps, now, candidates);
     const items: Item[] = [];
     for (const c of candidates) {
       const workspace = workspaces.get(c.workspaceId);
@@ -194,7 +215,7 @@ export class SlipSweeper {
       const ownerCalendar = calendarOf.get(`${c.workspaceId}:${c.ownerId}`);
       const ownerZone = zoneOf(c.workspaceId, c.ownerId);
       const risk = classify(
-        { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id) },
+        { ...c, todayStreak: streaks.get(c.id) ?? 0, inReview: held.has(c.id), signs: signs.get(c.id) },
         now,
         ownerZone,
         ownerCalendar && endOfNextWorkingDayFor(ownerCalendar, now),
@@ -210,7 +231,11 @@ export class SlipSweeper {
       if (!to) continue;
       // Nobody is pinged while away; a channel post waits for the owner's hours.
       if (to.kind === "user" && !available(c.workspaceId, to.id)) continue;
-      items.push({ commitment: c, risk, step, to });
+      if (to.kind === "user") {
+        if (modeOf(c.workspaceId, to.id) === "overdue" && to.id === c.ownerId && risk !== "overdue") continue;
+        if (heardToday(c.workspaceId, to.id)) continue;
+      }
+      items.push({ commitment: c, risk, step, to, tried: sent.get(c.id) ?? {} });
     }
 
     // Work due during leave that has not started: told once, before it starts, while the owner is at work.
@@ -219,7 +244,10 @@ export class SlipSweeper {
     );
     const warnings = leaving.filter(
       (l) =>
-        l.due.length > 0 && available(l.workspaceId, l.userId) && !nudged.has(`${l.workspaceId}:${l.userId}`),
+        l.due.length > 0 &&
+        available(l.workspaceId, l.userId) &&
+        !nudged.has(`${l.workspaceId}:${l.userId}`) &&
+        !heardToday(l.workspaceId, l.userId),
     );
     const warnedBefore = new Set(
       (

@@ -26,6 +26,7 @@ import {
   openSoonOrDrifting,
   peopleOf,
   setLadder,
+  setPingMode,
 } from "./queries.js";
 
 /*
@@ -173,6 +174,19 @@ export async function atRisk(
     if (risk) lists[risk].push(c);
   }
   return lists;
+}
+
+/** How someone is chased about their own work: a daily digest (default), only when overdue, or every step. */
+export type PingMode = "digest" | "overdue" | "all";
+
+/** `/coo pings`: the actor chooses how coo DMs them about their own work. */
+export async function choosePings(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { workspaceId: string; mode: PingMode },
+): Promise<PingMode> {
+  await setPingMode(deps, input.workspaceId, actor.slackUserId, input.mode);
+  return input.mode;
 }
 
 /** One change to how the ladder climbs, as asked. */
