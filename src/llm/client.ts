@@ -1,5 +1,3 @@
-import Anthropic from "@anthropic-ai/sdk";
-import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
 import type { Config } from "../config.js";
 import { type Level, type Log, withoutText } from "../log.js";
@@ -39,28 +37,39 @@ export function createLlm(options: {
   const { config, systemPrompt, log } = options;
   if (!config) return undefined;
   const timeoutMs = options.timeoutMs ?? 8000;
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
-    maxRetries: 1,
-    timeout: timeoutMs,
-    // The SDK logs through ours (redacted, JSON lines), at our level rather than ANTHROPIC_LOG's;
-    // at debug its request lines carry the prompt, kept only when message texts are asked for.
-    logLevel: options.logLevel ?? "warn",
-    logger: sdkLogger(log, options.messageText ?? false),
-  });
+  // The SDK (about 270 modules) is loaded by the first call, not at start (decision 0034).
+  let ready: Promise<{ client: InstanceType<Sdk["Anthropic"]>; sdk: Sdk }> | undefined;
+  const connect = () => {
+    ready ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.Anthropic({
+        apiKey: config.apiKey,
+        ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
+        maxRetries: 1,
+        timeout: timeoutMs,
+        // The SDK logs through ours (redacted, JSON lines), at our level rather than ANTHROPIC_LOG's;
+        // at debug its request lines carry the prompt, kept only when message texts are asked for.
+        logLevel: options.logLevel ?? "warn",
+        logger: sdkLogger(log, options.messageText ?? false),
+      }),
+    }));
+    return ready;
+  };
   return {
     model: config.model,
     async structured({ task, schema, instruction, input, maxTokens = 512 }) {
       const started = Date.now();
+      let Anthropic: Sdk["Anthropic"] | undefined;
       try {
+        const { client, sdk } = await connect();
+        Anthropic = sdk.Anthropic;
         const message = await client.messages.parse({
           model: config.model,
           max_tokens: maxTokens,
           // The persona is the same on every call: cache it.
           system: [{ type: "text", text: systemPrompt, cache_control: { type: "ephemeral" } }],
           messages: [{ role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` }],
-          output_config: { format: zodOutputFormat(schema) },
+          output_config: { format: sdk.zodOutputFormat(schema) },
         });
         const checked = schema.safeParse(message.parsed_output);
         if (!checked.success) {
@@ -77,8 +86,9 @@ export function createLlm(options: {
         options.onCall?.(task, "ok");
         return { ok: true, value: checked.data };
       } catch (error) {
-        const reason: LlmFailure =
-          error instanceof Anthropic.APIConnectionTimeoutError
+        const reason: LlmFailure = !Anthropic
+          ? "error"
+          : error instanceof Anthropic.APIConnectionTimeoutError
             ? "timeout"
             : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
               ? "error"
@@ -94,6 +104,16 @@ export function createLlm(options: {
       }
     },
   };
+}
+
+type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+
+async function loadSdk() {
+  const [{ default: Anthropic }, { zodOutputFormat }] = await Promise.all([
+    import("@anthropic-ai/sdk"),
+    import("@anthropic-ai/sdk/helpers/zod"),
+  ]);
+  return { Anthropic, zodOutputFormat };
 }
 
 function sdkLogger(log: Log, messageText: boolean) {
