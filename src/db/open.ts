@@ -1,5 +1,8 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
 import { z } from "zod";
@@ -75,11 +78,10 @@ async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Pro
   const where = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) await mkdir(where, { recursive: true });
   const started = Date.now();
-  const pglite = await PGlite.create({
-    ...(inMemory ? {} : { dataDir: where }),
-    // Set at every start, so a data directory made by an older coo gets it too.
-    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`],
-  });
+  // Set at every start, so a data directory made by an older coo gets it too.
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`];
+  if (!inMemory && !existsSync(join(where, "PG_VERSION"))) await createDataDir(where, startParams);
+  const pglite = await PGlite.create({ ...(inMemory ? {} : { dataDir: where }), startParams });
   log.info("embedded database open", { dataDir: where, ms: Date.now() - started });
   const session: SqlSession = {
     exec: async (script) => {
@@ -107,6 +109,33 @@ async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Pro
       await pglite.close();
     },
   };
+}
+
+/**
+ * Makes a new data directory (initdb) in a short-lived child process. Made in
+ * this process, initdb leaves a few hundred MB behind (a second WebAssembly
+ * Postgres, the new directory as a tarball) until a garbage collection that
+ * an idle bot may not run for hours; a worker thread leaves its allocator's
+ * arenas. A process gives all of it back when it exits (decision 0034).
+ */
+async function createDataDir(where: string, startParams: string[]): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const script = `const w = JSON.parse(process.env.COO_INITDB);
+require(w.entry).PGlite.create(w.dataDir, { startParams: w.startParams }).then((db) => db.close());`;
+  const child = spawn(process.execPath, ["-e", script], {
+    env: { ...process.env, COO_INITDB: JSON.stringify({ entry, dataDir: where, startParams }) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-2000);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0)
+    throw new Error(`could not make the embedded database in ${where} (exit code ${code}): ${stderr.trim()}`);
 }
 
 async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): Promise<Database> {
