@@ -90,6 +90,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const log = options.log ?? createLog({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = options.clock ?? systemClock;
   const persona = await loadPersona(options.rolesDir);
+  warmUpDateParsing();
   const database = await openDatabase(config.database, log, config.databaseTimeouts);
   try {
     const applied = await database.migrate();
@@ -274,9 +275,6 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   await housekeeping.start();
 
-  // Date parsing is warmed up once the bot is up, rather than before it can
-  // answer a health check: a first date typed after this is as quick as any.
-  setImmediate(warmUpDateParsing);
   log.info("coo is running", {
     mode: config.slack.mode,
     port,
