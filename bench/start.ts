@@ -4,7 +4,7 @@
 // (the restart every deploy pays).
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,12 +55,27 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-/** Milliseconds from spawn to the first 200 from /healthz; the bot is stopped again before this returns. */
-async function timeOneStart(dataDir: string, slackUrl: string, secret: string): Promise<number> {
+/** Resident memory of a process, in MB, as the kernel counts it. */
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/**
+ * Starts the built bot: milliseconds from spawn to the first 200 from
+ * /healthz and, when `idleMs` is given, its resident memory that long after
+ * it was healthy. The bot is stopped again before this returns.
+ */
+export async function startOnce(
+  database: Config["database"],
+  slackUrl: string,
+  secret: string,
+  idleMs?: number,
+): Promise<{ ms: number; rssMb?: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ["dist/main.js"], {
-    env: botEnv({ kind: "pglite", dataDir }, slackUrl, secret, port),
+    env: botEnv(database, slackUrl, secret, port),
     stdio: "ignore",
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -73,7 +88,10 @@ async function timeOneStart(dataDir: string, slackUrl: string, secret: string): 
       if (exitCode !== undefined) throw new Error(`the bot exited with ${exitCode} before it was healthy`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    return performance.now() - started;
+    const ms = performance.now() - started;
+    if (idleMs === undefined) return { ms };
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    return { ms, rssMb: await rssMb(child.pid as number) };
   } finally {
     child.kill("SIGTERM");
     await exited;
@@ -88,8 +106,9 @@ export async function startTimes(secret: string, runs = 3): Promise<StartTimes> 
     for (let run = 0; run < runs; run++) {
       const dir = await mkdtemp(join(tmpdir(), "coo-bench-start-"));
       try {
-        times.firstMs.push(await timeOneStart(dir, slack.url, secret));
-        times.secondMs.push(await timeOneStart(dir, slack.url, secret));
+        const database = { kind: "pglite" as const, dataDir: dir };
+        times.firstMs.push((await startOnce(database, slack.url, secret)).ms);
+        times.secondMs.push((await startOnce(database, slack.url, secret)).ms);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

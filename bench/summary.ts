@@ -11,17 +11,18 @@ export type Figures = {
   acks: AckRatio[];
 };
 
-type Line = { figure: string; value: string; goal: string; met?: boolean };
+/** `ratio`: the figure over its goal (1.0 or less: met). */
+type Line = { figure: string; value: string; goal: string; ratio?: number };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function memory(figures: Figures, kind: string, label: string, goalMb: number): Line {
-  const mb = figures.rssMb.get(kind);
+function memory(figures: Figures, key: string, label: string, goalMb: number): Line {
+  const mb = figures.rssMb.get(key);
   return {
     figure: `idle memory, ${label}`,
     value: mb === undefined ? "not run" : `${mb.toFixed(0)} MB`,
     goal: `<= ${goalMb} MB`,
-    met: mb === undefined ? undefined : mb <= goalMb,
+    ratio: mb === undefined ? undefined : mb / goalMb,
   };
 }
 
@@ -32,7 +33,7 @@ function ack(figures: Figures, database: string, what: string, goal: number): Li
     figure: `p99 ack at 50 in flight, ${database}, ${what}`,
     value: row && ratio !== undefined ? `${ratio.toFixed(1)}x (${row.p99.toFixed(0)} ms)` : "not run",
     goal: `<= ${goal}x bare Bolt`,
-    met: ratio === undefined ? undefined : ratio <= goal,
+    ratio: ratio === undefined ? undefined : ratio / goal,
   };
 }
 
@@ -40,13 +41,15 @@ export function goalsTable(figures: Figures): string[] {
   const start = figures.start;
   const second = start ? median(start.secondMs) : undefined;
   const lines: Line[] = [
-    memory(figures, "pglite", "embedded PGlite", 250),
-    memory(figures, "postgres", "Postgres", 120),
+    memory(figures, "pglite", "embedded PGlite, after a restart", 250),
+    memory(figures, "pglite first", "embedded PGlite, after its first start", 250),
+    memory(figures, "postgres", "Postgres, after a restart", 120),
+    memory(figures, "postgres first", "Postgres, after its first start", 120),
     {
       figure: "start to healthy, second start (PGlite)",
       value: second === undefined ? "not run" : seconds(second),
       goal: "<= 2 s",
-      met: second === undefined ? undefined : second <= 2000,
+      ratio: second === undefined ? undefined : second / 2000,
     },
     {
       figure: "start to healthy, first start (PGlite)",
@@ -64,8 +67,10 @@ export function goalsTable(figures: Figures): string[] {
     ack(figures, "postgres", "/coo commit", 2),
   ];
   const width = Math.max(...lines.map((l) => l.figure.length));
+  const goalWidth = Math.max(...lines.map((l) => l.goal.length));
   return lines.map((l) => {
-    const verdict = l.met === undefined ? "" : l.met ? "  met" : "  not yet";
-    return `${l.figure.padEnd(width)}  ${l.value.padStart(16)}  goal ${l.goal}${verdict}`;
+    const verdict =
+      l.ratio === undefined ? "" : `  ${l.ratio.toFixed(2)} of the goal, ${l.ratio <= 1 ? "met" : "not yet"}`;
+    return `${l.figure.padEnd(width)}  ${l.value.padStart(16)}  goal ${l.goal.padEnd(goalWidth)}${verdict}`;
   });
 }

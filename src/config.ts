@@ -64,6 +64,12 @@ const schema = z.object({
       .optional(),
   ),
   DATA_DIR: optional.pipe(z.string().default("./data")),
+  COO_PGLITE_SHARED_BUFFERS: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{1,6}(kB|MB|GB)$/, "expected a size such as 16MB or 64MB (Postgres's shared_buffers)")
+      .optional(),
+  ),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_BASE_URL: optional.pipe(
     z.url({ message: "expected a URL such as https://api.anthropic.com" }).optional(),
@@ -161,7 +167,10 @@ export type Config = {
     mode: "http" | "socket";
   };
   port: number;
-  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  database:
+    | { kind: "postgres"; url: string }
+    /** `sharedBuffers`: the embedded Postgres's buffer pool, e.g. "16MB" (default in db/open.ts). */
+    | { kind: "pglite"; dataDir: string; sharedBuffers?: string };
   anthropic: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   defaultTimeZone: string;
   /** A cadence slot missed while the bot was down runs at start if it is at most this old. */
@@ -310,7 +319,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT === undefined ? 3000 : Number(e.PORT),
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL }
-      : { kind: "pglite", dataDir: e.DATA_DIR },
+      : {
+          kind: "pglite",
+          dataDir: e.DATA_DIR,
+          ...(e.COO_PGLITE_SHARED_BUFFERS ? { sharedBuffers: e.COO_PGLITE_SHARED_BUFFERS } : {}),
+        },
     anthropic: e.ANTHROPIC_API_KEY
       ? { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.COO_MODEL }
       : undefined,

@@ -1,10 +1,10 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type pg from "pg";
 import { z } from "zod";
 import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -39,6 +39,8 @@ export type Database = {
   close(): Promise<void>;
 };
 
+type PgModule = typeof pg;
+
 // Any constant works; it only has to be the same in every coo process.
 const migrationLockKey = 7_322_611;
 
@@ -48,22 +50,38 @@ const backgroundTimeouts: DatabaseTimeouts = { connectMs: 10_000, statementMs: 3
 /** pg's own clock on a statement, past the server's: it only fires when the server cannot say anything (a black-holed connection). */
 const clientGraceMs = 500;
 
+/**
+ * The embedded Postgres's buffer pool. Postgres's own default (128MB) is all
+ * resident in PGlite: its WebAssembly memory is zeroed as it is handed out.
+ * A team's ledger fits in far less, and a page not in the pool is one read
+ * from the operating system's file cache (decision 0034).
+ */
+export const defaultPgliteSharedBuffers = "16MB";
+
 export async function openDatabase(
   database: Config["database"],
   log: Log,
   timeouts: DatabaseTimeouts = defaultTimeouts,
 ): Promise<Database> {
+  // Each driver is loaded only when it is the one in use (decision 0034).
   return database.kind === "postgres"
     ? openPostgres(database.url, log, timeouts)
-    : openPglite(database.dataDir, log);
+    : openPglite(database.dataDir, log, database.sharedBuffers ?? defaultPgliteSharedBuffers);
 }
 
-async function openPglite(dataDir: string, log: Log): Promise<Database> {
+async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
   const inMemory = dataDir.startsWith("memory://");
   const where = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) await mkdir(where, { recursive: true });
   const started = Date.now();
-  const pglite = await PGlite.create(inMemory ? undefined : where);
+  // Set at every start, so a data directory made by an older coo gets it too.
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`];
+  if (!inMemory && !existsSync(join(where, "PG_VERSION"))) await createDataDir(where, startParams);
+  const pglite = await PGlite.create({ ...(inMemory ? {} : { dataDir: where }), startParams });
   log.info("embedded database open", { dataDir: where, ms: Date.now() - started });
   const session: SqlSession = {
     exec: async (script) => {
@@ -93,14 +111,42 @@ async function openPglite(dataDir: string, log: Log): Promise<Database> {
   };
 }
 
+/**
+ * Makes a new data directory (initdb) in a short-lived child process. Made in
+ * this process, initdb leaves a few hundred MB behind (a second WebAssembly
+ * Postgres, the new directory as a tarball) until a garbage collection that
+ * an idle bot may not run for hours; a worker thread leaves its allocator's
+ * arenas. A process gives all of it back when it exits (decision 0034).
+ */
+async function createDataDir(where: string, startParams: string[]): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const script = `const w = JSON.parse(process.env.COO_INITDB);
+require(w.entry).PGlite.create(w.dataDir, { startParams: w.startParams }).then((db) => db.close());`;
+  const child = spawn(process.execPath, ["-e", script], {
+    env: { ...process.env, COO_INITDB: JSON.stringify({ entry, dataDir: where, startParams }) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-2000);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0)
+    throw new Error(`could not make the embedded database in ${where} (exit code ${code}): ${stderr.trim()}`);
+}
+
 async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
   // Both pools count: a request may reach the background clients (a command that runs a cadence now).
   let lastAnswer = Number.NEGATIVE_INFINITY;
   const answered = () => {
     lastAnswer = performance.now();
   };
-  const requests = postgresPool(url, log, timeouts, 10, answered);
-  const background = postgresPool(url, log, backgroundTimeouts, 5, answered);
+  const requests = postgresPool(pg, url, log, timeouts, 10, answered);
+  const background = postgresPool(pg, url, log, backgroundTimeouts, 5, answered);
   const prisma = new PrismaClient({ adapter: new PrismaPg(requests) });
   const backgroundPrisma = new PrismaClient({
     adapter: new PrismaPg(background),
@@ -111,10 +157,10 @@ async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): 
   });
   return {
     prisma,
-    sql: postgresSql(requests),
-    background: { prisma: backgroundPrisma, sql: postgresSql(background) },
+    sql: postgresSql(requests, pg.types),
+    background: { prisma: backgroundPrisma, sql: postgresSql(background, pg.types) },
     kind: "postgres",
-    migrate: () => migratePostgres(url, requests, log),
+    migrate: () => migratePostgres(pg, url, requests, log),
     ping: (withinMs) => ping(prisma, withinMs),
     answeredSince: (since) => lastAnswer >= since,
     close: async () => {
@@ -136,6 +182,7 @@ async function openPostgres(url: string, log: Log, timeouts: DatabaseTimeouts): 
  * answered on it.
  */
 function postgresPool(
+  pg: PgModule,
   url: string,
   log: Log,
   timeouts: DatabaseTimeouts,
@@ -166,7 +213,7 @@ function postgresPool(
   return pool;
 }
 
-async function migratePostgres(url: string, pool: pg.Pool, log: Log): Promise<string[]> {
+async function migratePostgres(pg: PgModule, url: string, pool: pg.Pool, log: Log): Promise<string[]> {
   const migrations = await readMigrations();
   // The usual start: one query on a connection the requests keep, and no lock.
   if (await upToDate(sessionOn(pool), migrations)) return [];

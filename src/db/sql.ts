@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
+import type pg from "pg";
 import type { z } from "zod";
 import type { Prisma } from "../generated/prisma/client.js";
 
@@ -58,10 +58,11 @@ const toParam = (value: unknown) => (value instanceof Date ? value.toISOString()
 // Every timestamp column is timestamptz, which both drivers read as a Date.
 // A count(*) is int8: read it as a number (no count here nears 2^53).
 
-export function postgresSql(pool: pg.Pool): Sql {
+/** `types` is pg's own `types` (passed in, so this module loads no driver). */
+export function postgresSql(pool: pg.Pool, pgTypes: typeof pg.types): Sql {
   const types = {
     getTypeParser: (oid: number, format?: "text" | "binary") =>
-      oid === int8Oid ? Number : pg.types.getTypeParser(oid, format),
+      oid === int8Oid ? Number : pgTypes.getTypeParser(oid, format),
   } as pg.CustomTypesConfig;
   return async (statement, values) => {
     const result = await pool.query({

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import Anthropic from "@anthropic-ai/sdk";
-import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { z } from "zod";
 import type { Config } from "../config.js";
 import { type Level, type Log, withoutText } from "../log.js";
@@ -99,21 +98,29 @@ export function createLlm(options: {
   const timeoutMs = options.timeoutMs ?? 8000;
   // Requests made within one call (the SDK retries once): counted for /metrics.
   const requests = new AsyncLocalStorage<{ n: number }>();
-  const client = new Anthropic({
-    fetch: (url, init) => {
-      const count = requests.getStore();
-      if (count) count.n += 1;
-      return fetch(url, init);
-    },
-    apiKey: config.apiKey,
-    ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
-    maxRetries: 1,
-    timeout: timeoutMs,
-    // The SDK logs through ours (redacted, JSON lines), at our level rather than ANTHROPIC_LOG's;
-    // at debug its request lines carry the prompt, kept only when message texts are asked for.
-    logLevel: options.logLevel ?? "warn",
-    logger: sdkLogger(log, options.messageText ?? false),
-  });
+  // The SDK (about 270 modules) is loaded by the first call, not at start (decision 0034).
+  let ready: Promise<{ client: Anthropic; sdk: Sdk }> | undefined;
+  const connect = () => {
+    ready ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.Anthropic({
+        fetch: (url, init) => {
+          const count = requests.getStore();
+          if (count) count.n += 1;
+          return fetch(url, init);
+        },
+        apiKey: config.apiKey,
+        ...(config.baseUrl ? { baseURL: config.baseUrl } : {}),
+        maxRetries: 1,
+        timeout: timeoutMs,
+        // The SDK logs through ours (redacted, JSON lines), at our level rather than ANTHROPIC_LOG's;
+        // at debug its request lines carry the prompt, kept only when message texts are asked for.
+        logLevel: options.logLevel ?? "warn",
+        logger: sdkLogger(log, options.messageText ?? false),
+      }),
+    }));
+    return ready;
+  };
   const minimum = cacheMinimum(config.model);
   /** Marked only when the prefix up to and including the system prompt reaches the model's minimum. */
   const caches = (tools?: ToolDefinition[]) =>
@@ -125,12 +132,15 @@ export function createLlm(options: {
       ...(caches(tools) ? { cache_control: { type: "ephemeral" as const } } : {}),
     },
   ];
-  const failure = (error: unknown): LlmFailure =>
-    error instanceof Anthropic.APIConnectionTimeoutError
-      ? "timeout"
-      : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
-        ? "error"
-        : "unparseable";
+  /** What went wrong, read with the SDK's error classes (a failure to load the SDK is an error too). */
+  const failure = (error: unknown, sdk: Sdk | undefined): LlmFailure =>
+    !sdk
+      ? "error"
+      : error instanceof sdk.Anthropic.APIConnectionTimeoutError
+        ? "timeout"
+        : error instanceof sdk.Anthropic.APIError || error instanceof sdk.Anthropic.APIConnectionError
+          ? "error"
+          : "unparseable";
   return {
     model: config.model,
     caches: (tools) => caches(tools),
@@ -139,14 +149,18 @@ export function createLlm(options: {
       const count = { n: 0 };
       const done = (result: "ok" | LlmFailure, usage?: Usage) =>
         options.onCall?.(task, result, usage, count.n);
+      let sdk: Sdk | undefined;
       try {
+        const connected = await connect();
+        sdk = connected.sdk;
+        const { client } = connected;
         const message = await requests.run(count, () =>
           client.messages.parse({
             model: config.model,
             max_tokens: maxTokens,
             system: system(),
             messages: [{ role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` }],
-            output_config: { format: zodOutputFormat(schema) },
+            output_config: { format: connected.sdk.zodOutputFormat(schema) },
           }),
         );
         const checked = schema.safeParse(message.parsed_output);
@@ -164,12 +178,7 @@ export function createLlm(options: {
         done("ok", usageOf(message.usage));
         return { ok: true, value: checked.data };
       } catch (error) {
-        const reason: LlmFailure =
-          error instanceof Anthropic.APIConnectionTimeoutError
-            ? "timeout"
-            : error instanceof Anthropic.APIError || error instanceof Anthropic.APIConnectionError
-              ? "error"
-              : "unparseable";
+        const reason = failure(error, sdk);
         done(reason);
         log.warn("llm call failed; using rules", {
           task,
@@ -201,7 +210,11 @@ export function createLlm(options: {
         { role: "user", content: `${instruction}\n\n<slack_text>\n${input}\n</slack_text>` },
       ];
       let last: { value: T } | undefined;
+      let sdk: Sdk | undefined;
       try {
+        const connected = await connect();
+        sdk = connected.sdk;
+        const { client } = connected;
         for (let turn = 0; turn < maxTurns; turn++) {
           const message = await requests.run(count, () =>
             client.messages.create({
@@ -238,7 +251,7 @@ export function createLlm(options: {
         }
         return last ? done("ok", last.value) : done("unparseable");
       } catch (error) {
-        const reason = failure(error);
+        const reason = failure(error, sdk);
         log.warn("llm call failed; using rules", {
           task,
           reason,
@@ -249,6 +262,16 @@ export function createLlm(options: {
       }
     },
   };
+}
+
+type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+
+async function loadSdk() {
+  const [{ default: Anthropic }, { zodOutputFormat }] = await Promise.all([
+    import("@anthropic-ai/sdk"),
+    import("@anthropic-ai/sdk/helpers/zod"),
+  ]);
+  return { Anthropic, zodOutputFormat };
 }
 
 const usageOf = (u: Anthropic.Usage): Usage => ({
