@@ -434,7 +434,7 @@ async function benchSweep(label: string, database: Config["database"]): Promise<
  * commitments (twelve weeks of them in view), with blockers, the slip ladder
  * and standups: GET /app with a CEO's session, end to end, 30 times.
  */
-async function benchDashboard(database: Config["database"]): Promise<string[]> {
+async function benchDashboard(database: Config["database"]): Promise<{ lines: string[]; p99: number }> {
   const slack = await FakeSlack.start();
   const now = new Date("2026-12-02T15:00:00Z");
   const people = slack.crowd(100, "U");
@@ -580,9 +580,10 @@ async function benchDashboard(database: Config["database"]): Promise<string[]> {
       bytes = body.length;
     }
     times.sort((a, b) => a - b);
-    return [
+    const lines = [
       `${database.kind.padEnd(10)} team view GET /app, 30 times after one warm-up: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB of HTML; goal: under 300 ms)`,
     ];
+    return { lines, p99: percentile(times, 99) };
   } finally {
     await coo.stop();
     await slack.stop();
@@ -620,6 +621,7 @@ async function main() {
   const fanOut: string[] = [];
   const slotLines: string[] = [];
   const dashboardLines: string[] = [];
+  let dashboardP99: number | undefined;
   const rssMb = new Map<string, number>();
   for (const make of databases) {
     const steps = {
@@ -635,7 +637,10 @@ async function main() {
       },
       // The goal is set on Postgres; the embedded database is not measured here.
       dashboard: async (d: Config["database"]) => {
-        if (d.kind === "postgres") dashboardLines.push(...(await benchDashboard(d)));
+        if (d.kind !== "postgres") return;
+        const dashboard = await benchDashboard(d);
+        dashboardLines.push(...dashboard.lines);
+        dashboardP99 = dashboard.p99;
       },
     };
     for (const [part, step] of Object.entries(steps)) {
@@ -718,8 +723,8 @@ async function main() {
   const acks = rows
     .filter((r) => r.database !== "-")
     .map((r) => ({ database: r.database, what: r.what, p99: r.p99, baseline: r.baseline ?? Number.NaN }));
-  console.log("\nissue 18's figures, medians of 3 for start:");
-  for (const line of goalsTable({ rssMb, start, acks })) console.log(`  ${line}`);
+  console.log("\nthe goals (issues 17 and 18), each figure beside its goal; medians of 3 for start:");
+  for (const line of goalsTable({ rssMb, start, acks, dashboardP99 })) console.log(`  ${line}`);
 }
 
 main().catch((error) => {
