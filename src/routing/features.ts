@@ -72,7 +72,7 @@ export const parts: Part[] = [
   {
     name: "my_list",
     pattern:
-      /\b(my (plate|list|open|items|tasks|stuff|commitments|day|week|todo|to do)|what do i (need|have) to|what i (need|have) to|need to get done|on my side|j ai a|que tengo|o que tenho|was habe ich|on me|on my side|for me (today|tomorrow|this week)|i have (today|tomorrow|due))\b/,
+      /\b(my (plate|list|open|items|tasks|stuff|commitments|day|week|todo|to do)|my week|what have i promised|supposed to be doing|what do i (need|have) to|what i (need|have) to|need to get done|on my side|j ai a|que tengo|o que tenho|was habe ich|on me|on my side|for me (today|tomorrow|this week)|i have (today|tomorrow|due))\b/,
     weights: { operations: 4 },
   },
   {
@@ -91,7 +91,7 @@ export const parts: Part[] = [
   {
     name: "working_on",
     pattern:
-      /\b(working on|work on|currently|doing right now|doing now|busy with|woran|on the .{1,20} (project|flow)|still on|arbeitet|trabalhando|travaille)\b/,
+      /\b(working on|work on|currently|handling|owns|has to deliver|anything open for|tem pra entregar|doing right now|doing now|busy with|woran|on the .{1,20} (project|flow)|still on|arbeitet|trabalhando|travaille)\b/,
     weights: { operations: 3 },
   },
   {
