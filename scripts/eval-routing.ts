@@ -2,7 +2,8 @@
 // ANTHROPIC_API_KEY is set) against the labeled sets in test/routing/. For each set: right lane
 // without asking, a wrong human named without asking, and how often coo asks back (the figures are
 // defined in docs/decisions/0030-routing-that-generalises.md).
-// test/routing/v2/holdout.json is for reporting only: it is read only with --holdout.
+// test/routing/v2/holdout.json and test/routing/v3/holdout.json are for reporting only: they are
+// read only with --holdout.
 import { readFileSync } from "node:fs";
 import { createLlm } from "../src/llm/client.js";
 import { createLog } from "../src/log.js";
@@ -69,10 +70,17 @@ const sets: Array<[string, Labeled[]]> = [
     [...load("questions.json"), ...load("holdout.json")],
   ],
   ["v2 tune.json (tuned on)", load("v2/tune.json")],
+  ["v3 tune.json (tuned on)", load("v3/tune.json")],
 ];
 if (process.argv.includes("--holdout"))
-  sets.push(["v2 holdout.json (held out, never tuned on)", load("v2/holdout.json")]);
-else console.log("(v2/holdout.json not read: it is for reporting only; pass --holdout to report on it)");
+  sets.push(
+    ["v2 holdout.json (held out, never tuned on)", load("v2/holdout.json")],
+    ["v3 holdout.json (held out, never tuned on)", load("v3/holdout.json")],
+  );
+else
+  console.log(
+    "(v2/holdout.json and v3/holdout.json not read: they are for reporting only; pass --holdout to report on them)",
+  );
 
 for (const [name, set] of sets) {
   const outcomes: Outcome[] = [];

@@ -1,12 +1,22 @@
-// `npx tsx scripts/train-routing.ts [--cv]`: fits the routing weights (src/routing/model.ts) on the
-// labeled tuning sets: test/routing/questions.json, test/routing/holdout.json (both old, both tuned
-// on long ago) and test/routing/v2/tune.json. It never reads test/routing/v2/holdout.json.
-// With --cv it writes nothing and prints five-fold cross-validated figures on v2/tune.json instead
-// (the old sets always stay in training), for the hand-set weights alone and for the trained ones.
+// `npx tsx scripts/train-routing.ts [--cross | --cv] [--misses]`: fits the routing weights
+// (src/routing/model.ts) on the labeled tuning sets: test/routing/questions.json and
+// test/routing/holdout.json (both old, both tuned on long ago), test/routing/v2/tune.json and
+// test/routing/v3/tune.json (two independent writers). It never reads v2/holdout.json or
+// v3/holdout.json.
+// --cross writes nothing and prints the main signal: fit on one writer's tuning set (plus the old
+// sets), scored on the other writer's, both ways, per ask margin. --cv prints five-fold
+// cross-validated figures over both tuning sets. --l2, --hand, --min, --kinds, --epochs and
+// --margin change the settings (defaults: those coo runs, decision 0030).
 import { readFileSync, writeFileSync } from "node:fs";
 import { featuresOf } from "../src/routing/features.js";
 import { normalise } from "../src/routing/normalise.js";
-import { type Category, categories, decide, handScores } from "../src/routing/rules.js";
+import {
+  type Category,
+  categories,
+  classifyByHandWeights,
+  decide,
+  handScores,
+} from "../src/routing/rules.js";
 
 type Example = { text: string; lane: Category };
 const read = (file: string) =>
@@ -18,7 +28,8 @@ const read = (file: string) =>
 const toExamples = (rows: ReturnType<typeof read>): Example[] =>
   rows.map((r) => ({ text: r.text, lane: (r.lane ?? r.category) as Category }));
 const old = [...toExamples(read("questions.json")), ...toExamples(read("holdout.json"))];
-const tune = toExamples(read("v2/tune.json"));
+const v2 = toExamples(read("v2/tune.json"));
+const v3 = toExamples(read("v3/tune.json"));
 
 const lanes = [...categories];
 const L = lanes.length;
@@ -29,12 +40,19 @@ const arg = (name: string, fallback: number) => {
 const handScale = arg("--hand", 0.6);
 const lambda = arg("--l2", 0.001);
 const epochs = arg("--epochs", 300);
+/** Least number of training messages a feature must be in to get a weight. */
+const minCount = arg("--min", 3);
+/** Which kinds of feature get weights (features.ts): w words and stems, b word pairs, c character 4-grams, p parts, s short. */
+const kindsArg = process.argv.indexOf("--kinds");
+const kinds = kindsArg > 0 ? (process.argv[kindsArg + 1] ?? "") : "wcps";
+const kindOf = (f: string) => (f === "short" ? "s" : f[0]);
+const keep = (f: string) => kinds.includes(kindOf(f) ?? "");
 
 type Row = { feats: string[]; hand: number[]; y: number };
 const rowOf = (e: Example): Row => {
   const n = normalise(e.text);
   const h = handScores(n);
-  return { feats: featuresOf(n), hand: lanes.map((l) => h[l]), y: lanes.indexOf(e.lane) };
+  return { feats: featuresOf(n).filter(keep), hand: lanes.map((l) => h[l]), y: lanes.indexOf(e.lane) };
 };
 
 type Model = { bias: number[]; weights: Map<string, number[]> };
@@ -43,7 +61,7 @@ type Model = { bias: number[]; weights: Map<string, number[]> };
 function train(rows: Row[]): Model {
   const counts = new Map<string, number>();
   for (const r of rows) for (const f of r.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const vocab = [...counts].filter(([, c]) => c >= 2).map(([f]) => f);
+  const vocab = [...counts].filter(([, c]) => c >= minCount).map(([f]) => f);
   const index = new Map(vocab.map((f, i) => [f, i]));
   const W = new Float64Array((vocab.length + 1) * L); // last row: bias
   const m = new Float64Array(W.length);
@@ -115,82 +133,85 @@ const show = (name: string, f: Figures) =>
     `${name.padEnd(28)} right ${pct(f.right, f.n).padStart(6)}  wrong human ${pct(f.wrongHuman, f.n).padStart(5)}  ask ${pct(f.ask, f.n).padStart(5)}`,
   );
 
-if (process.argv.includes("--shift")) {
-  // New phrasing by another writer: fit on v2/tune.json alone, report on the old sets.
-  const fit = train(tune.map(rowOf));
-  const margins = [0, 0.2, 0.3, 0.35, 0.4, 0.5];
+/** Figures per ask margin for a model fitted on `fitOn`, scored on `testOn`. */
+function score(fitOn: Example[], testOn: Example[], margins: number[], misses?: string[]) {
+  const fit = train(fitOn.map(rowOf));
   const figs = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
-  const hand = { right: 0, wrongHuman: 0, ask: 0, n: 0 };
-  for (const e of old) {
-    const row = rowOf(e);
-    const p = probabilities(fit, row);
+  for (const e of testOn) {
+    const p = probabilities(fit, rowOf(e));
     margins.forEach((margin, mi) => {
       const d = decide(p, margin);
       add(figs[mi] as Figures, e.lane, d.category, Boolean(d.unsure));
     });
-    const h = handScores(normalise(e.text));
-    const best = (["operations", "budget", "architecture", "mission"] as const).reduce((a, b) =>
-      h[b] > h[a] ? b : a,
-    );
-    add(hand, e.lane, h[best] >= 3 ? best : "other", false);
-    const d = decide(p, 0);
-    if (process.argv.includes("--misses") && d.category !== e.lane)
-      console.log(`  ${e.lane.padEnd(12)} -> ${d.category.padEnd(12)} ${e.text.slice(0, 100)}`);
-  }
-  console.log(`fit on v2/tune.json, scored on the old sets (${old.length} messages)`);
-  show("hand-set weights alone", hand);
-  margins.forEach((margin, mi) => {
-    show(`trained, ask margin ${margin}`, figs[mi] as Figures);
-  });
-} else if (process.argv.includes("--cv")) {
-  const margins = [0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.5];
-  const folds = 5;
-  const trained = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
-  const hand = { right: 0, wrongHuman: 0, ask: 0, n: 0 };
-  const oldRows = old.map(rowOf);
-  const tuneRows = tune.map(rowOf);
-  const misses: string[] = [];
-  for (let k = 0; k < folds; k++) {
-    const test = tuneRows.filter((_, i) => i % folds === k);
-    const fit = train([...oldRows, ...tuneRows.filter((_, i) => i % folds !== k)]);
-    test.forEach((row, j) => {
-      const truth = lanes[row.y] as Category;
-      const p = probabilities(fit, row);
-      margins.forEach((margin, mi) => {
-        const d = decide(p, margin);
-        add(trained[mi] as Figures, truth, d.category, Boolean(d.unsure));
-      });
-      const d = decide(p, arg("--margin", 0.2));
-      if (d.category !== truth || d.unsure)
-        misses.push(
-          `  ${truth.padEnd(12)} -> ${(d.unsure ? `ask ${d.unsure.join("/")}` : d.category).padEnd(22)} ${tune[j * folds + k]?.text.slice(0, 90)}`,
-        );
-      const h = handScores(normalise(tune[j * folds + k]?.text ?? ""));
-      const best = (["operations", "budget", "architecture", "mission"] as const).reduce((a, b) =>
-        h[b] > h[a] ? b : a,
+    const d = decide(p, arg("--margin", 0.5));
+    if (misses && (d.category !== e.lane || d.unsure))
+      misses.push(
+        `  ${e.lane.padEnd(12)} -> ${(d.unsure ? `ask ${d.unsure.join("/")}` : d.category).padEnd(22)} ${e.text.slice(0, 90)}`,
       );
-      add(hand, truth, h[best] >= 3 ? best : "other", false);
-    });
   }
+  return figs;
+}
+const handFigures = (set: Example[]) => {
+  const f = { right: 0, wrongHuman: 0, ask: 0, n: 0 };
+  for (const e of set) add(f, e.lane, classifyByHandWeights(e.text), false);
+  return f;
+};
+const sum = (a: Figures, b: Figures): Figures => ({
+  right: a.right + b.right,
+  wrongHuman: a.wrongHuman + b.wrongHuman,
+  ask: a.ask + b.ask,
+  n: a.n + b.n,
+});
+const margins = [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
+const misses: string[] | undefined = process.argv.includes("--misses") ? [] : undefined;
+
+if (process.argv.includes("--cross")) {
+  // Across writers, the main signal: fit on one writer's tuning set (and the old sets), score on the
+  // other writer's, both ways. New phrasing by someone else is what the held-out sets test.
+  const toV3 = score([...old, ...v2], v3, margins, misses);
+  const toV2 = score([...old, ...v3], v2, margins, misses);
   console.log(
-    `five-fold cross-validation on v2/tune.json (${tune.length} messages; old sets always trained on)`,
+    `across writers: fit on old + v2/tune, scored on v3/tune (${v3.length}); fit on old + v3/tune, scored on v2/tune (${v2.length})`,
   );
-  show("hand-set weights alone", hand);
+  show("hand-set weights alone, both", sum(handFigures(v3), handFigures(v2)));
   margins.forEach((margin, mi) => {
-    show(`trained, ask margin ${margin}`, trained[mi] as Figures);
+    show(`-> v3, margin ${margin}`, toV3[mi] as Figures);
+    show(`-> v2, margin ${margin}`, toV2[mi] as Figures);
+    show(`   both, margin ${margin}`, sum(toV3[mi] as Figures, toV2[mi] as Figures));
   });
-  if (process.argv.includes("--misses")) console.log(misses.join("\n"));
+  if (misses) console.log(misses.join("\n"));
+} else if (process.argv.includes("--cv")) {
+  // Five-fold cross-validation on both tuning sets together (the old sets always trained on).
+  const tune = [...v2, ...v3];
+  const folds = 5;
+  let total = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
+  for (let k = 0; k < folds; k++) {
+    const figs = score(
+      [...old, ...tune.filter((_, i) => i % folds !== k)],
+      tune.filter((_, i) => i % folds === k),
+      margins,
+      misses,
+    );
+    total = total.map((t, mi) => sum(t, figs[mi] as Figures));
+  }
+  console.log(`five-fold cross-validation on v2/tune.json + v3/tune.json (${tune.length} messages)`);
+  show("hand-set weights alone", handFigures(tune));
+  margins.forEach((margin, mi) => {
+    show(`trained, ask margin ${margin}`, total[mi] as Figures);
+  });
+  if (misses) console.log(misses.join("\n"));
 } else {
-  const fit = train([...old, ...tune].map(rowOf));
-  const margin = arg("--margin", 0.4);
+  const fit = train([...old, ...v2, ...v3].map(rowOf));
+  const margin = arg("--margin", 0.5);
   const lines = [...fit.weights]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([f, w]) => `    ${JSON.stringify(f)}: [${w.join(", ")}],`);
   writeFileSync(
     new URL("../src/routing/model.ts", import.meta.url),
-    `// Written by \`npx tsx scripts/train-routing.ts\` from test/routing/questions.json, test/routing/holdout.json
-// and test/routing/v2/tune.json (never v2/holdout.json). Do not edit by hand: change the parts
-// (features.ts), the spellings (normalise.ts) or the tuning data, and train again.
+    `// Written by \`npx tsx scripts/train-routing.ts\` from test/routing/questions.json, test/routing/holdout.json,
+// test/routing/v2/tune.json and test/routing/v3/tune.json (never a holdout.json of v2 or v3).
+// Do not edit by hand: change the parts (features.ts), the spellings (normalise.ts) or the tuning
+// data, and train again.
 // biome-ignore-all lint/suspicious/noApproximativeNumericConstant: trained weights, not constants
 import type { Category } from "./rules.js";
 

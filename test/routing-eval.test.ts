@@ -32,6 +32,7 @@ test.each([
   ["questions.json", 0.97, 0.01, 0.03],
   ["holdout.json", 0.97, 0.01, 0.03],
   ["v2/tune.json", 0.97, 0.01, 0.03],
+  ["v3/tune.json", 0.97, 0.01, 0.03],
 ])("rules on %s: right lane >= %s, wrong human <= %s, asked <= %s", (file, right, wrongHuman, ask) => {
   const f = figures(load(file));
   expect(f.right).toBeGreaterThanOrEqual(right);
@@ -40,8 +41,13 @@ test.each([
 });
 
 test("the labeled sets cover every lane with at least 16 questions each", () => {
-  const all = [...load("questions.json"), ...load("holdout.json"), ...load("v2/tune.json")];
-  expect(all.length).toBeGreaterThanOrEqual(800);
+  const all = [
+    ...load("questions.json"),
+    ...load("holdout.json"),
+    ...load("v2/tune.json"),
+    ...load("v3/tune.json"),
+  ];
+  expect(all.length).toBeGreaterThanOrEqual(1400);
   for (const c of categories) expect(all.filter((q) => q.lane === c).length).toBeGreaterThanOrEqual(16);
 });
 

@@ -11,7 +11,7 @@ export type Lane = "mission" | "budget" | "architecture" | "operations" | "other
 type Part = { name: string; pattern: RegExp; weights: Partial<Record<Lane, number>> };
 
 const item =
-  "(deck|doc|docs|report|ticket|task|tasks|item|items|review|draft|spec|specs|pr|release|launch|migration|audit|export|page|copy|plan|proposal|shortlist|contract|nda|presentation|slides|video|demo|integration|onboarding|training|milestone|deliverable|deliverables|commitment|commitments|thing|stuff|work)";
+  "(deck|doc|docs|report|update|ticket|task|tasks|item|items|review|draft|spec|specs|pr|release|launch|migration|audit|export|page|copy|plan|proposal|shortlist|contract|nda|presentation|slides|video|demo|integration|onboarding|training|milestone|deliverable|deliverables|commitment|commitments|thing|stuff|work)";
 const weekday =
   "(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri)";
 const month =
@@ -72,7 +72,7 @@ export const parts: Part[] = [
   {
     name: "my_list",
     pattern:
-      /\b(my (plate|list|open|items|tasks|stuff|commitments|day|week|todo|to do)|what do i (need|have) to|what i (need|have) to|need to get done|on my side|j ai a|que tengo|o que tenho|was habe ich|on me|on my side|for me (today|tomorrow|this week)|i have (today|tomorrow|due))\b/,
+      /\b(my (plate|list|open|items|tasks|stuff|commitments|day|week|todo|to do)|my week|what have i promised|supposed to be doing|what do i (need|have) to|what i (need|have) to|need to get done|on my side|j ai a|que tengo|o que tenho|was habe ich|on me|on my side|for me (today|tomorrow|this week)|i have (today|tomorrow|due))\b/,
     weights: { operations: 4 },
   },
   {
@@ -91,7 +91,7 @@ export const parts: Part[] = [
   {
     name: "working_on",
     pattern:
-      /\b(working on|work on|currently|doing right now|doing now|busy with|woran|on the .{1,20} (project|flow)|still on|arbeitet|trabalhando|travaille)\b/,
+      /\b(working on|work on|currently|handling|owns|has to deliver|anything open for|tem pra entregar|doing right now|doing now|busy with|woran|on the .{1,20} (project|flow)|still on|arbeitet|trabalhando|travaille)\b/,
     weights: { operations: 3 },
   },
   {
@@ -116,19 +116,19 @@ export const parts: Part[] = [
   {
     name: "money",
     pattern:
-      /\b(zmoney|budget|budgets|spend|spending|spent|cost|costs|costing|cheaper|pricey|expensive|expense|expenses|invoice|invoices|reimburse\w*|discount|salary|salaries|raise|comp|compensation|equity|commission|margin|margins|cac|ltv|mrr|arr|revenue|profit|profitable|money|bill|billing|pay|paying|paid|payment|price|prices|pricing|charge|plan price|renewal|license|licenses|card|runway|burn|cash|funding|fundraise|bridge|seed|series|investor|vat|tax|taxes|payroll|afford|quote|rate|hourly|retainer|fee|fees|per seat|annual|refund|refunds|subscription|vendor cost|overspend|bonus|bonuses|stock options|options|strike|stipend|deal size|purchase order|overpaying|overpay|lease|rabatt|tarifa|rembourser|reimbursement|surcharge|renegotiate|offer|candidate|bookkeeper|accountant|savings|save money|how much|worth paying|per month|per year|per user|upfront|prepay|prepayment|zpercent off|off for|cheaper|pricey|hourly|fixed fee|leisten|charge for|pay for|free with|roi|payback|headcount|wage|wages|pension|ebitda|gross margin|cogs|unit cost|procurement|purchase|tier|upgrade|downgrade|receivable|receivables|payable|grant|loan|valuation|dilution|cap table|round|investors|board pack|finance|financial|financials|accounting|cheaper option|pricier|fx|currency|capex|opex|forecast|p&l|pnl)\b/,
+      /\b(zmoney|po|purchase order|p l|pnl|break even|take rate|allowance|seats|bookkeeper|corporate card|reimbursement|headcount|grant|grants|budget|budgets|spend|spending|spent|cost|costs|costing|cheaper|pricey|expensive|expense|expenses|invoice|invoices|reimburse\w*|discount|salary|salaries|raise|comp|compensation|equity|commission|margin|margins|cac|ltv|mrr|arr|revenue|profit|profitable|money|bill|billing|pay|paying|paid|payment|price|prices|pricing|charge|plan price|renewal|license|licenses|card|runway|burn|cash|funding|fundraise|bridge|seed|series|investor|vat|tax|taxes|payroll|afford|quote|rate|hourly|retainer|fee|fees|per seat|annual|refund|refunds|subscription|vendor cost|overspend|bonus|bonuses|stock options|options|strike|stipend|deal size|purchase order|overpaying|overpay|lease|rabatt|tarifa|rembourser|reimbursement|surcharge|renegotiate|offer|candidate|bookkeeper|accountant|savings|save money|how much|worth paying|per month|per year|per user|upfront|prepay|prepayment|zpercent off|off for|cheaper|pricey|hourly|fixed fee|leisten|charge for|pay for|free with|roi|payback|headcount|wage|wages|pension|ebitda|gross margin|cogs|unit cost|procurement|purchase|tier|upgrade|downgrade|receivable|receivables|payable|grant|loan|valuation|dilution|cap table|round|investors|board pack|finance|financial|financials|accounting|cheaper option|pricier|fx|currency|capex|opex|forecast|p&l|pnl)\b/,
     weights: { budget: 3 },
   },
   {
     name: "tech",
     pattern:
-      /\b(postgres|postgresql|mysql|dynamodb|sqlite|redis|kafka|sqs|rabbitmq|elasticsearch|database|schema|orm|sql|kubernetes|ecs|serverless|lambda|multi region|failover|dns|cache|caching|queue|queues|worker|microservice|microservices|monolith|monorepo|architecture|event driven|event sourcing|graphql|rest|grpc|api|apis|webhook|webhooks|jwt|oauth|sso|saml|encryption|secrets|stack|framework|typescript|python|golang|rust|java|kotlin|swift|react|native|backend|frontend|bff|infrastructure|cloud|aws|gcp|azure|terraform|firmware|self host|self hosted|tech debt|technical debt|refactor|rewrite|latency|scalability|scale|sdk|protocol|service|services|data model|pipeline|ci|cd|deploy|deployment|observability|logging|server|servers|mobile|offline|sync engine|vendor lock|engine|tech debt|containerize|container|containers|docker|deprecate|deprecation|backup|backups|restore|restores|storage|partition|retries|retry|idempotent|idempotency|node|cms|headless|cqrs|overengineering|maintainability|mcu|chip|pcb|ota|php|nextjs|remix|wordpress|vue|angular|svelte|django|rails|deno|module|modules|design review|session store|memory|cpu|replica|replicas|sharding|index|indexes|query|queries|s3|glacier|cdn|load balancer|tls|certificate|hardware root|embedded|unity|unreal|godot|physics|shader|netcode|multiplayer|build pipeline|uptime|sla|etl|dbt|airflow|spark|bigquery|snowflake|clickhouse|mongo|mongodb|cassandra|vector|embedding|embeddings|llm|gpu|edge|iot|mqtt|bluetooth|ble|lora|rtos|linux|android|ios|flutter|electron|pwa|ssr|nginx|service mesh|feature flags|auth|authentication|authorization|permissions|rbac|abac|tenant|multi tenant|tenancy|kms|vault|zero trust|vpn|sftp|edi|middleware|message bus|event bus|pub sub|batch|streaming|websocket|websockets|polling|throughput|bottleneck|hosting|vercel|heroku|cloudflare|on prem|hybrid|codebase|repo|repos|library|libraries|dependency|dependencies|versioning|migration path|data store|datastore|storage layer|design pattern|coupling|decouple|modular|interface|contract tests|testing strategy|test pipeline)\b/,
+      /\b(deploy|deploys|canary|blue green|monitoring|observability|microfrontends|idempotency|idempotent|tenant|multi tenant|feature store|pub sub|stored procedures|business logic|hashing|time series|db|disaster recovery|transcoding|build vs buy|cold starts|rate limits|resilient|scale|scaling|design it|data model|pipeline|pipelines|offline sync|postgres|postgresql|mysql|dynamodb|sqlite|redis|kafka|sqs|rabbitmq|elasticsearch|database|schema|orm|sql|kubernetes|ecs|serverless|lambda|multi region|failover|dns|cache|caching|queue|queues|worker|microservice|microservices|monolith|monorepo|architecture|event driven|event sourcing|graphql|rest|grpc|api|apis|webhook|webhooks|jwt|oauth|sso|saml|encryption|secrets|stack|framework|typescript|python|golang|rust|java|kotlin|swift|react|native|backend|frontend|bff|infrastructure|cloud|aws|gcp|azure|terraform|firmware|self host|self hosted|tech debt|technical debt|refactor|rewrite|latency|scalability|scale|sdk|protocol|service|services|data model|pipeline|ci|cd|deploy|deployment|observability|logging|server|servers|mobile|offline|sync engine|vendor lock|engine|tech debt|containerize|container|containers|docker|deprecate|deprecation|backup|backups|restore|restores|storage|partition|retries|retry|idempotent|idempotency|node|cms|headless|cqrs|overengineering|maintainability|mcu|chip|pcb|ota|php|nextjs|remix|wordpress|vue|angular|svelte|django|rails|deno|module|modules|design review|session store|memory|cpu|replica|replicas|sharding|index|indexes|query|queries|s3|glacier|cdn|load balancer|tls|certificate|hardware root|embedded|unity|unreal|godot|physics|shader|netcode|multiplayer|build pipeline|uptime|sla|etl|dbt|airflow|spark|bigquery|snowflake|clickhouse|mongo|mongodb|cassandra|vector|embedding|embeddings|llm|gpu|edge|iot|mqtt|bluetooth|ble|lora|rtos|linux|android|ios|flutter|electron|pwa|ssr|nginx|service mesh|feature flags|auth|authentication|authorization|permissions|rbac|abac|tenant|multi tenant|tenancy|kms|vault|zero trust|vpn|sftp|edi|middleware|message bus|event bus|pub sub|batch|streaming|websocket|websockets|polling|throughput|bottleneck|hosting|vercel|heroku|cloudflare|on prem|hybrid|codebase|repo|repos|library|libraries|dependency|dependencies|versioning|migration path|data store|datastore|storage layer|design pattern|coupling|decouple|modular|interface|contract tests|testing strategy|test pipeline)\b/,
     weights: { architecture: 3 },
   },
   {
     name: "strategy",
     pattern:
-      /\b(vision|mission|north star|strategy|strategic|direction|positioning|focus|priority|priorities|prioritize|bet|bets|double down|market|markets|segment|upmarket|enterprise|smb|vertical|expansion|expand|pivot|acquire|acquisition|partnership|long term|big picture|who are we|what are we|are we (a|an|still)|our why|why we|company goal|company goals|okr|okrs|objective|objectives|values|culture|brand|competitor|competitors|compete|customers we|ideal customer|core business|side project|distraction|roadmap|ambition|identity|theme|philosophy|marketplace|known for|wind down|line of business|linea de negocio|apuesta|apostando|aposta|wette|want to be|quer ser|queremos ser|one product|a suite|in scope|out of scope|more important|fast or|tranche|cambio de rumbo|all in|the plan still|still the plan|become|business model|long run|five year|znum year|saas|platform|agency or|studio|sunset|moonshot|winning|go after|headed|saying no|one thing|kill the|stop building|abandon|abandonner|concentrer|concentrate|keep it around|use case|sell into|purpose|why we exist|thesis|ten year|exit|ipo|sell the company|merge|merger|spin off|impact|category|niche|wedge|beachhead|flagship|core product|product line|geography|international|europe|latam|apac|refocus|narrow|broaden|who we serve|icp|ideal customer|what kind of company|kind of company|company we want|long game|bigger picture|what matters most|most important thing)\b/,
+      /\b(position|differentiator|differentiate|which customers|target|targeting|verticals|persona|buyers|core|goals|success look like|why now|pitch|product led|sales led|growth|go international|b2b|b2c|open source|franchise|repositioning|who we want|not doing|vision|mission|north star|strategy|strategic|direction|positioning|focus|priority|priorities|prioritize|bet|bets|double down|market|markets|segment|upmarket|enterprise|smb|vertical|expansion|expand|pivot|acquire|acquisition|partnership|long term|big picture|who are we|what are we|are we (a|an|still)|our why|why we|company goal|company goals|okr|okrs|objective|objectives|values|culture|brand|competitor|competitors|compete|customers we|ideal customer|core business|side project|distraction|roadmap|ambition|identity|theme|philosophy|marketplace|known for|wind down|line of business|linea de negocio|apuesta|apostando|aposta|wette|want to be|quer ser|queremos ser|one product|a suite|in scope|out of scope|more important|fast or|tranche|cambio de rumbo|all in|the plan still|still the plan|become|business model|long run|five year|znum year|saas|platform|agency or|studio|sunset|moonshot|winning|go after|headed|saying no|one thing|kill the|stop building|abandon|abandonner|concentrer|concentrate|keep it around|use case|sell into|purpose|why we exist|thesis|ten year|exit|ipo|sell the company|merge|merger|spin off|impact|category|niche|wedge|beachhead|flagship|core product|product line|geography|international|europe|latam|apac|refocus|narrow|broaden|who we serve|icp|ideal customer|what kind of company|kind of company|company we want|long game|bigger picture|what matters most|most important thing)\b/,
     weights: { mission: 3 },
   },
   {
@@ -181,7 +181,13 @@ function stemOf(w: string): string {
   return cut.length >= 3 ? cut.replace(/(.)\1$/, "$1") : w;
 }
 
-/** What the trained weights read: each word, each pair of neighbouring words, and the parts. */
+/**
+ * What the trained weights may read: each word and its crude stem (`w:`), each pair of neighbouring
+ * words (`b:`), the character 4-grams of each word (`c:`, so "invoice", "invoices" and "invoiced"
+ * share most of theirs, and so do typos), the parts (`p:`) and a short message. The trainer keeps
+ * only some kinds (scripts/train-routing.ts --kinds); a feature the model has no weight for weighs
+ * nothing.
+ */
 export function featuresOf(normalised: string): string[] {
   const ws = normalised.split(" ").filter(Boolean);
   const out = new Set<string>();
@@ -189,6 +195,8 @@ export function featuresOf(normalised: string): string[] {
     out.add(`w:${w}`);
     const stem = stemOf(w);
     if (stem !== w) out.add(`w:${stem}`);
+    const padded = `_${w}_`;
+    for (let i = 0; i + 4 <= padded.length; i++) out.add(`c:${padded.slice(i, i + 4)}`);
   }
   for (let i = 1; i < ws.length; i++) out.add(`b:${ws[i - 1]}_${ws[i]}`);
   for (const p of partsOf(normalised)) out.add(`p:${p}`);
