@@ -123,7 +123,7 @@ export function normalise(text: string): string {
 }
 
 const stop = new Set(
-  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead change date deadline need needs set new commitment commitments open everything shift bump delay postpone reschedule extend".split(
+  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead change date deadline need needs set new commitment commitments open everything shift bump delay postpone reschedule extend scrap kill cancel abandon remove delete withdraw que qui quoi est-ce est les des une pour avec dans sur el los las del por para con una uno esta este os um uma do da dos das em no na der die das den dem ein eine und ist mit fur von auf bei mir wer kummert sich quien quem qui".split(
     " ",
   ),
 );
@@ -365,7 +365,7 @@ export function readIntent(
     return { name: "next_cadence", ...(kind ? { kind } : {}) };
   }
   if (
-    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|remplace|cubre|cobre)\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their|my) (leave|pto|holiday|vacation|mat leave)\b|\bgot my back\b|\bwhile (i'?m|i am) (off|out|away)\b|\b(i'?m|i am) (on|off|out)\b.*\bwho\b/.test(
+    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|vertreten|ersetzt|remplace\w*|cubre|cubriendo|sustitu\w*|cobre|cobrindo|substitu\w*)\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their|my) (leave|pto|holiday|vacation|mat leave)\b|\bgot my back\b|\bwhile (i'?m|i am) (off|out|away)\b|\b(i'?m|i am) (on|off|out)\b.*\bwho\b/.test(
       p,
     )
   ) {
@@ -402,21 +402,21 @@ export function readIntent(
   )
     return { name: "person_work", userId: someone };
   if (
-    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\bwho(?:'s| is)? (took|taking|doing|meant to|supposed to|running|leading)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bqui s'occupe\b/.test(
+    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\bwho(?:'s| is)? (took|taking|doing|meant to|supposed to|running|leading)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bverantwortlich\b|\bwer kummert sich\b|\bqui s'occupe\b|\bqui est responsable\b|\bquien (se encarga|lleva)\b|\bquem (cuida|e responsavel|esta com)\b/.test(
       p,
     )
   )
     return { name: "who_owns", words: itemWords(p) };
   if (
-    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side|commitments|deliverables)|i need to (get|do|finish|deliver)|am i supposed to|have i (promised|committed|got)|je dois|tengo que|muss ich|preciso|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
+    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side|commitments|deliverables)|i need to (get|do|finish|deliver)|bei mir|fur mich|pour moi|para mi|para mim|me toca|ich muss|am i supposed to|have i (promised|committed|got)|je dois|tengo que|muss ich|preciso|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
       p,
     )
   ) {
-    const span = /\btomorrow\b/.test(p)
+    const span = /\b(tomorrow|manana|demain|morgen|amanha)\b/.test(p)
       ? "tomorrow"
-      : /\btoday\b|\bthis morning\b/.test(p)
+      : /\b(today|this morning|hoy|aujourd'hui|heute|hoje)\b/.test(p)
         ? "today"
-        : /\bweek\b/.test(p)
+        : /\b(week|semana|semaine|woche)\b/.test(p)
           ? "week"
           : "all";
     return { name: "my_plate", span };
