@@ -165,6 +165,25 @@ const question = (p: string) =>
   /\?\s*$/.test(p) ||
   /^(what|whats|what's|who|whos|who's|when|where|did|has|have|is|are|was|any|how|which)\b/.test(p);
 
+/** Cue words per intent, for phrasings the patterns above miss (normalised text). */
+const cues = {
+  person_work:
+    /\b(working on|busy|workload|load|assigned|handling|tasks|plate|up to|focus(ed|ing)? on|trabalhando|trabajando|travaille|arbeitet)\b/,
+  who_covers:
+    /\b(cover\w*|backup|back up|stand-?in|away|off sick|sick|leave|holiday|vacation|pto|ooo|absent|absence|out of office|conge\w*|vacaciones|ferias|urlaub|krank)\b/,
+  at_risk:
+    /\b(risk\w*|trouble|danger|worr(y|ied)|concern\w*|amber|red|yellow|warning\w*|off track|on track|jeopardy|on time|deadline\w*|riesgo|risque|risco|gefahr\w*)\b/,
+  my_plate:
+    /\b(my|me|mine|i|mis|mes|meine?|meus|minhas)\b.*\b(due|plate|list|todo|to-do|owe|promised|tasks|deliver|focus|agenda|pendiente|pendentes|a faire|offen)\b/,
+  mark_done:
+    /\b(done|finished|complete[d]?|shipped|delivered|wrapped( up)?|landed|merged|live|closed|resolved|sorted|fertig|listo|pronto|fini|termine)\b/,
+  drop: /\b(drop|cancel\w*|scrap|kill|shelve[d]?|park|deprioriti[sz]e|nix|bin|axe|descart\w*|abandon\w*|streich\w*|annul\w*)\b/,
+  remind_me:
+    /\b(remind\w*|reminder|nudge|don'?t (let me )?forget|alert me|recorda\w*|lembr\w*|rappel\w*|erinner\w*)\b/,
+  reassign:
+    /\b(reassign|assign|give|hand|pass|transfer|move|switch|swap|take over|owner|should own|take|have|reasigna\w*|transf\w*|reattribu\w*|ubergeb\w*|zuweis\w*)\b/,
+} as const;
+
 /**
  * The rules' reading of a message already known to be about operations.
  * `askerId` is who wrote it ("me", "my"); `nameOf` turns a first name into a
@@ -222,7 +241,7 @@ export function readIntent(
   ) {
     const date = datePhrase(p);
     if (
-      /\b(push|move|bump|shift|delay|postpone|reschedule|re-?date|slip|slide|extend|change it to|instead|set it to|new (due )?date|due date|should be due|needs? (another|more|\w+ more)|mueve|mover|muda|verschieb\w*|decale\w*|reporte\w*|adia\w*|pospon\w*|aplaza\w*)\b/.test(
+      /\b(push|move|bump|shift|delay|postpone|reschedule|re-?date|slip|slide|extend|change it to|instead|set it to|new (due )?date|due date|should be due|needs? (another|more|\w+ more)|mueve|mover|muda|verschieb\w*|decale\w*|reporte\w*|adia\w*|pospon\w*|aplaza\w*|passe\w* a|pasa\w* (al|para el))\b/.test(
         p,
       ) &&
       date
@@ -244,7 +263,7 @@ export function readIntent(
     }
     // "to @lee", or "to lee" when lee is a member this workspace knows by name.
     const toNamed = [
-      ...p.matchAll(/\b(?:to|over to|para|pra|a|an|zu|let|should be|can|make) ([a-z][a-z'-]{1,30})\b/g),
+      ...p.matchAll(/\b(?:to|over to|para|pra|a|an|zu|let|should be|can|make|put) ([a-z][a-z'-]{1,30})\b/g),
     ]
       .map((m) => nameOf((m[1] ?? "").replace(/'s$/, "")))
       .find(Boolean);
@@ -255,7 +274,7 @@ export function readIntent(
       /@[uw][a-z0-9]+ (should|will|can|is going to) (own|take|take over|pick up)\b/.test(p) ||
       /\bmake @[uw][a-z0-9]+ (the )?owner\b/.test(p) ||
       (toNamed !== undefined &&
-        /\b(reassign|hand|give|pass|passa|pasa|transfer|move|switch the owner|owner|make|donne|gib|take over|pick up|should be \S+'s)\b/.test(
+        /\b(reassign\w*|assign|hand|give|pass|passa|pasa|transfer|move|swap|switch the owner|owner|make|put \S+ on|donne|gib|take over|pick up|should be \S+'s)\b/.test(
           p,
         ))
     ) {
@@ -269,7 +288,7 @@ export function readIntent(
           p
             .replace(/\b(to|over to|para|pra|a|an|zu) (@[uw][a-z0-9]+|[a-z][a-z'-]*)\b.*$/, "")
             .replace(
-              /\b(let|can|should be|take over|pick up|donne|pasa|passa|transfer|the owner|owner)\b/g,
+              /\b(let|can|should be|take over|pick up|donne|pasa|passa|transfer|the owner|owner|put|reassign\w*|instead of me)\b/g,
               " ",
             ),
         ).filter((w) => !nameOf(w)),
@@ -295,7 +314,7 @@ export function readIntent(
       if (ref) return { name: "mark_done", item: ref };
     }
     if (
-      /\b(drop|scrap|kill|cancel\w*|abandon\w*|remove|delete|withdraw|forget about|no longer need|not happening( anymore)?|nao vamos mais|ya no|annule\w*|streich\w*)\b/.test(
+      /\b(drop|scrap|kill|skip\w*|cancel\w*|abandon\w*|remove|delete|withdraw|forget about|no longer need|not happening( anymore)?|nao vamos mais|ya no|annule\w*|streich\w*)\b/.test(
         p,
       ) &&
       !/\b(standup|stand-up|review|meeting|sync)\b/.test(p)
@@ -304,7 +323,7 @@ export function readIntent(
       if (ref) return { name: "drop", item: ref };
     }
     if (
-      /\b(i'?m|we'?re|i am|we are|estoy|estamos|je suis|on est|ich bin|wir sind|estou) (still |totally |completely )?(blocked|stuck|bloquead[ao]s?|bloquee?s?|blockiert)\b|^(blocked|stuck)\b|\bblocked (on|by)\b|\b(raise|log|add|flag) (a )?blocker\b|\bflag (it|this)\b|\b(i'?m|we'?re|i am|we are) (still )?waiting (on|for)\b|\bcan'?t (start|move forward|proceed|continue|finish|progress|ship|deliver|send|launch)\b(?!.*\b(what'?s|what is|why)\b)|\b(is|are|'s|got) (still )?(blocked|stuck|held up)\b(?!.*\b(what'?s|what is|why)\b)|\bheld up by\b|\bas blocked\b|\bkomme? .*nicht weiter\b|\bmir fehl\w+\b/.test(
+      /\b(i'?m|we'?re|i am|we are|estoy|estamos|je suis|on est|ich bin|wir sind|estou) (still |totally |completely )?(blocked|stuck|bloquead[ao]s?|bloquee?s?|blockiert)\b|^(blocked|stuck)\b|\bblocked (on|by)\b|\b(raise|log|add|flag) (a )?blocker\b|\bflag (it|this)\b|\b(i'?m|we'?re|i am|we are) (still )?waiting (on|for)\b|\bcan'?t (start|move forward|move on|go ahead|proceed|continue|finish|progress|ship|deliver|send|launch)\b(?!.*\b(what'?s|what is|why)\b)|\b(is|are|'s|got) (still )?(blocked|stuck|held up)\b(?!.*\b(what'?s|what is|why)\b)|\bheld up by\b|\bas blocked\b|\bkomme? .*nicht weiter\b|\bmir fehl\w+\b/.test(
         p,
       )
     ) {
@@ -353,7 +372,8 @@ export function readIntent(
   if (
     /\b(next|upcoming)\b.*\b(standup|stand-up|review|planning|retro)\b|\b(standup|stand-up|review|planning)\b.*\b(when|what time)\b|\bwhen('?s| is| are)?\b.*\b(standup|stand-up|review|planning)\b|\b(do we have|is there) (a |the )?(standup|stand-up|review|planning)\b|\bwhat time('?s| is)\b.*\b(standup|stand-up|review|planning|sync|meeting|check-?in)\b|\bwhen('?s| is| do| does| will)?\b.*\b(next|check-?in|ask for updates|sync|retro)\b.*|\bnext (\w+ ){0,3}(sync|meeting|check-?in|retro|1:1)\b|\b(proxima|prochain|nachste|naechste|proximo)\b.*\b(reunion|point|meeting|standup|review|besprechung|reuniao)\b/.test(
       p,
-    )
+    ) &&
+    !/^who/.test(p)
   ) {
     const kind = /\breview\b/.test(p)
       ? "review"
@@ -365,7 +385,7 @@ export function readIntent(
     return { name: "next_cadence", ...(kind ? { kind } : {}) };
   }
   if (
-    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|vertreten|ersetzt|remplace\w*|cubre|cubriendo|sustitu\w*|cobre|cobrindo|substitu\w*)\b|\bwhile .* (is |are )?(out|away|off|ooo|on leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their|my) (leave|pto|holiday|vacation|mat leave)\b|\bgot my back\b|\bwhile (i'?m|i am) (off|out|away)\b|\b(i'?m|i am) (on|off|out)\b.*\bwho\b/.test(
+    /\b(cover|covering|covers|picks? up|picking up|filling in|stand(s|ing)? in|backup|back-up|backing up|ubernimmt|vertritt|vertreten|ersetzt|remplace\w*|cubre|cubriendo|sustitu\w*|cobre|cobrindo|substitu\w*)\b|\b(enquanto|mientras|pendant que|wahrend)\b|\bwhen (s?he|they)('?s| is| are) (gone|away|out|off)\b|\bwhile .* (is |are )?(out|away|off|ooo|on (\w+ )?leave|on pto|on vacation|on holiday)\b|\b(during|while) (his|her|their|my) (leave|pto|holiday|vacation|mat leave)\b|\bgot my back\b|\b(is|'s|are|'re) (out|off|away|ooo|sick|off sick|on leave|on pto|on holiday|on vacation)\b.*\bwho\b|\bwho\b.*\b(minding|looking after) \S+'s\b|\bwhile (i'?m|i am) (off|out|away)\b|\b(i'?m|i am) (on|off|out)\b.*\bwho\b/.test(
       p,
     )
   ) {
@@ -373,19 +393,19 @@ export function readIntent(
     if (who) return { name: "who_covers", userId: who };
   }
   if (
-    /\b(what('?s| is)|anything) (at risk|in danger|risky)\b|\bat risk\b|\briskiest\b|\bin danger\b|\bgoing to (miss|slip)\b|\bin trouble\b|\b(might|may|won'?t) not? ?make it\b|\bslipping behind\b|\ben riesgo\b|\ben risque\b|\bem risco\b|\bcorre risco\b|\bgefahrdet\b|\b(early )?warnings?\b|\bred zone\b|\bin the red\b|\boff track\b|\bgoing to make\b|\b(land|be ready|ship|finish) on time\b|\blikely to (slip|miss|be late)\b|\bwill .* make (it|the)\b/.test(
+    /\b(what('?s| is)|anything) (at risk|in danger|risky)\b|\bat risk\b|\briskiest\b|\bin danger\b|\bgoing to (miss|slip)\b|\bin trouble\b|\b(might|may|won'?t) not? ?make it\b|\bslipping behind\b|\ben riesgo\b|\ben risque\b|\bem risco\b|\bcorre risco\b|\bgefahrdet\b|\b(early )?warnings?\b|\bred zone\b|\bin the red\b|\boff track\b|\bgoing to make\b|\b(land|be ready|ship|finish) on time\b|\blikely to (slip|miss|be late)\b|\b(might|may|could|pode|puede|peut|konnte) (\w+ )?(slip|atrasar|retrasar|be late|miss|derailer|verspaten)\b|\b(shaky|wobbly|wobbl\w+|worry about|worried about|amber|en peligro|em perigo)\b|\b(they'?ll|it'?ll|will) (miss|slip|be late)\b|\b(might|may|could|won'?t) not (land|make|ship|happen)\b|\bschief\w*|\bwill .* make (it|the)\b/.test(
       p,
     )
   )
     return { name: "at_risk" };
   if (
-    /\b(slipped|slipping|slips|slip|late|overdue|(?<!stuck )behind|missed|miss|past due|liegen geblieben|en retard|atrasad[ao]s?|retrasad[ao]s?|retras\w+|atras\w+|verspatet|blew (through|past)|not deliver(ed)? on time|didn'?t (land|ship|deliver) on time)\b/.test(
+    /\b(slipped|slipping|slips|slip|late|overdue|(?<!stuck )behind|missed|miss|past due|liegen geblieben|en retard|atrasad[ao]s?|retrasad[ao]s?|retras\w+|atras\w+|verspatet|blew (through|past)|(not|n'?t) (\w+ ){0,2}on time|past (its |their |the )?(due )?(date|deadline)s?|not deliver(ed)? on time|didn'?t (land|ship|deliver) on time)\b/.test(
       p,
     )
   )
     return { name: "slipped", words: itemWords(p) };
   if (
-    /\b(block\w*|bloque\w*|bloquea\w*|blockiert|bloqueia\w*|holding (it |things )?up|held up|hold(s|ing)? up|holdup|hold-up|stuck|stalled|stopping|waiting on|travan\w*|trava|why (hasn'?t|haven'?t|isn'?t|aren'?t) .* (moved|started|moving|progress\w*))\b/.test(
+    /\b(block\w*|bloque\w*|bloquea\w*|blockiert|bloqueia\w*|holding (it |things )?up|held up|hold(s|ing)? up|holdup|hold-up|stuck|stalled|stopping|preventing|keeping .* from|in the way|impede\w*|waiting on|travan\w*|trava|why (hasn'?t|haven'?t|isn'?t|aren'?t) .* (moved|started|moving|progress\w*))\b/.test(
       p,
     )
   )
@@ -395,20 +415,20 @@ export function readIntent(
   if (
     someone &&
     someone !== askerId &&
-    /\b(working on|work on|up to|busy with|doing|handling|plate|list|on (his|her|their) (list|plate)|got on|still on the|open (for|commitments|items)|owns|got due|has due|(has|have) (\w+ )?(on|due|open)|commitments|tem (pra|para) entregar|tiene (que|pendiente)|arbeitet|travaille)\b/.test(
+    /\b(working on|work on|up to|busy( with)?|doing|handling|plate|list|loaded|a lot on|got going on|heads down|sitting with|responsible for|(is|are) on|rundown|fazendo|haciendo|macht|slammed|swamped|free|capacity|bandwidth|focus(ed|ing)? on|on (his|her|their) (list|plate)|got on|still on the|open (for|commitments|items)|owns|got due|has due|(has|have) (\w+ )?(on|due|open)|commitments|tem (pra|para) entregar|tiene (que|pendiente)|arbeitet|travaille)\b/.test(
       p,
     ) &&
     !/^(who|whose)\b/.test(p)
   )
     return { name: "person_work", userId: someone };
   if (
-    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\bwho(?:'s| is)? (took|taking|doing|meant to|supposed to|running|leading)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bverantwortlich\b|\bwer kummert sich\b|\bqui s'occupe\b|\bqui est responsable\b|\bquien (se encarga|lleva)\b|\bquem (cuida|e responsavel|esta com)\b/.test(
+    /\bwho(?:'s| is| are)?\b.{0,30}\b(own|owns|owner|owning|responsible|on point|driving|dri|in charge|handling|has|got)\b|\bpoint person\b|\bwho(?:'s| is)? (took|taking|doing|meant to|supposed to|running|leading|looking after|minding)\b|\b(owner|dri) (of|for)\b|\bwhose\b|\bresponsa(ble|vel)\b|\bzustandig\b|\bverantwortlich\b|\bwer kummert sich\b|\bqui s'occupe\b|\bqui est responsable\b|\bquien (se encarga|lleva)\b|\bquem (cuida|e responsavel|esta com)\b/.test(
       p,
     )
   )
     return { name: "who_owns", words: itemWords(p) };
   if (
-    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side|commitments|deliverables)|i need to (get|do|finish|deliver)|bei mir|fur mich|pour moi|para mi|para mim|me toca|ich muss|am i supposed to|have i (promised|committed|got)|je dois|tengo que|muss ich|preciso|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
+    /\b(my plate|on my (list|plate)|my (open )?(list|todo|to-do|tasks|work|week|day|items|stuff|side|commitments|deliverables)|i need to (get|do|finish|deliver)|on the hook|should i be|left for me|for me to do|bei mir|fur mich|pour moi|para mi|para mim|me toca|ich muss|am i supposed to|have i (promised|committed|got)|je dois|tengo que|muss ich|preciso|do i have|do i need to|should i (work on|do|focus on)|am i (on|doing)|i have (due|on)|due from me|tengo|j'ai|habe ich|eu tenho|tenho)\b|\bwhat('?s| is)? (due|on) (for me|me)\b|\b(due|on) for me\b/.test(
       p,
     )
   ) {
@@ -429,6 +449,61 @@ export function readIntent(
     const owner = person();
     const ws = itemWords(p).filter((w) => !nameOf(w));
     if (ws.length) return { name: "did_happen", words: ws, ...(owner ? { ownerId: owner } : {}) };
+  }
+
+  // Nothing above fits the phrasing: weigh each intent's cue words (five languages) and take the
+  // clear best, only when its slots can be filled from the message.
+  const score = (cues: RegExp) => (p.match(new RegExp(cues.source, "g")) ?? []).length;
+  const scores = (Object.keys(cues) as Array<keyof typeof cues>)
+    .map((name) => ({ name, n: score(cues[name]) }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n);
+  const [best, second] = scores;
+  if (!best || (second && second.n === best.n)) return undefined;
+  const anyone = person() ?? me;
+  const date = datePhrase(p);
+  switch (best.name) {
+    case "person_work":
+      return someone && someone !== askerId ? { name: "person_work", userId: someone } : undefined;
+    case "who_covers":
+      return anyone && asks ? { name: "who_covers", userId: anyone } : undefined;
+    case "at_risk":
+      return asks ? { name: "at_risk" } : undefined;
+    case "my_plate":
+      return asks
+        ? {
+            name: "my_plate",
+            span:
+              date && /\b(tomorrow|manana|demain|morgen|amanha)\b/.test(p)
+                ? "tomorrow"
+                : /\b(today|hoy|heute|hoje)\b/.test(p)
+                  ? "today"
+                  : /\b(week|semana|semaine|woche)\b/.test(p)
+                    ? "week"
+                    : "all",
+          }
+        : undefined;
+    case "mark_done":
+    case "drop": {
+      const ref = asks ? undefined : item(itemWords(p.replace(cues[best.name], " ")));
+      return ref ? { name: best.name, item: ref } : undefined;
+    }
+    case "remind_me":
+      return date
+        ? { name: "remind_me", what: itemWords(p).join(" ") || "what you asked about", when: date.typed }
+        : undefined;
+    case "reassign": {
+      const to = people.at(-1) ?? named();
+      const ref = to
+        ? item(
+            itemWords(p).filter((w) => !nameOf(w)),
+            people.find((x) => x !== to),
+          )
+        : undefined;
+      return to && ref && (!asks || /^(can|could) /.test(p))
+        ? { name: "reassign", item: ref, to }
+        : undefined;
+    }
   }
   return undefined;
 }
