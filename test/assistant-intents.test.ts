@@ -74,6 +74,16 @@ test("new phrasing holds: other languages, dates chrono leaves, statements again
   });
 });
 
+test("when no pattern fits, cue words pick a clear intent, only with its slots filled", () => {
+  expect(readIntent("let's shelve the referral program item, nobody uses it", nameOf)).toEqual({
+    name: "drop",
+    item: { words: ["referral", "program"] },
+  });
+  expect(readIntent("how loaded is jo this sprint", nameOf)).toEqual({ name: "person_work", userId: "U8" });
+  // Nobody of that name here, and no person is made up.
+  expect(readIntent("how loaded is morgan this sprint", nameOf)).toBeUndefined();
+});
+
 test("on both writers' tuning sets the rules read at least 80% of the labeled intents right, names unresolved", () => {
   // No directory here, so only <@mentions> name people; `npm run eval:routing` also resolves first names.
   for (const file of ["./routing/v2/tune.json", "./routing/v3/tune.json"]) {

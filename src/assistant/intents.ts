@@ -123,7 +123,7 @@ export function normalise(text: string): string {
 }
 
 const stop = new Set(
-  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead change date deadline need needs set new commitment commitments open everything shift bump delay postpone reschedule extend scrap kill cancel abandon remove delete withdraw que qui quoi est-ce est les des une pour avec dans sur el los las del por para con una uno esta este os um uma do da dos das em no na der die das den dem ein eine und ist mit fur von auf bei mir wer kummert sich quien quem qui".split(
+  "what whats what's who whos who's when where why how is are was were the a an of for on in to by this that these those it its our we us me my i you your do does did any anything anyone owns own owner owning due status eta week next today tomorrow now right still yet there about please can could would should will with from and or but at be been being has have had get got going send sent sending finish finished done ship shipped mark marked drop dropped push move pushed moved reassign give hand over happen happened already item task thing work working up plate list blocking blocked holding held stuck slipped slip late overdue risk covering cover picks pick leave away out ooo pto vacation hey hi coo team point dri charge responsible anyone someone her his their him them she he they can we overloaded swamped instead change date deadline need needs set new commitment commitments open everything shift bump delay postpone reschedule extend scrap kill cancel abandon remove delete withdraw que qui quoi est-ce est les des une pour avec dans sur el los las del por para con una uno esta este os um uma do da dos das em no na der die das den dem ein eine und ist mit fur von auf bei mir wer kummert sich quien quem qui let let's".split(
     " ",
   ),
 );
@@ -485,7 +485,9 @@ export function readIntent(
         : undefined;
     case "mark_done":
     case "drop": {
-      const ref = asks ? undefined : item(itemWords(p.replace(cues[best.name], " ")));
+      const ref = asks
+        ? undefined
+        : item(itemWords((p.split(/[,;]| - /)[0] ?? p).replace(cues[best.name], " ")));
       return ref ? { name: best.name, item: ref } : undefined;
     }
     case "remind_me":
