@@ -4,7 +4,7 @@ import { readIntent } from "../src/assistant/intents.js";
 import { readToolCall, toolDefinitions } from "../src/assistant/tools.js";
 
 // The rules' intent reader, on its own: typed slots out of plain words, and
-// the tuning set (v2/tune.json; holdout.json is never read here) kept above a floor.
+// the tuning sets (v2 and v3 tune.json; the holdouts are never read here) kept above a floor.
 const members: Record<string, string> = { sam: "U7", jo: "U8", freya: "U9" };
 const nameOf = (name: string) => members[name];
 
@@ -34,15 +34,68 @@ test("the reader fills typed slots: people by mention or known first name, items
   expect(readIntent("thanks, that's all!", nameOf)).toBeUndefined();
 });
 
-test("on the tuning set the rules read at least 70% of the labeled intents right", () => {
-  const tune = JSON.parse(readFileSync(new URL("./routing/v2/tune.json", import.meta.url), "utf8")) as Array<{
-    text: string;
-    intent?: string;
-  }>;
-  const labeled = tune.filter((m) => m.intent);
-  const right = labeled.filter((m) => readIntent(m.text)?.name === m.intent).length;
-  expect(labeled.length).toBeGreaterThan(100);
-  expect(right / labeled.length).toBeGreaterThanOrEqual(0.7);
+test("new phrasing holds: other languages, dates chrono leaves, statements against questions, the asker", () => {
+  expect(readIntent("erinner mich morgen an die Inventur", nameOf)).toMatchObject({
+    name: "remind_me",
+    when: "morgen",
+  });
+  expect(readIntent("can you shift the route export deadline to the 15th", nameOf)).toEqual({
+    name: "redate",
+    item: { words: ["route", "export"] },
+    when: "the 15th",
+  });
+  // A statement raises a blocker; a question about one asks what is blocking.
+  expect(readIntent("onboarding is blocked, laptops haven't arrived", nameOf)?.name).toBe("raise_blocker");
+  expect(readIntent("the strategy offsite prep is stuck, what's holding it up", nameOf)?.name).toBe(
+    "blocking",
+  );
+  // "my" is whoever asked, never a made-up person.
+  expect(readIntent("I'm on PTO from the 12th, who will cover my commitments", nameOf, "U42")).toEqual({
+    name: "who_covers",
+    userId: "U42",
+  });
+  expect(readIntent("I'm on PTO from the 12th, who will cover my commitments", nameOf)?.name).not.toBe(
+    "who_covers",
+  );
+  expect(readIntent("donne le rapport mensuel à Freya", nameOf)).toEqual({
+    name: "reassign",
+    item: { words: ["rapport", "mensuel"] },
+    to: "U9",
+  });
+  expect(readIntent("what has jo got due in the next two weeks", nameOf)).toEqual({
+    name: "person_work",
+    userId: "U8",
+  });
+  expect(readIntent("sam will finish the dashboard next tuesday", nameOf)).toEqual({
+    name: "record_commitment",
+    title: "finish the dashboard",
+    when: "next tuesday",
+    ownerId: "U7",
+  });
+});
+
+test("when no pattern fits, cue words pick a clear intent, only with its slots filled", () => {
+  expect(readIntent("let's shelve the referral program item, nobody uses it", nameOf)).toEqual({
+    name: "drop",
+    item: { words: ["referral", "program"] },
+  });
+  expect(readIntent("how loaded is jo this sprint", nameOf)).toEqual({ name: "person_work", userId: "U8" });
+  // Nobody of that name here, and no person is made up.
+  expect(readIntent("how loaded is morgan this sprint", nameOf)).toBeUndefined();
+});
+
+test("on both writers' tuning sets the rules read at least 80% of the labeled intents right, names unresolved", () => {
+  // No directory here, so only <@mentions> name people; `npm run eval:routing` also resolves first names.
+  for (const file of ["./routing/v2/tune.json", "./routing/v3/tune.json"]) {
+    const tune = JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as Array<{
+      text: string;
+      intent?: string;
+    }>;
+    const labeled = tune.filter((m) => m.intent);
+    const right = labeled.filter((m) => readIntent(m.text, undefined, "U1")?.name === m.intent).length;
+    expect(labeled.length).toBeGreaterThan(100);
+    expect(right / labeled.length).toBeGreaterThanOrEqual(0.8);
+  }
 });
 
 test("a tool call is read only into the fixed set, with strict arguments", () => {

@@ -121,7 +121,7 @@ export type Proposed = {
 /** The rules' reading, with first names matched to this workspace's members. */
 export async function readByRules(
   deps: Pick<Deps, "db">,
-  input: { workspaceId: string; text: string },
+  input: { workspaceId: string; text: string; askerId?: string },
 ): Promise<Intent | undefined> {
   const people = await peopleNamed(deps, input.workspaceId);
   const byName = new Map<string, string>();
@@ -129,7 +129,7 @@ export async function readByRules(
     const first = (p.displayName ?? "").toLowerCase().split(/[\s._-]+/)[0];
     if (first && first.length >= 3 && !byName.has(first)) byName.set(first, p.slackUserId);
   }
-  const intent = readIntent(input.text, (name) => byName.get(name));
+  const intent = readIntent(input.text, (name) => byName.get(name), input.askerId);
   return intent && intentSchema.safeParse(intent).success ? intent : undefined;
 }
 
@@ -617,7 +617,7 @@ export async function assist(
     });
     if (answer.ok) return { outcome: answer.value, by: "llm" };
   }
-  const intent = await readByRules(deps, { workspaceId: asker.workspaceId, text });
+  const intent = await readByRules(deps, { workspaceId: asker.workspaceId, text, askerId: asker.userId });
   if (!intent) return undefined;
   try {
     return { outcome: await act(deps, asker, intent, "rules"), by: "rules" };
