@@ -68,6 +68,8 @@ const loadedWhenUsed = [
   "pglite-prisma-adapter",
   "pg",
   "@prisma/adapter-pg",
+  "openid-client",
+  "date-holidays",
 ];
 
 function files(dir: string): string[] {

@@ -1,4 +1,5 @@
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type HolidaysLibrary from "date-holidays";
 import { addDays, isoDate, type WallTime, wallClock, zonedToUtc } from "../time/zoned.js";
 
 /*
@@ -29,21 +30,34 @@ export type Away = "leave" | "holiday" | "day_off" | "outside_hours";
 /** How far ahead "next available" looks before saying "not within a year". */
 const lookAheadDays = 400;
 
-const countries = new Holidays().getCountries("en");
-const calendars = new Map<string, Holidays>();
+// date-holidays (about 25 MB of every country's rules) is loaded when a
+// holiday is first asked about, not at start (decision 0034); synchronously,
+// as the calendar's questions are.
+const require = createRequire(import.meta.url);
+let library: typeof HolidaysLibrary | undefined;
+const Holidays = (): typeof HolidaysLibrary => {
+  library ??= require("date-holidays") as typeof HolidaysLibrary;
+  return library;
+};
+let known: Record<string, string> | undefined;
+const countries = () => {
+  known ??= new (Holidays())().getCountries("en");
+  return known;
+};
+const calendars = new Map<string, HolidaysLibrary>();
 const publicDays = new Map<string, Map<string, string>>();
 
 /** A country (or "CC-RR" region) code date-holidays knows, upper-cased; undefined otherwise. */
 export function holidayCode(typed: string): string | undefined {
   const [country, region] = typed.trim().toUpperCase().split("-");
-  if (!country || !(country in countries)) return undefined;
+  if (!country || !(country in countries())) return undefined;
   if (region === undefined) return country;
-  const regions = new Holidays().getStates(country) ?? {};
+  const regions = new (Holidays())().getStates(country) ?? {};
   return region in regions ? `${country}-${region}` : undefined;
 }
 
 /** "Germany" for "DE"; the code itself for a region. */
-export const countryName = (code: string) => countries[code] ?? code;
+export const countryName = (code: string) => countries()[code] ?? code;
 
 /** The public holidays of a country in a year, by local date ("2026-12-25" → "Christmas Day"). */
 export function publicHolidays(code: string, year: number): Map<string, string> {
@@ -53,7 +67,8 @@ export function publicHolidays(code: string, year: number): Map<string, string> 
   let hd = calendars.get(code);
   if (!hd) {
     const [country, region] = code.split("-");
-    hd = region ? new Holidays(country ?? "", region) : new Holidays(country ?? "");
+    const Library = Holidays();
+    hd = region ? new Library(country ?? "", region) : new Library(country ?? "");
     calendars.set(code, hd);
   }
   days = new Map();

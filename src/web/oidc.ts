@@ -1,4 +1,4 @@
-import * as client from "openid-client";
+import type * as Oidc from "openid-client";
 import { z } from "zod";
 import type { Config } from "../config.js";
 
@@ -30,8 +30,15 @@ const slackClaims = z.object({
 });
 
 export function signInWithSlack(settings: NonNullable<Config["dashboard"]>): SignInWithSlack {
-  let discovered: Promise<client.Configuration> | undefined;
-  const configuration = () => {
+  // openid-client is loaded by the first sign-in, not at start (decision 0034).
+  let library: Promise<typeof Oidc> | undefined;
+  const load = () => {
+    library ??= import("openid-client");
+    return library;
+  };
+  let discovered: Promise<Oidc.Configuration> | undefined;
+  const configuration = async () => {
+    const client = await load();
     const issuer = new URL(settings.issuer);
     discovered ??= client
       .discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
@@ -48,6 +55,7 @@ export function signInWithSlack(settings: NonNullable<Config["dashboard"]>): Sig
   };
   return {
     async start() {
+      const client = await load();
       const config = await configuration();
       const codeVerifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
@@ -64,6 +72,7 @@ export function signInWithSlack(settings: NonNullable<Config["dashboard"]>): Sig
       return { url, state, nonce, codeVerifier };
     },
     async finish(callbackUrl, expected) {
+      const client = await load();
       const config = await configuration();
       const tokens = await client.authorizationCodeGrant(
         config,
