@@ -10,7 +10,7 @@ import {
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import { reviewSignals } from "../github/use-cases.js";
-import { enqueue, type JobHandler, type Outgoing } from "../jobs/outbox.js";
+import { enqueue, type JobHandler, type JobWrite, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
@@ -259,28 +259,50 @@ export function tellDependants(deps: UseCaseDeps): JobHandler {
     const { workspaceId } = moved;
     const recipients = [...byPerson.keys()].filter((u) => u !== slipped.actorId);
     if (recipients.length === 0) return undefined;
-    const free = await freeForUnasked(deps, workspaceId, recipients, now);
-    const messages: Outgoing[] = [];
-    const notices: NoticeToHold[] = [];
+    const dms = [];
     for (const userId of recipients) {
       const person = await deps.people.profile(workspaceId, userId);
-      const text = slipNotice(moved, moves, byPerson.get(userId) ?? [], person.timeZone, now);
-      // At work and nothing unasked today: now. Otherwise held for the sweep (their hours, their digest).
-      const sendNow = free.has(userId);
-      if (sendNow) messages.push({ workspaceId, userId, text });
-      notices.push({
-        workspaceId,
-        userId,
-        kind: "heads_up",
-        text,
-        createdAt: now,
-        sentAt: sendNow ? now : undefined,
-      });
+      dms.push({ userId, text: slipNotice(moved, moves, byPerson.get(userId) ?? [], person.timeZone, now) });
     }
-    return async (tx) => {
-      await holdNotices(tx, notices);
-      return enqueue(tx, messages);
-    };
+    return unaskedDms(deps, workspaceId, dms, now);
+  };
+}
+
+/**
+ * DMs coo sends on its own initiative (a heads-up that work moved): each
+ * goes now when its reader is at work and has had nothing unasked today,
+ * and is held otherwise, for the sweep to send in their hours (with their
+ * digest, or as the day's one DM). The writes, for a job to run when done.
+ */
+export async function unaskedDms(
+  deps: Pick<Deps, "db" | "sql" | "config">,
+  workspaceId: string,
+  dms: Array<{ userId: string; text: string }>,
+  now: Date,
+): Promise<JobWrite> {
+  const free = await freeForUnasked(
+    deps,
+    workspaceId,
+    dms.map((d) => d.userId),
+    now,
+  );
+  const messages: Outgoing[] = [];
+  const notices: NoticeToHold[] = [];
+  for (const { userId, text } of dms) {
+    const sendNow = free.has(userId);
+    if (sendNow) messages.push({ workspaceId, userId, text });
+    notices.push({
+      workspaceId,
+      userId,
+      kind: "heads_up",
+      text,
+      createdAt: now,
+      sentAt: sendNow ? now : undefined,
+    });
+  }
+  return async (tx) => {
+    await holdNotices(tx, notices);
+    return enqueue(tx, messages);
   };
 }
 
