@@ -336,7 +336,7 @@ export type SimResult = {
   pingsOutsideHours: number;
   pingsOnLeaveOrHoliday: number;
   repeatedWarnings: number;
-  /** Help requests people sent through coo that reached the helper outside their hours (not coo's pings). */
+  /** Help requests people sent through coo that reached the helper outside their hours (counted apart from coo's pings). */
   helpRequestsOutsideHours: number;
   escalation: { lead: StepFigures; channel: StepFigures; ceo: StepFigures };
   bySign: Record<string, { late: number; warnedEarly: number }>;
@@ -711,7 +711,7 @@ function report(r: SimResult): string {
     `Precision         ${pct(r.precision)} of ${r.warningsSent} warnings were about work that ended late or was re-dated`,
     `Pings             per person-week median ${r.pingsPerPersonWeek.median}, p90 ${r.pingsPerPersonWeek.p90}, max ${r.pingsPerPersonWeek.max}`,
     `Out of bounds     ${r.pingsOutsideHours} outside working hours, ${r.pingsOnLeaveOrHoliday} on leave or a holiday, ${r.repeatedWarnings} repeated`,
-    `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own message, carried as sent)`,
+    `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own Need help, held for the helper's hours)`,
     "Past the owner",
     line("lead", r.escalation.lead),
     line("channel", r.escalation.channel),
