@@ -373,7 +373,9 @@ async function main() {
     // A heads-up is unasked: it waits for bob's working hours (and his one DM a day).
     const bobBack = (await availability(coo.deps, "T0DEMO", ["U0BOB"], now)).get("U0BOB")?.nextAvailableAt;
     if (bobBack && bobBack > now) {
-      console.log(dim("(bob is off in Berlin: his heads-up waits; the first sweep in his morning sends it)\n"));
+      console.log(
+        dim("(bob is off in Berlin: his heads-up waits; the first sweep in his morning sends it)\n"),
+      );
       now = new Date(bobBack.getTime() + 5 * 60_000);
       await coo.sweeper.sweep();
       show(await newCalls());
