@@ -370,6 +370,16 @@ async function main() {
     await command("U0ALICE", "slip C7 to in 4 weeks because legal has not reviewed the terms");
     await coo.deps.outbox.deliver();
     show(await newCalls());
+    // A heads-up is unasked: it waits for bob's working hours (and his one DM a day).
+    const bobBack = (await availability(coo.deps, "T0DEMO", ["U0BOB"], now)).get("U0BOB")?.nextAvailableAt;
+    if (bobBack && bobBack > now) {
+      console.log(
+        dim("(bob is off in Berlin: his heads-up waits; the first sweep in his morning sends it)\n"),
+      );
+      now = new Date(bobBack.getTime() + 5 * 60_000);
+      await coo.sweeper.sweep();
+      show(await newCalls());
+    }
     await command("U0CARA", "bets");
 
     console.log(dim("── a bet with nothing under it yet: coo drafts the plan ──\n"));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Holidays from "date-holidays";
 import pg from "pg";
-import { setHolidays } from "../src/availability/use-cases.js";
+import { setHolidays, setWorkDays } from "../src/availability/use-cases.js";
 import { goAway } from "../src/cadence/use-cases.js";
 import {
   completeCommitment,
@@ -50,8 +50,10 @@ export const defaults: SimOptions = {
   postgresUrl: "postgres://postgres@127.0.0.1:5432/postgres",
 };
 
-/** Zones people live in, each with the country whose public holidays they keep. */
-const places = [
+const mondayToFriday = [1, 2, 3, 4, 5];
+
+/** Zones people live in, each with the country whose public holidays they keep (and its working week). */
+const places: Array<{ zone: string; country: string; workDays?: number[] }> = [
   { zone: "America/New_York", country: "US" },
   { zone: "Europe/Berlin", country: "DE" },
   { zone: "Asia/Kolkata", country: "IN" },
@@ -59,6 +61,8 @@ const places = [
   { zone: "Europe/London", country: "GB" },
   { zone: "Asia/Tokyo", country: "JP" },
   { zone: "Australia/Sydney", country: "AU" },
+  // A Sunday-to-Thursday week (`/coo workdays sun-thu`), with Israel's holidays.
+  { zone: "Asia/Jerusalem", country: "IL", workDays: [0, 1, 2, 3, 4] },
 ];
 
 /** Monday 8 March 2027: the runs cross both daylight-saving changes (US 14 March, EU 28 March) and Easter. */
@@ -92,6 +96,8 @@ type SimPerson = {
   country: string;
   team: number;
   lead: boolean;
+  /** 0 Sunday to 6 Saturday. */
+  workDays: number[];
   /** Local dates (YYYY-MM-DD) off: public holidays and leave. */
   holidays: Set<string>;
   leave: Set<string>;
@@ -119,16 +125,15 @@ const localDate = (at: Date, zone: string) => isoDate(at, zone);
 const weekdayOf = (at: Date, zone: string) => wallClock(at, zone).weekday;
 
 function isWorkingDay(p: SimPerson, at: Date): boolean {
-  const wd = weekdayOf(at, p.zone);
-  if (wd === 0 || wd === 6) return false;
+  if (!p.workDays.includes(weekdayOf(at, p.zone))) return false;
   const day = localDate(at, p.zone);
   return !p.holidays.has(day) && !p.leave.has(day);
 }
 
-/** Monday to Friday in the workspace's hours, in the person's zone: when the engine may ping them. */
+/** Their working week in the workspace's hours, in the person's zone: when the engine may ping them. */
 function officeHours(p: SimPerson, at: Date): boolean {
   const local = wallClock(at, p.zone);
-  return local.weekday !== 0 && local.weekday !== 6 && local.hour >= workStart && local.hour < workEnd;
+  return p.workDays.includes(local.weekday) && local.hour >= workStart && local.hour < workEnd;
 }
 
 function inWorkingHours(p: SimPerson, at: Date): boolean {
@@ -218,6 +223,7 @@ function plan(options: SimOptions, rng: Rng) {
       country: place.country,
       team,
       lead: i % teamSize === 0,
+      workDays: place.workDays ?? mondayToFriday,
       holidays: holidaysOf.get(place.country) ?? new Set(),
       leave: new Set(),
     });
@@ -330,7 +336,7 @@ export type SimResult = {
   pingsOutsideHours: number;
   pingsOnLeaveOrHoliday: number;
   repeatedWarnings: number;
-  /** Help requests people sent through coo that reached the helper outside their hours (not coo's pings). */
+  /** Help requests people sent through coo that reached the helper outside their hours (counted apart from coo's pings). */
   helpRequestsOutsideHours: number;
   escalation: { lead: StepFigures; channel: StepFigures; ceo: StepFigures };
   bySign: Record<string, { late: number; warnedEarly: number }>;
@@ -405,8 +411,11 @@ export async function simulate(
     const redatedAt = new Map<number, Date>();
 
     // Holidays: each person's country (`/coo holidays US`); coo reads the calendar from date-holidays.
-    for (const p of people)
+    for (const p of people) {
       await setHolidays(deps, actorOf(p), { workspaceId, country: p.country, whose: { userId: p.id } });
+      if (p.workDays !== mondayToFriday)
+        await setWorkDays(deps, actorOf(p), { workspaceId, days: "sun-thu", whose: { userId: p.id } });
+    }
     // Leave: planned, said with `/coo ooo from <first day> until <back>` one to two weeks ahead.
     for (const p of people) {
       const days = [...p.leave].sort();
@@ -520,6 +529,9 @@ export async function simulate(
         const e = events[next++] as Event;
         now = e.at;
         await e.run();
+        // What the event sent at once (a help request to someone at work) is stamped with its own time.
+        pings.push(...pingsOf(slack.calls.slice(seen), now));
+        seen = slack.calls.length;
       }
       now = new Date(t);
       // The sweep pings only people in their working hours: while nobody is, it has nothing to send.
@@ -699,7 +711,7 @@ function report(r: SimResult): string {
     `Precision         ${pct(r.precision)} of ${r.warningsSent} warnings were about work that ended late or was re-dated`,
     `Pings             per person-week median ${r.pingsPerPersonWeek.median}, p90 ${r.pingsPerPersonWeek.p90}, max ${r.pingsPerPersonWeek.max}`,
     `Out of bounds     ${r.pingsOutsideHours} outside working hours, ${r.pingsOnLeaveOrHoliday} on leave or a holiday, ${r.repeatedWarnings} repeated`,
-    `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own message, carried as sent)`,
+    `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own Need help, held for the helper's hours)`,
     "Past the owner",
     line("lead", r.escalation.lead),
     line("channel", r.escalation.channel),

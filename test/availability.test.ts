@@ -191,6 +191,23 @@ test("work due during planned leave is flagged once, before the leave starts", a
   await say("U4", `done C${n}`);
 });
 
+test("work due on the day someone is back from leave is flagged with the leave: no working day is left before it", async () => {
+  at("2027-02-01T15:00:00Z"); // Monday, 16:00 in Berlin
+  const backDay = await commit("U4", "send the board deck by 2027-02-15");
+  const dayAfter = await commit("U4", "file the expenses by 2027-02-16");
+  await say("U4", "ooo from 2027-02-08 until 2027-02-15");
+  h.fakeSlack.reset();
+  at("2027-02-01T15:15:00Z");
+  await sweep();
+  expect(dmsTo("U4")).toHaveLength(1);
+  const warning = textOf(dmsTo("U4")[0]?.args);
+  expect(warning).toContain(`*C${backDay}* send the board deck, due Mon 15 Feb`);
+  expect(warning).not.toContain(`*C${dayAfter}*`);
+  await say("U4", "ooo off");
+  await say("U4", `done C${backDay}`);
+  await say("U4", `done C${dayAfter}`);
+});
+
 test("the daylight-saving weeks: Europe and the US switch a week apart, and every ping lands in local working hours", async () => {
   // Europe leaves summer time on Sun 25 Oct 2026, the US on Sun 1 Nov: for a week New York is
   // five hours behind Berlin instead of six.

@@ -85,6 +85,10 @@ test.runIf(postgresAvailable())(
     sql.on("error", () => {});
     await sql.connect();
     await sql.query(`UPDATE "Person" SET "syncedAt" = NULL WHERE "slackUserId" = 'U2'`);
+    // This test runs on the real clock: U2 works every hour of every day, so the heads-up is never held.
+    await sql.query(
+      `UPDATE "Person" SET "workDays" = '{0,1,2,3,4,5,6}', "workStartMinute" = 0, "workEndMinute" = 1440 WHERE "slackUserId" = 'U2'`,
+    );
     fake.delay("users.info", 60_000, (args) => args.user === "U2");
     const mark = fake.calls.length;
     expect(await say(client, "U1", "slip C1 to next month because the vendor is late")).toContain(

@@ -214,6 +214,63 @@ test("Need help opens a form; submitting it records a blocker and tells the pers
   await say("U1", `done C${n}`);
 });
 
+test("a heads-up about moved work and a help request wait for the reader's working hours; a heads-up counts in the day's budget", async () => {
+  at("2027-02-22T15:00:00Z"); // Mon 10:00 in New York
+  const n = await commit("U1", "ship export by 2027-02-26");
+  const dependant = await commit("U2", `export docs by 2027-03-05 after C${n}`);
+  h.fakeSlack.reset();
+  const held = () => db().heldNotice.findMany({ where: { workspaceId: "T1", userId: "U2", sentAt: null } });
+
+  // Mon 21:00 in New York: the owner moves the work; U2, whose work comes after it, is off for the night.
+  at("2027-02-23T02:00:00Z");
+  expect(await say("U1", `slip C${n} to 2027-03-01 because the API changed`)).toContain("moved from");
+  await until(async () => (await held()).length === 1);
+  // And asks U2 for help: the form says when the request will reach them.
+  await h.bot.slack.press("nudge_help", { n }, { user: "U1" });
+  const view = (await h.fakeSlack.waitFor("views.open")).args.view as {
+    callback_id: string;
+    private_metadata: string;
+  };
+  const submitted = await h.bot.slack.submitView(
+    view.callback_id,
+    view.private_metadata,
+    {
+      what: { type: "plain_text_input", value: "need the new API keys" },
+      who: { type: "users_select", selected_user: "U2" },
+    },
+    "U1",
+  );
+  expect(JSON.stringify(submitted.json)).toContain("<@U2> is not at work now: your request reaches them");
+  expect(await held()).toHaveLength(2);
+  at("2027-02-23T03:00:00Z");
+  await sweep();
+  expect(dmsTo("U2")).toEqual([]);
+
+  // Tue 09:05 in New York: both arrive, in one DM.
+  at("2027-02-23T14:05:00Z");
+  await sweep();
+  expect(dmsTo("U2")).toHaveLength(1);
+  const morning = String(dmsTo("U2")[0]?.args.text);
+  expect(morning).toContain(`Heads up: *C${n}* ship export (<@U1>) moved from`);
+  expect(morning).toContain(`your *C${dependant}* export docs`);
+  expect(morning).toContain("is blocked on");
+  expect(await held()).toEqual([]);
+
+  // Another move the same day: U2 has had their one unasked DM today, so it waits for tomorrow.
+  at("2027-02-23T15:00:00Z");
+  expect(await say("U1", `slip C${n} to 2027-03-02 because review found a bug`)).toContain("moved from");
+  await until(async () => (await held()).length === 1);
+  at("2027-02-23T16:00:00Z");
+  await sweep();
+  expect(dmsTo("U2")).toHaveLength(1);
+  at("2027-02-24T14:05:00Z");
+  await sweep();
+  expect(dmsTo("U2")).toHaveLength(2);
+  expect(String(dmsTo("U2")[1]?.args.text)).toContain("review found a bug");
+  await say("U1", `done C${n}`);
+  await say("U2", `done C${dependant}`);
+});
+
 test("drifting: named as today's work in three standups running", async () => {
   at("2027-01-11T13:00:00Z"); // Mon 08:00 New York
   h.fakeSlack.channel("C90", { members: ["U1"] });

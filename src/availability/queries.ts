@@ -148,6 +148,9 @@ export function openDueBetween(
   });
 }
 
+/** How far past the end of leave work still counts as due "during" it: the day they are back. */
+const dayAfterLeaveMs = 24 * 3600_000;
+
 /**
  * Leave that starts after `now` and before `before` (`/coo ooo from ... until ...`),
  * with the open work due inside it: two queries for every workspace.
@@ -164,7 +167,8 @@ export async function leaveStartingBefore(deps: Pick<Deps, "db">, now: Date, bef
       OR: people.map((p) => ({
         workspaceId: p.workspaceId,
         ownerId: p.slackUserId,
-        dueAt: { gte: p.oooFrom ?? now, lt: p.oooUntil ?? now },
+        // Due on the day they are back counts too: no working day is left before it.
+        dueAt: { gte: p.oooFrom ?? now, lt: new Date((p.oooUntil ?? now).getTime() + dayAfterLeaveMs) },
       })),
     },
     select: { id: true, workspaceId: true, ownerId: true, number: true, title: true, dueAt: true },

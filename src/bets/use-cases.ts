@@ -9,11 +9,11 @@ import {
 } from "../commitments/use-cases.js";
 import type { Deps } from "../deps.js";
 import { CooError } from "../errors.js";
-import { enqueue, type JobHandler } from "../jobs/outbox.js";
+import type { JobHandler } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { seatHolders } from "../routing/use-cases.js";
-import { endOfWorkingDays } from "../slips/use-cases.js";
+import { endOfWorkingDays, unaskedDms } from "../slips/use-cases.js";
 import { betSlipNotice } from "./messages.js";
 import { type Bet, betById, closeOpenBet, createBet, findBet, listBets } from "./queries.js";
 import { addOpen, emptyRollup, type Rollup, soonWorkingDays, stateOf, type WorkState } from "./rollup.js";
@@ -183,7 +183,7 @@ export async function betsOf(
  * part of the slip's own job (`commitments.slipped`): it reads first, and its
  * DM is queued in the transaction that marks the job done, so it is sent once.
  */
-export function tellWorkstreamOwner(deps: UseCaseDeps): JobHandler {
+export function tellWorkstreamOwner(deps: UseCaseDeps & Pick<Deps, "sql" | "config">): JobHandler {
   return async (raw) => {
     const slipped = slippedPayload.parse(raw);
     const moved = await commitmentWithStream(deps, slipped.commitmentId);
@@ -199,6 +199,7 @@ export function tellWorkstreamOwner(deps: UseCaseDeps): JobHandler {
       owner.timeZone,
       deps.clock.now(),
     );
-    return (tx) => enqueue(tx, [{ workspaceId: moved.workspaceId, userId: stream.ownerId, text }]);
+    // Unasked: in the owner's hours and within their one DM a day, like a dependant's heads-up.
+    return unaskedDms(deps, moved.workspaceId, [{ userId: stream.ownerId, text }], deps.clock.now());
   };
 }

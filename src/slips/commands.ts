@@ -8,6 +8,8 @@ import { scopeOf } from "../slack/context.js";
 import { channelMembers } from "../slack/members.js";
 import {
   escalationReply,
+  helpHeldNote,
+  helpHeldView,
   helpModal,
   nudgeButtons,
   nudgeForms,
@@ -147,8 +149,16 @@ function helpSubmitted(deps: Deps) {
         return;
       }
       const { workspaceId, actor } = scopeOf(context);
+      let held: { helperId: string; at: Date; zone: string } | undefined;
       try {
-        await askForHelp(deps, await actor(), { workspaceId, number: metadata.n, what, helperId: who });
+        const person = await actor();
+        const asked = await askForHelp(deps, person, {
+          workspaceId,
+          number: metadata.n,
+          what,
+          helperId: who,
+        });
+        if (asked.heldUntil && who) held = { helperId: who, at: asked.heldUntil, zone: person.timeZone };
       } catch (error) {
         if (error instanceof CooError) {
           await ack({ response_action: "errors", errors: { what: error.userMessage.slice(0, 150) } });
@@ -156,7 +166,13 @@ function helpSubmitted(deps: Deps) {
         }
         throw error;
       }
-      await ack();
+      // The helper is away: the owner learns when the request will reach them.
+      if (held)
+        await ack({
+          response_action: "update",
+          view: helpHeldView(helpHeldNote(held.helperId, held.at, held.zone, deps.clock.now())),
+        });
+      else await ack();
     },
   });
 }

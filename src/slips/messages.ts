@@ -5,6 +5,7 @@ import { formatId } from "../ledger/ids.js";
 import { actions, buttonSpec, context, modalSpec, section } from "../slack/blocks.js";
 import type { Block, Reply } from "../slack/commands.js";
 import { linesWithin } from "../slack/fit.js";
+import { shorten, slackLimits } from "../slack/limits.js";
 import { mention, quote } from "../slack/mentions.js";
 import { describeDay, describeInstant, slackDate } from "../time/when.js";
 import { agree, plural } from "../words.js";
@@ -274,3 +275,33 @@ export function pingsReply(mode: keyof typeof pingModeWords): string {
 /** What `/coo pings` without a choice is told. */
 export const pingChoices =
   "Say how coo should chase your own work: `/coo pings digest` (one digest a day, the default), `/coo pings overdue` (only overdue work) or `/coo pings all` (every step).";
+
+/**
+ * Held notices sent with a digest: one section each after its items, within
+ * Slack's 50 blocks; `shown` says how many fitted (the rest stay held).
+ */
+export function withNotices(message: { text: string; blocks: Block[] }, notices: string[]) {
+  const room = Math.max(0, slackLimits.messageBlocks - message.blocks.length);
+  const added = notices.slice(0, room).map((n) => section(shorten(n, slackLimits.text)));
+  return { message: { text: message.text, blocks: [...message.blocks, ...added] }, shown: added.length };
+}
+
+/** Held notices sent alone: one DM, a paragraph each. */
+export function noticesMessage(notices: string[]): { text: string } {
+  return { text: notices.join("\n\n") };
+}
+
+/** What the owner is told when their Need help waits for the helper's working hours. */
+export function helpHeldNote(helperId: string, at: Date, zone: string, now: Date): string {
+  return `${mention(helperId)} is not at work now: your request reaches them ${describeInstant(at, zone, now)}, when they are back. It is recorded as a blocker already.`;
+}
+
+/** The Need help form, once submitted, when the request waits for the helper's hours. */
+export function helpHeldView(note: string) {
+  return {
+    type: "modal" as const,
+    title: { type: "plain_text" as const, text: "Blocker recorded" },
+    close: { type: "plain_text" as const, text: "Close" },
+    blocks: [section(note)] as Block[],
+  };
+}

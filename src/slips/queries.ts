@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
-import type { Commitment, PingMode, Prisma, SlipRisk, Workspace } from "../generated/prisma/client.js";
+import type {
+  Commitment,
+  NoticeKind,
+  PingMode,
+  Prisma,
+  SlipRisk,
+  Workspace,
+} from "../generated/prisma/client.js";
 import { enqueue, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import type { Signs, Step } from "./classify.js";
@@ -297,6 +304,8 @@ export function recordSteps(
   steps: StepToTake[],
   taken: { sweepId: string; at: Date },
   compose: (ours: Set<string>) => Outgoing[],
+  /** Writes in the same transaction, after `compose` ran (the held notices it sent). */
+  also?: (tx: Tx) => Promise<void>,
 ): Promise<number[]> {
   const column = <T>(pick: (s: StepToTake) => T) => steps.map(pick);
   return deps.db.$transaction(async (tx: Tx) => {
@@ -313,7 +322,9 @@ export function recordSteps(
       taken.sweepId,
       taken.at,
     ]);
-    return enqueue(tx, compose(new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`))));
+    const ids = await enqueue(tx, compose(new Set(inserted.map((r) => `${r.commitmentId}:${r.step}`))));
+    await also?.(tx);
+    return ids;
   });
 }
 
@@ -324,4 +335,46 @@ export function openCommitmentsAfter(deps: Pick<Deps, "db">, commitmentId: numbe
 
 export async function commitmentById(deps: Pick<Deps, "db">, id: number) {
   return (await deps.db.commitment.findUnique({ where: { id } })) ?? undefined;
+}
+
+/** A DM to hold (or, with `sentAt`, one sent at once that counts in the day's budget). */
+export type NoticeToHold = {
+  workspaceId: string;
+  userId: string;
+  kind: NoticeKind;
+  text: string;
+  createdAt: Date;
+  sentAt?: Date | undefined;
+};
+
+export async function holdNotices(tx: Tx, notices: NoticeToHold[]): Promise<void> {
+  if (notices.length === 0) return;
+  await tx.heldNotice.createMany({ data: notices.map((n) => ({ ...n, sentAt: n.sentAt ?? null })) });
+}
+
+/** Every notice still held, oldest first. */
+export function heldNotices(deps: Pick<Deps, "db">) {
+  return deps.db.heldNotice.findMany({ where: { sentAt: null }, orderBy: { id: "asc" } });
+}
+
+export async function markNoticesSent(tx: Tx, ids: number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.heldNotice.updateMany({ where: { id: { in: ids }, sentAt: null }, data: { sentAt: at } });
+}
+
+/** The last heads-up each person was sent since `since` (they count in the one-a-day budget). */
+export async function lastNoticeTo(
+  deps: Pick<Deps, "db">,
+  recipients: string[],
+  since: Date,
+): Promise<Map<string, Date>> {
+  if (recipients.length === 0) return new Map();
+  const rows = await deps.db.heldNotice.groupBy({
+    by: ["workspaceId", "userId"],
+    where: { userId: { in: recipients }, kind: "heads_up", sentAt: { gte: since } },
+    _max: { sentAt: true },
+  });
+  return new Map(
+    rows.flatMap((r) => (r._max.sentAt ? [[`${r.workspaceId}:${r.userId}`, r._max.sentAt]] : [])),
+  );
 }

@@ -18,12 +18,15 @@ import type { Outgoing } from "../jobs/outbox.js";
 import { ScheduledJob } from "../jobs/schedule.js";
 import { isoDate } from "../time/zoned.js";
 import { classify, isWorkingHours, nextStep, policyOf, type Risk, type Step } from "./classify.js";
-import { nudgeMessage } from "./messages.js";
+import { noticesMessage, nudgeMessage, withNotices } from "./messages.js";
 import type { StepToTake } from "./queries.js";
 import {
   type AtRisk,
   driftStreaks,
+  heldNotices,
+  lastNoticeTo,
   lastStepDmTo,
+  markNoticesSent,
   peopleOf,
   recordSteps,
   slipSigns,
@@ -147,10 +150,17 @@ export class SlipSweeper {
       },
     });
     const leaving = await upcomingLeave(deps, now);
-    if (candidates.length === 0 && leaving.every((l) => l.due.length === 0)) return [];
+    // DMs held for their recipient's hours (a heads-up, a help request): sent from here, on the business clock.
+    const notices = await heldNotices(deps);
+    if (candidates.length === 0 && leaving.every((l) => l.due.length === 0) && notices.length === 0)
+      return [];
 
     const workspaceIds = [
-      ...new Set([...candidates.map((c) => c.workspaceId), ...leaving.map((l) => l.workspaceId)]),
+      ...new Set([
+        ...candidates.map((c) => c.workspaceId),
+        ...leaving.map((l) => l.workspaceId),
+        ...notices.map((n) => n.workspaceId),
+      ]),
     ];
     const workspaces = new Map((await workspacesByIds(deps, workspaceIds)).map((w) => [w.id, w]));
     const people = await peopleOf(deps, workspaceIds);
@@ -171,6 +181,7 @@ export class SlipSweeper {
     const calendarOf = new Map<string, Calendar>();
     for (const workspaceId of workspaceIds) {
       const ids = new Set<string>(leaving.filter((l) => l.workspaceId === workspaceId).map((l) => l.userId));
+      for (const n of notices) if (n.workspaceId === workspaceId) ids.add(n.userId);
       for (const c of candidates.filter((c) => c.workspaceId === workspaceId)) {
         ids.add(c.ownerId);
         if (c.workstream?.ownerId) ids.add(c.workstream.ownerId);
@@ -192,11 +203,12 @@ export class SlipSweeper {
     };
 
     // The noise budget: someone DM'd a step today (in their zone) waits for tomorrow's digest.
-    const lastDm = await lastStepDmTo(
-      deps,
-      [...new Set(people.map((p) => p.slackUserId))],
-      new Date(now.getTime() - 2 * 24 * 3600_000),
-    );
+    // A heads-up sent counts in the same budget as a step.
+    const everyone = [...new Set(people.map((p) => p.slackUserId))];
+    const since = new Date(now.getTime() - 2 * 24 * 3600_000);
+    const lastDm = await lastStepDmTo(deps, everyone, since);
+    for (const [key, at] of await lastNoticeTo(deps, everyone, since))
+      if (at > (lastDm.get(key) ?? new Date(0))) lastDm.set(key, at);
     const modeOf = (workspaceId: string, userId: string) =>
       personOf.get(`${workspaceId}:${userId}`)?.pings ?? "digest";
     const heardToday = (workspaceId: string, userId: string) => {
@@ -271,7 +283,16 @@ export class SlipSweeper {
           recipientId: l.userId,
         })),
     );
-    if (items.length === 0 && leaveSteps.length === 0) return [];
+    // Held notices whose recipient is at work now: a help request goes at once; a heads-up
+    // rides with this sweep's digest to them, or goes alone if they have heard nothing today.
+    const warnedNow = new Set(leaveSteps.map((s) => `${s.workspaceId}:${s.recipientId}`));
+    const released = notices.filter((n) => {
+      const key = `${n.workspaceId}:${n.userId}`;
+      if (!available(n.workspaceId, n.userId)) return false;
+      if (n.kind === "help_request" || nudged.has(key)) return true;
+      return !warnedNow.has(key) && !heardToday(n.workspaceId, n.userId);
+    });
+    if (items.length === 0 && leaveSteps.length === 0 && released.length === 0) return [];
 
     const steps: StepToTake[] = [
       ...items.map((i) => ({
@@ -284,24 +305,64 @@ export class SlipSweeper {
       })),
       ...leaveSteps,
     ];
+    const sentNotices: number[] = [];
     // The steps and their messages are written together; the ones another sweep took are dropped.
-    return recordSteps(deps, steps, { sweepId, at: now }, (ours) => {
-      const mine = items.filter((i) => ours.has(`${i.commitment.id}:${i.step}`));
-      report.sent += mine.length;
-      const groups = groupBy(mine, (i) => `${i.commitment.workspaceId}:${i.to.kind}:${i.to.id}`);
-      report.messages = groups.size;
-      const warned: Outgoing[] = [];
-      for (const l of warnings) {
-        const due = l.due.filter((c) => ours.has(`${c.id}:warn_leave`));
-        const zone = zoneOf(l.workspaceId, l.userId);
-        const text = dueDuringLeaveNote(due, l, zone, now);
-        if (!text) continue;
-        report.sent += due.length;
-        warned.push({ workspaceId: l.workspaceId, userId: l.userId, text });
-      }
-      report.messages += warned.length;
-      return [...[...groups.values()].map((group) => message(group, now, zoneOf)), ...warned];
-    });
+    return recordSteps(
+      deps,
+      steps,
+      { sweepId, at: now },
+      (ours) => {
+        const mine = items.filter((i) => ours.has(`${i.commitment.id}:${i.step}`));
+        report.sent += mine.length;
+        const groups = groupBy(mine, (i) => `${i.commitment.workspaceId}:${i.to.kind}:${i.to.id}`);
+        report.messages = groups.size;
+        const pending = groupBy(
+          released.filter((n) => n.kind === "heads_up"),
+          (n) => `${n.workspaceId}:user:${n.userId}`,
+        );
+        const digests = [...groups.entries()].map(([key, group]) => {
+          const base = message(group, now, zoneOf);
+          const riding = pending.get(key) ?? [];
+          pending.delete(key);
+          if (riding.length === 0 || !base.blocks) return base;
+          const merged = withNotices(
+            { text: base.text, blocks: base.blocks },
+            riding.map((n) => n.text),
+          );
+          sentNotices.push(...riding.slice(0, merged.shown).map((n) => n.id));
+          return { ...base, ...merged.message };
+        });
+        // The rest alone: one DM a person, a help request never held back by the budget.
+        const alone = groupBy(
+          [...released.filter((n) => n.kind === "help_request"), ...[...pending.values()].flat()].filter(
+            (n) => n.kind === "help_request" || !heardToday(n.workspaceId, n.userId),
+          ),
+          (n) => `${n.workspaceId}:${n.userId}`,
+        );
+        const noticeDms: Outgoing[] = [...alone.values()].map((list) => {
+          const first = list[0] as (typeof list)[number];
+          sentNotices.push(...list.map((n) => n.id));
+          return {
+            workspaceId: first.workspaceId,
+            userId: first.userId,
+            ...noticesMessage(list.map((n) => n.text)),
+          };
+        });
+        report.messages += noticeDms.length;
+        const warned: Outgoing[] = [];
+        for (const l of warnings) {
+          const due = l.due.filter((c) => ours.has(`${c.id}:warn_leave`));
+          const zone = zoneOf(l.workspaceId, l.userId);
+          const text = dueDuringLeaveNote(due, l, zone, now);
+          if (!text) continue;
+          report.sent += due.length;
+          warned.push({ workspaceId: l.workspaceId, userId: l.userId, text });
+        }
+        report.messages += warned.length;
+        return [...digests, ...warned, ...noticeDms];
+      },
+      (tx) => markNoticesSent(tx, sentNotices, now),
+    );
   }
 }
 

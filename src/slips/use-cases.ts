@@ -1,4 +1,4 @@
-import { calendars, endOfNextWorkingDayFor } from "../availability/use-cases.js";
+import { availability, calendars, endOfNextWorkingDayFor } from "../availability/use-cases.js";
 import { blockersWaitingOn, createBlocker } from "../blockers/use-cases.js";
 import {
   type CommitmentRow,
@@ -10,18 +10,23 @@ import {
 import type { Deps } from "../deps.js";
 import { badInput, CooError } from "../errors.js";
 import { reviewSignals } from "../github/use-cases.js";
-import { enqueue, type JobHandler, type Outgoing } from "../jobs/outbox.js";
+import { enqueue, type JobHandler, type JobWrite, type Outgoing } from "../jobs/outbox.js";
 import { formatId } from "../ledger/ids.js";
 import { type Actor, authorize } from "../policy.js";
 import { echo } from "../slack/mentions.js";
 import { parseWhen } from "../time/when.js";
+import { isoDate } from "../time/zoned.js";
 import { classify, maxSnoozeDays, type Risk, risks } from "./classify.js";
 import { dependantLine, escalationChoices, helpRequestNotice, slipNotice } from "./messages.js";
 import {
   commitmentById,
   driftStreaks,
+  holdNotices,
   type LadderSettings,
   ladderOf,
+  lastNoticeTo,
+  lastStepDmTo,
+  type NoticeToHold,
   openCommitmentsAfter,
   openSoonOrDrifting,
   peopleOf,
@@ -124,15 +129,20 @@ export async function askForHelp(
     channelId: c.channelId ?? undefined,
   });
   await touchCommitment(deps, { commitmentId: c.id });
-  if (helperId)
-    await send(deps, [
-      {
-        workspaceId,
-        userId: helperId,
-        text: helpRequestNotice(owner.slackUserId, c, input.what, blocker.number),
-      },
-    ]);
-  return { commitment: c, blocker };
+  let heldUntil: Date | undefined;
+  if (helperId) {
+    const now = deps.clock.now();
+    const text = helpRequestNotice(owner.slackUserId, c, input.what, blocker.number);
+    // The helper away (outside their hours, a day off, leave): the sweep sends it when they are back.
+    const helper = (await availability(deps, workspaceId, [helperId], now)).get(helperId);
+    heldUntil = helper?.away !== undefined ? helper.nextAvailableAt : undefined;
+    if (heldUntil)
+      await deps.db.$transaction((tx) =>
+        holdNotices(tx, [{ workspaceId, userId: helperId, kind: "help_request", text, createdAt: now }]),
+      );
+    else await send(deps, [{ workspaceId, userId: helperId, text }]);
+  }
+  return { commitment: c, blocker, heldUntil };
 }
 
 /** Work due within five days covers "by the end of the next working day" over any weekend. */
@@ -246,19 +256,87 @@ export function tellDependants(deps: UseCaseDeps): JobHandler {
     for (const c of commitments) add(c.ownerId, dependantLine.commitment(c));
     for (const b of blockers) add(b.reporterId, dependantLine.blocker(b));
     const moves = { from: new Date(slipped.from), to: new Date(slipped.to), reason: slipped.reason };
-    const messages: Outgoing[] = [];
-    for (const [userId, lines] of byPerson) {
-      if (userId === slipped.actorId) continue;
-      const person = await deps.people.profile(moved.workspaceId, userId);
-      messages.push({
-        workspaceId: moved.workspaceId,
-        userId,
-        text: slipNotice(moved, moves, lines, person.timeZone, now),
-      });
+    const { workspaceId } = moved;
+    const recipients = [...byPerson.keys()].filter((u) => u !== slipped.actorId);
+    if (recipients.length === 0) return undefined;
+    const dms = [];
+    for (const userId of recipients) {
+      const person = await deps.people.profile(workspaceId, userId);
+      dms.push({ userId, text: slipNotice(moved, moves, byPerson.get(userId) ?? [], person.timeZone, now) });
     }
-    if (messages.length === 0) return undefined;
-    return (tx) => enqueue(tx, messages);
+    return unaskedDms(deps, workspaceId, dms, now);
   };
+}
+
+/**
+ * DMs coo sends on its own initiative (a heads-up that work moved): each
+ * goes now when its reader is at work and has had nothing unasked today,
+ * and is held otherwise, for the sweep to send in their hours (with their
+ * digest, or as the day's one DM). The writes, for a job to run when done.
+ */
+export async function unaskedDms(
+  deps: Pick<Deps, "db" | "sql" | "config">,
+  workspaceId: string,
+  dms: Array<{ userId: string; text: string }>,
+  now: Date,
+): Promise<JobWrite> {
+  const free = await freeForUnasked(
+    deps,
+    workspaceId,
+    dms.map((d) => d.userId),
+    now,
+  );
+  const messages: Outgoing[] = [];
+  const notices: NoticeToHold[] = [];
+  for (const { userId, text } of dms) {
+    const sendNow = free.has(userId);
+    if (sendNow) messages.push({ workspaceId, userId, text });
+    notices.push({
+      workspaceId,
+      userId,
+      kind: "heads_up",
+      text,
+      createdAt: now,
+      sentAt: sendNow ? now : undefined,
+    });
+  }
+  return async (tx) => {
+    await holdNotices(tx, notices);
+    return enqueue(tx, messages);
+  };
+}
+
+/**
+ * Of `userIds`, those coo may DM unasked now: at work (their days, hours,
+ * holidays, leave) and with no step or heads-up DM'd to them today in their
+ * zone (the one-a-day budget; `/coo pings all` has none).
+ */
+async function freeForUnasked(
+  deps: Pick<Deps, "db" | "sql" | "config">,
+  workspaceId: string,
+  userIds: string[],
+  now: Date,
+): Promise<Set<string>> {
+  const at = await availability(deps, workspaceId, userIds, now);
+  const since = new Date(now.getTime() - 2 * day);
+  const [steps, notices, people] = await Promise.all([
+    lastStepDmTo(deps, userIds, since),
+    lastNoticeTo(deps, userIds, since),
+    peopleOf(deps, [workspaceId], userIds),
+  ]);
+  const mode = new Map(people.map((p) => [p.slackUserId, p.pings]));
+  const free = new Set<string>();
+  for (const userId of userIds) {
+    const person = at.get(userId);
+    if (!person || person.away !== undefined) continue;
+    const zone = person.calendar.timeZone;
+    const heard = [steps, notices].some((m) => {
+      const last = m.get(`${workspaceId}:${userId}`);
+      return last !== undefined && isoDate(last, zone) === isoDate(now, zone);
+    });
+    if (!heard || mode.get(userId) === "all") free.add(userId);
+  }
+  return free;
 }
 
 /** Messages through the outbox: paced, retried, never twice. */
