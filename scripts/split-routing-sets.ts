@@ -10,6 +10,7 @@
 // Blank lines and lines starting with # are ignored.
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { intentNames } from "../src/assistant/intents.js";
 
 // One fixed seed per set, chosen before the set was split; never change one after.
 const seeds = { v2: 20261126, v3: 2026112603 } as const;
@@ -25,24 +26,7 @@ const SEED = seeds[setName];
 const outDir = new URL(`../test/routing/${setName}/`, import.meta.url);
 
 export const lanes = ["mission", "budget", "architecture", "operations", "other"] as const;
-export const intents = [
-  "my_plate",
-  "person_work",
-  "did_happen",
-  "who_owns",
-  "who_covers",
-  "blocking",
-  "slipped",
-  "at_risk",
-  "next_cadence",
-  "redate",
-  "reassign",
-  "mark_done",
-  "drop",
-  "raise_blocker",
-  "record_commitment",
-  "remind_me",
-] as const;
+export const intents = intentNames;
 const langs = ["en", "es", "fr", "de", "pt"] as const;
 
 const Entry = z

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
+import { intentNames } from "../src/assistant/intents.js";
 
 type Entry = { text: string; lane: string; intent?: string; lang: string };
 const load = (name: string) =>
@@ -11,24 +12,7 @@ const tune = load("tune.json");
 const holdout = load("holdout.json");
 
 const lanes = ["mission", "budget", "architecture", "operations", "other"];
-const intents = [
-  "my_plate",
-  "person_work",
-  "did_happen",
-  "who_owns",
-  "who_covers",
-  "blocking",
-  "slipped",
-  "at_risk",
-  "next_cadence",
-  "redate",
-  "reassign",
-  "mark_done",
-  "drop",
-  "raise_blocker",
-  "record_commitment",
-  "remind_me",
-];
+const intents = intentNames;
 const normalise = (text: string) =>
   text
     .normalize("NFKD")

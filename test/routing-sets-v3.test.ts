@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
+import { intentNames } from "../src/assistant/intents.js";
 
 type Entry = { text: string; lane: string; intent?: string; lang: string };
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -11,24 +12,7 @@ const tune = read("routing/v3/tune.json") as Entry[];
 const holdout = read("routing/v3/holdout.json") as Entry[];
 
 const lanes = ["mission", "budget", "architecture", "operations", "other"];
-const intents = [
-  "my_plate",
-  "person_work",
-  "did_happen",
-  "who_owns",
-  "who_covers",
-  "blocking",
-  "slipped",
-  "at_risk",
-  "next_cadence",
-  "redate",
-  "reassign",
-  "mark_done",
-  "drop",
-  "raise_blocker",
-  "record_commitment",
-  "remind_me",
-];
+const intents = intentNames;
 const normalise = (text: string) =>
   text
     .normalize("NFKD")
