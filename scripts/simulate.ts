@@ -543,7 +543,7 @@ export async function simulate(
       day = today;
     }
     await collect();
-    say("measuring");
+    say("all weeks run: counting warnings and pings");
 
     // What happened, against what coo said.
     const steps = await deps.db.escalation.findMany({ where: { workspaceId } });
@@ -656,9 +656,7 @@ export async function simulate(
       seconds: Math.round((performance.now() - began) / 100) / 10,
     };
   } finally {
-    say("stopping");
     await coo?.stop();
-    say("stopped");
     await slack.stop();
     await db.drop();
     if (problems.length > 0) say(`${problems.length} error line(s) in the bot's log; first: ${problems[0]}`);
