@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ToolDefinition } from "../llm/client.js";
-import { type Intent, intentNames, intentSchema, userId } from "./intents.js";
+import { changeIntents, type Intent, intentNames, intentSchema, userId } from "./intents.js";
 
 /*
  * What Claude may call: one read tool per question intent, one proposal tool
@@ -34,15 +34,7 @@ const descriptions: Record<(typeof intentNames)[number], string> = {
   remind_me: "Propose a reminder for the asker: what, and when (as said, e.g. 'tomorrow 9am').",
 };
 
-const changes = new Set([
-  "redate",
-  "reassign",
-  "mark_done",
-  "drop",
-  "raise_blocker",
-  "record_commitment",
-  "remind_me",
-]);
+const changes = new Set<string>(changeIntents);
 /** The tool's name for an intent: proposals say so. */
 export const toolName = (intent: string) => (changes.has(intent) ? `propose_${intent}` : intent);
 
