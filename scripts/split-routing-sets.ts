@@ -13,16 +13,22 @@ import { z } from "zod";
 import { intentNames } from "../src/assistant/intents.js";
 
 // One fixed seed per set, chosen before the set was split; never change one after.
-const seeds = { v2: 20261126, v3: 2026112603 } as const;
+const seeds: Record<string, number> = {
+  v2: 20261126,
+  v3: 2026112603,
+  v4: 2026112604,
+  v5: 2026112605,
+  v6: 2026112606,
+};
 const TUNE_SHARE = 0.6;
 const args = process.argv.slice(2);
 const setAt = args.indexOf("--set");
 const setName = setAt === -1 ? "v2" : args[setAt + 1];
-if (setName !== "v2" && setName !== "v3") {
+function unknownSet(): never {
   console.error(`--set takes one of: ${Object.keys(seeds).join(", ")}`);
   process.exit(2);
 }
-const SEED = seeds[setName];
+const SEED: number = (setName === undefined ? undefined : seeds[setName]) ?? unknownSet();
 const outDir = new URL(`../test/routing/${setName}/`, import.meta.url);
 
 export const lanes = ["mission", "budget", "architecture", "operations", "other"] as const;
@@ -159,7 +165,7 @@ const files = check
   : args.filter((a, i) => !a.startsWith("--") && !(setAt !== -1 && i === setAt + 1));
 if (files.length === 0) {
   console.error(
-    "usage: tsx scripts/split-routing-sets.ts [--set v2|v3] <batch files...> | [--set v3] --check",
+    `usage: tsx scripts/split-routing-sets.ts [--set ${Object.keys(seeds).join("|")}] <batch files...> | [--set v3] --check`,
   );
   process.exit(2);
 }
