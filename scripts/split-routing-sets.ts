@@ -8,7 +8,7 @@
 // A batch file is either a JSON array of entries, or text with one message a line:
 //   <lane> <intent or -> <lang> <text>     lane: m b a o x (mission budget architecture operations other)
 // Blank lines and lines starting with # are ignored.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { intentNames } from "../src/assistant/intents.js";
 
@@ -87,6 +87,29 @@ export function normalise(text: string): string {
     .replace(/<[^>]*>/g, " ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+}
+
+/** Every other committed set's messages, normalised (never printed). */
+function alreadyInOtherSets(): Set<string> {
+  const routing = new URL("../test/routing/", import.meta.url);
+  const paths = [new URL("questions.json", routing), new URL("holdout.json", routing)];
+  for (const other of Object.keys(seeds))
+    if (other !== setName)
+      for (const file of ["tune.json", "holdout.json"]) {
+        const path = new URL(`${other}/${file}`, routing);
+        if (existsSync(path)) paths.push(path);
+      }
+  const found = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) collect(v);
+    else if (value !== null && typeof value === "object")
+      for (const [key, v] of Object.entries(value)) {
+        if (key === "text" && typeof v === "string") found.add(normalise(v));
+        else collect(v);
+      }
+  };
+  for (const path of paths) collect(JSON.parse(readFileSync(path, "utf8")));
+  return found;
 }
 
 function duplicates(entries: Entry[]): string[] {
@@ -173,6 +196,15 @@ const entries = files.flatMap(parseBatch);
 const dups = duplicates(entries);
 if (dups.length > 0) {
   console.error(`${dups.length} duplicate message(s) after normalising:\n  ${dups.join("\n  ")}`);
+  process.exit(1);
+}
+const taken = alreadyInOtherSets();
+const clashes = entries.filter((e) => taken.has(normalise(e.text)));
+if (clashes.length > 0) {
+  // Only this set's own lines are printed: a writer never reads another set's messages.
+  console.error(
+    `${clashes.length} message(s) already in another labeled set, after normalising; reword them:\n  ${clashes.map((e) => e.text).join("\n  ")}`,
+  );
   process.exit(1);
 }
 const { tune, holdout } = split(entries);
