@@ -2,24 +2,17 @@
 // ANTHROPIC_API_KEY is set) against the labeled sets in test/routing/. For each set: right lane
 // without asking, a wrong human named without asking, and how often coo asks back (the figures are
 // defined in docs/decisions/0030-routing-that-generalises.md).
-// test/routing/v2/holdout.json and test/routing/v3/holdout.json are for reporting only: they are
-// read only with --holdout.
-import { readFileSync } from "node:fs";
+// Each writer's holdout.json (scripts/routing-sets.ts) is for reporting only: read only with --holdout.
 import { createLlm } from "../src/llm/client.js";
 import { createLog } from "../src/log.js";
 import { loadPersona, systemPrompt } from "../src/persona/load.js";
 import { classifyQuestion } from "../src/routing/classify.js";
 import { type Category, categories, classifyByHandWeights } from "../src/routing/rules.js";
+import { oldSets, presentWriterSets, readLabeled } from "./routing-sets.js";
 
 type Labeled = { text: string; lane: Category };
 const load = (file: string): Labeled[] =>
-  (
-    JSON.parse(readFileSync(new URL(`../test/routing/${file}`, import.meta.url), "utf8")) as Array<{
-      text: string;
-      lane?: Category;
-      category?: Category;
-    }>
-  ).map((r) => ({ text: r.text, lane: (r.lane ?? r.category) as Category }));
+  readLabeled(file).map((r) => ({ text: r.text, lane: r.lane as Category }));
 
 type Outcome = { lane: Category; asked: boolean };
 const human = new Set<Category>(["mission", "budget", "architecture"]);
@@ -64,23 +57,20 @@ function report(name: string, set: Labeled[], outcomes: Outcome[]) {
     });
 }
 
+const writers = presentWriterSets();
+const heldOutToo = process.argv.includes("--holdout");
 const sets: Array<[string, Labeled[]]> = [
-  [
-    "old sets (questions.json + holdout.json, tuned on)",
-    [...load("questions.json"), ...load("holdout.json")],
-  ],
-  ["v2 tune.json (tuned on)", load("v2/tune.json")],
-  ["v3 tune.json (tuned on)", load("v3/tune.json")],
+  ["old sets (questions.json + holdout.json, tuned on)", oldSets.flatMap(load)],
+  ...writers.map((w): [string, Labeled[]] => [`${w} tune.json (tuned on)`, load(`${w}/tune.json`)]),
+  ...(heldOutToo
+    ? writers.map((w): [string, Labeled[]] => [
+        `${w} holdout.json (held out, never tuned on)`,
+        load(`${w}/holdout.json`),
+      ])
+    : []),
 ];
-if (process.argv.includes("--holdout"))
-  sets.push(
-    ["v2 holdout.json (held out, never tuned on)", load("v2/holdout.json")],
-    ["v3 holdout.json (held out, never tuned on)", load("v3/holdout.json")],
-  );
-else
-  console.log(
-    "(v2/holdout.json and v3/holdout.json not read: they are for reporting only; pass --holdout to report on them)",
-  );
+if (!heldOutToo)
+  console.log("(no holdout.json read: they are for reporting only; pass --holdout to report on them)");
 
 for (const [name, set] of sets) {
   const outcomes: Outcome[] = [];
@@ -134,8 +124,7 @@ else
 {
   const { readIntent } = await import("../src/assistant/intents.js");
   type WithIntent = { text: string; lane: string; intent?: string; lang?: string };
-  const read = (file: string) =>
-    JSON.parse(readFileSync(new URL(`../test/routing/${file}`, import.meta.url), "utf8")) as WithIntent[];
+  const read = readLabeled;
   // A workspace's members, as the labeled sets have no directory: every word its writer
   // capitalised inside a sentence somewhere in the set (not German, where every noun is), days
   // and months left out. Noisy on purpose (places and products get in, lower-case-only names and
@@ -162,13 +151,17 @@ else
   const asker = "UASKER";
   const holdouts = process.argv.includes("--holdout") || process.argv.includes("--intent-holdout");
   const sets: Array<[string, string, boolean]> = [
-    ["v2 tune (writer 1)", "v2/tune.json", false],
-    ["v3 tune (writer 2)", "v3/tune.json", false],
+    ...writers.map((w, i): [string, string, boolean] => [
+      `${w} tune (writer ${i + 1})`,
+      `${w}/tune.json`,
+      false,
+    ]),
     ...(holdouts
-      ? ([
-          ["v2 holdout (never tuned on)", "v2/holdout.json", true],
-          ["v3 holdout (never tuned on)", "v3/holdout.json", true],
-        ] as Array<[string, string, boolean]>)
+      ? writers.map((w): [string, string, boolean] => [
+          `${w} holdout (never tuned on)`,
+          `${w}/holdout.json`,
+          true,
+        ])
       : []),
   ];
   if (!holdouts) console.log("\n(intent holdouts not read: pass --intent-holdout to report on them)");

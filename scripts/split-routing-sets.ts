@@ -8,7 +8,7 @@
 // A batch file is either a JSON array of entries, or text with one message a line:
 //   <lane> <intent or -> <lang> <text>     lane: m b a o x (mission budget architecture operations other)
 // Blank lines and lines starting with # are ignored.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { intentNames } from "../src/assistant/intents.js";
 
@@ -217,8 +217,10 @@ if (check) {
   }
   console.log("ok: no duplicates, and the committed sets are the seeded split of their union");
 } else {
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(new URL("tune.json", outDir), toJson(tune));
   writeFileSync(new URL("holdout.json", outDir), toJson(holdout));
 }
+console.log(`set ${setName}, seed ${SEED}`);
 console.log(summary("tune.json", tune));
 console.log(summary("holdout.json", holdout));

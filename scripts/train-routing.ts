@@ -1,13 +1,12 @@
 // `npx tsx scripts/train-routing.ts [--cross | --cv] [--misses]`: fits the routing weights
 // (src/routing/model.ts) on the labeled tuning sets: test/routing/questions.json and
-// test/routing/holdout.json (both old, both tuned on long ago), test/routing/v2/tune.json and
-// test/routing/v3/tune.json (two independent writers). It never reads v2/holdout.json or
-// v3/holdout.json.
-// --cross writes nothing and prints the main signal: fit on one writer's tuning set (plus the old
-// sets), scored on the other writer's, both ways, per ask margin. --cv prints five-fold
-// cross-validated figures over both tuning sets. --l2, --hand, --min, --kinds, --epochs and
+// test/routing/holdout.json (both old, both tuned on long ago) and every writer's tune.json
+// (scripts/routing-sets.ts). It never reads a writer's holdout.json.
+// --cross writes nothing and prints the main signal: for each writer, fit on every other writer's
+// tuning set (plus the old sets) and score on that writer's, per ask margin. --cv prints five-fold
+// cross-validated figures over all tuning sets. --l2, --hand, --min, --kinds, --epochs and
 // --margin change the settings (defaults: those coo runs, decision 0030).
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { featuresOf } from "../src/routing/features.js";
 import { normalise } from "../src/routing/normalise.js";
 import {
@@ -17,19 +16,13 @@ import {
   decide,
   handScores,
 } from "../src/routing/rules.js";
+import { oldSets, presentWriterSets, readLabeled } from "./routing-sets.js";
 
 type Example = { text: string; lane: Category };
-const read = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../test/routing/${file}`, import.meta.url), "utf8")) as Array<{
-    text: string;
-    lane?: Category;
-    category?: Category;
-  }>;
-const toExamples = (rows: ReturnType<typeof read>): Example[] =>
-  rows.map((r) => ({ text: r.text, lane: (r.lane ?? r.category) as Category }));
-const old = [...toExamples(read("questions.json")), ...toExamples(read("holdout.json"))];
-const v2 = toExamples(read("v2/tune.json"));
-const v3 = toExamples(read("v3/tune.json"));
+const toExamples = (file: string): Example[] =>
+  readLabeled(file).map((r) => ({ text: r.text, lane: r.lane as Category }));
+const old = oldSets.flatMap(toExamples);
+const writers = presentWriterSets().map((set) => ({ set, tune: toExamples(`${set}/tune.json`) }));
 
 const lanes = [...categories];
 const L = lanes.length;
@@ -166,23 +159,29 @@ const margins = [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
 const misses: string[] | undefined = process.argv.includes("--misses") ? [] : undefined;
 
 if (process.argv.includes("--cross")) {
-  // Across writers, the main signal: fit on one writer's tuning set (and the old sets), score on the
-  // other writer's, both ways. New phrasing by someone else is what the held-out sets test.
-  const toV3 = score([...old, ...v2], v3, margins, misses);
-  const toV2 = score([...old, ...v3], v2, margins, misses);
+  // Across writers, the main signal: new phrasing by someone else is what a held-out set tests.
+  // Each writer's tuning set is scored by weights fitted on everyone else's (and the old sets).
   console.log(
-    `across writers: fit on old + v2/tune, scored on v3/tune (${v3.length}); fit on old + v3/tune, scored on v2/tune (${v2.length})`,
+    "across writers: each writer's tune.json scored by weights fitted on the others' and the old sets",
   );
-  show("hand-set weights alone, both", sum(handFigures(v3), handFigures(v2)));
+  let total = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
+  let hand = { right: 0, wrongHuman: 0, ask: 0, n: 0 };
+  for (const w of writers) {
+    const others = writers.filter((o) => o !== w).flatMap((o) => o.tune);
+    const figs = score([...old, ...others], w.tune, margins, misses);
+    hand = sum(hand, handFigures(w.tune));
+    for (const mi of margins.keys())
+      if (margins[mi] === arg("--margin", 0.5)) show(`-> ${w.set} (${w.tune.length})`, figs[mi] as Figures);
+    total = total.map((t, mi) => sum(t, figs[mi] as Figures));
+  }
+  show("hand-set weights alone, all", hand);
   margins.forEach((margin, mi) => {
-    show(`-> v3, margin ${margin}`, toV3[mi] as Figures);
-    show(`-> v2, margin ${margin}`, toV2[mi] as Figures);
-    show(`   both, margin ${margin}`, sum(toV3[mi] as Figures, toV2[mi] as Figures));
+    show(`all, margin ${margin}`, total[mi] as Figures);
   });
   if (misses) console.log(misses.join("\n"));
 } else if (process.argv.includes("--cv")) {
-  // Five-fold cross-validation on both tuning sets together (the old sets always trained on).
-  const tune = [...v2, ...v3];
+  // Five-fold cross-validation on all tuning sets together (the old sets always trained on).
+  const tune = writers.flatMap((w) => w.tune);
   const folds = 5;
   let total = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
   for (let k = 0; k < folds; k++) {
@@ -194,22 +193,24 @@ if (process.argv.includes("--cross")) {
     );
     total = total.map((t, mi) => sum(t, figs[mi] as Figures));
   }
-  console.log(`five-fold cross-validation on v2/tune.json + v3/tune.json (${tune.length} messages)`);
+  console.log(
+    `five-fold cross-validation on ${writers.map((w) => `${w.set}/tune.json`).join(" + ")} (${tune.length} messages)`,
+  );
   show("hand-set weights alone", handFigures(tune));
   margins.forEach((margin, mi) => {
     show(`trained, ask margin ${margin}`, total[mi] as Figures);
   });
   if (misses) console.log(misses.join("\n"));
 } else {
-  const fit = train([...old, ...v2, ...v3].map(rowOf));
+  const fit = train([...old, ...writers.flatMap((w) => w.tune)].map(rowOf));
   const margin = arg("--margin", 0.5);
   const lines = [...fit.weights]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([f, w]) => `    ${JSON.stringify(f)}: [${w.join(", ")}],`);
   writeFileSync(
     new URL("../src/routing/model.ts", import.meta.url),
-    `// Written by \`npx tsx scripts/train-routing.ts\` from test/routing/questions.json, test/routing/holdout.json,
-// test/routing/v2/tune.json and test/routing/v3/tune.json (never a holdout.json of v2 or v3).
+    `// Written by \`npx tsx scripts/train-routing.ts\` from test/routing/questions.json, test/routing/holdout.json
+// and ${writers.map((w) => `${w.set}/tune.json`).join(", ")} (never a writer's holdout.json).
 // Do not edit by hand: change the parts (features.ts), the spellings (normalise.ts) or the tuning
 // data, and train again.
 // biome-ignore-all lint/suspicious/noApproximativeNumericConstant: trained weights, not constants

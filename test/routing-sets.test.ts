@@ -1,0 +1,122 @@
+// The writers' labeled routing sets (test/routing/<set>/README.md): well formed, no message twice within
+// a set or shared with any other set, split 60/40 per stratum, and each held-out set unchanged since it was
+// split (held-out sets are for reporting only: never edit one while tuning).
+import { createHash } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { oldSets, readLabeled, writerSets } from "../scripts/routing-sets.js";
+import { intentNames } from "../src/assistant/intents.js";
+
+const lanes = ["mission", "budget", "architecture", "operations", "other"];
+const normalise = (text: string) =>
+  text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/<[^>|]*\|([^>]*)>/g, "$1")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+const stratum = (e: { lane: string; intent?: string }) => `${e.lane}/${e.intent ?? ""}`;
+
+/** Per set: least size in all and per lane, held-out messages per intent, and the held-out set's digest. */
+const expected: Record<
+  (typeof writerSets)[number],
+  { size: number; perLane: number; perIntent: number; digest: string }
+> = {
+  v2: {
+    size: 860,
+    perLane: 150,
+    perIntent: 6,
+    digest: "89e2948266ae57873294ecda563cdcb49c7d352e991865c7d32252adf3d99275",
+  },
+  v3: {
+    size: 1000,
+    perLane: 180,
+    perIntent: 7,
+    digest: "45ab10c98a06154656261ab8d187df6db43a860f7f3fc8040c8e94ac94dc3892",
+  },
+  v4: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "41770fb50c8ad410abd358533bb580dfdb4ce844e75a9d9d2145d3156d02c269",
+  },
+  v5: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "4444dd5d4da5fdf6518226a8bae9f94df49053eb9bd523bbe751efcf9dd2ff2b",
+  },
+  v6: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "ecaaaa625461b0ee7d333a57d7c8d772e151944acacb57ef5f6fc5a19b7c68ad",
+  },
+};
+
+describe.each(writerSets)("labeled set %s", (set) => {
+  const tune = readLabeled(`${set}/tune.json`);
+  const holdout = readLabeled(`${set}/holdout.json`);
+  const all = [...tune, ...holdout];
+  const want = expected[set];
+
+  test("every entry has a lane, a language, and an intent exactly when it is operations", () => {
+    for (const e of all) {
+      expect(Object.keys(e).every((k) => ["text", "lane", "intent", "lang"].includes(k))).toBe(true);
+      expect(e.text.trim()).not.toBe("");
+      expect(lanes).toContain(e.lane);
+      expect(["en", "es", "fr", "de", "pt"]).toContain(e.lang);
+      if (e.lane === "operations") expect(intentNames).toContain(e.intent);
+      else expect(e.intent).toBeUndefined();
+    }
+  });
+
+  test("its size, every lane and intent covered, and 10-12.5% not in English, in every lane", () => {
+    expect(all.length).toBeGreaterThanOrEqual(want.size);
+    for (const lane of lanes) {
+      expect(all.filter((e) => e.lane === lane).length, lane).toBeGreaterThanOrEqual(want.perLane);
+      expect(
+        all.some((e) => e.lane === lane && e.lang !== "en"),
+        lane,
+      ).toBe(true);
+    }
+    const share = all.filter((e) => e.lang !== "en").length / all.length;
+    expect(share).toBeGreaterThanOrEqual(0.1);
+    expect(share).toBeLessThanOrEqual(0.125);
+  });
+
+  test("no message twice within the set, nor in any other set, after normalising", () => {
+    const mine = all.map((e) => normalise(e.text));
+    expect(new Set(mine).size).toBe(mine.length);
+    const own = new Set(mine);
+    const others = [
+      ...oldSets,
+      ...writerSets.filter((s) => s !== set).flatMap((s) => [`${s}/tune.json`, `${s}/holdout.json`]),
+    ];
+    for (const file of others) {
+      const theirs = readLabeled(file);
+      expect(theirs.length, file).toBeGreaterThan(50);
+      // A count, not the texts: this file never prints another set's messages.
+      expect(theirs.filter((t) => own.has(normalise(t.text))).length, file).toBe(0);
+    }
+  });
+
+  test("the split is 60/40 in every lane and every operations intent", () => {
+    const strata = new Set(all.map(stratum));
+    expect(strata.size).toBe(4 + intentNames.length);
+    for (const s of strata) {
+      const n = (from: typeof all) => from.filter((e) => stratum(e) === s).length;
+      expect(n(tune), s).toBe(Math.round((n(tune) + n(holdout)) * 0.6));
+    }
+    for (const intent of intentNames)
+      expect(holdout.filter((e) => e.intent === intent).length).toBe(want.perIntent);
+  });
+
+  test("the held-out set is exactly as split (report on it, never edit it)", () => {
+    const digest = createHash("sha256")
+      .update(JSON.stringify(holdout.map(({ text, lane, intent, lang }) => ({ text, lane, intent, lang }))))
+      .digest("hex");
+    expect(digest).toBe(want.digest);
+  });
+});
