@@ -19,6 +19,11 @@ const seeds: Record<string, number> = {
   v4: 2026112604,
   v5: 2026112605,
   v6: 2026112606,
+  v7: 2026112607,
+  v8: 2026112608,
+  v9: 2026112609,
+  v10: 2026112610,
+  v11: 2026112611,
 };
 const TUNE_SHARE = 0.6;
 const args = process.argv.slice(2);
