@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 
 /** One independent writer each, in the order they were written. */
-export const writerSets = ["v2", "v3", "v4", "v5", "v6"] as const;
+export const writerSets = ["v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11"] as const;
 export type WriterSet = (typeof writerSets)[number];
 
 /** The first two sets, written by the project's own sessions and tuned on long ago. */

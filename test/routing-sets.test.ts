@@ -53,6 +53,36 @@ const expected: Record<
     perIntent: 4,
     digest: "ecaaaa625461b0ee7d333a57d7c8d772e151944acacb57ef5f6fc5a19b7c68ad",
   },
+  v7: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "fed8c1fad86d566002cff0eb4d7ab1bbfa6c75f521ceeaf2f6940b68e5f506cb",
+  },
+  v8: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "a4ea8e12dc6c9b9c9832495b8ba6c5c43205d9f5567854a95a735406505dc107",
+  },
+  v9: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "905692752372df5075e4275791a1e32eb90673134337370445446a78fa79c564",
+  },
+  v10: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "41f7a832c87d39bfc4df20357d45c734e6ac2493ea0fbc0a74345d7d7eee3e12",
+  },
+  v11: {
+    size: 620,
+    perLane: 112,
+    perIntent: 4,
+    digest: "e4c0478b081bcf4ba3a7c63134a297badbc4eb975e6100701612d33d581cbe79",
+  },
 };
 
 describe.each(writerSets)("labeled set %s", (set) => {
