@@ -24,6 +24,12 @@ const seeds: Record<string, number> = {
   v9: 2026112609,
   v10: 2026112610,
   v11: 2026112611,
+  v12: 2026112612,
+  v13: 2026112613,
+  v14: 2026112614,
+  v15: 2026112615,
+  v16: 2026112616,
+  v17: 2026112617,
 };
 const TUNE_SHARE = 0.6;
 const args = process.argv.slice(2);
