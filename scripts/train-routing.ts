@@ -16,6 +16,7 @@ import {
   decide,
   handScores,
 } from "../src/routing/rules.js";
+import { train as fit, type Model, probabilities, type Row, type Settings, weightLines } from "./logistic.js";
 import { oldSets, presentWriterSets, readLabeled } from "./routing-sets.js";
 
 type Example = { text: string; lane: Category };
@@ -25,7 +26,6 @@ const old = oldSets.flatMap(toExamples);
 const writers = presentWriterSets().map((set) => ({ set, tune: toExamples(`${set}/tune.json`) }));
 
 const lanes = [...categories];
-const L = lanes.length;
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -41,76 +41,17 @@ const kinds = kindsArg > 0 ? (process.argv[kindsArg + 1] ?? "") : "wcps";
 const kindOf = (f: string) => (f === "short" ? "s" : f[0]);
 const keep = (f: string) => kinds.includes(kindOf(f) ?? "");
 
-type Row = { feats: string[]; hand: number[]; y: number };
+const settings: Settings = { l2: lambda, epochs, minCount, fixedScale: handScale };
 const rowOf = (e: Example): Row => {
   const n = normalise(e.text);
   const h = handScores(n);
-  return { feats: featuresOf(n).filter(keep), hand: lanes.map((l) => h[l]), y: lanes.indexOf(e.lane) };
+  return { feats: featuresOf(n).filter(keep), fixed: lanes.map((l) => h[l]), y: lanes.indexOf(e.lane) };
 };
-
-type Model = { bias: number[]; weights: Map<string, number[]> };
-
-/** Multinomial logistic regression, full-batch gradient descent with Adam, L2 on the weights. */
-function train(rows: Row[]): Model {
-  const counts = new Map<string, number>();
-  for (const r of rows) for (const f of r.feats) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const vocab = [...counts].filter(([, c]) => c >= minCount).map(([f]) => f);
-  const index = new Map(vocab.map((f, i) => [f, i]));
-  const W = new Float64Array((vocab.length + 1) * L); // last row: bias
-  const m = new Float64Array(W.length);
-  const v = new Float64Array(W.length);
-  const rowsIdx = rows.map((r) => ({
-    ids: r.feats.map((f) => index.get(f)).filter((i): i is number => i !== undefined),
-    hand: r.hand,
-    y: r.y,
-  }));
-  const biasRow = vocab.length;
-  const lr = 0.05;
-  for (let t = 1; t <= epochs; t++) {
-    const g = new Float64Array(W.length);
-    for (const r of rowsIdx) {
-      const logits = r.hand.map((h) => handScale * h);
-      for (let k = 0; k < L; k++) {
-        logits[k] = (logits[k] ?? 0) + (W[biasRow * L + k] ?? 0);
-        for (const i of r.ids) logits[k] = (logits[k] ?? 0) + (W[i * L + k] ?? 0);
-      }
-      const top = Math.max(...logits);
-      const e = logits.map((x) => Math.exp(x - top));
-      const s = e.reduce((a, b) => a + b, 0);
-      for (let k = 0; k < L; k++) {
-        const d = (e[k] ?? 0) / s - (k === r.y ? 1 : 0);
-        g[biasRow * L + k] = (g[biasRow * L + k] ?? 0) + d;
-        for (const i of r.ids) g[i * L + k] = (g[i * L + k] ?? 0) + d;
-      }
-    }
-    for (let j = 0; j < W.length; j++) {
-      const grad = (g[j] ?? 0) / rows.length + (j < biasRow * L ? lambda * (W[j] ?? 0) : 0);
-      m[j] = 0.9 * (m[j] ?? 0) + 0.1 * grad;
-      v[j] = 0.999 * (v[j] ?? 0) + 0.001 * grad * grad;
-      const mh = (m[j] ?? 0) / (1 - 0.9 ** t);
-      const vh = (v[j] ?? 0) / (1 - 0.999 ** t);
-      W[j] = (W[j] ?? 0) - (lr * mh) / (Math.sqrt(vh) + 1e-8);
-    }
-  }
-  const weights = new Map<string, number[]>();
-  vocab.forEach((f, i) => {
-    const w = Array.from(W.slice(i * L, i * L + L), (x) => Math.round(x * 1000) / 1000);
-    if (w.some((x) => Math.abs(x) >= 0.02)) weights.set(f, w);
-  });
-  return { bias: Array.from(W.slice(biasRow * L), (x) => Math.round(x * 1000) / 1000), weights };
-}
-
-function probabilities(model: Model, row: Row): Record<Category, number> {
-  const logits = row.hand.map((h, k) => handScale * h + (model.bias[k] ?? 0));
-  for (const f of row.feats) {
-    const w = model.weights.get(f);
-    if (w) for (let k = 0; k < L; k++) logits[k] = (logits[k] ?? 0) + (w[k] ?? 0);
-  }
-  const top = Math.max(...logits);
-  const e = logits.map((x) => Math.exp(x - top));
-  const s = e.reduce((a, b) => a + b, 0);
-  return Object.fromEntries(lanes.map((l, k) => [l, (e[k] ?? 0) / s])) as Record<Category, number>;
-}
+const train = (rows: Row[]) => fit(rows, lanes.length, settings);
+const laneProbabilities = (model: Model, row: Row) => {
+  const p = probabilities(model, row, handScale);
+  return Object.fromEntries(lanes.map((l, k) => [l, p[k] ?? 0])) as Record<Category, number>;
+};
 
 const human = new Set<Category>(["mission", "budget", "architecture"]);
 type Figures = { right: number; wrongHuman: number; ask: number; n: number };
@@ -131,7 +72,7 @@ function score(fitOn: Example[], testOn: Example[], margins: number[], misses?: 
   const fit = train(fitOn.map(rowOf));
   const figs = margins.map(() => ({ right: 0, wrongHuman: 0, ask: 0, n: 0 }));
   for (const e of testOn) {
-    const p = probabilities(fit, rowOf(e));
+    const p = laneProbabilities(fit, rowOf(e));
     margins.forEach((margin, mi) => {
       const d = decide(p, margin);
       add(figs[mi] as Figures, e.lane, d.category, Boolean(d.unsure));
@@ -204,9 +145,7 @@ if (process.argv.includes("--cross")) {
 } else {
   const fit = train([...old, ...writers.flatMap((w) => w.tune)].map(rowOf));
   const margin = arg("--margin", 0.5);
-  const lines = [...fit.weights]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([f, w]) => `    ${JSON.stringify(f)}: [${w.join(", ")}],`);
+  const lines = weightLines(fit);
   writeFileSync(
     new URL("../src/routing/model.ts", import.meta.url),
     `// Written by \`npx tsx scripts/train-routing.ts\` from test/routing/questions.json, test/routing/holdout.json
