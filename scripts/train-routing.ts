@@ -16,7 +16,14 @@ import {
   decide,
   handScores,
 } from "../src/routing/rules.js";
-import { train as fit, type Model, probabilities, type Row, type Settings, weightLines } from "./logistic.js";
+import {
+  type Model,
+  probabilities,
+  type Row,
+  type Settings,
+  train as trainLogistic,
+  weightLines,
+} from "./logistic.js";
 import { oldSets, presentWriterSets, readLabeled } from "./routing-sets.js";
 
 type Example = { text: string; lane: Category };
@@ -47,7 +54,7 @@ const rowOf = (e: Example): Row => {
   const h = handScores(n);
   return { feats: featuresOf(n).filter(keep), fixed: lanes.map((l) => h[l]), y: lanes.indexOf(e.lane) };
 };
-const train = (rows: Row[]) => fit(rows, lanes.length, settings);
+const train = (rows: Row[]) => trainLogistic(rows, lanes.length, settings);
 const laneProbabilities = (model: Model, row: Row) => {
   const p = probabilities(model, row, handScale);
   return Object.fromEntries(lanes.map((l, k) => [l, p[k] ?? 0])) as Record<Category, number>;
