@@ -8,7 +8,7 @@ import { createLog } from "../src/log.js";
 import { loadPersona, systemPrompt } from "../src/persona/load.js";
 import { classifyQuestion } from "../src/routing/classify.js";
 import { type Category, categories, classifyByHandWeights } from "../src/routing/rules.js";
-import { oldSets, presentWriterSets, readLabeled } from "./routing-sets.js";
+import { oldSets, presentWriterSets, readLabeled, roster } from "./routing-sets.js";
 
 type Labeled = { text: string; lane: Category };
 const load = (file: string): Labeled[] =>
@@ -125,29 +125,6 @@ else
   const { readIntent } = await import("../src/assistant/intents.js");
   type WithIntent = { text: string; lane: string; intent?: string; lang?: string };
   const read = readLabeled;
-  // A workspace's members, as the labeled sets have no directory: every word its writer
-  // capitalised inside a sentence somewhere in the set (not German, where every noun is), days
-  // and months left out. Noisy on purpose (places and products get in, lower-case-only names and
-  // roles stay out), and built the same way for a held-out set without anyone reading it.
-  const calendar = new Set(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split(
-      " ",
-    ),
-  );
-  const roster = (set: WithIntent[]) => {
-    const ids = new Map<string, string>();
-    for (const m of set) {
-      if (m.lang === "de") continue;
-      const plain = m.text.replace(/<[^>]*>/g, " ");
-      for (const hit of plain.matchAll(
-        /(?<=[\p{L}\p{N},;:)]['’]?\s+|\(\s*)(\p{Lu}\p{Ll}+)(?=['’]s\b|[^\p{L}]|$)/gu,
-      )) {
-        const w = (hit[1] ?? "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-        if (!calendar.has(w) && !ids.has(w)) ids.set(w, `U${ids.size + 100}`);
-      }
-    }
-    return ids;
-  };
   const asker = "UASKER";
   const holdouts = process.argv.includes("--holdout") || process.argv.includes("--intent-holdout");
   const sets: Array<[string, string, boolean]> = [

@@ -4,7 +4,24 @@
 import { existsSync, readFileSync } from "node:fs";
 
 /** One independent writer each, in the order they were written. */
-export const writerSets = ["v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11"] as const;
+export const writerSets = [
+  "v2",
+  "v3",
+  "v4",
+  "v5",
+  "v6",
+  "v7",
+  "v8",
+  "v9",
+  "v10",
+  "v11",
+  "v12",
+  "v13",
+  "v14",
+  "v15",
+  "v16",
+  "v17",
+] as const;
 export type WriterSet = (typeof writerSets)[number];
 
 /** The first two sets, written by the project's own sessions and tuned on long ago. */
@@ -25,3 +42,30 @@ export function readLabeled(file: string): Labeled[] {
 /** The writer sets that are present (a set is added by committing its two files). */
 export const presentWriterSets = (): WriterSet[] =>
   writerSets.filter((s) => existsSync(new URL(`${s}/holdout.json`, routing)));
+
+const calendar = new Set(
+  "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split(
+    " ",
+  ),
+);
+
+/**
+ * A workspace's members, as the labeled sets have no directory: every word its writer capitalised
+ * inside a sentence somewhere in the set (not German, where every noun is), days and months left
+ * out, each given a made-up member id. Noisy on purpose (places and products get in, lower-case-only
+ * names and roles stay out), and built the same way for a held-out set without anyone reading it.
+ */
+export function roster(set: Labeled[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const m of set) {
+    if (m.lang === "de") continue;
+    const plain = m.text.replace(/<[^>]*>/g, " ");
+    for (const hit of plain.matchAll(
+      /(?<=[\p{L}\p{N},;:)]['’]?\s+|\(\s*)(\p{Lu}\p{Ll}+)(?=['’]s\b|[^\p{L}]|$)/gu,
+    )) {
+      const w = (hit[1] ?? "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      if (!calendar.has(w) && !ids.has(w)) ids.set(w, `U${ids.size + 100}`);
+    }
+  }
+  return ids;
+}
