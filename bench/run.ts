@@ -122,6 +122,8 @@ async function startCooFor(
     SLACK_API_URL: slack.url,
     PORT: "0",
     COO_LOG_LEVEL: "error",
+    // To compare the embedded database on and off its worker thread (decision 0035).
+    ...(process.env.COO_PGLITE_WORKER ? { COO_PGLITE_WORKER: process.env.COO_PGLITE_WORKER } : {}),
     ...extraEnv,
   };
   const env =

@@ -70,6 +70,7 @@ const schema = z.object({
       .regex(/^\d{1,6}(kB|MB|GB)$/, "expected a size such as 16MB or 64MB (Postgres's shared_buffers)")
       .optional(),
   ),
+  COO_PGLITE_WORKER: optional.pipe(z.enum(["0", "1"], { message: "expected 0 or 1" }).optional()),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_BASE_URL: optional.pipe(
     z.url({ message: "expected a URL such as https://api.anthropic.com" }).optional(),
@@ -170,7 +171,8 @@ export type Config = {
   database:
     | { kind: "postgres"; url: string }
     /** `sharedBuffers`: the embedded Postgres's buffer pool, e.g. "16MB" (default in db/open.ts). */
-    | { kind: "pglite"; dataDir: string; sharedBuffers?: string };
+    /** `worker`: PGlite in a worker thread (default in db/open.ts; decision 0035). */
+    | { kind: "pglite"; dataDir: string; sharedBuffers?: string; worker?: boolean };
   anthropic: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   defaultTimeZone: string;
   /** A cadence slot missed while the bot was down runs at start if it is at most this old. */
@@ -323,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           kind: "pglite",
           dataDir: e.DATA_DIR,
           ...(e.COO_PGLITE_SHARED_BUFFERS ? { sharedBuffers: e.COO_PGLITE_SHARED_BUFFERS } : {}),
+          ...(e.COO_PGLITE_WORKER ? { worker: e.COO_PGLITE_WORKER === "1" } : {}),
         },
     anthropic: e.ANTHROPIC_API_KEY
       ? { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.COO_MODEL }

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
 import { z } from "zod";
@@ -58,6 +59,14 @@ const clientGraceMs = 500;
  */
 export const defaultPgliteSharedBuffers = "16MB";
 
+/**
+ * The embedded database runs in the bot's own thread unless
+ * COO_PGLITE_WORKER=1 moves it to a worker thread: measured, the worker cost
+ * 30 to 50 MB more idle memory and did not make acks measurably faster
+ * (decision 0035).
+ */
+export const defaultPgliteWorker = false;
+
 export async function openDatabase(
   database: Config["database"],
   log: Log,
@@ -66,11 +75,21 @@ export async function openDatabase(
   // Each driver is loaded only when it is the one in use (decision 0034).
   return database.kind === "postgres"
     ? openPostgres(database.url, log, timeouts)
-    : openPglite(database.dataDir, log, database.sharedBuffers ?? defaultPgliteSharedBuffers);
+    : openPglite(
+        database.dataDir,
+        log,
+        database.sharedBuffers ?? defaultPgliteSharedBuffers,
+        database.worker ?? defaultPgliteWorker,
+      );
 }
 
-async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Promise<Database> {
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+async function openPglite(
+  dataDir: string,
+  log: Log,
+  sharedBuffers: string,
+  inWorker: boolean,
+): Promise<Database> {
+  const [{ PGlite, messages }, { PrismaPGlite }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
   ]);
@@ -81,19 +100,35 @@ async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Pro
   // Set at every start, so a data directory made by an older coo gets it too.
   const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`];
   if (!inMemory && !existsSync(join(where, "PG_VERSION"))) await createDataDir(where, startParams);
-  const pglite = await PGlite.create({ ...(inMemory ? {} : { dataDir: where }), startParams });
-  log.info("embedded database open", { dataDir: where, ms: Date.now() - started });
+  // In a worker thread (decision 0035), each caller gets a client that reads
+  // rows with its own parsers there; in this thread, they share the instance.
+  let clients: { prisma: PGlite; sql: PGlite; session: PGlite; close(): Promise<void> };
+  if (inWorker) {
+    const { openPgliteThread } = await import("./pglite-thread.js");
+    const thread = await openPgliteThread(inMemory ? undefined : where, startParams, messages.DatabaseError);
+    clients = {
+      prisma: thread.client("prisma"),
+      sql: thread.client("sql"),
+      session: thread.client("none"),
+      close: thread.close,
+    };
+  } else {
+    const pglite = await PGlite.create({ ...(inMemory ? {} : { dataDir: where }), startParams });
+    clients = { prisma: pglite, sql: pglite, session: pglite, close: () => pglite.close() };
+  }
+  log.info("embedded database open", { dataDir: where, ms: Date.now() - started, worker: inWorker });
   const session: SqlSession = {
     exec: async (script) => {
-      await pglite.exec(script);
+      await clients.session.exec(script);
     },
-    query: async <Row>(text: string, params?: unknown[]) => (await pglite.query<Row>(text, params)).rows,
+    query: async <Row>(text: string, params?: unknown[]) =>
+      (await clients.session.query<Row>(text, params)).rows,
   };
   // pglite-prisma-adapter 0.6 is typed against driver-adapter-utils 6.10; at run
   // time it speaks the 6.19 protocol (see docs/decisions/0001-database.md).
-  const adapter = new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory;
+  const adapter = new PrismaPGlite(clients.prisma) as unknown as SqlDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
-  const sql = pgliteSql(pglite);
+  const sql = pgliteSql(clients.sql);
   return {
     prisma,
     sql,
@@ -106,7 +141,7 @@ async function openPglite(dataDir: string, log: Log, sharedBuffers: string): Pro
     answeredSince: () => true,
     close: async () => {
       await prisma.$disconnect();
-      await pglite.close();
+      await clients.close();
     },
   };
 }
