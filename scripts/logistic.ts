@@ -13,6 +13,10 @@ export type Settings = {
   minCount: number;
   /** Multiplies `fixed` before it is added to the logits. */
   fixedScale: number;
+  /** A feature keeps its weights only when one of them is at least this large (a smaller model to load). */
+  keepAbove: number;
+  /** Decimals kept in each weight. */
+  decimals: number;
 };
 
 export function train(rows: Row[], classes: number, s: Settings): Model {
@@ -57,11 +61,11 @@ export function train(rows: Row[], classes: number, s: Settings): Model {
       W[j] = (W[j] ?? 0) - (lr * mh) / (Math.sqrt(vh) + 1e-8);
     }
   }
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const round = (x: number) => Math.round(x * 10 ** s.decimals) / 10 ** s.decimals;
   const weights = new Map<string, number[]>();
   vocab.forEach((f, i) => {
     const w = Array.from(W.slice(i * L, i * L + L), round);
-    if (w.some((x) => Math.abs(x) >= 0.02)) weights.set(f, w);
+    if (w.some((x) => Math.abs(x) >= s.keepAbove)) weights.set(f, w);
   });
   return { classes: L, bias: Array.from(W.slice(biasRow * L), round), weights };
 }

@@ -48,7 +48,14 @@ const kinds = kindsArg > 0 ? (process.argv[kindsArg + 1] ?? "") : "wcps";
 const kindOf = (f: string) => (f === "short" ? "s" : f[0]);
 const keep = (f: string) => kinds.includes(kindOf(f) ?? "");
 
-const settings: Settings = { l2: lambda, epochs, minCount, fixedScale: handScale };
+const settings: Settings = {
+  l2: lambda,
+  epochs,
+  minCount,
+  fixedScale: handScale,
+  keepAbove: arg("--keep", 0.02),
+  decimals: 3,
+};
 const rowOf = (e: Example): Row => {
   const n = normalise(e.text);
   const h = handScores(n);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { readIntent } from "../src/assistant/intents.js";
+import { writerSets } from "../scripts/routing-sets.js";
+import { type IntentName, readIntent } from "../src/assistant/intents.js";
 import { readToolCall, toolDefinitions } from "../src/assistant/tools.js";
 
 // The rules' intent reader, on its own: typed slots out of plain words, and
@@ -74,19 +75,36 @@ test("new phrasing holds: other languages, dates chrono leaves, statements again
   });
 });
 
-test("when no pattern fits, cue words pick a clear intent, only with its slots filled", () => {
+test("when no pattern fits, the trained model picks a likely intent, only with its slots filled", () => {
   expect(readIntent("let's shelve the referral program item, nobody uses it", nameOf)).toEqual({
     name: "drop",
     item: { words: ["referral", "program"] },
   });
   expect(readIntent("how loaded is jo this sprint", nameOf)).toEqual({ name: "person_work", userId: "U8" });
+  expect(readIntent("nix the weekly digest", nameOf)).toEqual({
+    name: "drop",
+    item: { words: ["weekly", "digest"] },
+  });
   // Nobody of that name here, and no person is made up.
   expect(readIntent("how loaded is morgan this sprint", nameOf)).toBeUndefined();
+  // A model that is not sure enough reads nothing; one that is sure overrules the patterns' intent.
+  const sure = (name: IntentName, p: number) => () => [{ name, p }];
+  expect(readIntent("nix the weekly digest", nameOf, "U1", sure("drop", 0.2))).toEqual({
+    name: "drop",
+    item: { words: ["weekly", "digest"] },
+  });
+  expect(readIntent("what's at risk this week", nameOf, "U1", sure("slipped", 0.9))).toEqual({
+    name: "slipped",
+    words: [],
+  });
+  expect(readIntent("what's at risk this week", nameOf, "U1", sure("slipped", 0.4))).toEqual({
+    name: "at_risk",
+  });
 });
 
-test("on both writers' tuning sets the rules read at least 80% of the labeled intents right, names unresolved", () => {
+test("on every writer's tuning set the rules read at least 75% of the labeled intents right, names unresolved", () => {
   // No directory here, so only <@mentions> name people; `npm run eval:routing` also resolves first names.
-  for (const file of ["./routing/v2/tune.json", "./routing/v3/tune.json"]) {
+  for (const file of writerSets.map((set) => `./routing/${set}/tune.json`)) {
     const tune = JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as Array<{
       text: string;
       intent?: string;
@@ -94,7 +112,7 @@ test("on both writers' tuning sets the rules read at least 80% of the labeled in
     const labeled = tune.filter((m) => m.intent);
     const right = labeled.filter((m) => readIntent(m.text, undefined, "U1")?.name === m.intent).length;
     expect(labeled.length).toBeGreaterThan(100);
-    expect(right / labeled.length).toBeGreaterThanOrEqual(0.8);
+    expect(right / labeled.length, file).toBeGreaterThanOrEqual(0.75);
   }
 });
 

@@ -258,7 +258,7 @@ test("/coo handoff records one directly; /coo handoffs ages them; stale ones are
 
 test("every lane works by DM as well as by mention", async () => {
   const cases: Array<[string, RegExp]> = [
-    ["should we kill the mobile app bet and double down on the api", /the CEO seat/],
+    ["should we kill the mobile app bet and double down on enterprise customers", /the CEO seat/],
     ["is 180k too high for a senior backend hire in berlin?", /^This one is for the CFO/],
     ["rest or graphql for the public api", /^This one is for the CTO/],
     ["what is due this week?", /Due in the next 7 days|nothing open on the ledger/],

@@ -1,5 +1,8 @@
 import * as chrono from "chrono-node";
 import { z } from "zod";
+import { featuresOf } from "../routing/features.js";
+import { normalise as normaliseForRouting } from "../routing/normalise.js";
+import { intentModel } from "./intent-model.js";
 
 /*
  * What a plain-language operations message asks for, read by rules (no key,
@@ -161,40 +164,60 @@ export function datePhrase(text: string): { typed: string; index: number } | und
 /** Names people go by ("sam"), matched to members by the caller; here only the words. */
 export type NameLookup = (name: string) => string | undefined;
 
+const spanOf = (p: string) =>
+  /\b(tomorrow|manana|demain|morgen|amanha)\b/.test(p)
+    ? "tomorrow"
+    : /\b(today|this morning|hoy|aujourd'hui|heute|hoje)\b/.test(p)
+      ? "today"
+      : /\b(week|semana|semaine|woche)\b/.test(p)
+        ? "week"
+        : "all";
+
+const cadenceKind = (p: string) =>
+  /\breview\b/.test(p)
+    ? "review"
+    : /\bplanning\b/.test(p)
+      ? "planning"
+      : /\bstand-?up\b/.test(p)
+        ? "standup"
+        : undefined;
+
+/** The words that say "done" or "drop" (normalised text), left out of the item's name. */
+const changeVerbs = {
+  mark_done:
+    /\b(done|finished|complete[d]?|shipped|delivered|wrapped( up)?|landed|merged|live|closed|resolved|sorted|tick\w*|check(ed)? off|fertig|listo|pronto|fini|termine)\b/g,
+  drop: /\b(drop|cancel\w*|scrap|kill|shelve[d]?|park|deprioriti[sz]e|nix|bin|axe|descart\w*|abandon\w*|streich\w*|annul\w*)\b/g,
+} as const;
+
+/** Intents a model finds likely enough for a message, with their probabilities, most likely first. */
+export type IntentGuess = (text: string) => Array<{ name: IntentName; p: number }>;
+
+/**
+ * The trained intent model (intent-model.ts, from scripts/train-intents.ts) over the routing's
+ * features: the intents at or above the model's least probability.
+ */
+export const guessIntent: IntentGuess = (text) => {
+  const features = featuresOf(normaliseForRouting(text));
+  const logits = intentModel.intents.map((_, k) => intentModel.bias[k] ?? 0);
+  for (const f of features) {
+    const w = intentModel.weights[f];
+    if (w) for (let k = 0; k < logits.length; k++) logits[k] = (logits[k] ?? 0) + (w[k] ?? 0);
+  }
+  const top = Math.max(...logits);
+  const e = logits.map((x) => Math.exp(x - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return intentModel.intents
+    .map((name, k) => ({ name, p: (e[k] ?? 0) / sum }))
+    .filter((g) => g.p >= intentModel.minP)
+    .sort((a, b) => b.p - a.p);
+};
+
 const question = (p: string) =>
   /\?\s*$/.test(p) ||
   /^(what|whats|what's|who|whos|who's|when|where|did|has|have|is|are|was|any|how|which)\b/.test(p);
 
-/** Cue words per intent, for phrasings the patterns above miss (normalised text). */
-const cues = {
-  person_work:
-    /\b(working on|busy|workload|load|assigned|handling|tasks|plate|up to|focus(ed|ing)? on|trabalhando|trabajando|travaille|arbeitet)\b/,
-  who_covers:
-    /\b(cover\w*|backup|back up|stand-?in|away|off sick|sick|leave|holiday|vacation|pto|ooo|absent|absence|out of office|conge\w*|vacaciones|ferias|urlaub|krank)\b/,
-  at_risk:
-    /\b(risk\w*|trouble|danger|worr(y|ied)|concern\w*|amber|red|yellow|warning\w*|off track|on track|jeopardy|on time|deadline\w*|riesgo|risque|risco|gefahr\w*)\b/,
-  my_plate:
-    /\b(my|me|mine|i|mis|mes|meine?|meus|minhas)\b.*\b(due|plate|list|todo|to-do|owe|promised|tasks|deliver|focus|agenda|pendiente|pendentes|a faire|offen)\b/,
-  mark_done:
-    /\b(done|finished|complete[d]?|shipped|delivered|wrapped( up)?|landed|merged|live|closed|resolved|sorted|fertig|listo|pronto|fini|termine)\b/,
-  drop: /\b(drop|cancel\w*|scrap|kill|shelve[d]?|park|deprioriti[sz]e|nix|bin|axe|descart\w*|abandon\w*|streich\w*|annul\w*)\b/,
-  remind_me:
-    /\b(remind\w*|reminder|nudge|don'?t (let me )?forget|alert me|recorda\w*|lembr\w*|rappel\w*|erinner\w*)\b/,
-  reassign:
-    /\b(reassign|assign|give|hand|pass|transfer|move|switch|swap|take over|owner|should own|take|have|reasigna\w*|transf\w*|reattribu\w*|ubergeb\w*|zuweis\w*)\b/,
-} as const;
-
-/**
- * The rules' reading of a message already known to be about operations.
- * `askerId` is who wrote it ("me", "my"); `nameOf` turns a first name into a
- * member of the workspace. Undefined when no intent fits: the caller answers
- * from the ledger as before.
- */
-export function readIntent(
-  text: string,
-  nameOf: NameLookup = () => undefined,
-  askerId?: string,
-): Intent | undefined {
+/** What every reading of a message starts from: its plain text, the people in it, the item it names. */
+function reading(text: string, nameOf: NameLookup, askerId?: string) {
   const p = normalise(text);
   const people = mentioned(p);
   const named = () => {
@@ -214,7 +237,114 @@ export function readIntent(
         ? { words, ...(ownerId ? { ownerId } : {}) }
         : undefined;
   const asks = question(p);
+  return { p, people, named, person, me, item, asks };
+}
 
+/** A trained model's intent, its slots filled from the message as far as they can be. */
+function slotsFor(name: IntentName, text: string, nameOf: NameLookup, askerId?: string): Intent | undefined {
+  const { p, people, named, person, me, item, asks } = reading(text, nameOf, askerId);
+  const someone = person();
+  const anyone = someone ?? me;
+  const date = datePhrase(p);
+  const words = () => itemWords(p).filter((w) => !nameOf(w));
+  switch (name) {
+    case "my_plate":
+      return { name: "my_plate", span: spanOf(p) };
+    case "person_work":
+      return someone && someone !== askerId ? { name: "person_work", userId: someone } : undefined;
+    case "did_happen": {
+      const ws = words();
+      const owner = person();
+      return ws.length ? { name: "did_happen", words: ws, ...(owner ? { ownerId: owner } : {}) } : undefined;
+    }
+    case "who_owns":
+      return { name: "who_owns", words: words() };
+    case "who_covers":
+      return anyone ? { name: "who_covers", userId: anyone } : undefined;
+    case "blocking":
+      return { name: "blocking", words: words() };
+    case "slipped":
+      return { name: "slipped", words: words() };
+    case "at_risk":
+      return { name: "at_risk" };
+    case "next_cadence": {
+      const kind = cadenceKind(p);
+      return { name: "next_cadence", ...(kind ? { kind } : {}) };
+    }
+    case "redate": {
+      const ref = date
+        ? item(
+            itemWords(p.replace(date.typed, " ")).filter((w) => !nameOf(w)),
+            people[0],
+          )
+        : undefined;
+      return date && ref ? { name: "redate", item: ref, when: date.typed } : undefined;
+    }
+    case "reassign": {
+      const to = people.at(-1) ?? named();
+      const ref = to
+        ? item(
+            words(),
+            people.find((x) => x !== to),
+          )
+        : undefined;
+      return to && ref ? { name: "reassign", item: ref, to } : undefined;
+    }
+    case "mark_done":
+    case "drop": {
+      // The item is named before any comma ("shelve the referral program, nobody uses it"), verbs aside.
+      const named = (p.split(/[,;]| - /)[0] ?? p).replace(changeVerbs[name], " ");
+      const ref = asks ? undefined : item(itemWords(named).filter((w) => !nameOf(w)));
+      return ref ? { name, item: ref } : undefined;
+    }
+    case "raise_blocker": {
+      const what = text.replace(/^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*/, "").trim();
+      return what
+        ? {
+            name: "raise_blocker",
+            what: what.slice(0, 500),
+            ...(people[0] ? { waitingOn: people[0] } : {}),
+          }
+        : undefined;
+    }
+    case "record_commitment": {
+      const title = date ? p.replace(date.typed, " ").replace(/\s+/g, " ").trim() : "";
+      return date && title.length >= 3
+        ? { name: "record_commitment", title: title.slice(0, 300), when: date.typed }
+        : undefined;
+    }
+    case "remind_me":
+      return date
+        ? { name: "remind_me", what: itemWords(p).join(" ") || "what you asked about", when: date.typed }
+        : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The rules' reading of a message already known to be about operations.
+ * `askerId` is who wrote it ("me", "my"); `nameOf` turns a first name into a
+ * member of the workspace. Undefined when no intent fits: the caller answers
+ * from the ledger as before.
+ */
+export function readIntent(
+  text: string,
+  nameOf: NameLookup = () => undefined,
+  askerId?: string,
+  guess: IntentGuess = guessIntent,
+  sureP: number = intentModel.sureP,
+): Intent | undefined {
+  const byPatterns = readByPatterns(text, nameOf, askerId);
+  const [top] = guess(text);
+  // The patterns fill slots best; the model reads intents best (docs/decisions/0036-intents-trained.md):
+  // a sure model overrules the patterns' intent, and reads what they miss.
+  if (!top || (byPatterns && (byPatterns.name === top.name || top.p < sureP))) return byPatterns;
+  return slotsFor(top.name, text, nameOf, askerId) ?? byPatterns;
+}
+
+/** The hand-written patterns' reading. */
+function readByPatterns(text: string, nameOf: NameLookup, askerId?: string): Intent | undefined {
+  const { p, people, person, me, item, asks } = reading(text, nameOf, askerId);
   // Changes asked for, first person or imperative.
   if (
     /\b(remind me|set a reminder|reminder for me|ping me|nudge me|don'?t let me forget|rappelle-moi|recuerdame|lembra-me|lembre-me|erinner\w* mich)\b/.test(
@@ -375,13 +505,7 @@ export function readIntent(
     ) &&
     !/^who/.test(p)
   ) {
-    const kind = /\breview\b/.test(p)
-      ? "review"
-      : /\bplanning\b/.test(p)
-        ? "planning"
-        : /\bstand-?up\b/.test(p)
-          ? "standup"
-          : undefined;
+    const kind = cadenceKind(p);
     return { name: "next_cadence", ...(kind ? { kind } : {}) };
   }
   if (
@@ -432,14 +556,7 @@ export function readIntent(
       p,
     )
   ) {
-    const span = /\b(tomorrow|manana|demain|morgen|amanha)\b/.test(p)
-      ? "tomorrow"
-      : /\b(today|this morning|hoy|aujourd'hui|heute|hoje)\b/.test(p)
-        ? "today"
-        : /\b(week|semana|semaine|woche)\b/.test(p)
-          ? "week"
-          : "all";
-    return { name: "my_plate", span };
+    return { name: "my_plate", span: spanOf(p) };
   }
   if (
     /^(did|has|have|was|were|is)\b|\b(yet|already|ever)\b|\b(happen|happened)\b|\bdid (the|anyone|we|you|\w+) \w+|\b(ya se|deja)\b|\best-ce que\b.*\ba ete\b|\bfoi (enviad|entregue|feit)\w*|\bschon\b|\bja (foi|enviou)\b/.test(
@@ -451,61 +568,5 @@ export function readIntent(
     if (ws.length) return { name: "did_happen", words: ws, ...(owner ? { ownerId: owner } : {}) };
   }
 
-  // Nothing above fits the phrasing: weigh each intent's cue words (five languages) and take the
-  // clear best, only when its slots can be filled from the message.
-  const score = (cues: RegExp) => (p.match(new RegExp(cues.source, "g")) ?? []).length;
-  const scores = (Object.keys(cues) as Array<keyof typeof cues>)
-    .map((name) => ({ name, n: score(cues[name]) }))
-    .filter((x) => x.n > 0)
-    .sort((a, b) => b.n - a.n);
-  const [best, second] = scores;
-  if (!best || (second && second.n === best.n)) return undefined;
-  const anyone = person() ?? me;
-  const date = datePhrase(p);
-  switch (best.name) {
-    case "person_work":
-      return someone && someone !== askerId ? { name: "person_work", userId: someone } : undefined;
-    case "who_covers":
-      return anyone && asks ? { name: "who_covers", userId: anyone } : undefined;
-    case "at_risk":
-      return asks ? { name: "at_risk" } : undefined;
-    case "my_plate":
-      return asks
-        ? {
-            name: "my_plate",
-            span:
-              date && /\b(tomorrow|manana|demain|morgen|amanha)\b/.test(p)
-                ? "tomorrow"
-                : /\b(today|hoy|heute|hoje)\b/.test(p)
-                  ? "today"
-                  : /\b(week|semana|semaine|woche)\b/.test(p)
-                    ? "week"
-                    : "all",
-          }
-        : undefined;
-    case "mark_done":
-    case "drop": {
-      const ref = asks
-        ? undefined
-        : item(itemWords((p.split(/[,;]| - /)[0] ?? p).replace(cues[best.name], " ")));
-      return ref ? { name: best.name, item: ref } : undefined;
-    }
-    case "remind_me":
-      return date
-        ? { name: "remind_me", what: itemWords(p).join(" ") || "what you asked about", when: date.typed }
-        : undefined;
-    case "reassign": {
-      const to = people.at(-1) ?? named();
-      const ref = to
-        ? item(
-            itemWords(p).filter((w) => !nameOf(w)),
-            people.find((x) => x !== to),
-          )
-        : undefined;
-      return to && ref && (!asks || /^(can|could) /.test(p))
-        ? { name: "reassign", item: ref, to }
-        : undefined;
-    }
-  }
   return undefined;
 }
