@@ -70,6 +70,7 @@ if (process.argv.includes("--cross")) {
     [0.3, 0.5],
     [0.3, 0.4],
     [0.2, 0.5],
+    [0.35, 0.5],
   ];
   let n = 0;
   let patterns = 0;

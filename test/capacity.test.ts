@@ -78,7 +78,7 @@ test("a week is over when more is due than the owner lands; the nearest later we
   ];
   const report = ownerWeeks(
     { ownerId: "U2", timeZone: berlin },
-    { landed: 16, due: dueDates, teamDefault: 5 },
+    { landed: 16, due: dueDates.map((at) => ({ at, n: 1 })), teamDefault: 5 },
     at("2026-12-08T12:00:00Z"),
     2,
   );
@@ -91,7 +91,7 @@ test("a week is over when more is due than the owner lands; the nearest later we
   // Thin history: the same week against the team default is not over.
   const thin = ownerWeeks(
     { ownerId: "U2", timeZone: berlin },
-    { landed: 3, due: dueDates, teamDefault: 5 },
+    { landed: 3, due: dueDates.map((at) => ({ at, n: 1 })), teamDefault: 5 },
     at("2026-12-08T12:00:00Z"),
     1,
   );
@@ -111,8 +111,11 @@ test("weeks start Monday 00:00 in the owner's zone: a Sunday-night due date coun
   const [tokyoWeek] = weeksFrom(new Date("2026-12-02T00:00:00Z"), 1, tokyo);
   const [utcWeek] = weeksFrom(new Date("2026-12-02T00:00:00Z"), 1, "UTC");
   if (!tokyoWeek || !utcWeek) throw new Error("no week");
-  expect(loadIn([sundayNightTokyo, sundayNightUtc], tokyoWeek)).toBe(1);
-  expect(loadIn([sundayNightTokyo, sundayNightUtc], utcWeek)).toBe(2);
+  const due = [sundayNightTokyo, sundayNightUtc].map((at) => ({ at, n: 1 }));
+  expect(loadIn(due, tokyoWeek)).toBe(1);
+  expect(loadIn(due, utcWeek)).toBe(2);
+  // Counted per quarter hour: three due at once weigh three.
+  expect(loadIn([{ at: sundayNightUtc, n: 3 }], utcWeek)).toBe(3);
   // A week over the end of daylight saving is a calendar week: 169 hours in New York.
   const ny = "America/New_York";
   const start = weekStart(new Date("2026-10-28T12:00:00Z"), ny);

@@ -61,7 +61,11 @@ export function weeksFrom(from: Date, count: number, timeZone: string): Week[] {
 }
 
 /** How many of `due` fall in the week. */
-export const loadIn = (due: Date[], week: Week) => due.filter((d) => d >= week.start && d < week.end).length;
+/** Open commitments due at `at`, `n` of them. */
+export type Due = { at: Date; n: number };
+
+export const loadIn = (due: Due[], week: Week) =>
+  due.reduce((sum, d) => (d.at >= week.start && d.at < week.end ? sum + d.n : sum), 0);
 
 /** Where someone in another zone stands "that week": their own week holding its Thursday. */
 export const sameWeekFor = (week: Week, timeZone: string): Week =>
@@ -94,7 +98,7 @@ export type OwnerCapacity = {
  */
 export function ownerWeeks(
   owner: { ownerId: string; timeZone: string },
-  tally: { landed: number; due: Date[]; teamDefault: number },
+  tally: { landed: number; due: Due[]; teamDefault: number },
   from: Date,
   count: number,
 ): OwnerCapacity {

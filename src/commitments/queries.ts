@@ -400,9 +400,11 @@ export function workstreamsNaming(deps: Pick<Deps, "db">, workspaceId: string, w
 
 /**
  * What capacity is read from, in one round trip (it runs on every `/coo
- * commit`): per owner, how many they landed since `since`; the open
- * commitments they have due in [from, to), with where each was made; and the
- * workspace's team default.
+ * commit`): per owner, how many they landed since `since`; how many open
+ * commitments they have due in [from, to), counted per quarter hour and per
+ * place they were made (every zone's midnight falls on a quarter hour, so a
+ * count never straddles a week; and an owner with hundreds due in one week
+ * costs a handful of rows, not hundreds); and the workspace's team default.
  */
 const capacityRows = statement({
   name: "coo_capacity_rows",
@@ -414,10 +416,12 @@ const capacityRows = statement({
       AND "doneAt" >= $3::timestamptz
     GROUP BY "ownerId"
     UNION ALL
-    SELECT 'due', "ownerId", "dueAt", "workstreamId", "channelId", 1
+    SELECT 'due', "ownerId", to_timestamp(floor(extract(epoch FROM "dueAt") / 900) * 900),
+      "workstreamId", "channelId", count(*)::int
     FROM "Commitment"
     WHERE "workspaceId" = $1 AND "ownerId" = ANY($2::text[]) AND "status" = 'open'
       AND "dueAt" >= $4::timestamptz AND "dueAt" < $5::timestamptz
+    GROUP BY 2, 3, 4, 5
     UNION ALL
     SELECT 'default', NULL, NULL, NULL, NULL, "weeklyCapacity" FROM "Workspace" WHERE "id" = $1`,
   row: z.object({
@@ -430,7 +434,14 @@ const capacityRows = statement({
   }),
 });
 
-export type DueRow = { ownerId: string; dueAt: Date; workstreamId: number | null; channelId: string | null };
+/** `n` open commitments of `ownerId` due in the quarter hour from `dueAt`, made in one place. */
+export type DueRow = {
+  ownerId: string;
+  dueAt: Date;
+  n: number;
+  workstreamId: number | null;
+  channelId: string | null;
+};
 export type CapacityTally = { teamDefault: number; landed: Map<string, number>; due: DueRow[] };
 
 /** The workspace's team default until an admin sets one. */
@@ -455,6 +466,7 @@ export async function capacityTally(
       tally.due.push({
         ownerId: r.ownerId,
         dueAt: r.dueAt,
+        n: r.n,
         workstreamId: r.workstreamId,
         channelId: r.channelId,
       });

@@ -641,7 +641,7 @@ async function checkCapacity(
 
 const tallyOf = (tally: CapacityTally, ownerId: string) => ({
   landed: tally.landed.get(ownerId) ?? 0,
-  due: tally.due.filter((d) => d.ownerId === ownerId).map((d) => d.dueAt),
+  due: tally.due.filter((d) => d.ownerId === ownerId).map((d) => ({ at: d.dueAt, n: d.n })),
 });
 
 /**

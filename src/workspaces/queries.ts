@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { Db } from "../db/open.js";
+import { query, type Sql, statement } from "../db/sql.js";
 import type { Prisma } from "../generated/prisma/client.js";
 
 /*
@@ -19,13 +21,18 @@ export async function ensureWorkspaceRow(db: Db, workspaceId: string): Promise<v
  * true the first time, false for a replay. The primary key makes this safe
  * across restarts and replicas.
  */
-export async function claimRequest(db: Db, workspaceId: string, key: string): Promise<boolean> {
-  const { count } = await db.processedEvent.createMany({
-    data: [{ eventId: key, workspaceId }],
-    skipDuplicates: true,
-  });
-  return count === 1;
+export async function claimRequest(sql: Sql, workspaceId: string, key: string): Promise<boolean> {
+  // One statement on the plain driver: it runs before every command and press (decision 0011).
+  const rows = await query(sql, claimRequestKey, [key, workspaceId]);
+  return rows.length === 1;
 }
+
+const claimRequestKey = statement({
+  name: "coo_claim_request",
+  text: `INSERT INTO "ProcessedEvent" ("eventId", "workspaceId", "receivedAt") VALUES ($1, $2, now())
+    ON CONFLICT DO NOTHING RETURNING "eventId"`,
+  row: z.object({ eventId: z.string() }),
+});
 
 /**
  * Slack refuses a request signed more than five minutes ago and stops

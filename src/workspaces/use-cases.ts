@@ -24,7 +24,7 @@ export type Schedules = { rebuild(): Promise<void> };
  * exists once coo has heard from it (remembered, so asked once per process),
  * and a replayed command or button press is recognised.
  */
-export function admission(deps: Pick<Deps, "db">): Admission {
+export function admission(deps: Pick<Deps, "db" | "sql">): Admission {
   const known = new Set<string>();
   return {
     async workspace(workspaceId) {
@@ -32,7 +32,7 @@ export function admission(deps: Pick<Deps, "db">): Admission {
       await ensureWorkspaceRow(deps.db, workspaceId);
       known.add(workspaceId);
     },
-    firstTime: (workspaceId, key) => claimRequest(deps.db, workspaceId, key),
+    firstTime: (workspaceId, key) => claimRequest(deps.sql, workspaceId, key),
   };
 }
 
