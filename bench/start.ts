@@ -4,6 +4,7 @@
 // (the restart every deploy pays).
 
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -61,6 +62,16 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
+/** The arguments `npm start` gives node (package.json), so the bench starts the bot the same way. */
+function startArgs(): string[] {
+  const scripts = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).scripts as {
+    start: string;
+  };
+  const [node, ...args] = scripts.start.split(/\s+/);
+  if (node !== "node") throw new Error(`npm start runs "${scripts.start}"; the bench expects "node ..."`);
+  return args;
+}
+
 /**
  * Starts the built bot: milliseconds from spawn to the first 200 from
  * /healthz and, when `idleMs` is given, its resident memory that long after
@@ -74,7 +85,7 @@ export async function startOnce(
 ): Promise<{ ms: number; rssMb?: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ["dist/main.js"], {
+  const child = spawn(process.execPath, startArgs(), {
     env: botEnv(database, slackUrl, secret, port),
     stdio: "ignore",
   });
