@@ -6,8 +6,8 @@
 // --l2, --min, --epochs and --kinds change the settings.
 import { writeFileSync } from "node:fs";
 import { type IntentGuess, type IntentName, intentNames, readIntent } from "../src/assistant/intents.js";
-import { featuresOf } from "../src/routing/features.js";
-import { normalise } from "../src/routing/normalise.js";
+import { featuresOf } from "../src/text/features.js";
+import { normalise } from "../src/text/normalise.js";
 import { type Model, probabilities, type Row, type Settings, train, weightLines } from "./logistic.js";
 import { presentWriterSets, readLabeled, roster } from "./routing-sets.js";
 
@@ -104,7 +104,7 @@ if (process.argv.includes("--cross")) {
     new URL("../src/assistant/intent-model.ts", import.meta.url),
     `// Written by \`npx tsx scripts/train-intents.ts\` from the operations messages of
 // ${writers.map((w) => `${w.set}/tune.json`).join(", ")} (never a holdout.json).
-// Do not edit by hand: change the features (src/routing/features.ts) or the tuning data, and train again.
+// Do not edit by hand: change the features (src/text/features.ts) or the tuning data, and train again.
 // biome-ignore-all lint/suspicious/noApproximativeNumericConstant: trained weights, not constants
 import type { IntentName } from "./intents.js";
 

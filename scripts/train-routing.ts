@@ -7,8 +7,6 @@
 // cross-validated figures over all tuning sets. --l2, --hand, --min, --kinds, --epochs and
 // --margin change the settings (defaults: those coo runs, decision 0030).
 import { writeFileSync } from "node:fs";
-import { featuresOf } from "../src/routing/features.js";
-import { normalise } from "../src/routing/normalise.js";
 import {
   type Category,
   categories,
@@ -16,6 +14,8 @@ import {
   decide,
   handScores,
 } from "../src/routing/rules.js";
+import { featuresOf } from "../src/text/features.js";
+import { normalise } from "../src/text/normalise.js";
 import {
   type Model,
   probabilities,

@@ -1,6 +1,6 @@
 // Written by `npx tsx scripts/train-intents.ts` from the operations messages of
 // v2/tune.json, v3/tune.json, v4/tune.json, v5/tune.json, v6/tune.json, v7/tune.json, v8/tune.json, v9/tune.json, v10/tune.json, v11/tune.json, v12/tune.json, v13/tune.json, v14/tune.json, v15/tune.json, v16/tune.json, v17/tune.json (never a holdout.json).
-// Do not edit by hand: change the features (src/routing/features.ts) or the tuning data, and train again.
+// Do not edit by hand: change the features (src/text/features.ts) or the tuning data, and train again.
 // biome-ignore-all lint/suspicious/noApproximativeNumericConstant: trained weights, not constants
 import type { IntentName } from "./intents.js";
 

@@ -1,7 +1,7 @@
 import * as chrono from "chrono-node";
 import { z } from "zod";
-import { featuresOf } from "../routing/features.js";
-import { normalise as normaliseForRouting } from "../routing/normalise.js";
+import { featuresOf } from "../text/features.js";
+import { normalise as normaliseForRouting } from "../text/normalise.js";
 import { intentModel } from "./intent-model.js";
 
 /*

@@ -1,6 +1,6 @@
-import { featuresOf, parts } from "./features.js";
+import { featuresOf, parts } from "../text/features.js";
+import { normalise } from "../text/normalise.js";
 import { model } from "./model.js";
-import { normalise } from "./normalise.js";
 
 /** The five lanes a message to the coo can fall in. The code acts only on these. */
 export const categories = ["mission", "budget", "architecture", "operations", "other"] as const;
@@ -10,7 +10,7 @@ export type AskLane = Exclude<Category, "other">;
 
 /*
  * The deterministic classifier, used without a key and whenever Claude fails:
- * normalise (normalise.ts), find the message's parts (features.ts), weigh
+ * normalise (src/text/normalise.ts), find the message's parts (src/text/features.ts), weigh
  * each lane (hand-set weights of the parts plus weights trained on the
  * labeled tuning sets, model.ts), and pick the heaviest; when the heaviest
  * lane is a human's and another lane is close behind, ask instead of naming
