@@ -69,3 +69,15 @@ export function roster(set: Labeled[]): Map<string, string> {
   }
   return ids;
 }
+
+/** Case, accents, Slack markup, punctuation and spacing do not make two messages different. */
+export function sameText(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/<[^>|]*\|([^>]*)>/g, "$1")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

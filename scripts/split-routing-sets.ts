@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { intentNames } from "../src/assistant/intents.js";
+import { sameText as normalise } from "./routing-sets.js";
 
 // One fixed seed per set, chosen before the set was split; never change one after.
 const seeds: Record<string, number> = {
@@ -86,18 +87,6 @@ function parseBatch(path: string): Entry[] {
       if (!parsed.success) throw new Error(`${at}: ${parsed.error.message}`);
       return parsed.data;
     });
-}
-
-/** Case, accents, Slack markup, punctuation and spacing do not make two messages different. */
-export function normalise(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/<[^>|]*\|([^>]*)>/g, "$1")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
 }
 
 /** Every other committed set's messages, normalised (never printed). */

@@ -3,19 +3,10 @@
 // split (held-out sets are for reporting only: never edit one while tuning).
 import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { oldSets, readLabeled, writerSets } from "../scripts/routing-sets.js";
+import { sameText as normalise, oldSets, readLabeled, writerSets } from "../scripts/routing-sets.js";
 import { intentNames } from "../src/assistant/intents.js";
 
 const lanes = ["mission", "budget", "architecture", "operations", "other"];
-const normalise = (text: string) =>
-  text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/<[^>|]*\|([^>]*)>/g, "$1")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
 const stratum = (e: { lane: string; intent?: string }) => `${e.lane}/${e.intent ?? ""}`;
 
 /** Per set: least size in all and per lane, held-out messages per intent, and the held-out set's digest. */
