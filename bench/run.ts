@@ -705,7 +705,7 @@ async function main() {
     for (const line of dashboardLines) console.log(`  ${line}`);
   }
   console.log(
-    `\nidle resident memory of \`node dist/main.js\`, ${idleSettleMs / 1000} s after /healthz first answers:`,
+    `\nidle resident memory of the bot started as \`npm start\` starts it, ${idleSettleMs / 1000} s after /healthz first answers:`,
   );
   for (const kind of ["pglite", "postgres"]) {
     const first = rssMb.get(`${kind} first`);
