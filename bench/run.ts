@@ -717,7 +717,9 @@ async function main() {
   }
   if (start) {
     const ms = (values: number[]) => values.map((v) => `${(v / 1000).toFixed(2)} s`).join(", ");
-    console.log("\nspawn of the bot (as `npm start` runs it) on the embedded database to /healthz answering 200:");
+    console.log(
+      "\nspawn of the bot (as `npm start` runs it) on the embedded database to /healthz answering 200:",
+    );
     console.log(`  first start (fresh data dir)  ${ms(start.firstMs)}`);
     console.log(`  second start (same data dir)  ${ms(start.secondMs)}`);
     console.log(`  npm start's build check when the build is current  ${ms(start.checkMs)}`);
