@@ -295,8 +295,8 @@ async function main() {
     await mention("U0ALICE", "can we afford datadog at our current burn?");
     await mention("U0BOB", "should we go after enterprise customers next year or stay with smb?");
     await mention("U0CARA", "what's blocking the contract?");
-    console.log(`${bold("alice")} in #C0GENERAL: @coo thoughts on the hosting bill and the stack`);
-    await client.mention("thoughts on the hosting bill and the stack", { user: "U0ALICE" });
+    console.log(`${bold("alice")} in #C0GENERAL: @coo the cloud bill and the database choice, thoughts?`);
+    await client.mention("the cloud bill and the database choice, thoughts?", { user: "U0ALICE" });
     const unsure = await newCalls();
     show(unsure);
     const lanes = unsure
