@@ -1,6 +1,6 @@
 import * as chrono from "chrono-node";
 import { z } from "zod";
-import { featuresOf } from "../text/features.js";
+import { featuresOf, probabilitiesOf } from "../text/features.js";
 import { normalise as normaliseForRouting } from "../text/normalise.js";
 import { intentModel } from "./intent-model.js";
 
@@ -197,17 +197,13 @@ export type IntentGuess = (text: string) => Array<{ name: IntentName; p: number 
  * features: the intents at or above the model's least probability.
  */
 export const guessIntent: IntentGuess = (text) => {
-  const features = featuresOf(normaliseForRouting(text));
-  const logits = intentModel.intents.map((_, k) => intentModel.bias[k] ?? 0);
-  for (const f of features) {
-    const w = intentModel.weights[f];
-    if (w) for (let k = 0; k < logits.length; k++) logits[k] = (logits[k] ?? 0) + (w[k] ?? 0);
-  }
-  const top = Math.max(...logits);
-  const e = logits.map((x) => Math.exp(x - top));
-  const sum = e.reduce((a, b) => a + b, 0);
+  const p = probabilitiesOf(
+    intentModel.intents.map((_, k) => intentModel.bias[k] ?? 0),
+    featuresOf(normaliseForRouting(text)),
+    intentModel.weights,
+  );
   return intentModel.intents
-    .map((name, k) => ({ name, p: (e[k] ?? 0) / sum }))
+    .map((name, k) => ({ name, p: p[k] ?? 0 }))
     .filter((g) => g.p >= intentModel.minP)
     .sort((a, b) => b.p - a.p);
 };

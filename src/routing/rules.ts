@@ -1,4 +1,4 @@
-import { featuresOf, parts } from "../text/features.js";
+import { featuresOf, parts, probabilitiesOf } from "../text/features.js";
 import { normalise } from "../text/normalise.js";
 import { model } from "./model.js";
 
@@ -64,17 +64,14 @@ export function handScores(normalised: string): Record<Category, number> {
 /** Hand-set and trained weights together, as a probability per lane. */
 export function laneProbabilities(normalised: string): Record<Category, number> {
   const hand = handScores(normalised);
-  const logits = model.lanes.map((lane, i) => (model.bias[i] ?? 0) + model.handScale * hand[lane]);
-  for (const f of featuresOf(normalised)) {
-    const w = model.weights[f];
-    if (w) for (let i = 0; i < logits.length; i++) logits[i] = (logits[i] ?? 0) + (w[i] ?? 0);
-  }
-  const top = Math.max(...logits);
-  const exp = logits.map((l) => Math.exp(l - top));
-  const sum = exp.reduce((a, b) => a + b, 0);
+  const p = probabilitiesOf(
+    model.lanes.map((lane, i) => (model.bias[i] ?? 0) + model.handScale * hand[lane]),
+    featuresOf(normalised),
+    model.weights,
+  );
   const out = zero();
   model.lanes.forEach((lane, i) => {
-    out[lane] = (exp[i] ?? 0) / sum;
+    out[lane] = p[i] ?? 0;
   });
   return out;
 }

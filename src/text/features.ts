@@ -203,3 +203,24 @@ export function featuresOf(normalised: string): string[] {
   if (ws.length <= 3) out.add("short");
   return [...out];
 }
+
+/**
+ * A trained linear model's probabilities (softmax): `start` holds each class's
+ * logit before the features (bias, and any fixed scores), `weights` each
+ * feature's weight per class.
+ */
+export function probabilitiesOf(
+  start: number[],
+  features: string[],
+  weights: Record<string, number[]>,
+): number[] {
+  const logits = [...start];
+  for (const f of features) {
+    const w = weights[f];
+    if (w) for (let k = 0; k < logits.length; k++) logits[k] = (logits[k] ?? 0) + (w[k] ?? 0);
+  }
+  const top = Math.max(...logits);
+  const e = logits.map((x) => Math.exp(x - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
+}
