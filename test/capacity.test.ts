@@ -8,6 +8,7 @@ import {
   weekStart,
   weeksFrom,
 } from "../src/commitments/capacity.js";
+import { capacityCheck } from "../src/commitments/use-cases.js";
 import { scheduleCadence } from "./kit/cadence.js";
 import { days, hours } from "./kit/coo.js";
 import { mentionOf, replyTo, useBot, wednesday } from "./kit/harness.js";
@@ -155,6 +156,41 @@ test("/coo commit flags an owner whose week is now over, with the week, the numb
   // The suggested command works: the memo moves to a week with room.
   const moved = await say("U2", `slip C${number} to Thu 17 Dec 17:00`);
   expect(moved).toContain("to Thu 17 Dec 17:00 (Europe/Berlin)");
+});
+
+test("who has room: people sharing the work first, a guest only when they share it, nobody out of office", async () => {
+  // A workspace of its own, so that only these five are weighed.
+  const workspaceId = "T7";
+  await db().workspace.upsert({ where: { id: workspaceId }, create: { id: workspaceId }, update: {} });
+  const person = (slackUserId: string, extra: { kind?: "guest"; oooUntil?: Date } = {}) =>
+    db().person.create({
+      data: { workspaceId, slackUserId, timezone: "UTC", syncedAt: h.clock.now(), ...extra },
+    });
+  const monday = new Date("2026-12-14T09:00:00Z");
+  await person("UA");
+  await person("UB", { kind: "guest" }); // shares #C77 with UA
+  await person("UC", { kind: "guest" }); // has no work here
+  await person("UD", { oooUntil: new Date("2026-12-19T00:00:00Z") }); // away all that week
+  await person("UE");
+  const seed = (ownerId: string, count: number, channelId: string) =>
+    addCommitments(
+      db(),
+      workspaceId,
+      Array.from({ length: count }, (_, i) => ({
+        ownerId,
+        title: `work ${i}`,
+        dueAt: new Date(monday.getTime() + i * hours(1)),
+        channelId,
+      })),
+    );
+  await seed("UA", 6, "C77");
+  await seed("UB", 1, "C77");
+  const [ua] = await capacityCheck(h.bot.coo.deps, { workspaceId, ownerIds: ["UA"], from: monday, weeks: 1 });
+  const week = ua?.weeks[0];
+  expect(week?.over).toBe(true);
+  // UB shares the channel (a guest may take work they already share); then the member with room.
+  // UC and UD would come before UE in the order of ids if either were weighed.
+  expect(week?.suggestion?.others).toEqual(["UB", "UE"]);
 });
 
 test("weekly planning tells an owner whose week ahead is over, in their DM; an owner under it gets no flag", async () => {

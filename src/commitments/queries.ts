@@ -487,62 +487,76 @@ export async function setTeamCapacity(deps: Pick<Deps, "db">, workspaceId: strin
 }
 
 /**
- * Who works in these workstreams or channels: owners of their open work, or
- * of work landed since `since`, and the workstreams' owners. At most a few
- * hundred pairs are read; enough to name two people.
+ * Who could take work off people over their capacity, in one round trip (it
+ * runs on every `/coo commit` that tips a week over): the people who work in
+ * these workstreams or channels (owners of their open work or of work landed
+ * since `since`, and the streams' owners; at most a few hundred pairs, enough
+ * to name two people), and up to `limit` people coo knows here, in office at
+ * `at` and not in `exclude`: those sharing the work first (members or
+ * guests), then any other member; each with the time zone last read from
+ * Slack.
  */
-export async function peopleSharingWork(
-  deps: Pick<Deps, "db">,
-  workspaceId: string,
-  scope: { workstreamIds: number[]; channelIds: string[]; since: Date },
-): Promise<Array<{ userId: string; workstreamId: number | null; channelId: string | null }>> {
-  const { workstreamIds, channelIds, since } = scope;
-  if (workstreamIds.length === 0 && channelIds.length === 0) return [];
-  const [work, streams] = await Promise.all([
-    deps.db.commitment.findMany({
-      where: {
-        workspaceId,
-        OR: [{ workstreamId: { in: workstreamIds } }, { channelId: { in: channelIds } }],
-        AND: [{ OR: [{ status: "open" }, { doneAt: { gte: since } }] }],
-      },
-      distinct: ["ownerId", "workstreamId", "channelId"],
-      select: { ownerId: true, workstreamId: true, channelId: true },
-      take: 300,
-    }),
-    deps.db.workstream.findMany({
-      where: { workspaceId, id: { in: workstreamIds } },
-      select: { id: true, ownerId: true },
-    }),
-  ]);
-  return [
-    ...work.map((w) => ({ userId: w.ownerId, workstreamId: w.workstreamId, channelId: w.channelId })),
-    ...streams.map((s) => ({ userId: s.ownerId, workstreamId: s.id, channelId: null })),
-  ];
-}
+const roomRows = statement({
+  name: "coo_people_with_room",
+  text: `
+    WITH "sharing" AS (
+      (SELECT DISTINCT "ownerId" AS "userId", "workstreamId", "channelId"
+      FROM "Commitment"
+      WHERE "workspaceId" = $1 AND ("workstreamId" = ANY($2::int[]) OR "channelId" = ANY($3::text[]))
+        AND ("status" = 'open' OR "doneAt" >= $4::timestamptz) AND NOT ("ownerId" = ANY($5::text[]))
+      LIMIT 300)
+      UNION
+      SELECT "ownerId", "id", NULL FROM "Workstream"
+      WHERE "workspaceId" = $1 AND "id" = ANY($2::int[]) AND NOT ("ownerId" = ANY($5::text[]))
+    ),
+    "free" AS (
+      SELECT "slackUserId", "timezone",
+        "slackUserId" IN (SELECT "userId" FROM "sharing") AS "close", "kind"::text AS "kind"
+      FROM "Person"
+      WHERE "workspaceId" = $1 AND "kind" IN ('member', 'guest') AND NOT ("slackUserId" = ANY($5::text[]))
+        AND ("oooUntil" IS NULL OR "oooUntil" <= $6::timestamptz)
+    ),
+    "chosen" AS (
+      SELECT "slackUserId", "timezone", "close" FROM "free" WHERE "close" OR "kind" = 'member'
+      ORDER BY "close" DESC, "slackUserId" LIMIT $7::int
+    )
+    SELECT 'sharing' AS "kind", "userId", "workstreamId", "channelId", NULL::text AS "timezone" FROM "sharing"
+    UNION ALL
+    SELECT 'candidate', "slackUserId", NULL, NULL, "timezone" FROM "chosen"`,
+  row: z.object({
+    kind: z.enum(["sharing", "candidate"]),
+    userId: z.string(),
+    workstreamId: z.number().int().nullable(),
+    channelId: z.string().nullable(),
+    timezone: z.string().nullable(),
+  }),
+});
 
-/**
- * People coo knows here who may take work (a member, or a guest when
- * `guests`), in office at `at`: among `among` when given, else anyone; with
- * the time zone last read from Slack.
- */
-export async function peopleFreeToTakeWork(
-  deps: Pick<Deps, "db">,
+export type SharedWork = { userId: string; workstreamId: number | null; channelId: string | null };
+
+export async function peopleWithRoom(
+  deps: Pick<Deps, "sql">,
   workspaceId: string,
-  filter: { among?: string[]; exclude: string[]; guests: boolean; at: Date },
+  scope: { workstreamIds: number[]; channelIds: string[]; since: Date; exclude: string[]; at: Date },
   limit: number,
-): Promise<Array<{ userId: string; timeZone: string | null }>> {
-  const people = await deps.db.person.findMany({
-    where: {
-      workspaceId,
-      kind: { in: filter.guests ? ["member", "guest"] : ["member"] },
-      slackUserId: { notIn: filter.exclude, ...(filter.among ? { in: filter.among } : {}) },
-      OR: [{ oooUntil: null }, { oooUntil: { lte: filter.at } }],
-    },
-    orderBy: { slackUserId: "asc" },
-    select: { slackUserId: true, timezone: true },
-    take: limit,
-  });
-  return people.map((p) => ({ userId: p.slackUserId, timeZone: p.timezone }));
+): Promise<{ sharing: SharedWork[]; candidates: Array<{ userId: string; timeZone: string | null }> }> {
+  const rows = await query(deps.sql, roomRows, [
+    workspaceId,
+    scope.workstreamIds,
+    scope.channelIds,
+    scope.since,
+    scope.exclude,
+    scope.at,
+    limit,
+  ]);
+  return {
+    sharing: rows
+      .filter((r) => r.kind === "sharing")
+      .map((r) => ({ userId: r.userId, workstreamId: r.workstreamId, channelId: r.channelId })),
+    candidates: rows
+      .filter((r) => r.kind === "candidate")
+      .map((r) => ({ userId: r.userId, timeZone: r.timezone })),
+  };
 }
 
 // ---------------------------------------------------------------- planned work (bets)

@@ -47,8 +47,7 @@ import {
   openCommitmentsNaming,
   openDueBy,
   openInStreams,
-  peopleFreeToTakeWork,
-  peopleSharingWork,
+  peopleWithRoom,
   reassignedFrom,
   setTeamCapacity,
   teamCapacityOf,
@@ -661,27 +660,21 @@ async function suggestOthers(
   const work = (o: (typeof over)[number]) =>
     tally.due.filter((d) => d.ownerId === o.owner.ownerId && d.dueAt >= o.week.start && d.dueAt < o.week.end);
   const overWork = over.flatMap(work);
-  const sharing = await peopleSharingWork(deps, workspaceId, {
-    workstreamIds: unique(overWork.flatMap((d) => (d.workstreamId === null ? [] : [d.workstreamId]))),
-    channelIds: unique(overWork.flatMap((d) => (d.channelId === null ? [] : [d.channelId]))),
-    since: landedSince(now),
-  });
   // Whoever is over in a week checked here has no room to give: they are not weighed.
   const overOwners = unique(over.map((o) => o.owner.ownerId));
   const earliest = new Date(Math.min(...over.map((o) => o.week.start.getTime())));
-  const close = await peopleFreeToTakeWork(
+  const { sharing, candidates } = await peopleWithRoom(
     deps,
     workspaceId,
-    { among: unique(sharing.map((s) => s.userId)), exclude: overOwners, guests: true, at: earliest },
+    {
+      workstreamIds: unique(overWork.flatMap((d) => (d.workstreamId === null ? [] : [d.workstreamId]))),
+      channelIds: unique(overWork.flatMap((d) => (d.channelId === null ? [] : [d.channelId]))),
+      since: landedSince(now),
+      exclude: overOwners,
+      at: earliest,
+    },
     candidatesWeighed,
   );
-  const anyone = await peopleFreeToTakeWork(
-    deps,
-    workspaceId,
-    { exclude: [...overOwners, ...close.map((c) => c.userId)], guests: false, at: earliest },
-    candidatesWeighed - close.length,
-  );
-  const candidates = [...close, ...anyone];
   if (candidates.length === 0) return;
   const latest = new Date(Math.max(...over.map((o) => o.week.end.getTime())));
   const theirs = await capacityTally(deps, {
