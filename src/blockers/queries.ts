@@ -118,7 +118,9 @@ export async function listBlockers(
 const openQueuePage = statement({
   name: "coo_open_blockers_page",
   text: `
-    SELECT *, count(*) OVER () AS "total" FROM "Blocker"
+    SELECT *,
+      (SELECT count(*) FROM "Blocker" WHERE "workspaceId" = $1 AND "status" = 'open') AS "total"
+    FROM "Blocker"
     WHERE "workspaceId" = $1 AND "status" = 'open'
     ORDER BY "openedAt" ASC, "number" ASC
     OFFSET $2 LIMIT $3`,
@@ -133,8 +135,9 @@ const openQueueCount = statement({
 
 /**
  * The hot path (`/coo blockers`): one indexed query that returns the page and
- * the total together, in plain SQL (see db/sql.ts). A page past the end has
- * no rows to carry the total, so it is counted apart.
+ * the total together, in plain SQL (see db/sql.ts); the total is counted once
+ * (a window over every open row read them all). A page past the end has no
+ * rows to carry the total, so it is counted apart.
  */
 async function openQueue(
   deps: Pick<Deps, "sql">,

@@ -416,7 +416,7 @@ const capacityRows = statement({
       AND "doneAt" >= $3::timestamptz
     GROUP BY "ownerId"
     UNION ALL
-    SELECT 'due', "ownerId", to_timestamp(floor(extract(epoch FROM "dueAt") / 900) * 900),
+    SELECT 'due', "ownerId", date_bin('15 minutes', "dueAt", timestamptz '2000-01-01 00:00Z'),
       "workstreamId", "channelId", count(*)::int
     FROM "Commitment"
     WHERE "workspaceId" = $1 AND "ownerId" = ANY($2::text[]) AND "status" = 'open'

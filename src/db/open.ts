@@ -11,7 +11,7 @@ import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
 import { applyMigrations, readMigrations, type SqlSession, upToDate } from "./migrate.js";
-import { pgliteSql, postgresSql, query, type Sql, statement } from "./sql.js";
+import { pglitePreparedSql, pgliteSql, postgresSql, query, type Sql, statement } from "./sql.js";
 
 export type Db = PrismaClient;
 
@@ -89,7 +89,7 @@ async function openPglite(
   sharedBuffers: string,
   inWorker: boolean,
 ): Promise<Database> {
-  const [{ PGlite, messages }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite, messages, protocol, parse }, { PrismaPGlite }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("pglite-prisma-adapter"),
   ]);
@@ -128,7 +128,7 @@ async function openPglite(
   // time it speaks the 6.19 protocol (see docs/decisions/0001-database.md).
   const adapter = new PrismaPGlite(clients.prisma) as unknown as SqlDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
-  const sql = pgliteSql(clients.sql);
+  const sql = inWorker ? pgliteSql(clients.sql) : pglitePreparedSql(clients.sql, { protocol, parse });
   return {
     prisma,
     sql,
