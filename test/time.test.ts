@@ -19,6 +19,12 @@ test("explicit dates, times and relative phrases", () => {
   expect(at("Dec 24 9:30", "UTC")).toBe("2026-12-24T09:30:00.000Z");
 });
 
+test("a time written with its own offset is that instant, whatever the owner's zone", () => {
+  expect(at("2026-12-09T15:00:00Z", "America/New_York")).toBe("2026-12-09T15:00:00.000Z");
+  expect(at("2026-12-09T15:00:00+02:00", "Asia/Tokyo")).toBe("2026-12-09T13:00:00.000Z");
+  expect(at("2026-12-09T15:00:00Z", "UTC")).toBe("2026-12-09T15:00:00.000Z");
+});
+
 test("'today' after the working day ends means the end of today, not a time already gone", () => {
   const late = new Date("2026-12-02T18:30:00Z");
   expect(parseWhen("today", { now: late, timeZone: "UTC" })?.at.toISOString()).toBe(

@@ -30,6 +30,12 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
   if (result?.index !== 0 || result.text.length < cleaned.length) return undefined;
   const start = result.start;
   const hadTime = start.isCertain("hour");
+  // A time with its own offset ("2026-12-09T15:00:00Z", "3pm GMT+2") is an
+  // instant: it is read as written, not as a wall time in the owner's zone.
+  if (hadTime && start.isCertain("timezoneOffset")) {
+    const instant = start.date();
+    return Number.isNaN(instant.getTime()) ? undefined : { at: instant, hadTime };
+  }
   let wall = {
     year: start.get("year") ?? local.year,
     month: start.get("month") ?? local.month,
