@@ -700,13 +700,16 @@ function parseArgs(argv: string[]): SimOptions & { json: boolean } {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** A precision over no messages is no figure at all. */
+const precisionOf = (precision: number, sent: number) => (sent === 0 ? "-" : pct(precision));
+
 function report(r: SimResult): string {
   const line = (name: string, s: StepFigures) =>
-    `  ${name.padEnd(8)} ${String(s.sent).padStart(4)} sent, precision ${pct(s.precision)}, ${s.early} a working day ahead`;
+    `  ${name.padEnd(8)} ${String(s.sent).padStart(4)} sent, precision ${precisionOf(s.precision, s.sent)}, ${s.early} a working day ahead`;
   return [
     `Simulated ${r.people} people for ${r.weeks} weeks (seed ${r.seed}): ${r.commitments} commitments, ${r.lateCommitments} ended late or re-dated`,
     `Early warning     ${pct(r.earlyWarningRate)} of late work warned a working day ahead (median lead ${r.medianLeadHours} h)`,
-    `Precision         ${pct(r.precision)} of ${r.warningsSent} warnings were about work that ended late or was re-dated`,
+    `Precision         ${precisionOf(r.precision, r.warningsSent)} of ${r.warningsSent} warnings were about work that ended late or was re-dated`,
     `Pings             per person-week median ${r.pingsPerPersonWeek.median}, p90 ${r.pingsPerPersonWeek.p90}, max ${r.pingsPerPersonWeek.max}`,
     `Out of bounds     ${r.pingsOutsideHours} outside working hours, ${r.pingsOnLeaveOrHoliday} on leave or a holiday, ${r.repeatedWarnings} repeated`,
     `Help requests     ${r.helpRequestsOutsideHours} reached the helper outside their hours (a person's own Need help, held for the helper's hours)`,
