@@ -23,6 +23,10 @@ test("a time written with its own offset is that instant, whatever the owner's z
   expect(at("2026-12-09T15:00:00Z", "America/New_York")).toBe("2026-12-09T15:00:00.000Z");
   expect(at("2026-12-09T15:00:00+02:00", "Asia/Tokyo")).toBe("2026-12-09T13:00:00.000Z");
   expect(at("2026-12-09T15:00:00Z", "UTC")).toBe("2026-12-09T15:00:00.000Z");
+  expect(at("tomorrow 5pm UTC", "America/New_York")).toBe("2026-12-03T17:00:00.000Z");
+  // Counted from now, in any zone.
+  expect(at("in 3 hours", "America/New_York")).toBe("2026-12-02T18:00:00.000Z");
+  expect(at("in 3 hours", "Asia/Tokyo")).toBe("2026-12-02T18:00:00.000Z");
 });
 
 test("'today' after the working day ends means the end of today, not a time already gone", () => {

@@ -32,7 +32,11 @@ export function parseWhen(text: string, options: { now: Date; timeZone: string }
   const hadTime = start.isCertain("hour");
   // A time with its own offset ("2026-12-09T15:00:00Z", "3pm GMT+2") is an
   // instant: it is read as written, not as a wall time in the owner's zone.
-  if (hadTime && start.isCertain("timezoneOffset")) {
+  // chrono also marks the offset certain for "in 3 hours" and "now", which it
+  // counts from the reference (the owner's wall clock here), so those are not.
+  const tags = start.tags();
+  const counted = tags.has("result/relativeDate") || tags.has("casualReference/now");
+  if (hadTime && start.isCertain("timezoneOffset") && !counted) {
     const instant = start.date();
     return Number.isNaN(instant.getTime()) ? undefined : { at: instant, hadTime };
   }
