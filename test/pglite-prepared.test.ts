@@ -1,10 +1,12 @@
+import { PGlite, parse, protocol } from "@electric-sql/pglite";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type Database, openDatabase } from "../src/db/open.js";
+import { PreparedStatements } from "../src/db/pglite-prepared.js";
 import { createLog } from "../src/log.js";
 
-// Plain SQL on the embedded database runs as named statements, prepared once
-// (db/sql.ts, pglitePreparedSql): it must read values, report errors and wait
-// for the ORM's transactions exactly as PGlite's own query does.
+// Statements on the embedded database are prepared once (db/pglite-prepared.ts,
+// for the plain statements and the ORM alike): they must read values, report
+// errors and wait for the ORM's transactions exactly as PGlite's own query does.
 
 const quiet = createLog({ level: "error", write: () => {} });
 let db: Database;
@@ -87,4 +89,25 @@ test("a statement waits for the ORM's open transaction instead of running inside
   await expect(transaction).rejects.toThrow("rolled back");
   // Inside the transaction it would have seen the uncommitted row.
   expect(await count).toEqual([{ n: 0 }]);
+});
+
+test("past its limit the least recently used statement is closed in Postgres, and prepared again when asked for", async () => {
+  const pglite = await PGlite.create();
+  try {
+    const statements = new PreparedStatements(pglite, { protocol, parse }, 2);
+    const run = async (text: string) =>
+      (await statements.locked(() => statements.run(text, [7]))).rows as Array<Record<string, number>>;
+    const held = async () =>
+      (await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements`)).rows[0]?.n;
+    expect(await run("SELECT $1::int + 1 AS x")).toEqual([{ x: 8 }]);
+    expect(await run("SELECT $1::int + 2 AS x")).toEqual([{ x: 9 }]);
+    expect(await run("SELECT $1::int + 1 AS x")).toEqual([{ x: 8 }]);
+    // A third text: the least recently used (+ 2) is closed.
+    expect(await run("SELECT $1::int + 3 AS x")).toEqual([{ x: 10 }]);
+    expect(await held()).toBe(2);
+    expect(await run("SELECT $1::int + 2 AS x")).toEqual([{ x: 9 }]);
+    expect(await held()).toBe(2);
+  } finally {
+    await pglite.close();
+  }
 });

@@ -11,6 +11,7 @@ import type { Config, DatabaseTimeouts } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Log } from "../log.js";
 import { applyMigrations, readMigrations, type SqlSession, upToDate } from "./migrate.js";
+import { forPrisma, PreparedStatements } from "./pglite-prepared.js";
 import { pglitePreparedSql, pgliteSql, postgresSql, query, type Sql, statement } from "./sql.js";
 
 export type Db = PrismaClient;
@@ -126,9 +127,13 @@ async function openPglite(
   };
   // pglite-prisma-adapter 0.6 is typed against driver-adapter-utils 6.10; at run
   // time it speaks the 6.19 protocol (see docs/decisions/0001-database.md).
-  const adapter = new PrismaPGlite(clients.prisma) as unknown as SqlDriverAdapterFactory;
+  // In this thread, the ORM and the plain statements share one set of prepared statements (decision 0037).
+  const statements = inWorker ? undefined : new PreparedStatements(clients.sql, { protocol, parse });
+  const adapter = new PrismaPGlite(
+    statements ? forPrisma(clients.prisma, statements) : clients.prisma,
+  ) as unknown as SqlDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
-  const sql = inWorker ? pgliteSql(clients.sql) : pglitePreparedSql(clients.sql, { protocol, parse });
+  const sql = statements ? pglitePreparedSql(statements) : pgliteSql(clients.sql);
   return {
     prisma,
     sql,

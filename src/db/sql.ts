@@ -2,6 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import type { z } from "zod";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { PreparedStatements } from "./pglite-prepared.js";
 
 /**
  * The one way coo writes SQL by hand (docs/decisions/0022-schema-rules.md):
@@ -84,72 +85,14 @@ export function pgliteSql(pglite: PGlite): Sql {
   };
 }
 
-/** PGlite's wire protocol helpers (passed in, so this module loads no driver). */
-export type PgliteWire = Pick<typeof import("@electric-sql/pglite"), "protocol" | "parse">;
+/** int8 as a number, over PGlite's parsers (one object, so they are merged once). */
+const pgliteParsers = { [int8Oid]: Number };
 
-/** A message Postgres sent back, as PGlite parsed it. */
-type Reply = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
-
-/**
- * Named statements on PGlite, as a driver runs them on Postgres: each is
- * parsed and described once per database, then every run is one bind and
- * execute, sent in one call into PGlite's WebAssembly Postgres with no new
- * plan. PGlite's own `query` parses, plans and describes each time, in six
- * calls (docs/decisions/0034-lean-embedded-default.md). A run waits its turn
- * as `query` does: the ORM's open transaction holds the one session.
- */
-export function pglitePreparedSql(pglite: PGlite, wire: PgliteWire): Sql {
-  const { serialize } = wire.protocol;
-  const prepared = new Map<string, { params: number[]; rows: Reply | undefined }>();
-  // PGlite's parsers with int8 as a number, merged once: PGlite merges them
-  // again on every query given its own (hundreds of array types).
-  let parsers: PGlite["parsers"] | undefined;
-  const send = async (messages: Uint8Array[]) => {
-    const size = messages.reduce((n, m) => n + m.length, 0);
-    const buffer = new Uint8Array(size);
-    let at = 0;
-    for (const m of messages) {
-      buffer.set(m, at);
-      at += m.length;
-    }
-    return (await pglite.execProtocol(buffer, { throwOnError: true })).messages;
-  };
-  const prepare = async (name: string, text: string) => {
-    const known = prepared.get(name);
-    if (known) return known;
-    const replies = await send([
-      serialize.parse({ name, text }),
-      serialize.describe({ type: "S", name }),
-      serialize.sync(),
-    ]);
-    const params = replies.find((m) => m.name === "parameterDescription") as
-      | (Reply & { dataTypeIDs: number[] })
-      | undefined;
-    // A statement that returns no rows (an INSERT without RETURNING) has none.
-    const rows = replies.find((m) => m.name === "rowDescription");
-    const made = { params: params?.dataTypeIDs ?? [], rows };
-    prepared.set(name, made);
-    return made;
-  };
+/** Statements prepared once on PGlite, run as on Postgres (db/pglite-prepared.ts). */
+export function pglitePreparedSql(statements: PreparedStatements): Sql {
   return (statement, values) =>
-    pglite._runExclusiveTransaction(() =>
-      pglite._runExclusiveQuery(async () => {
-        const { params, rows } = await prepare(statement.name, statement.text);
-        const texts = values.map((value, i) => {
-          if (value === null || value === undefined) return null;
-          const plain = toParam(value);
-          const serializer = pglite.serializers[params[i] ?? 0];
-          return serializer ? serializer(plain) : String(plain);
-        });
-        const replies = await send([
-          serialize.bind({ statement: statement.name, values: texts }),
-          serialize.execute({}),
-          serialize.sync(),
-        ]);
-        if (!rows) return [];
-        parsers ??= { ...pglite.parsers, [int8Oid]: Number };
-        const [result] = wire.parse.parseResults([rows, ...replies], parsers);
-        return result?.rows ?? [];
-      }),
+    statements.locked(
+      async () =>
+        (await statements.run(statement.text, values.map(toParam), { parsers: pgliteParsers })).rows,
     );
 }
