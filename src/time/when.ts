@@ -97,12 +97,12 @@ const warmUpTexts = [
  * Reads a few dates of each kind, three times over. V8 compiles a regular
  * expression to machine code only on its second use, and chrono-node has
  * hundreds: without this, the second date anyone types after a restart
- * takes 100 to 200 ms instead of one. Runs once the bot is serving, one date
- * per turn of the event loop, so a request that arrives meanwhile waits for
+ * takes 100 to 200 ms instead of one. Runs a second after the bot is serving,
+ * one date per turn of the event loop, so a request that arrives meanwhile waits for
  * one date at most and /healthz is not held back by it (about 0.2 s of CPU;
  * decision 0034). Returns a function that stops it.
  */
-export function warmUpDateParsingInBackground(): () => void {
+export function warmUpDateParsingInBackground(afterMs = 1000): () => void {
   const now = new Date();
   let next = 0;
   let pending: NodeJS.Immediate | undefined;
@@ -112,8 +112,12 @@ export function warmUpDateParsingInBackground(): () => void {
     next++;
     pending = next < warmUpTexts.length * 3 ? setImmediate(step).unref() : undefined;
   };
-  pending = setImmediate(step).unref();
+  // Not at once: the first queries after a start keep the event loop busy for a moment already.
+  const start = setTimeout(() => {
+    pending = setImmediate(step).unref();
+  }, afterMs).unref();
   return () => {
+    clearTimeout(start);
     if (pending) clearImmediate(pending);
     pending = undefined;
   };
