@@ -48,7 +48,7 @@ import { register as registerSlips } from "./slips/commands.js";
 import { SlipSweeper } from "./slips/sweep.js";
 import { tellDependants } from "./slips/use-cases.js";
 import { register as registerStandups } from "./standups/register.js";
-import { warmUpDateParsing } from "./time/when.js";
+import { warmUpDateParsingInBackground } from "./time/when.js";
 import { signInWithSlack } from "./web/oidc.js";
 import { dashboardRoutes } from "./web/routes.js";
 import { register as registerWorkspaces, resumeWithWorkingToken } from "./workspaces/commands.js";
@@ -103,7 +103,6 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   const log = options.log ?? createLog({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = options.clock ?? systemClock;
   const persona = await loadPersona(options.rolesDir);
-  warmUpDateParsing();
   const database = await openDatabase(config.database, log, config.databaseTimeouts);
   try {
     const applied = await database.migrate();
@@ -311,6 +310,9 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
   });
   await housekeeping.start();
 
+  // Not needed to serve; done while the bot idles after start (decision 0034).
+  const stopWarmUp = warmUpDateParsingInBackground();
+
   log.info("coo is running", {
     mode: config.slack.mode,
     port,
@@ -329,6 +331,7 @@ export async function startCoo(config: Config, options: CooOptions = {}): Promis
     sweeper,
     caughtUp,
     async stop() {
+      stopWarmUp();
       await housekeeping.stop();
       await caughtUp;
       await cadence.stop();

@@ -1,5 +1,5 @@
 import type { Logger as BoltLogger } from "@slack/bolt";
-import { LogLevel } from "@slack/bolt";
+import { LogLevel } from "./slack/bolt.js";
 
 export type Level = "debug" | "info" | "warn" | "error";
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };

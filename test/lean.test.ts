@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect, test } from "vitest";
@@ -95,3 +96,28 @@ test("the drivers and the Claude SDK are imported only where they are used, neve
   }
   expect(found).toEqual([]);
 });
+
+test("Bolt is loaded only through src/slack/bolt.ts, which keeps its Socket Mode and Express receivers unloaded until one is made", async () => {
+  const root = new URL("../src/", import.meta.url).pathname;
+  const found: string[] = [];
+  for (const path of files(root)) {
+    const text = readFileSync(path, "utf8");
+    for (const m of text.matchAll(/^import\s+(?!type\s)[\s\S]*?from\s+"([^"]+)";/gm)) {
+      const names = /^import\s+\{([^}]*)\}/.exec(m[0])?.[1];
+      const typesOnly = names?.split(",").every((n) => /^\s*(type\s|$)/.test(n)) ?? false;
+      if (!typesOnly && m[1] === "@slack/bolt" && relative(root, path) !== join("slack", "bolt.ts"))
+        found.push(relative(root, path));
+    }
+  }
+  expect(found).toEqual([]);
+  // In a fresh process: what loading Bolt the bot's way pulls in.
+  const script = `await import("./src/slack/bolt.ts");
+const loaded = Object.keys((await import("node:module")).createRequire(import.meta.url).cache);
+console.log(JSON.stringify(["@slack/socket-mode/", "/express/", "/undici/"].filter((p) => loaded.some((f) => f.includes(p)))));`;
+  const top = new URL("..", import.meta.url).pathname;
+  const out = execFileSync(join(top, "node_modules/.bin/tsx"), ["--input-type=module", "-e", script], {
+    cwd: top,
+    encoding: "utf8",
+  });
+  expect(JSON.parse(out.trim().split("\n").at(-1) ?? "null")).toEqual([]);
+}, 60_000);

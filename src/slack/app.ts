@@ -1,4 +1,4 @@
-import { App, type webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { InstallationStore } from "@slack/oauth";
 import { systemClock } from "../clock.js";
 import type { Deps } from "../deps.js";
@@ -6,6 +6,7 @@ import type { Routes } from "../http/server.js";
 import { boltLogger } from "../log.js";
 import { actorFor } from "../people/people.js";
 import type { Actor } from "../policy.js";
+import { App } from "./bolt.js";
 import { CommandRouter, type Reply, type Subcommand } from "./commands.js";
 import { externalNote, scopeOf, setScope } from "./context.js";
 import { arrivalOf, noteArrival, replyInTime } from "./deadline.js";
