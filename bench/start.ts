@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../src/config.js";
 import { FakeSlack } from "../test/kit/fake-slack.js";
+import { SlackClient } from "../test/kit/slack-client.js";
 
 export type StartTimes = { firstMs: number[]; secondMs: number[]; checkMs: number[] };
 
@@ -82,7 +83,9 @@ export async function startOnce(
   slackUrl: string,
   secret: string,
   idleMs?: number,
-): Promise<{ ms: number; rssMb?: number }> {
+  /** Then: this many signed `/coo` commands, and the memory again `idleMs` after them. */
+  commands: string[] = [],
+): Promise<{ ms: number; rssMb?: number; afterCommandsMb?: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, startArgs(), {
@@ -102,7 +105,19 @@ export async function startOnce(
     const ms = performance.now() - started;
     if (idleMs === undefined) return { ms };
     await new Promise((resolve) => setTimeout(resolve, idleMs));
-    return { ms, rssMb: await rssMb(child.pid as number) };
+    const idle = await rssMb(child.pid as number);
+    if (commands.length === 0) return { ms, rssMb: idle };
+    const client = new SlackClient(`http://127.0.0.1:${port}`, secret, {
+      team: "T1",
+      user: "UB1",
+      channel: "CB",
+    });
+    for (const text of commands) {
+      const answer = await client.command(text);
+      if (answer.status !== 200) throw new Error(`/coo ${text} answered ${answer.status}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    return { ms, rssMb: idle, afterCommandsMb: await rssMb(child.pid as number) };
   } finally {
     child.kill("SIGTERM");
     await exited;

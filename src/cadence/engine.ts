@@ -1,5 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import { z } from "zod";
+import { cadenceRow, count } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import type { Cadence, CadenceKind, CadenceRun, Prisma } from "../generated/prisma/client.js";
 import { enqueue, enqueueJob, type JobWrite, type Outgoing } from "../jobs/outbox.js";
@@ -38,6 +40,44 @@ const runJob = z.object({ cadenceId: z.number().int(), slot: z.string().datetime
 const stepJob = z.object({ runId: z.number().int() });
 
 const minute = 60_000;
+
+// What the engine reads every minute, idle or not, on the plain driver
+// (decision 0034: an idle bot does not load the ORM's query compiler).
+const activeCadences = statement({
+  name: "coo_active_cadences",
+  text: `SELECT * FROM "Cadence" WHERE NOT "paused" ORDER BY "id"`,
+  row: cadenceRow,
+});
+
+const cadencesSignature = statement({
+  name: "coo_cadences_signature",
+  text: `SELECT count(*) AS "n", max("updatedAt") AS "at" FROM "Cadence"`,
+  row: z.object({ n: count, at: z.date().nullable() }),
+});
+
+const runsAtSlots = statement({
+  name: "coo_runs_at_slots",
+  text: `
+    SELECT "cadenceId", "slot" FROM "CadenceRun"
+    WHERE ("cadenceId", "slot") IN (SELECT * FROM unnest($1::int[], $2::timestamptz[]))`,
+  row: z.object({ cadenceId: z.number().int(), slot: z.date() }),
+});
+
+const openRuns = statement({
+  name: "coo_open_runs",
+  text: `
+    SELECT r."id", r."workspaceId", r."slot", r."remindedAt", c."remindAfterMinutes", c."closeAfterMinutes"
+    FROM "CadenceRun" r JOIN "Cadence" c ON c."id" = r."cadenceId"
+    WHERE r."status" = 'open'`,
+  row: z.object({
+    id: z.number().int(),
+    workspaceId: z.string(),
+    slot: z.date(),
+    remindedAt: z.date().nullable(),
+    remindAfterMinutes: z.number().int(),
+    closeAfterMinutes: z.number().int(),
+  }),
+});
 
 /**
  * Runs cadences on time, once. Timers only enqueue: node-cron fires each
@@ -104,7 +144,7 @@ export class CadenceEngine {
   /** Rebuilds the timers after a cadence changed (here or, seen by the ticker, on another replica). */
   async rebuild(): Promise<void> {
     if (this.stopped) return;
-    const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
+    const cadences = await query(this.deps.sql, activeCadences, []);
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     for (const cadence of cadences) {
@@ -141,7 +181,7 @@ export class CadenceEngine {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     if ((await this.currentSignature()) !== this.signature) await this.rebuild();
-    const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
+    const cadences = await query(this.deps.sql, activeCadences, []);
     const missed = cadences.flatMap((cadence) => {
       const slot = latestSlot(cadence, now);
       const inWindow =
@@ -151,23 +191,19 @@ export class CadenceEngine {
       return inWindow ? [{ cadence, slot }] : [];
     });
     const runs = missed.length
-      ? await this.deps.db.cadenceRun.findMany({
-          where: { OR: missed.map(({ cadence, slot }) => ({ cadenceId: cadence.id, slot })) },
-          select: { cadenceId: true, slot: true },
-        })
+      ? await query(this.deps.sql, runsAtSlots, [
+          missed.map(({ cadence }) => cadence.id),
+          missed.map(({ slot }) => slot),
+        ])
       : [];
     const ran = new Set(runs.map((r) => `${r.cadenceId}:${r.slot.getTime()}`));
     const jobs: Array<{ queue: string; workspaceId: string; key: string; payload: Prisma.InputJsonValue }> =
       [];
     for (const { cadence, slot } of missed)
       if (!ran.has(`${cadence.id}:${slot.getTime()}`)) jobs.push(this.slotJob(cadence, slot));
-    const open = await this.deps.db.cadenceRun.findMany({
-      where: { status: "open" },
-      include: { cadence: true },
-    });
-    for (const { cadence, ...run } of open) {
-      const closeAt = run.slot.getTime() + cadence.closeAfterMinutes * minute;
-      const remindAt = run.slot.getTime() + cadence.remindAfterMinutes * minute;
+    for (const run of await query(this.deps.sql, openRuns, [])) {
+      const closeAt = run.slot.getTime() + run.closeAfterMinutes * minute;
+      const remindAt = run.slot.getTime() + run.remindAfterMinutes * minute;
       if (now.getTime() >= closeAt) jobs.push(this.stepJob(cadenceJobs.close, run));
       else if (now.getTime() >= remindAt && !run.remindedAt) jobs.push(this.stepJob(cadenceJobs.remind, run));
     }
@@ -180,7 +216,7 @@ export class CadenceEngine {
    */
   async catchUp(): Promise<void> {
     const now = this.deps.clock.now();
-    const cadences = await this.deps.db.cadence.findMany({ where: { paused: false } });
+    const cadences = await query(this.deps.sql, activeCadences, []);
     // Independent cadences catch up side by side: one slow channel does not hold up the rest.
     await Promise.all(cadences.map((cadence) => this.catchUpOne(cadence, now)));
   }
@@ -188,10 +224,9 @@ export class CadenceEngine {
   private async catchUpOne(cadence: Cadence, now: Date): Promise<void> {
     const since = Math.max(now.getTime() - 24 * 3600_000, cadence.activeFrom.getTime() - 1);
     const slots = slotsBetween(cadence, new Date(since), now);
-    const taken = await this.deps.db.cadenceRun.findMany({
-      where: { cadenceId: cadence.id, slot: { in: slots } },
-      select: { slot: true },
-    });
+    const taken = slots.length
+      ? await query(this.deps.sql, runsAtSlots, [slots.map(() => cadence.id), slots])
+      : [];
     const seen = new Set(taken.map((r) => r.slot.getTime()));
     const latest = slots.at(-1);
     for (const slot of slots.filter((s) => !seen.has(s.getTime()))) {
@@ -214,7 +249,7 @@ export class CadenceEngine {
     };
   }
 
-  private stepJob(queue: string, run: CadenceRun) {
+  private stepJob(queue: string, run: Pick<CadenceRun, "id" | "workspaceId">) {
     const what = queue === cadenceJobs.close ? "close" : "remind";
     return { queue, workspaceId: run.workspaceId, key: `${what}:${run.id}`, payload: { runId: run.id } };
   }
@@ -411,7 +446,7 @@ export class CadenceEngine {
   }
 
   private async currentSignature(): Promise<string> {
-    const agg = await this.deps.db.cadence.aggregate({ _max: { updatedAt: true }, _count: { _all: true } });
-    return `${agg._count._all}:${agg._max.updatedAt?.getTime() ?? 0}`;
+    const [row] = await query(this.deps.sql, cadencesSignature, []);
+    return `${row?.n ?? 0}:${row?.at?.getTime() ?? 0}`;
   }
 }

@@ -1,4 +1,5 @@
-import type { Db } from "../db/open.js";
+import { idRow } from "../db/rows.js";
+import { query, statement } from "../db/sql.js";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import type { Cadence, CadenceKind, CadencePauseReason, Prisma } from "../generated/prisma/client.js";
@@ -112,13 +113,26 @@ export async function pauseWorkspace(tx: Tx, workspaceId: string, reason: LeftRe
  * cadences its leaving paused run again from now, missed slots not caught up.
  * Returns how many resumed.
  */
-export async function resumeWorkspace(db: Db | Tx, workspaceId: string, now: Date): Promise<number> {
-  const { count } = await db.cadence.updateMany({
-    where: { workspaceId, paused: true, pausedReason: { in: left } },
-    data: { paused: false, pausedReason: null, pausedById: null, pausedAt: null, activeFrom: now },
-  });
-  return count;
+export async function resumeWorkspace(
+  deps: Pick<Deps, "sql">,
+  workspaceId: string,
+  now: Date,
+): Promise<number> {
+  return (await query(deps.sql, resumeLeft, [workspaceId, left, now])).length;
 }
+
+// Runs at every start with one bot token: on the plain driver, so an idle bot
+// does not load the ORM's query compiler (decision 0034).
+const resumeLeft = statement({
+  name: "coo_resume_left_cadences",
+  text: `
+    UPDATE "Cadence"
+    SET "paused" = false, "pausedReason" = NULL, "pausedById" = NULL, "pausedAt" = NULL,
+      "activeFrom" = $3::timestamptz, "updatedAt" = now()
+    WHERE "workspaceId" = $1 AND "paused" AND "pausedReason"::text = ANY($2::text[])
+    RETURNING "id"`,
+  row: idRow,
+});
 
 /** Adds a skip day; false when it was one already. */
 export async function addSkipDay(

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import type { Blocker, Commitment, OutboxMessage, Person, Prisma } from "../generated/prisma/client.js";
+import type {
+  Blocker,
+  Cadence,
+  Commitment,
+  OutboxMessage,
+  Person,
+  Prisma,
+} from "../generated/prisma/client.js";
 
 /*
  * The rows that hand-written statements (db/sql.ts) read whole, checked as
@@ -106,6 +113,36 @@ export const outboxRow = z.object({
   createdAt: at,
   sentAt: at.nullable(),
 }) satisfies z.ZodType<OutboxMessage>;
+
+/** An array column Prisma did not write holds NULL, which Prisma reads as empty: so do these. */
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullable()
+    .transform((items) => items ?? []);
+
+export const cadenceRow = z.object({
+  id,
+  workspaceId: text,
+  number: id,
+  channelId: text,
+  kind: z.enum(["standup", "review", "planning"]),
+  time: text,
+  days: list(z.number().int()),
+  timezone: text,
+  questions: list(text),
+  participants: list(text),
+  remindAfterMinutes: z.number().int(),
+  closeAfterMinutes: z.number().int(),
+  paused: z.boolean(),
+  pausedReason: z.enum(["person", "app_uninstalled", "tokens_revoked"]).nullable(),
+  pausedById: text.nullable(),
+  pausedAt: at.nullable(),
+  activeFrom: at,
+  createdById: text,
+  createdAt: at,
+  updatedAt: at,
+}) satisfies z.ZodType<Cadence>;
 
 /** A statement's `RETURNING "id"`. */
 export const idRow = z.object({ id });

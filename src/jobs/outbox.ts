@@ -284,7 +284,7 @@ export class Outbox {
   private readonly sweeps = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "log">,
+    private readonly deps: Pick<Deps, "db" | "sql" | "log">,
     private readonly slackFor: (workspaceId: string) => Promise<webApi.WebClient>,
     private readonly options: OutboxOptions,
     private readonly hooks: {
@@ -466,7 +466,8 @@ export class Outbox {
   private claim(ids?: number[]): Promise<OutboxMessage[]> {
     const perChannel = Math.max(1, Math.floor(this.options.leaseMs / Math.max(this.options.paceMs, 1) / 2));
     const values = [this.holder, this.options.leaseMs, perChannel];
-    return ids ? query(this.deps.db, claimThese, [...values, ids]) : query(this.deps.db, claimDue, values);
+    // On the plain driver: this runs every half second, idle or not (decision 0034).
+    return ids ? query(this.deps.sql, claimThese, [...values, ids]) : query(this.deps.sql, claimDue, values);
   }
 
   /**
@@ -479,7 +480,7 @@ export class Outbox {
   private async pace(key: string): Promise<void> {
     // Even with no pace (tests), a Retry-After hold on the channel is honoured here.
     const now = realNow();
-    const rows = await query(this.deps.db, reservePace, [
+    const rows = await query(this.deps.sql, reservePace, [
       key,
       new Date(now.getTime() + this.options.paceMs),
       now,
@@ -497,7 +498,7 @@ export class Outbox {
 
   private async holdChannel(key: string, ms: number): Promise<void> {
     const until = new Date(realNow().getTime() + ms);
-    await query(this.deps.db, holdPace, [key, until]);
+    await query(this.deps.sql, holdPace, [key, until]);
   }
 
   /** Does one job (a message, or a queue's job); when it is put back for a retry, says when that is due. */

@@ -26,7 +26,7 @@ export function register({ listeners }: Slack, deps: Deps, schedules: Schedules)
  * stay paused. When Slack cannot be asked, nothing changes.
  */
 export async function resumeWithWorkingToken(
-  deps: Pick<Deps, "db" | "clock" | "log">,
+  deps: Pick<Deps, "sql" | "clock" | "log">,
   schedules: Schedules,
   client: webApi.WebClient,
 ): Promise<void> {

@@ -66,12 +66,12 @@ export async function stopWorkspace(
  * works): what its leaving paused runs again; what people paused stays paused.
  */
 export async function resumeWorkspaceCadences(
-  deps: Pick<Deps, "db" | "clock" | "log">,
+  deps: Pick<Deps, "sql" | "clock" | "log">,
   schedules: Schedules,
   workspaceId: string,
   why: "coo was installed again" | "the bot token works again",
 ): Promise<void> {
-  const count = await resumeWorkspace(deps.db, workspaceId, deps.clock.now());
+  const count = await resumeWorkspace(deps, workspaceId, deps.clock.now());
   if (count === 0) return;
   await schedules.rebuild();
   deps.log.info(`cadences resumed: ${why}`, { workspace: workspaceId, cadences: count });
