@@ -1,7 +1,7 @@
-import type { IncomingMessage } from "node:http";
 import { verify } from "@octokit/webhooks-methods";
 import type { Db } from "../db/open.js";
-import { BodyTooLargeError, type Handler, readBody, sendJson } from "../http/server.js";
+import { type Handler, sendJson } from "../http/server.js";
+import { header, jsonObject, webhookBody } from "../http/webhook.js";
 import type { Log } from "../log.js";
 import { acceptDelivery } from "./use-cases.js";
 
@@ -21,16 +21,9 @@ export function githubWebhook(options: { secret: string | undefined; db: Db; log
       sendJson(res, 404, { error: "not_found" });
       return;
     }
-    let raw: string;
-    try {
-      raw = (await readBody(req, bodyLimitBytes)).toString("utf8");
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { error: "payload_too_large" });
-        return;
-      }
-      throw error;
-    }
+    const body = await webhookBody(req, res, bodyLimitBytes);
+    if (!body) return;
+    const raw = body.toString("utf8");
     const signature = header(req, "x-hub-signature-256");
     // The library compares in constant time; a malformed signature is simply not valid.
     if (!signature || !(await verify(secret, raw, signature).catch(() => false))) {
@@ -40,7 +33,7 @@ export function githubWebhook(options: { secret: string | undefined; db: Db; log
     }
     const event = header(req, "x-github-event");
     const delivery = header(req, "x-github-delivery");
-    const payload = parseObject(raw);
+    const payload = jsonObject(raw);
     if (!event || !delivery || !payload) {
       log.warn("github delivery refused: malformed", { event, delivery });
       sendJson(res, 400, { error: "malformed_delivery" });
@@ -49,21 +42,4 @@ export function githubWebhook(options: { secret: string | undefined; db: Db; log
     const accepted = await acceptDelivery(db, { delivery, event, payload });
     sendJson(res, 200, { ok: true, ...(accepted ? {} : { ignored: true }) });
   };
-}
-
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const one = Array.isArray(value) ? value[0] : value;
-  return one?.trim() ? one.trim() : undefined;
 }

@@ -1,7 +1,7 @@
-import type { IncomingMessage } from "node:http";
 import { LINEAR_WEBHOOK_SIGNATURE_HEADER, LinearWebhookClient } from "@linear/sdk/webhooks";
 import type { Db } from "../db/open.js";
-import { BodyTooLargeError, type Handler, readBody, sendJson } from "../http/server.js";
+import { type Handler, sendJson } from "../http/server.js";
+import { header, jsonObject, webhookBody } from "../http/webhook.js";
 import type { Log } from "../log.js";
 import { acceptLinearDelivery } from "./use-cases.js";
 
@@ -24,16 +24,8 @@ export function linearWebhook(options: { secret: string | undefined; db: Db; log
       sendJson(res, 404, { error: "not_found" });
       return;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, bodyLimitBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { error: "payload_too_large" });
-        return;
-      }
-      throw error;
-    }
+    const raw = await webhookBody(req, res, bodyLimitBytes);
+    if (!raw) return;
     const signature = header(req, LINEAR_WEBHOOK_SIGNATURE_HEADER);
     const checked = signature ? verify(client, raw, signature) : "bad_signature";
     if (checked === "malformed") {
@@ -47,7 +39,7 @@ export function linearWebhook(options: { secret: string | undefined; db: Db; log
       return;
     }
     const delivery = header(req, "linear-delivery");
-    const payload = parseObject(raw.toString("utf8"));
+    const payload = jsonObject(raw.toString("utf8"));
     if (!delivery || !payload) {
       log.warn("linear delivery refused: malformed", { delivery });
       sendJson(res, 400, { error: "malformed_delivery" });
@@ -74,21 +66,4 @@ function verify(
     const message = error instanceof Error ? error.message : "";
     return /timestamp/i.test(message) ? "stale" : "bad_signature";
   }
-}
-
-function parseObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const one = Array.isArray(value) ? value[0] : value;
-  return one?.trim() ? one.trim() : undefined;
 }
