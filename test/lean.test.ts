@@ -81,35 +81,30 @@ function files(dir: string): string[] {
   });
 }
 
-test("the drivers and the Claude SDK are imported only where they are used, never at start", () => {
+/** Every import under src/ that loads a module (not `import type`, not `import { type A }`). */
+function loadingImports(): Array<{ file: string; module: string }> {
   const root = new URL("../src/", import.meta.url).pathname;
-  const found: string[] = [];
-  for (const path of files(root)) {
-    const text = readFileSync(path, "utf8");
-    for (const m of text.matchAll(/^import\s+(?!type\s)[\s\S]*?from\s+"([^"]+)";/gm)) {
-      // `import { type A, type B } from` loads nothing either.
-      const names = /^import\s+\{([^}]*)\}/.exec(m[0])?.[1];
-      const typesOnly = names?.split(",").every((n) => /^\s*(type\s|$)/.test(n)) ?? false;
-      if (!typesOnly && loadedWhenUsed.includes(m[1] as string))
-        found.push(`${relative(root, path)}: ${m[1]}`);
-    }
-  }
-  expect(found).toEqual([]);
+  return files(root).flatMap((path) =>
+    [...readFileSync(path, "utf8").matchAll(/^import\s+(?!type\s)[\s\S]*?from\s+"([^"]+)";/gm)].flatMap(
+      (m) => {
+        const names = /^import\s+\{([^}]*)\}/.exec(m[0])?.[1];
+        const typesOnly = names?.split(",").every((n) => /^\s*(type\s|$)/.test(n)) ?? false;
+        return typesOnly ? [] : [{ file: relative(root, path), module: m[1] as string }];
+      },
+    ),
+  );
+}
+
+test("the drivers and the Claude SDK are imported only where they are used, never at start", () => {
+  const found = loadingImports().filter((i) => loadedWhenUsed.includes(i.module));
+  expect(found.map((i) => `${i.file}: ${i.module}`)).toEqual([]);
 });
 
 test("Bolt is loaded only through src/slack/bolt.ts, which keeps its Socket Mode and Express receivers unloaded until one is made", async () => {
-  const root = new URL("../src/", import.meta.url).pathname;
-  const found: string[] = [];
-  for (const path of files(root)) {
-    const text = readFileSync(path, "utf8");
-    for (const m of text.matchAll(/^import\s+(?!type\s)[\s\S]*?from\s+"([^"]+)";/gm)) {
-      const names = /^import\s+\{([^}]*)\}/.exec(m[0])?.[1];
-      const typesOnly = names?.split(",").every((n) => /^\s*(type\s|$)/.test(n)) ?? false;
-      if (!typesOnly && m[1] === "@slack/bolt" && relative(root, path) !== join("slack", "bolt.ts"))
-        found.push(relative(root, path));
-    }
-  }
-  expect(found).toEqual([]);
+  const found = loadingImports().filter(
+    (i) => i.module === "@slack/bolt" && i.file !== join("slack", "bolt.ts"),
+  );
+  expect(found.map((i) => i.file)).toEqual([]);
   // In a fresh process: what loading Bolt the bot's way pulls in.
   const script = `await import("./src/slack/bolt.ts");
 const loaded = Object.keys((await import("node:module")).createRequire(import.meta.url).cache);
