@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { writerSets } from "../scripts/routing-sets.js";
-import { type IntentName, readIntent } from "../src/assistant/intents.js";
+import { intentModel } from "../src/assistant/intent-model.js";
+import { type IntentName, intentNames, readIntent } from "../src/assistant/intents.js";
 import { readToolCall, toolDefinitions } from "../src/assistant/tools.js";
 
 // The rules' intent reader, on its own: typed slots out of plain words, and
@@ -132,4 +133,13 @@ test("a tool call is read only into the fixed set, with strict arguments", () =>
     words: ["deck"],
     ownerId: undefined,
   });
+});
+
+test("the trained intent model reads exactly the intents the assistant knows, each once, with a weight for each", () => {
+  // The model is generated (scripts/train-intents.ts); an intent added or renamed since must mean training again.
+  expect([...intentModel.intents].sort()).toEqual([...intentNames].sort());
+  expect(new Set(intentModel.intents).size).toBe(intentModel.intents.length);
+  expect(intentModel.bias).toHaveLength(intentModel.intents.length);
+  for (const weights of Object.values(intentModel.weights))
+    expect(weights).toHaveLength(intentModel.intents.length);
 });

@@ -76,17 +76,18 @@ export function postgresSql(pool: pg.Pool, pgTypes: typeof pg.types): Sql {
   };
 }
 
+/** int8 as a number, over PGlite's parsers (one object, so they are merged once). */
+const pgliteParsers = { [int8Oid]: Number };
+
 /** PGlite's query, for a PGlite in a worker thread (decision 0035), which forwards only `query`. */
 export function pgliteSql(pglite: PGlite): Sql {
-  const parsers = { [int8Oid]: Number };
   return async (statement, values) => {
-    const result = await pglite.query<unknown>(statement.text, values.map(toParam), { parsers });
+    const result = await pglite.query<unknown>(statement.text, values.map(toParam), {
+      parsers: pgliteParsers,
+    });
     return result.rows;
   };
 }
-
-/** int8 as a number, over PGlite's parsers (one object, so they are merged once). */
-const pgliteParsers = { [int8Oid]: Number };
 
 /** Statements prepared once on PGlite, run as on Postgres (db/pglite-prepared.ts). */
 export function pglitePreparedSql(statements: PreparedStatements): Sql {
